@@ -1,0 +1,75 @@
+# flamepipe - stream profiling data through Unix pipes
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKGS = yajl libzstd zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz)
+OPT ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS = $(PKG_LIBS)
+
+# Debian packages that provide $(PKGS) and the build tools.
+DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev zstd gzip time
+
+FILTERS = perf2events events2folded
+COMMON = alloc buf cli err events fold input intern out perfscript skip
+BUILD ?= build
+COMMON_OBJS = $(COMMON:%=$(BUILD)/common/%.o)
+BINS = $(FILTERS:%=$(BUILD)/bin/%)
+MAN1 = $(FILTERS:%=man/%.1)
+MAN5 = man/events.5
+
+.PHONY: all deps check check-asan bench install uninstall clean quickstart
+
+all: $(BINS)
+
+$(BUILD)/common/%.o: common/%.c common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/common/libflamepipe.a: $(COMMON_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(COMMON_OBJS)
+
+$(BUILD)/bin/%: filters/%.c $(BUILD)/common/libflamepipe.a common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)
+
+# Install the Debian packages the build and the tests need, only when missing.
+deps:
+	@sh tests/deps.sh $(DEB_DEPS)
+
+check: all
+	sh tests/run.sh $(BUILD)/bin
+
+# The whole suite again, built with AddressSanitizer and UBSan.
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' check
+
+bench: all
+	sh tests/bench/run.sh $(BUILD)/bin
+
+quickstart: deps all
+	$(BUILD)/bin/perf2events tests/data/perf/fp.perf | $(BUILD)/bin/events2folded | head -n 20
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(FILTERS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(FILTERS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/events.5
+
+clean:
+	rm -rf build build-asan

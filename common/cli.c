@@ -1,0 +1,85 @@
+/* cli.c - option conventions shared by every filter */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "err.h"
+#include "out.h"
+
+void cli_init(const struct cli_info *info)
+{
+	fp_progname = info->name;
+	out_init();
+}
+
+static void print_usage(FILE *f, const struct cli_info *info)
+{
+	fprintf(f, "usage: %s\n", info->usage);
+}
+
+void cli_usage_error(const struct cli_info *info, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", info->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_usage(stderr, info);
+	fprintf(stderr, "Try '%s --help' for more information.\n", info->name);
+	exit(FP_EXIT_USAGE);
+}
+
+void cli_common(const struct cli_info *info, int c)
+{
+	switch (c) {
+	case CLI_HELP:
+		out_puts("usage: ");
+		out_puts(info->usage);
+		out_puts("\n\n");
+		out_puts(info->help);
+		out_close();
+		exit(FP_EXIT_OK);
+	case CLI_VERSION:
+		out_puts(info->name);
+		out_puts(" (flamepipe) " FP_VERSION "\n");
+		out_close();
+		exit(FP_EXIT_OK);
+	case '?':
+	case ':':
+		/* getopt has printed the reason */
+		print_usage(stderr, info);
+		fprintf(stderr, "Try '%s --help' for more information.\n", info->name);
+		exit(FP_EXIT_USAGE);
+	default:
+		return;
+	}
+}
+
+long long cli_number(const struct cli_info *info, const char *opt, const char *arg,
+		     long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		cli_usage_error(info, "%s: expected a whole number from %lld to %lld, got '%s'",
+				opt, min, max, arg);
+	return v;
+}
+
+int cli_each_input(int argc, char **argv, int (*fn)(const char *path, void *ctx), void *ctx)
+{
+	int i, status = 0;
+
+	if (argc == 0)
+		return fn("-", ctx);
+	for (i = 0; i < argc; i++)
+		status |= fn(argv[i], ctx);
+	return status;
+}

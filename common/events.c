@@ -1,0 +1,439 @@
+/* events.c - the flamepipe events format (docs/events.md): parse and emit */
+#include <string.h>
+
+#include "err.h"
+#include "events.h"
+#include "out.h"
+
+/* ---- text <-> values ---- */
+
+int ev_parse_i64(const char *p, size_t n, int64_t *v)
+{
+	uint64_t x = 0;
+	int neg = 0;
+	size_t i = 0;
+
+	if (n > 0 && p[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i == n)
+		return -1;
+	for (; i < n; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	if (neg ? x > (uint64_t)INT64_MAX + 1 : x > (uint64_t)INT64_MAX)
+		return -1;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
+	return 0;
+}
+
+int ev_parse_time(const char *p, size_t n, int64_t *ns)
+{
+	const char *dot = memchr(p, '.', n);
+	size_t ilen = dot ? (size_t)(dot - p) : n;
+	int64_t secs;
+	int64_t frac = 0;
+	size_t i, fd = 0;
+	int neg = n > 0 && p[0] == '-';
+
+	if (ilen == (size_t)neg || ev_parse_i64(p, ilen, &secs) < 0)
+		return -1;
+	if (dot) {
+		for (i = ilen + 1; i < n; i++, fd++) {
+			unsigned d = (unsigned char)p[i] - '0';
+
+			if (d > 9 || fd >= 9)
+				return -1;
+			frac = frac * 10 + d;
+		}
+		for (; fd < 9; fd++)
+			frac *= 10;
+	}
+	if (secs > INT64_MAX / 1000000000 - 1 || secs < INT64_MIN / 1000000000 + 1)
+		return -1;
+	*ns = neg ? secs * 1000000000 - frac : secs * 1000000000 + frac;
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void ev_unescape(struct buf *b, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		int hi, lo;
+
+		if (!bs) {
+			buf_add(b, p, (size_t)(end - p));
+			return;
+		}
+		buf_add(b, p, (size_t)(bs - p));
+		p = bs + 1;
+		if (p == end) {
+			buf_addc(b, '\\');
+			return;
+		}
+		switch (*p) {
+		case '\\': buf_addc(b, '\\'); p++; break;
+		case 't': buf_addc(b, '\t'); p++; break;
+		case 'n': buf_addc(b, '\n'); p++; break;
+		case 'r': buf_addc(b, '\r'); p++; break;
+		case 'x':
+			if (end - p >= 3 && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+				buf_addc(b, (char)(hi << 4 | lo));
+				p += 3;
+				break;
+			}
+			/* fall through */
+		default:
+			buf_addc(b, '\\');	/* kept literally */
+			break;
+		}
+	}
+}
+
+static int slice_eq(struct slice s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static void frame_attr(struct ev_frame *f, struct slice a)
+{
+	const char *eq = memchr(a.p, '=', a.n);
+
+	if (!eq) {
+		if (slice_eq(a, "kernel"))
+			f->kind |= EVK_KERNEL;
+		else if (slice_eq(a, "jit"))
+			f->kind |= EVK_JIT;
+		else if (slice_eq(a, "inlined"))
+			f->kind |= EVK_INLINED;
+		else if (slice_eq(a, "unknown"))
+			f->kind |= EVK_UNKNOWN;
+		else if (slice_eq(a, "idle"))
+			f->kind |= EVK_IDLE;
+		return;
+	}
+	struct slice k = { a.p, (size_t)(eq - a.p) };
+	struct slice v = { eq + 1, a.n - k.n - 1 };
+
+	if (slice_eq(k, "dso"))
+		f->dso = v;
+	else if (slice_eq(k, "addr"))
+		f->addr = v;
+	else if (slice_eq(k, "file"))
+		f->file = v;
+	else if (slice_eq(k, "line"))
+		f->line = v;
+	else if (slice_eq(k, "col"))
+		f->col = v;
+}
+
+int ev_frame_next(struct slice *stack, struct ev_frame *f)
+{
+	const char *p = stack->p, *end = p + stack->n;
+	const char *semi, *bt;
+
+	if (stack->p == NULL)
+		return 0;
+	semi = memchr(p, ';', stack->n);
+	if (!semi)
+		semi = end;
+	memset(f, 0, sizeof *f);
+	bt = memchr(p, '`', (size_t)(semi - p));
+	f->name.p = p;
+	f->name.n = (size_t)((bt ? bt : semi) - p);
+	if (bt) {
+		f->attrs.p = bt;
+		f->attrs.n = (size_t)(semi - bt);
+		while (bt < semi) {
+			const char *a = bt + 1;
+			const char *next = memchr(a, '`', (size_t)(semi - a));
+
+			if (!next)
+				next = semi;
+			frame_attr(f, (struct slice){ a, (size_t)(next - a) });
+			bt = next;
+		}
+	}
+	if (semi == end) {
+		stack->p = NULL;
+		stack->n = 0;
+	} else {
+		stack->p = semi + 1;
+		stack->n = (size_t)(end - semi - 1);
+	}
+	return 1;
+}
+
+/* ---- parsing ---- */
+
+/* Split line into up to max tab-separated fields; returns the count. The
+ * last field ends at the next tab (extra fields are ignored). */
+static int split(const char *line, size_t len, struct slice *f, int max)
+{
+	const char *p = line, *end = line + len;
+	int n = 0;
+
+	while (n < max) {
+		const char *t = memchr(p, '\t', (size_t)(end - p));
+
+		f[n].p = p;
+		f[n].n = (size_t)((t ? t : end) - p);
+		n++;
+		if (!t)
+			break;
+		p = t + 1;
+	}
+	return n;
+}
+
+static int parse_time_field(struct slice s, int64_t *t)
+{
+	if (ev_absent(s)) {
+		*t = EV_NONE;
+		return 0;
+	}
+	return ev_parse_time(s.p, s.n, t);
+}
+
+int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why)
+{
+	struct slice f[9];
+	int n;
+
+	r->line.p = line;
+	r->line.n = len;
+	r->weight = EV_NONE;
+	r->time = EV_NONE;
+	if (len == 0) {
+		*why = "empty line";
+		return EV_ERROR;
+	}
+	if (line[0] == '#')
+		return EV_HEADER;
+	r->type = line[0];
+	if (len > 1 && line[1] != '\t') {
+		*why = "record type is not one character";
+		return EV_ERROR;
+	}
+	n = split(line, len, f, 9);
+	switch (r->type) {
+	case 'S': case 'O': case 'C': case 'I':
+		if (n < 9) {
+			*why = "too few fields";
+			return EV_ERROR;
+		}
+		r->pid = f[2];
+		r->tid = f[3];
+		r->cpu = f[4];
+		r->comm = f[5];
+		r->event = f[6];
+		r->stack = f[8];
+		if (r->type == 'S' && ev_parse_i64(f[7].p, f[7].n, &r->weight) < 0) {
+			*why = "bad weight";
+			return EV_ERROR;
+		}
+		break;
+	case 'T':
+		if (n < 5) {
+			*why = "too few fields";
+			return EV_ERROR;
+		}
+		r->pid = f[2];
+		r->tid = f[3];
+		r->name = f[4];
+		break;
+	case 'P':
+		if (n < 4) {
+			*why = "too few fields";
+			return EV_ERROR;
+		}
+		r->pid = f[2];
+		r->name = f[3];
+		break;
+	case 'E':
+		if (n < 4) {
+			*why = "too few fields";
+			return EV_ERROR;
+		}
+		r->event = f[2];
+		r->name = f[3];
+		break;
+	default:
+		return EV_RECORD;	/* unknown type: the caller passes it on */
+	}
+	if (parse_time_field(f[1], &r->time) < 0) {
+		*why = "bad time";
+		return EV_ERROR;
+	}
+	return EV_RECORD;
+}
+
+int ev_reader_open(struct ev_reader *r, const char *path, struct skips *skips)
+{
+	memset(r, 0, sizeof *r);
+	r->skips = skips;
+	return input_open(&r->in, path);
+}
+
+int ev_reader_next(struct ev_reader *r, struct ev_rec *rec)
+{
+	char *line;
+	size_t len;
+	const char *why;
+
+	for (;;) {
+		int k = input_getline(&r->in, &line, &len);
+
+		if (k < 0) {
+			r->failed = 1;
+			return EV_ERROR;
+		}
+		if (k == 0) {
+			skip_file_done(r->skips, r->in.name, "records");
+			return EV_EOF;
+		}
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (!r->started) {
+			r->started = 1;
+			if (len != strlen(EV_MAGIC) || memcmp(line, EV_MAGIC, len) != 0) {
+				if (len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0)
+					fp_warn("%s: unsupported events format version: %.*s",
+						r->in.name, (int)len - 18, line + 18);
+				else
+					fp_warn("%s: not a flamepipe events stream "
+						"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
+						r->in.name, EV_MAGIC);
+				r->failed = 1;
+				return EV_ERROR;
+			}
+			rec->line.p = line;
+			rec->line.n = len;
+			return EV_HEADER;
+		}
+		if (len == 0) {
+			skip_record(r->skips, r->in.name, r->in.lineno, "empty line");
+			continue;
+		}
+		switch (ev_parse(rec, line, len, &why)) {
+		case EV_HEADER:
+			if (len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0 &&
+			    !(len == strlen(EV_MAGIC) && memcmp(line, EV_MAGIC, len) == 0)) {
+				fp_warn("%s:%llu: unsupported events format version", r->in.name,
+					(unsigned long long)r->in.lineno);
+				r->failed = 1;
+				return EV_ERROR;
+			}
+			return EV_HEADER;
+		case EV_RECORD:
+			return EV_RECORD;
+		default:
+			skip_record(r->skips, r->in.name, r->in.lineno, why);
+			continue;
+		}
+	}
+}
+
+void ev_reader_close(struct ev_reader *r)
+{
+	input_close(&r->in);
+}
+
+/* ---- emitting ---- */
+
+/* 1 for the bytes that need an escape inside a field. */
+static const unsigned char needs_escape[256] = {
+	[0 ... 0x1f] = 1, ['\\'] = 1, [';'] = 1, ['`'] = 1, [0x7f] = 1,
+};
+
+void ev_put_magic(void)
+{
+	out_puts(EV_MAGIC "\n");
+}
+
+void ev_put_time(int64_t ns)
+{
+	char tmp[32];
+	uint64_t u, secs, frac;
+	int i = sizeof tmp, k;
+
+	if (ns == EV_NONE) {
+		out_putc('-');
+		return;
+	}
+	u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	secs = u / 1000000000;
+	frac = u % 1000000000;
+	for (k = 0; k < 9; k++) {
+		tmp[--i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	tmp[--i] = '.';
+	do {
+		tmp[--i] = (char)('0' + secs % 10);
+		secs /= 10;
+	} while (secs);
+	if (ns < 0)
+		tmp[--i] = '-';
+	out_write(tmp + i, sizeof tmp - (size_t)i);
+}
+
+void ev_put_escaped(const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		char esc[4];
+
+		if (!needs_escape[c])
+			continue;
+		out_write(p + run, i - run);
+		run = i + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '\\': esc[1] = '\\'; out_write(esc, 2); break;
+		case '\t': esc[1] = 't'; out_write(esc, 2); break;
+		case '\n': esc[1] = 'n'; out_write(esc, 2); break;
+		case '\r': esc[1] = 'r'; out_write(esc, 2); break;
+		default:
+			esc[1] = 'x';
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			out_write(esc, 4);
+			break;
+		}
+	}
+	out_write(p + run, n - run);
+}
+
+void ev_put_field(const char *p, size_t n)
+{
+	if (p == NULL || n == 0)
+		out_putc('-');
+	else if (n == 1 && p[0] == '-')
+		out_puts("\\x2d");
+	else
+		ev_put_escaped(p, n);
+}

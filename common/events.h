@@ -1,0 +1,86 @@
+/* events.h - the flamepipe events format (docs/events.md): parse and emit */
+#ifndef FP_EVENTS_H
+#define FP_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "input.h"
+#include "skip.h"
+
+#define EV_MAGIC "#flamepipe-events 1"
+#define EV_NONE INT64_MIN	/* an absent time or weight */
+
+struct slice {
+	const char *p;
+	size_t n;
+};
+
+/* A record; slices point into the line and are still escaped. */
+struct ev_rec {
+	char type;		/* 'S' 'O' 'C' 'I' 'T' 'P' 'E' or another letter */
+	int64_t time;		/* ns, or EV_NONE for "-" */
+	int64_t weight;		/* S only; EV_NONE otherwise */
+	struct slice pid, tid, cpu, comm, event, stack;	/* S O C I */
+	struct slice name;	/* T P: the name; E: the unit */
+	struct slice line;	/* the whole line */
+};
+
+/* Frame kinds (bit set). */
+enum {
+	EVK_KERNEL = 1,
+	EVK_JIT = 2,
+	EVK_INLINED = 4,
+	EVK_UNKNOWN = 8,
+	EVK_IDLE = 16,
+};
+
+/* One frame of a STACK field, still escaped. */
+struct ev_frame {
+	struct slice name;
+	struct slice attrs;	/* everything after the name, from the first '`' */
+	unsigned kind;
+	struct slice dso, addr, file, line, col;
+};
+
+/* ---- text <-> values ---- */
+int ev_parse_time(const char *p, size_t n, int64_t *ns);	/* 0 ok, -1 bad */
+int ev_parse_i64(const char *p, size_t n, int64_t *v);	/* 0 ok, -1 bad */
+static inline int ev_absent(struct slice s)
+{
+	return s.n == 1 && s.p[0] == '-';
+}
+/* Append the unescaped bytes of p[0..n) to b. */
+void ev_unescape(struct buf *b, const char *p, size_t n);
+/* Take the next frame off *stack (advancing it); 0 when none is left. */
+int ev_frame_next(struct slice *stack, struct ev_frame *f);
+
+/* ---- parsing ---- */
+enum ev_kind { EV_EOF = 0, EV_RECORD, EV_HEADER, EV_ERROR };
+
+/* Parse one line (no LF). Returns EV_RECORD, EV_HEADER (a '#' line) or
+ * EV_ERROR with *why set. Unknown record types are EV_RECORD. */
+int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why);
+
+/* Reads events streams from files: checks the magic line, counts and
+ * reports bad records (struct skips), strips a CR before LF. */
+struct ev_reader {
+	struct input in;
+	struct skips *skips;
+	int started;		/* the first line was read */
+	int failed;
+};
+int ev_reader_open(struct ev_reader *r, const char *path, struct skips *skips);
+/* EV_RECORD, EV_HEADER, EV_EOF, or EV_ERROR (read error; reported). */
+int ev_reader_next(struct ev_reader *r, struct ev_rec *rec);
+void ev_reader_close(struct ev_reader *r);
+
+/* ---- emitting (to the buffered stdout of out.h) ---- */
+void ev_put_magic(void);
+void ev_put_time(int64_t ns);		/* EV_NONE prints "-" */
+void ev_put_escaped(const char *p, size_t n);
+/* An identity field: escaped; empty or NULL prints "-", a literal "-" prints \x2d. */
+void ev_put_field(const char *p, size_t n);
+
+#endif

@@ -1,0 +1,266 @@
+/* input.c - read files or stdin line by line, with transparent zstd/gzip */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "input.h"
+
+#define CHUNK (1 << 18)
+
+static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+static const unsigned char gzip_magic[2] = { 0x1f, 0x8b };
+
+/* read(2) up to n bytes, retrying on EINTR; -1 on error (reported). */
+static ssize_t read_some(struct input *in, void *p, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(in->fd, p, n);
+
+		if (r >= 0) {
+			in->bytes += (uint64_t)r;
+			return r;
+		}
+		if (errno != EINTR) {
+			fp_warn("%s:", in->name);
+			in->failed = 1;
+			return -1;
+		}
+	}
+}
+
+static void start_decoder(struct input *in, enum input_codec codec)
+{
+	in->codec = codec;
+	in->raw = fp_malloc(CHUNK);
+	memcpy(in->raw, in->buf, in->end);
+	in->raw_len = in->end;
+	in->raw_pos = 0;
+	in->end = 0;
+	if (codec == INPUT_ZSTD) {
+		in->dec = ZSTD_createDCtx();
+		if (!in->dec)
+			fp_die("out of memory");
+	} else {
+		z_stream *zs = fp_calloc(1, sizeof *zs);
+
+		if (inflateInit2(zs, 16 + MAX_WBITS) != Z_OK)
+			fp_die("%s: cannot start gzip decoder", in->name);
+		in->dec = zs;
+	}
+}
+
+int input_open(struct input *in, const char *path)
+{
+	struct stat st;
+
+	memset(in, 0, sizeof *in);
+	if (strcmp(path, "-") == 0) {
+		in->name = "<stdin>";
+		in->fd = STDIN_FILENO;
+	} else {
+		in->name = path;
+		in->fd = open(path, O_RDONLY);
+		if (in->fd < 0) {
+			fp_warn("%s:", path);
+			return -1;
+		}
+		if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			fp_warn("%s: is a directory", path);
+			close(in->fd);
+			return -1;
+		}
+	}
+	in->cap = CHUNK;
+	in->buf = fp_malloc(in->cap);
+	/* Sniff the magic bytes: read until 4 bytes are there or EOF. */
+	while (in->end < 4) {
+		ssize_t r = read_some(in, in->buf + in->end, in->cap - in->end);
+
+		if (r < 0) {
+			input_close(in);
+			return -1;
+		}
+		if (r == 0) {
+			in->raw_eof = 1;
+			break;
+		}
+		in->end += (size_t)r;
+	}
+	if (in->end >= 4 && memcmp(in->buf, zstd_magic, 4) == 0)
+		start_decoder(in, INPUT_ZSTD);
+	else if (in->end >= 2 && memcmp(in->buf, gzip_magic, 2) == 0)
+		start_decoder(in, INPUT_GZIP);
+	else if (in->raw_eof)
+		in->eof = 1;
+	return 0;
+}
+
+static int truncated(struct input *in, const char *what)
+{
+	fp_warn("%s: truncated or corrupt %s input", in->name, what);
+	in->failed = 1;
+	return -1;
+}
+
+/* Decode more bytes into buf[end..cap). Returns bytes added, 0 at EOF, -1 on error. */
+static int decode_more(struct input *in)
+{
+	for (;;) {
+		size_t before = in->end;
+
+		if (in->raw_pos == in->raw_len && !in->raw_eof) {
+			ssize_t r = read_some(in, in->raw, CHUNK);
+
+			if (r < 0)
+				return -1;
+			in->raw_len = (size_t)r;
+			in->raw_pos = 0;
+			if (r == 0)
+				in->raw_eof = 1;
+		}
+		if (in->raw_pos == in->raw_len && in->raw_eof) {
+			if (!in->frame_done)
+				return truncated(in, in->codec == INPUT_ZSTD ? "zstd" : "gzip");
+			return 0;
+		}
+		if (in->codec == INPUT_ZSTD) {
+			ZSTD_inBuffer ib = { in->raw, in->raw_len, in->raw_pos };
+			ZSTD_outBuffer ob = { in->buf, in->cap, in->end };
+			size_t rc = ZSTD_decompressStream(in->dec, &ob, &ib);
+
+			if (ZSTD_isError(rc)) {
+				fp_warn("%s: zstd: %s", in->name, ZSTD_getErrorName(rc));
+				in->failed = 1;
+				return -1;
+			}
+			in->raw_pos = ib.pos;
+			in->end = ob.pos;
+			in->frame_done = rc == 0;
+		} else {
+			z_stream *zs = in->dec;
+			int rc;
+
+			if (in->frame_done) {
+				/* another gzip member follows */
+				if (inflateReset(zs) != Z_OK)
+					return truncated(in, "gzip");
+				in->frame_done = 0;
+			}
+			zs->next_in = in->raw + in->raw_pos;
+			zs->avail_in = (uInt)(in->raw_len - in->raw_pos);
+			zs->next_out = (Bytef *)in->buf + in->end;
+			zs->avail_out = (uInt)(in->cap - in->end);
+			rc = inflate(zs, Z_NO_FLUSH);
+			in->raw_pos = in->raw_len - zs->avail_in;
+			in->end = in->cap - zs->avail_out;
+			if (rc == Z_STREAM_END)
+				in->frame_done = 1;
+			else if (rc != Z_OK && rc != Z_BUF_ERROR)
+				return truncated(in, "gzip");
+		}
+		if (in->end > before)
+			return (int)(in->end - before);
+		if (in->end == in->cap)
+			return 0;	/* caller makes room */
+	}
+}
+
+/* Make room and read more. Returns >0 if bytes were added, 0 at EOF, -1 on error. */
+static int fill(struct input *in)
+{
+	if (in->eof)
+		return 0;
+	if (in->start > 0) {
+		memmove(in->buf, in->buf + in->start, in->end - in->start);
+		in->end -= in->start;
+		in->start = 0;
+	}
+	if (in->end == in->cap)
+		fp_grow(&in->buf, &in->cap, in->cap + 1, 1);
+	if (in->codec == INPUT_PLAIN) {
+		ssize_t r = read_some(in, in->buf + in->end, in->cap - in->end);
+
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			in->eof = 1;
+			return 0;
+		}
+		in->end += (size_t)r;
+		return 1;
+	}
+	for (;;) {
+		int r = decode_more(in);
+
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return 1;
+		if (in->end < in->cap) {
+			in->eof = 1;
+			return 0;
+		}
+		fp_grow(&in->buf, &in->cap, in->cap + 1, 1);
+	}
+}
+
+int input_getline(struct input *in, char **line, size_t *len)
+{
+	size_t scanned = 0;
+
+	if (in->failed)
+		return -1;
+	for (;;) {
+		char *s = in->buf + in->start;
+		size_t avail = in->end - in->start;
+		char *nl = memchr(s + scanned, '\n', avail - scanned);
+		int r;
+
+		if (nl) {
+			*line = s;
+			*len = (size_t)(nl - s);
+			in->start += *len + 1;
+			in->lineno++;
+			return 1;
+		}
+		scanned = avail;
+		r = fill(in);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			if (in->end == in->start)
+				return 0;
+			*line = in->buf + in->start;
+			*len = in->end - in->start;
+			in->start = in->end;
+			in->lineno++;
+			return 1;
+		}
+	}
+}
+
+void input_close(struct input *in)
+{
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	if (in->dec) {
+		if (in->codec == INPUT_ZSTD) {
+			ZSTD_freeDCtx(in->dec);
+		} else {
+			inflateEnd(in->dec);
+			free(in->dec);
+		}
+	}
+	free(in->buf);
+	free(in->raw);
+	memset(in, 0, sizeof *in);
+	in->fd = -1;
+}

@@ -1,0 +1,143 @@
+/* intern.c - interning byte strings: open addressing over an entry vector */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "intern.h"
+
+#define ARENA_CHUNK (1 << 20)
+
+static inline uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t fp_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0x100000001b3ULL;
+	return mix(h);
+}
+
+static void rehash(struct intern *t, size_t nslots)
+{
+	size_t i;
+
+	free(t->slots);
+	t->slots = fp_calloc(nslots, sizeof *t->slots);
+	t->mask = nslots - 1;
+	for (i = 0; i < t->count; i++) {
+		size_t j = t->ents[i].hash & t->mask;
+
+		while (t->slots[j])
+			j = (j + 1) & t->mask;
+		t->slots[j] = (uint32_t)(i + 1);
+	}
+}
+
+static void keep_chunk(struct intern *t, char *p)
+{
+	fp_grow(&t->chunks, &t->chunks_cap, t->nchunks + 1, sizeof *t->chunks);
+	t->chunks[t->nchunks++] = p;
+}
+
+static const char *store(struct intern *t, const void *key, size_t len)
+{
+	char *p;
+
+	if (len > ARENA_CHUNK / 4) {
+		p = fp_malloc(len);
+		keep_chunk(t, p);
+	} else {
+		if (t->chunk_left < len) {
+			t->chunk = fp_malloc(ARENA_CHUNK);
+			t->chunk_left = ARENA_CHUNK;
+			keep_chunk(t, t->chunk);
+		}
+		p = t->chunk;
+		t->chunk += len;
+		t->chunk_left -= len;
+	}
+	if (len)
+		memcpy(p, key, len);
+	return p;
+}
+
+size_t intern_find(const struct intern *t, const void *key, size_t len)
+{
+	uint64_t h;
+	size_t j;
+
+	if (!t->slots)
+		return (size_t)-1;
+	h = fp_hash(key, len);
+	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
+		const struct ient *e = &t->ents[t->slots[j] - 1];
+
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return t->slots[j] - 1;
+	}
+	return (size_t)-1;
+}
+
+size_t intern_get(struct intern *t, const void *key, size_t len, int *added)
+{
+	uint64_t h = fp_hash(key, len);
+	size_t j;
+	struct ient *e;
+
+	if (!t->slots)
+		rehash(t, 1024);
+	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
+		e = &t->ents[t->slots[j] - 1];
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
+			*added = 0;
+			return t->slots[j] - 1;
+		}
+	}
+	if (t->count >= UINT32_MAX - 1)
+		fp_die("too many distinct keys");
+	fp_grow(&t->ents, &t->ents_cap, t->count + 1, sizeof *t->ents);
+	e = &t->ents[t->count];
+	e->key = store(t, key, len);
+	e->len = len;
+	e->hash = h;
+	e->value = 0;
+	e->aux = 0;
+	t->slots[j] = (uint32_t)(t->count + 1);
+	t->count++;
+	if (t->count * 2 > t->mask)
+		rehash(t, (t->mask + 1) * 2);
+	*added = 1;
+	return t->count - 1;
+}
+
+void intern_free(struct intern *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->ents);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,52 @@
+/* out.h - buffered stdout: write errors are fatal, a closed pipe ends quietly */
+#ifndef FP_OUT_H
+#define FP_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define OUT_BUFSIZE (1 << 17)
+
+struct out {
+	char buf[OUT_BUFSIZE];
+	size_t len;
+};
+
+extern struct out fp_out;
+
+/* Ignore SIGPIPE so a closed pipe shows up as EPIPE, handled in out_flush(). */
+void out_init(void);
+/* Write the buffer to stdout. On EPIPE exit 0 quietly; on any other error
+ * print "PROG: stdout: REASON" and exit 1. */
+void out_flush(void);
+/* Flush and close stdout, checking for deferred errors; call last in main(). */
+void out_close(void);
+void out_write_slow(const void *p, size_t n);
+
+static inline void out_write(const void *p, size_t n)
+{
+	if (OUT_BUFSIZE - fp_out.len >= n) {
+		memcpy(fp_out.buf + fp_out.len, p, n);
+		fp_out.len += n;
+	} else {
+		out_write_slow(p, n);
+	}
+}
+
+static inline void out_putc(char c)
+{
+	if (fp_out.len == OUT_BUFSIZE)
+		out_flush();
+	fp_out.buf[fp_out.len++] = c;
+}
+
+static inline void out_puts(const char *s)
+{
+	out_write(s, strlen(s));
+}
+
+void out_u64(uint64_t v);
+void out_i64(int64_t v);
+
+#endif

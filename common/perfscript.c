@@ -1,0 +1,478 @@
+/* perfscript.c - a parser for `perf script` text
+ *
+ * The rules (formats.md §1.4): a header is found by its timestamp token
+ * " SECS.FRAC:" (6 or 9 decimals) and split walking left (cpu, pid/tid,
+ * comm with any spaces) and right (period, event, payload or a frame); a
+ * frame is "hex-ip symbol (dso)" with the dso the last balanced
+ * parenthesised group; a sample ends at the next header or at EOF.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "events.h"
+#include "perfscript.h"
+
+static inline int is_space(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static inline int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int is_hex(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static struct ptext save(struct perf_parser *p, const char *s, size_t n)
+{
+	struct ptext t = { p->text.len, n };
+
+	buf_add(&p->text, s, n);
+	return t;
+}
+
+static int ends_with(const char *s, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+
+	return n >= k && memcmp(s + n - k, suf, k) == 0;
+}
+
+static int starts_with(const char *s, size_t n, const char *pre)
+{
+	size_t k = strlen(pre);
+
+	return n >= k && memcmp(s, pre, k) == 0;
+}
+
+/* digits+ followed by end-of-string at s+n? */
+static int all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_digit(s[i]))
+			return 0;
+	return 1;
+}
+
+unsigned perf_dso_kind(const char *dso, size_t n)
+{
+	const char *base = dso;
+	size_t i, blen;
+
+	for (i = 0; i < n; i++)
+		if (dso[i] == '/')
+			base = dso + i + 1;
+	blen = n - (size_t)(base - dso);
+	if (n == 0)
+		return 0;
+	if (n == 15 && memcmp(dso, "[JIT app cache]", 15) == 0)
+		return EVK_JIT;
+	if (dso[0] == '[')
+		return n == 9 && memcmp(dso, "[unknown]", 9) == 0 ? 0 : EVK_KERNEL;
+	if (ends_with(dso, n, ".ko") || ends_with(dso, n, ".ko.xz") ||
+	    ends_with(dso, n, ".ko.zst") || ends_with(dso, n, ".ko.gz"))
+		return EVK_KERNEL;
+	if (starts_with(base, blen, "vmlinux")) {
+		for (i = 7; i < blen; i++) {
+			char c = base[i];
+
+			if (!(c == '-' || c == '.' || c == '_' || is_digit(c) ||
+			      (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+				break;
+		}
+		if (i == blen)
+			return EVK_KERNEL;
+	}
+	if (starts_with(dso, n, "bpf_prog_"))
+		return EVK_KERNEL;
+	/* <tmp>/perf-PID.map */
+	for (i = 0; i + 10 <= n; i++) {
+		if (memcmp(dso + i, "/tmp/perf-", 10) == 0) {
+			size_t j = i + 10, d = j;
+
+			while (j < n && is_digit(dso[j]))
+				j++;
+			if (j > d && n - j == 4 && memcmp(dso + j, ".map", 4) == 0)
+				return EVK_JIT;
+		}
+	}
+	/* jitdump: jitted-PID-N.so */
+	if (starts_with(base, blen, "jitted-") && ends_with(base, blen, ".so"))
+		return EVK_JIT;
+	return 0;
+}
+
+static void add_frame(struct perf_parser *p, struct perf_frame *f)
+{
+	fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
+	p->s.frames[p->s.nframes++] = *f;
+}
+
+/* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
+ * frames pushed leaf first, the later parts marked inlined. */
+static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
+		       struct perf_frame *tmpl)
+{
+	size_t i, cut = n, parts[64], np = 0;
+
+	for (i = n; i > 0 && is_hex(sym[i - 1]); i--)
+		;
+	if (i < n && i >= 3 && sym[i - 1] == 'x' && sym[i - 2] == '0' && sym[i - 3] == '+')
+		cut = i - 3;
+	n = cut;
+	/* split points of "->", not in "operator->" */
+	parts[np++] = 0;
+	for (i = 0; i + 2 < n && np < 63; i++) {
+		if (sym[i] == '-' && sym[i + 1] == '>' &&
+		    !(i >= 8 && memcmp(sym + i - 8, "operator", 8) == 0))
+			parts[np++] = i + 2;
+	}
+	for (i = np; i-- > 0;) {
+		size_t start = parts[i];
+		size_t end = i + 1 < np ? parts[i + 1] - 2 : n;
+		struct perf_frame f = *tmpl;
+
+		f.sym = save(p, sym + start, end - start);
+		if (i > 0)
+			f.kind |= EVK_INLINED;
+		if (f.sym.len == 0 || (f.sym.len == 9 && memcmp(sym + start, "[unknown]", 9) == 0))
+			f.kind |= EVK_UNKNOWN;
+		add_frame(p, &f);
+	}
+}
+
+/* Parse "ip symbol (dso)" at s (leading blanks already skipped).
+ * Returns 0, or -1 if s is not a frame. */
+static int parse_frame(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t i = 0, symstart, symend;
+	struct perf_frame f;
+
+	while (i < n && is_hex(s[i]))
+		i++;
+	if (i == 0 || (i < n && !is_space(s[i])))
+		return -1;
+	memset(&f, 0, sizeof f);
+	f.ip = save(p, s, i);
+	while (i < n && is_space(s[i]))
+		i++;
+	symstart = i;
+	symend = n;
+	while (symend > symstart && is_space(s[symend - 1]))
+		symend--;
+	if (symend > symstart && s[symend - 1] == ')') {
+		/* the last balanced parenthesised group, preceded by a blank */
+		size_t j = symend - 1;
+		int depth = 0;
+
+		for (;;) {
+			if (s[j] == ')')
+				depth++;
+			else if (s[j] == '(' && --depth == 0)
+				break;
+			if (j == symstart)
+				break;
+			j--;
+		}
+		if (depth == 0 && (j == symstart || is_space(s[j - 1]))) {
+			const char *dso = s + j + 1;
+			size_t dlen = symend - 1 - (j + 1);
+
+			if (dlen == 7 && memcmp(dso, "inlined", 7) == 0) {
+				f.kind |= EVK_INLINED;
+			} else {
+				f.dso = save(p, dso, dlen);
+				f.kind |= perf_dso_kind(dso, dlen);
+			}
+			symend = j;
+			while (symend > symstart && is_space(s[symend - 1]))
+				symend--;
+		}
+	}
+	add_symbol(p, s + symstart, symend - symstart, &f);
+	return 0;
+}
+
+static void finish(struct perf_parser *p)
+{
+	if (p->in_sample && p->sample)
+		p->sample(&p->s, p->text.p, p->ctx);
+	p->in_sample = 0;
+	p->last_was_frame = 0;
+}
+
+static void begin(struct perf_parser *p, uint64_t lineno)
+{
+	finish(p);
+	p->text.len = 0;
+	memset(&p->s.comm, 0, sizeof p->s.comm);
+	p->s.pid = p->s.tid = p->s.event = p->s.comm;
+	p->s.cpu = -1;
+	p->s.time = EV_NONE;
+	p->s.period = -1;
+	p->s.nframes = 0;
+	p->s.lineno = lineno;
+	p->in_sample = 1;
+}
+
+/* The left part of a header, "COMM [PID/]TID [CPU]": walk from the right. */
+static void parse_left(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t e = n, b;
+
+	while (e > 0 && is_space(s[e - 1]))
+		e--;
+	/* [cpu] */
+	if (e > 0 && s[e - 1] == ']') {
+		b = e - 1;
+		while (b > 0 && is_digit(s[b - 1]))
+			b--;
+		if (b > 0 && s[b - 1] == '[' && b < e - 1 && (b == 1 || is_space(s[b - 2]))) {
+			int cpu = 0;
+			size_t k;
+
+			for (k = b; k < e - 1 && cpu < 100000000; k++)
+				cpu = cpu * 10 + (s[k] - '0');
+			p->s.cpu = cpu;
+			e = b - 1;
+			while (e > 0 && is_space(s[e - 1]))
+				e--;
+		}
+	}
+	/* PID/TID or TID */
+	b = e;
+	while (b > 0 && (is_digit(s[b - 1]) || s[b - 1] == '/'))
+		b--;
+	if (b < e && (b == 0 || is_space(s[b - 1]))) {
+		const char *slash = memchr(s + b, '/', e - b);
+
+		if (slash && all_digits(s + b, (size_t)(slash - (s + b))) &&
+		    all_digits(slash + 1, (size_t)(s + e - slash - 1))) {
+			p->s.pid = save(p, s + b, (size_t)(slash - (s + b)));
+			p->s.tid = save(p, slash + 1, (size_t)(s + e - slash - 1));
+			e = b;
+		} else if (!slash && all_digits(s + b, e - b) && b > 0) {
+			p->s.tid = save(p, s + b, e - b);
+			e = b;
+		}
+	}
+	while (e > 0 && is_space(s[e - 1]))
+		e--;
+	b = 0;
+	while (b < e && is_space(s[b]))
+		b++;
+	p->s.comm = save(p, s + b, e - b);
+}
+
+/* The right part of a header: "[PERIOD] EVENT: [payload or frame]". */
+static void parse_right(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t i = 0, b;
+
+	while (i < n && is_space(s[i]))
+		i++;
+	b = i;
+	while (i < n && is_digit(s[i]))
+		i++;
+	if (i > b && (i == n || is_space(s[i]))) {
+		int64_t v;
+
+		if (ev_parse_i64(s + b, i - b, &v) == 0)
+			p->s.period = v;
+		while (i < n && is_space(s[i]))
+			i++;
+	} else {
+		i = b;
+	}
+	/* event: up to the first ':' followed by a blank or the end */
+	b = i;
+	while (i < n && !is_space(s[i])) {
+		if (s[i] == ':' && (i + 1 == n || is_space(s[i + 1])))
+			break;
+		i++;
+	}
+	if (i < n && s[i] == ':') {
+		p->s.event = save(p, s + b, i - b);
+		i++;
+		while (i < n && is_space(s[i]))
+			i++;
+		/* no call chain: the one frame follows on this line */
+		if (i < n && s[n - 1] == ')')
+			(void)parse_frame(p, s + i, n - i);
+	}
+}
+
+/* " SECS.FRAC:" with 6 or 9 decimals, followed by a blank or the end.
+ * Returns the offset of SECS or -1. *end gets the offset of the ':'. */
+static long find_time(const char *s, size_t n, size_t *end)
+{
+	const char *q = s, *lim = s + n;
+
+	while ((q = memchr(q, '.', (size_t)(lim - q))) != NULL) {
+		const char *a = q, *c = q + 1;
+
+		while (a > s && is_digit(a[-1]))
+			a--;
+		while (c < lim && is_digit(*c))
+			c++;
+		if (a < q && a > s && is_space(a[-1]) && (c - q - 1 == 6 || c - q - 1 == 9) &&
+		    c < lim && *c == ':' && (c + 1 == lim || is_space(c[1]))) {
+			*end = (size_t)(c - s);
+			return (long)(a - s);
+		}
+		q = c > q + 1 ? c : q + 1;
+	}
+	return -1;
+}
+
+/* An old header without a time: "COMM TID [CPU] EVENT:" at the end. */
+static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t lineno)
+{
+	size_t e = n, b;
+
+	while (e > 0 && is_space(s[e - 1]))
+		e--;
+	if (e == 0 || s[e - 1] != ':' || is_space(s[0]))
+		return -1;
+	b = e - 1;
+	while (b > 0 && !is_space(s[b - 1]))
+		b--;
+	if (b == 0 || b == e - 1)
+		return -1;
+	/* the token before the event must be a TID, PID/TID or [CPU] */
+	{
+		size_t te = b, tb;
+
+		while (te > 0 && is_space(s[te - 1]))
+			te--;
+		tb = te;
+		while (tb > 0 && !is_space(s[tb - 1]))
+			tb--;
+		if (te == tb || tb == 0)
+			return -1;
+		if (!(s[tb] == '[' || is_digit(s[tb])))
+			return -1;
+	}
+	begin(p, lineno);
+	parse_left(p, s, b);
+	p->s.event = save(p, s + b, e - 1 - b);
+	return 0;
+}
+
+static int all_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!is_space(s[i]) && s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+			return 0;
+	return 1;
+}
+
+/* "  file.c:12" after a frame (perf script -F+srcline). */
+static int srcline(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t i = 0, c;
+	struct perf_frame *f;
+
+	if (!p->last_was_frame || p->s.nframes == 0 || n < 3 || s[0] != ' ' || s[1] != ' ')
+		return -1;
+	while (i < n && is_space(s[i]))
+		i++;
+	f = &p->s.frames[p->s.nframes - 1];
+	if (memchr(s + i, '[', n - i))
+		return 0;	/* "libfoo.so[6750]": no line information */
+	for (c = n; c > i && s[c - 1] != ':'; c--)
+		;
+	if (c > i + 1 && all_digits(s + c, n - c)) {
+		f->file = save(p, s + i, c - 1 - i);
+		f->line = save(p, s + c, n - c);
+	}
+	return 0;
+}
+
+int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, const char **why)
+{
+	size_t tend;
+	long t;
+
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	if (n == 0 || all_blank(s, n)) {
+		p->last_was_frame = 0;
+		return 0;
+	}
+	if (s[0] == '#') {
+		if (n > 12 && memcmp(s, "# cmdline : ", 12) == 0 && p->header)
+			p->header("command", s + 12, n - 12, p->ctx);
+		return 0;
+	}
+	/* perf indents frames with a tab; headers never start with one */
+	if (s[0] == '\t') {
+		size_t i = 0;
+
+		while (i < n && is_space(s[i]))
+			i++;
+		if (p->in_sample && parse_frame(p, s + i, n - i) == 0) {
+			p->last_was_frame = 1;
+			return 0;
+		}
+	}
+	t = find_time(s, n, &tend);
+	if (t >= 0) {
+		int64_t ns;
+
+		begin(p, lineno);
+		parse_left(p, s, (size_t)t);
+		if (ev_parse_time(s + t, tend - (size_t)t, &ns) == 0)
+			p->s.time = ns;
+		parse_right(p, s + tend + 1, n - tend - 1);
+		return 0;
+	}
+	if (old_header(p, s, n, lineno) == 0)
+		return 0;
+	{
+		size_t i = 0;
+
+		while (i < n && is_space(s[i]))
+			i++;
+		if (p->in_sample && parse_frame(p, s + i, n - i) == 0) {
+			p->last_was_frame = 1;
+			return 0;
+		}
+	}
+	if (srcline(p, s, n) == 0)
+		return 0;
+	if (!p->in_sample) {
+		*why = "frame or text before the first sample header";
+		return -1;
+	}
+	*why = "unrecognized line";
+	return -1;
+}
+
+void perf_init(struct perf_parser *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+void perf_end(struct perf_parser *p)
+{
+	finish(p);
+}
+
+void perf_free(struct perf_parser *p)
+{
+	buf_free(&p->text);
+	free(p->s.frames);
+	memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,55 @@
+/* perfscript.h - a parser for `perf script` text (docs/perf2events.md) */
+#ifndef FP_PERFSCRIPT_H
+#define FP_PERFSCRIPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Offsets into perf_parser.text (the text may move while a sample grows). */
+struct ptext {
+	size_t off, len;
+};
+
+struct perf_frame {
+	struct ptext ip, sym, dso, file, line;
+	unsigned kind;		/* EVK_* of events.h */
+};
+
+struct perf_sample {
+	struct ptext comm, pid, tid, event;
+	int cpu;		/* -1 if absent */
+	int64_t time;		/* ns; EV_NONE if absent */
+	int64_t period;		/* -1 if absent */
+	uint64_t lineno;	/* line of the sample's header */
+	struct perf_frame *frames;	/* leaf first, as perf prints them */
+	size_t nframes;
+};
+
+struct perf_parser {
+	struct buf text;	/* comm, ids and frame text of the current sample */
+	struct perf_sample s;
+	size_t frames_cap;
+	int in_sample;
+	int last_was_frame;	/* for srcline lines */
+	/* called for each complete sample, root-first order is the caller's job */
+	void (*sample)(const struct perf_sample *s, const char *text, void *ctx);
+	/* called for "# cmdline : ..." (key "command") */
+	void (*header)(const char *key, const char *val, size_t len, void *ctx);
+	void *ctx;
+};
+
+void perf_init(struct perf_parser *p);
+/* Feed one line (without LF). Returns 0, or -1 with *why for a line that is
+ * not perf script output (the caller counts and reports it). */
+int perf_line(struct perf_parser *p, const char *line, size_t len, uint64_t lineno,
+	      const char **why);
+/* End of input: emits the last sample. */
+void perf_end(struct perf_parser *p);
+void perf_free(struct perf_parser *p);
+
+/* Classify a dso path: EVK_KERNEL, EVK_JIT or 0 (docs/perf2events.md). */
+unsigned perf_dso_kind(const char *dso, size_t len);
+
+#endif
