@@ -6,9 +6,9 @@ MANDIR = $(PREFIX)/share/man
 DESTDIR ?=
 
 CC ?= cc
-PKGS = yajl libzstd zlib
+PKGS = yajl libzstd zlib sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz -lsqlite3)
 OPT ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS ?=
@@ -16,10 +16,11 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $
 LDLIBS = $(PKG_LIBS)
 
 # Debian packages that provide $(PKGS) and the build tools.
-DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev zstd gzip time
+DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev zstd gzip time
 
-FILTERS = perf2events events2folded
-COMMON = alloc buf cli err events fold input intern out perfscript skip
+# One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
+FILTERS = $(sort $(basename $(notdir $(wildcard filters/*.c))))
+COMMON = $(sort $(basename $(notdir $(wildcard common/*.c))))
 BUILD ?= build
 COMMON_OBJS = $(COMMON:%=$(BUILD)/common/%.o)
 BINS = $(FILTERS:%=$(BUILD)/bin/%)
@@ -51,7 +52,7 @@ check: all
 
 # The whole suite again, built with AddressSanitizer and UBSan.
 check-asan:
-	$(MAKE) BUILD=build-asan CC=clang \
+	$(MAKE) BUILD=build-asan \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' check
 

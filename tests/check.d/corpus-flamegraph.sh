@@ -14,7 +14,7 @@
 # usage: corpus-flamegraph.sh BINDIR [CORPUS]
 set -u
 bin=$1
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${2:-$here/../../shared/corpus/perf/flamegraph}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-corpus.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
