@@ -74,3 +74,4 @@ uninstall:
 
 clean:
 	rm -rf build build-asan
+-include tests/fuzz/fuzz.mk

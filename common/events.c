@@ -437,3 +437,68 @@ void ev_put_field(const char *p, size_t n)
 	else
 		ev_put_escaped(p, n);
 }
+
+void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
+		 struct slice comm, struct slice event, int64_t weight)
+{
+	out_putc(type);
+	out_putc('\t');
+	ev_put_time(time);
+	out_putc('\t');
+	ev_put_field(pid.p, pid.n);
+	out_putc('\t');
+	ev_put_field(tid.p, tid.n);
+	out_putc('\t');
+	if (cpu >= 0)
+		out_i64(cpu);
+	else
+		out_putc('-');
+	out_putc('\t');
+	ev_put_field(comm.p, comm.n);
+	out_putc('\t');
+	ev_put_field(event.p, event.n);
+	out_putc('\t');
+	if (weight == EV_NONE)
+		out_putc('-');
+	else
+		out_i64(weight);
+	out_putc('\t');
+}
+
+static void put_attr(const char *key, struct slice v)
+{
+	if (v.n == 0)
+		return;
+	out_putc('`');
+	out_puts(key);
+	ev_put_escaped(v.p, v.n);
+}
+
+void ev_put_frame(const struct ev_frame_out *f)
+{
+	if (f->name.n)
+		ev_put_escaped(f->name.p, f->name.n);
+	else
+		out_puts("[unknown]");
+	if (f->kind & EVK_KERNEL)
+		out_puts("`kernel");
+	if (f->kind & EVK_JIT)
+		out_puts("`jit");
+	if (f->kind & EVK_INLINED)
+		out_puts("`inlined");
+	if ((f->kind & EVK_UNKNOWN) || f->name.n == 0)
+		out_puts("`unknown");
+	if (f->kind & EVK_IDLE)
+		out_puts("`idle");
+	put_attr("dso=", f->dso);
+	put_attr("addr=", f->addr);
+	put_attr("file=", f->file);
+	if (f->line > 0) {
+		out_puts("`line=");
+		out_i64(f->line);
+	}
+	if (f->col > 0) {
+		out_puts("`col=");
+		out_i64(f->col);
+	}
+}

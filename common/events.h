@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "input.h"
@@ -82,5 +83,26 @@ void ev_put_time(int64_t ns);		/* EV_NONE prints "-" */
 void ev_put_escaped(const char *p, size_t n);
 /* An identity field: escaped; empty or NULL prints "-", a literal "-" prints \x2d. */
 void ev_put_field(const char *p, size_t n);
+
+/* The fields of a thread record (S O C I) up to the stack, values raw
+ * (unescaped; ev_put_field rules); writes "TYPE\tTIME\t...\tWEIGHT\t".
+ * cpu < 0 prints "-"; weight EV_NONE prints "-". The caller then writes
+ * the stack with ev_put_frame() calls separated by ';' and a '\n'. */
+void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
+		 struct slice comm, struct slice event, int64_t weight);
+/* One frame: the raw name and attributes (kind bits; raw dso/file text,
+ * empty slices are left out; line/col <= 0 are left out). */
+struct ev_frame_out {
+	struct slice name, dso, addr, file;
+	unsigned kind;
+	long long line, col;
+};
+void ev_put_frame(const struct ev_frame_out *f);
+static inline struct slice ev_str(const char *s)
+{
+	struct slice r = { s, s ? strlen(s) : 0 };
+
+	return r;
+}
 
 #endif

@@ -35,11 +35,11 @@ static void put_text(const char *text, struct ptext t)
 	ev_put_field(text + t.off, t.len);
 }
 
-static void put_attr(const char *key, const char *text, struct ptext t)
+static struct slice sl(const char *text, struct ptext t)
 {
-	out_putc('`');
-	out_puts(key);
-	ev_put_escaped(text + t.off, t.len);
+	struct slice s = { text + t.off, t.len };
+
+	return s;
 }
 
 static void declare_event(const struct perf_sample *s, const char *text)
@@ -68,48 +68,27 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 
 	(void)ctx;
 	declare_event(s, text);
-	out_puts("S\t");
-	ev_put_time(s->time);
-	out_putc('\t');
-	put_text(text, s->pid);
-	out_putc('\t');
-	put_text(text, s->tid);
-	out_putc('\t');
-	if (s->cpu >= 0)
-		out_i64(s->cpu);
-	else
-		out_putc('-');
-	out_putc('\t');
-	put_text(text, s->comm);
-	out_putc('\t');
-	put_text(text, s->event);
-	out_putc('\t');
-	out_i64(s->period >= 0 ? s->period : 1);
-	out_putc('\t');
+	ev_put_head('S', s->time, sl(text, s->pid), sl(text, s->tid), s->cpu,
+		    sl(text, s->comm), sl(text, s->event), s->period >= 0 ? s->period : 1);
 	for (i = s->nframes; i-- > 0;) {
-		const struct perf_frame *f = &s->frames[i];
-		int unknown = (f->kind & EVK_UNKNOWN) != 0;
+		const struct perf_frame *pf = &s->frames[i];
+		int unknown = (pf->kind & EVK_UNKNOWN) != 0;
+		struct ev_frame_out f = { 0 };
 
-		if (f->sym.len)
-			ev_put_escaped(text + f->sym.off, f->sym.len);
-		else
-			out_puts("[unknown]");
-		if (f->kind & EVK_KERNEL)
-			out_puts("`kernel");
-		if (f->kind & EVK_JIT)
-			out_puts("`jit");
-		if (f->kind & EVK_INLINED)
-			out_puts("`inlined");
-		if (unknown)
-			out_puts("`unknown");
-		if (f->dso.len && (unknown || opt.dso))
-			put_attr("dso=", text, f->dso);
-		if (f->ip.len && (unknown || opt.addrs))
-			put_attr("addr=", text, f->ip);
-		if (f->file.len)
-			put_attr("file=", text, f->file);
-		if (f->line.len)
-			put_attr("line=", text, f->line);
+		f.name = sl(text, pf->sym);
+		f.kind = pf->kind;
+		if (unknown || opt.dso)
+			f.dso = sl(text, pf->dso);
+		if (unknown || opt.addrs)
+			f.addr = sl(text, pf->ip);
+		f.file = sl(text, pf->file);
+		if (pf->line.len) {
+			int64_t line;
+
+			if (ev_parse_i64(text + pf->line.off, pf->line.len, &line) == 0)
+				f.line = line;
+		}
+		ev_put_frame(&f);
 		if (i > 0)
 			out_putc(';');
 	}
