@@ -97,6 +97,8 @@ static size_t cut_args(const char *s, size_t n)
 				continue;
 			}
 			if (at(s, n, j, "()")) {
+				if (j + 2 == n)
+					return j;	/* "operator()" with no arguments after it */
 				i = j + 1;
 				continue;
 			}

@@ -56,6 +56,7 @@ static struct {
 	struct fold_opts fold;
 	int pid, tid, count, no_comm, ordered;
 	const char *event;	/* chosen event, or NULL until the first is seen */
+	char kind;		/* 'S' samples or 'O' spans, 0 until chosen */
 	struct skips skips;
 	struct intern stacks;	/* key (see make_key) -> weight */
 	struct intern tnames;	/* "pid\ttid" -> aux: index in names */
@@ -167,6 +168,8 @@ static void fold_key(const char *k, size_t n)
 		first = 0;
 		fold_frame(&g.line, &f, &g.fold, java, &g.tmp);
 	}
+	if (g.line.len == 0)
+		buf_adds(&g.line, "[no frames]");	/* a sample without a stack, with no root */
 	fold_fix_leaf(&g.line, 0);
 }
 
@@ -203,14 +206,26 @@ static void add(const char *key, size_t len, int64_t w)
 	intern_add(&g.stacks, key, len)->value += w;
 }
 
-/* Is this record's event the one we fold? Chooses the first one seen. */
-static int wanted(struct slice ev)
+/* Is this record's event the one we fold? Samples (S) and spans (O/C) are
+ * different measures even under one event name; the first record of the
+ * chosen event (or of any event without --event) decides which is folded. */
+static int wanted(char type, struct slice ev)
 {
-	if (!g.event)
-		g.event = fp_strndup(ev.p, ev.n);
-	if (strlen(g.event) == ev.n && memcmp(g.event, ev.p, ev.n) == 0)
+	char kind = type == 'S' ? 'S' : 'O';
+	int same = g.event && strlen(g.event) == ev.n && memcmp(g.event, ev.p, ev.n) == 0;
+
+	if (!g.kind && (!g.event || same)) {
+		g.kind = kind;
+		if (!g.event)
+			g.event = fp_strndup(ev.p, ev.n);
+		same = 1;
+	}
+	if (same && kind == g.kind)
 		return 1;
-	intern_add(&g.other, ev.p, ev.n)->value++;
+	g.tmp.len = 0;
+	buf_adds(&g.tmp, kind == 'S' ? "samples of " : "spans of ");
+	buf_add(&g.tmp, ev.p, ev.n);
+	intern_add(&g.other, g.tmp.p, g.tmp.len)->value++;
 	return 0;
 }
 
@@ -300,14 +315,14 @@ static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
 {
 	switch (r->type) {
 	case 'S':
-		if (!wanted(r->event))
+		if (!wanted(r->type, r->event))
 			return;
 		make_key(&g.key, r, r->stack);
 		add(g.key.p, g.key.len, g.count ? 1 : r->weight);
 		break;
 	case 'O':
 	case 'C':
-		if (!wanted(r->event))
+		if (!wanted(r->type, r->event))
 			return;
 		span(r, file, lineno);
 		break;
@@ -411,9 +426,9 @@ static void report_other_events(void)
 		n += (uint64_t)g.other.ents[i].value;
 	if (n == 0)
 		return;
-	fp_warn("folded event '%s'; skipped %" PRIu64 " records of %zu other event%s "
-		"(choose one with --event):", g.event, n, g.other.count,
-		g.other.count == 1 ? "" : "s");
+	fp_warn("folded %s of event '%s'; skipped %" PRIu64 " records of %zu other kind%s "
+		"(choose with --event)", g.kind == 'S' ? "samples" : "spans", g.event, n,
+		g.other.count, g.other.count == 1 ? "" : "s");
 	for (i = 0; i < g.other.count; i++)
 		fprintf(stderr, "  %.*s: %" PRId64 "\n", (int)g.other.ents[i].len,
 			g.other.ents[i].key, g.other.ents[i].value);

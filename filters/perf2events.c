@@ -42,7 +42,7 @@ static struct slice sl(const char *text, struct ptext t)
 	return s;
 }
 
-static void declare_event(const struct perf_sample *s, const char *text)
+static void declare_event(const struct perf_sample *s, const char *text, const char *file)
 {
 	int added;
 	size_t i = intern_get(&opt.events, text + s->event.off, s->event.len, &added);
@@ -55,8 +55,8 @@ static void declare_event(const struct perf_sample *s, const char *text)
 		put_text(text, s->event);
 		out_puts(has_period ? "\tperiod\n" : "\tsamples\n");
 	} else if (e->aux != 3 && (e->aux == 1) != has_period) {
-		fp_warn("line %llu: event %.*s: samples with and without a period; "
-			"those without count 1", (unsigned long long)s->lineno,
+		fp_warn("%s:%llu: event %.*s: samples with and without a period; "
+			"those without count 1", file, (unsigned long long)s->lineno,
 			(int)s->event.len, text + s->event.off);
 		e->aux = 3;
 	}
@@ -66,8 +66,7 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 {
 	size_t i;
 
-	(void)ctx;
-	declare_event(s, text);
+	declare_event(s, text, ctx);
 	ev_put_head('S', s->time, sl(text, s->pid), sl(text, s->tid), s->cpu,
 		    sl(text, s->comm), sl(text, s->event), s->period >= 0 ? s->period : 1);
 	for (i = s->nframes; i-- > 0;) {
@@ -125,6 +124,7 @@ static int convert(const char *path, void *ctx)
 	perf_init(&p);
 	p.sample = sample;
 	p.header = header;
+	p.ctx = (void *)in.name;
 	while ((r = input_getline(&in, &line, &len)) > 0) {
 		const char *why;
 

@@ -66,6 +66,7 @@ perf record -e cpu-clock -e page-faults -F 99 -a -g -o Z.data -- \
 	sh -c "node --perf-basic-prof $WORK/jit.js; seq 1 60000 | sort -R | gzip -6 > /dev/null" >/dev/null
 perf script -i Z.data -F comm,pid,tid,cpu,time,period,event,ip,sym,dso > multi.full
 # Remove node's JIT symbol map(s) now that perf script has used them.
+# shellcheck disable=SC2013
 for pid in $(awk '$1 == "node" { split($2, a, "/"); print a[1] }' multi.full | sort -u); do
 	rm -f "/tmp/perf-$pid.map"
 done

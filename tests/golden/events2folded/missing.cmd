@@ -1,0 +1,1 @@
+events2folded missing-file variants.events
