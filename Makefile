@@ -16,7 +16,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $
 LDLIBS = $(PKG_LIBS)
 
 # Debian packages that provide $(PKGS) and the build tools.
-DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev zstd gzip time
+DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev zstd gzip time man-db groff-base
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
 FILTERS = $(sort $(basename $(notdir $(wildcard filters/*.c))))
@@ -24,6 +24,7 @@ COMMON = $(sort $(basename $(notdir $(wildcard common/*.c))))
 BUILD ?= build
 COMMON_OBJS = $(COMMON:%=$(BUILD)/common/%.o)
 BINS = $(FILTERS:%=$(BUILD)/bin/%)
+UNITS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 MAN1 = $(FILTERS:%=man/%.1)
 MAN5 = man/events.5
 
@@ -43,11 +44,15 @@ $(BUILD)/bin/%: filters/%.c $(BUILD)/common/libflamepipe.a common/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)
+
 # Install the Debian packages the build and the tests need, only when missing.
 deps:
 	@sh tests/deps.sh $(DEB_DEPS)
 
-check: all
+check: all $(UNITS)
 	sh tests/run.sh $(BUILD)/bin
 
 # The whole suite again, built with AddressSanitizer and UBSan.
