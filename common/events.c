@@ -398,12 +398,34 @@ void ev_put_time(int64_t ns)
 	out_write(tmp + i, sizeof tmp - (size_t)i);
 }
 
+/* Nonzero if any byte of the 8 in x needs an escape (SWAR: a byte below
+ * 0x20, or equal to '\\', ';', '`' or 0x7f). */
+static inline uint64_t word_needs_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t r = (x - ones * 0x20) & ~x & high;
+
+#define HAS_BYTE(b) ((((x ^ (ones * (b))) - ones) & ~(x ^ (ones * (b)))) & high)
+	r |= HAS_BYTE('\\') | HAS_BYTE(';') | HAS_BYTE('`') | HAS_BYTE(0x7f);
+#undef HAS_BYTE
+	return r;
+}
+
 void ev_put_escaped(const char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0, run = 0;
 
-	for (i = 0; i < n; i++) {
+	/* skip the clean 8-byte words at the start quickly */
+	while (i + 8 <= n) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (word_needs_escape(w))
+			break;
+		i += 8;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		char esc[4];
 

@@ -23,9 +23,16 @@ static inline int is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+static const unsigned char hex_digit[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+	['F'] = 1,
+};
+
 static inline int is_hex(int c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return hex_digit[(unsigned char)c];
 }
 
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
@@ -111,6 +118,22 @@ unsigned perf_dso_kind(const char *dso, size_t n)
 	return 0;
 }
 
+/* Consecutive frames are mostly in one dso: remember the last answer. */
+static unsigned dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
+{
+	if (n == p->dso_cache_len && n <= sizeof p->dso_cache &&
+	    memcmp(dso, p->dso_cache, n) == 0)
+		return p->dso_cache_kind;
+	p->dso_cache_kind = perf_dso_kind(dso, n);
+	if (n <= sizeof p->dso_cache) {
+		memcpy(p->dso_cache, dso, n);
+		p->dso_cache_len = n;
+	} else {
+		p->dso_cache_len = (size_t)-1;
+	}
+	return p->dso_cache_kind;
+}
+
 static void add_frame(struct perf_parser *p, struct perf_frame *f)
 {
 	fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
@@ -132,8 +155,12 @@ static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
 	/* split points of "->", not in "operator->" */
 	parts[np++] = 0;
 	for (i = 0; i + 2 < n && np < 63; i++) {
-		if (sym[i] == '-' && sym[i + 1] == '>' &&
-		    !(i >= 8 && memcmp(sym + i - 8, "operator", 8) == 0))
+		const char *gt = memchr(sym + i + 1, '>', n - i - 2);
+
+		if (!gt)
+			break;
+		i = (size_t)(gt - sym) - 1;
+		if (sym[i] == '-' && !(i >= 8 && memcmp(sym + i - 8, "operator", 8) == 0))
 			parts[np++] = i + 2;
 	}
 	for (i = np; i-- > 0;) {
@@ -173,8 +200,13 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 		/* the last balanced parenthesised group, preceded by a blank */
 		size_t j = symend - 1;
 		int depth = 0;
+		const char *open = memrchr(s + symstart, '(', j - symstart);
 
-		for (;;) {
+		/* fast path: "(dso)" with no parenthesis inside */
+		if (open && !memchr(open + 1, ')', (size_t)(s + j - open - 1))) {
+			j = (size_t)(open - s);
+			depth = 0;
+		} else for (;;) {
 			if (s[j] == ')')
 				depth++;
 			else if (s[j] == '(' && --depth == 0)
@@ -191,7 +223,7 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 				f.kind |= EVK_INLINED;
 			} else {
 				f.dso = save(p, dso, dlen);
-				f.kind |= perf_dso_kind(dso, dlen);
+				f.kind |= dso_kind_cached(p, dso, dlen);
 			}
 			symend = j;
 			while (symend > symstart && is_space(s[symend - 1]))

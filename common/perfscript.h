@@ -38,6 +38,9 @@ struct perf_parser {
 	/* called for "# cmdline : ..." (key "command") */
 	void (*header)(const char *key, const char *val, size_t len, void *ctx);
 	void *ctx;
+	char dso_cache[256];	/* the last dso classified, and its kind */
+	size_t dso_cache_len;
+	unsigned dso_cache_kind;
 };
 
 void perf_init(struct perf_parser *p);

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Benchmark of the foundation pipeline (issue 2): perf2events,
+# events2folded, and perf2events | events2folded on a >= 200 MB perf script
+# text generated from real captures, with `cat | cat` as the floor; then
+# perf2events' peak RSS at 100 MB, 200 MB and 1 GB (streamed, not stored).
+# Prints figures; asserts nothing.
+#   FP_BENCH_MB   size of the main input (default 200)
+set -u
+bin=$(cd "${1:?usage: bench-perf.sh BINDIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+mb=${FP_BENCH_MB:-200}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+TIME=/usr/bin/time
+
+bash "$here/gen-perf.sh" "$mb" "$tmp/in.perf"
+"$bin/perf2events" "$tmp/in.perf" >"$tmp/in.events"
+size=$(wc -c <"$tmp/in.perf")
+esize=$(wc -c <"$tmp/in.events")
+printf 'input: %d MiB perf script (%d samples), %d MiB events\n' \
+	$((size >> 20)) "$(grep -c '^S' "$tmp/in.events")" $((esize >> 20))
+
+# best of 3: wall seconds and peak RSS (KiB) of the last command of a pipeline
+run() {
+	label=$1 bytes=$2; shift 2
+	best=
+	for i in 1 2 3; do
+		$TIME -f '%e %M' -o "$tmp/t" sh -c "$*" >/dev/null
+		set -- "$@"
+		read -r secs rss <"$tmp/t"
+		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then best=$secs brss=$rss; fi
+	done
+	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	printf '%-34s %8.1f MiB/s  %6.2f s  peak RSS %6d KiB\n' "$label" \
+		"$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" "$brss"
+}
+run "cat | cat (floor)" "$size" "cat '$tmp/in.perf' | cat"
+run "perf2events" "$size" "'$bin/perf2events' '$tmp/in.perf'"
+run "events2folded (events in)" "$esize" "'$bin/events2folded' '$tmp/in.events'"
+run "perf2events | events2folded" "$size" "'$bin/perf2events' '$tmp/in.perf' | '$bin/events2folded'"
+run "zstd input: perf2events" "$size" "zstd -q -1 -c '$tmp/in.perf' > '$tmp/in.zst' && '$bin/perf2events' '$tmp/in.zst'"
+
+echo "perf2events peak RSS as input grows (streamed through a pipe):"
+for n in 100 200 1024; do
+	$TIME -f '%M' -o "$tmp/t" sh -c "bash '$here/gen-perf.sh' $n - | '$bin/perf2events' >/dev/null"
+	printf '  %5d MiB: %d KiB\n' "$n" "$(cat "$tmp/t")"
+done
