@@ -28,7 +28,7 @@ UNITS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 MAN1 = $(FILTERS:%=man/%.1)
 MAN5 = man/events.5
 
-.PHONY: all deps check check-asan bench install uninstall clean quickstart
+.PHONY: all deps check check-asan test bench install uninstall clean quickstart
 
 all: $(BINS)
 
@@ -64,8 +64,18 @@ check-asan:
 bench: all
 	sh tests/bench/run.sh $(BUILD)/bin
 
+# The README's first command: install what is missing, build, run the main
+# job on a real capture shipped in tests/data/perf.
 quickstart: deps all
-	$(BUILD)/bin/perf2events tests/data/perf/fp.perf | $(BUILD)/bin/events2folded | head -n 20
+	$(BUILD)/bin/perf2events tests/data/perf/fp.perf | $(BUILD)/bin/events2folded > $(BUILD)/quickstart.folded
+	@echo "heaviest stacks of tests/data/perf/fp.perf (all in $(BUILD)/quickstart.folded):"
+	@awk '{ print $$NF "\t" $$0 }' $(BUILD)/quickstart.folded | sort -rn | cut -f2- | head -n 8
+
+# The README's second command, and what CI runs: everything, warnings as
+# errors, then the whole suite again under ASan+UBSan.
+test: deps
+	$(MAKE) CFLAGS=-Werror check
+	$(MAKE) CFLAGS=-Werror check-asan
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
