@@ -15,6 +15,8 @@ void buf_free(struct buf *b);
 
 static inline void buf_add(struct buf *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->cap - b->len < n)
 		buf_reserve(b, n);
 	memcpy(b->p + b->len, s, n);

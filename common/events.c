@@ -1,5 +1,8 @@
 /* events.c - the flamepipe events format (docs/events.md): parse and emit */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "err.h"
 #include "events.h"
@@ -149,11 +152,14 @@ static void frame_attr(struct ev_frame *f, struct slice a)
 
 int ev_frame_next(struct slice *stack, struct ev_frame *f)
 {
-	const char *p = stack->p, *end = p + stack->n;
+	const char *p = stack->p, *end;
 	const char *semi, *bt;
 
+	/* fuzz (issue 6): compute end only after the NULL check; NULL + 0 is
+	 * undefined behaviour (UBSan, tests/fuzz/regress/roundtrip/) */
 	if (stack->p == NULL)
 		return 0;
+	end = p + stack->n;
 	semi = memchr(p, ';', stack->n);
 	if (!semi)
 		semi = end;
@@ -416,7 +422,27 @@ void ev_put_escaped(const char *p, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run = 0;
 
-	/* skip the clean 8-byte words at the start quickly */
+	/* skip the clean bytes at the start quickly */
+#ifdef __SSE2__
+	{
+		const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
+			      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
+			      del = _mm_set1_epi8(0x7f);
+
+		while (i + 16 <= n) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			__m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);	/* x <= 0x1f */
+
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, bs));
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, semi));
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, tick));
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, del));
+			if (_mm_movemask_epi8(hit))
+				break;
+			i += 16;
+		}
+	}
+#endif
 	while (i + 8 <= n) {
 		uint64_t w;
 

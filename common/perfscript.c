@@ -35,6 +35,26 @@ static inline int is_hex(int c)
 	return hex_digit[(unsigned char)c];
 }
 
+/* Index of the first byte of s that is not a space or tab (8 at a time:
+ * perf pads frame addresses with up to 16 spaces). */
+static size_t skip_blanks(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	while (i < n && s[i] == '\t')
+		i++;
+	while (i + 8 <= n) {
+		memcpy(&w, s + i, 8);
+		if (w != 0x2020202020202020ULL)
+			break;
+		i += 8;
+	}
+	while (i < n && is_space(s[i]))
+		i++;
+	return i;
+}
+
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 {
 	struct ptext t = { p->text.len, n };
@@ -75,12 +95,14 @@ unsigned perf_dso_kind(const char *dso, size_t n)
 	const char *base = dso;
 	size_t i, blen;
 
-	for (i = 0; i < n; i++)
-		if (dso[i] == '/')
-			base = dso + i + 1;
-	blen = n - (size_t)(base - dso);
+	const char *slash;
+
 	if (n == 0)
 		return 0;
+	slash = memrchr(dso, '/', n);
+	if (slash)
+		base = slash + 1;
+	blen = n - (size_t)(base - dso);
 	if (n == 15 && memcmp(dso, "[JIT app cache]", 15) == 0)
 		return EVK_JIT;
 	if (dso[0] == '[')
@@ -103,7 +125,12 @@ unsigned perf_dso_kind(const char *dso, size_t n)
 		return EVK_KERNEL;
 	/* <tmp>/perf-PID.map */
 	for (i = 0; i + 10 <= n; i++) {
-		if (memcmp(dso + i, "/tmp/perf-", 10) == 0) {
+		const char *hit = memmem(dso + i, n - i, "/tmp/perf-", 10);
+
+		if (!hit)
+			break;
+		i = (size_t)(hit - dso);
+		{
 			size_t j = i + 10, d = j;
 
 			while (j < n && is_digit(dso[j]))
@@ -439,6 +466,15 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
+	/* perf indents frames with a tab; headers never start with one */
+	if (n > 0 && s[0] == '\t' && p->in_sample) {
+		size_t i = skip_blanks(s, n);
+
+		if (i < n && parse_frame(p, s + i, n - i) == 0) {
+			p->last_was_frame = 1;
+			return 0;
+		}
+	}
 	if (n == 0 || all_blank(s, n)) {
 		p->last_was_frame = 0;
 		return 0;
@@ -447,17 +483,6 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		if (n > 12 && memcmp(s, "# cmdline : ", 12) == 0 && p->header)
 			p->header("command", s + 12, n - 12, p->ctx);
 		return 0;
-	}
-	/* perf indents frames with a tab; headers never start with one */
-	if (s[0] == '\t') {
-		size_t i = 0;
-
-		while (i < n && is_space(s[i]))
-			i++;
-		if (p->in_sample && parse_frame(p, s + i, n - i) == 0) {
-			p->last_was_frame = 1;
-			return 0;
-		}
 	}
 	t = find_time(s, n, &tend);
 	if (t >= 0) {
