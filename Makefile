@@ -15,8 +15,12 @@ CFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS)
 
-# Debian packages that provide $(PKGS) and the build tools.
-DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev zstd gzip time man-db groff-base
+# Debian packages that provide $(PKGS), the build tools and what the tests
+# use: rsvg-convert and xmllint (heatmap SVG), node and chromium (the real
+# speedscope app), clang's libFuzzer (fuzz-smoke), valgrind, sqlite3.
+DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev \
+	zstd gzip time man-db groff-base bc sqlite3 \
+	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
 FILTERS = $(sort $(basename $(notdir $(wildcard filters/*.c))))
@@ -72,10 +76,12 @@ quickstart: deps all
 	@awk '{ print $$NF "\t" $$0 }' $(BUILD)/quickstart.folded | sort -rn | cut -f2- | head -n 8
 
 # The README's second command, and what CI runs: everything, warnings as
-# errors, then the whole suite again under ASan+UBSan.
+# errors, then the whole suite again under ASan+UBSan, then a short libFuzzer
+# run of every parser.
 test: deps
 	$(MAKE) CFLAGS=-Werror check
 	$(MAKE) CFLAGS=-Werror check-asan
+	$(MAKE) CFLAGS=-Werror fuzz-smoke
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -88,5 +94,5 @@ uninstall:
 	rm -f $(FILTERS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/events.5
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 -include tests/fuzz/fuzz.mk

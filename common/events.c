@@ -57,9 +57,15 @@ int ev_parse_time(const char *p, size_t n, int64_t *ns)
 		for (; fd < 9; fd++)
 			frac *= 10;
 	}
-	if (secs > INT64_MAX / 1000000000 - 1 || secs < INT64_MIN / 1000000000 + 1)
+	/* fuzz (issue 6): accept every time ev_put_time() prints, i.e. the
+	 * whole int64 range but INT64_MIN (EV_NONE); the old bound rejected
+	 * 9223372036.x (tests/fuzz/regress/roundtrip/time-int64-max) */
+	if (__builtin_mul_overflow(secs, (int64_t)1000000000, &secs) ||
+	    (neg ? __builtin_sub_overflow(secs, frac, &secs)
+		 : __builtin_add_overflow(secs, frac, &secs)) ||
+	    secs == EV_NONE)
 		return -1;
-	*ns = neg ? secs * 1000000000 - frac : secs * 1000000000 + frac;
+	*ns = secs;
 	return 0;
 }
 
@@ -76,7 +82,13 @@ static int hexval(int c)
 
 void ev_unescape(struct buf *b, const char *p, size_t n)
 {
-	const char *end = p + n;
+	const char *end;
+
+	/* fuzz (issue 6): absent attributes are {NULL, 0}; NULL + 0 is
+	 * undefined behaviour (UBSan, tests/fuzz/regress/events/) */
+	if (n == 0)
+		return;
+	end = p + n;
 
 	while (p < end) {
 		const char *bs = memchr(p, '\\', (size_t)(end - p));

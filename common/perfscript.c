@@ -263,6 +263,12 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 
 static void finish(struct perf_parser *p)
 {
+	/* fuzz (issue 6): a sample with no text at all (" 1.000000: ") left
+	 * text.p NULL, and callers compute text + off (NULL + 0, then
+	 * memcpy(NULL) in intern.c; UBSan): always pass a valid pointer.
+	 * tests/fuzz/regress/perfscript/ */
+	if (p->in_sample && !p->text.p)
+		buf_reserve(&p->text, 1);
 	if (p->in_sample && p->sample)
 		p->sample(&p->s, p->text.p, p->ctx);
 	p->in_sample = 0;

@@ -1,0 +1,35 @@
+/* evscan.h - a faster events reader for filters that do not need the STACK field split */
+#ifndef FP_EVSCAN_H
+#define FP_EVSCAN_H
+
+#include "events.h"
+
+/*
+ * ev_parse() finds the end of the STACK field, which costs a scan of the
+ * longest field of every record. Filters that only look at times, ids and
+ * weights (heatmap, timeslice) can skip it:
+ *
+ * ev_parse_fast() is ev_parse() except that for S, O, C and I records
+ * r->stack runs to the end of the line, so it also holds any extra fields
+ * a later minor version adds (cut them with ev_stack_cut()). It accepts and
+ * rejects exactly the lines ev_parse() does (on a bad line it calls
+ * ev_parse() for the reason).
+ *
+ * evscan_next() is ev_reader_next() with ev_parse_fast(): same magic-line
+ * check, CR stripping, skip counting and return values. Open and close the
+ * reader with ev_reader_open() and ev_reader_close().
+ */
+int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why);
+int evscan_next(struct ev_reader *r, struct ev_rec *rec);
+
+/* The STACK field alone: s up to its first TAB. */
+static inline struct slice ev_stack_cut(struct slice s)
+{
+	const char *t = s.n ? memchr(s.p, '\t', s.n) : NULL;
+
+	if (t)
+		s.n = (size_t)(t - s.p);
+	return s;
+}
+
+#endif

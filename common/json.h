@@ -1,0 +1,118 @@
+/* json.h - streaming JSON input on top of yajl 2: key paths, raw numbers */
+#ifndef FP_JSON_H
+#define FP_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "events.h"
+#include "input.h"
+
+/*
+ * A json parser walks a document with yajl and calls one function per
+ * value, telling where the value is: the stack of open containers with,
+ * for each, the current key (objects) or index (arrays). Nothing of the
+ * document is kept but that path, so memory is bounded by the nesting
+ * depth and the longest key.
+ *
+ * Numbers arrive as their raw text (yajl_number), never as doubles, so the
+ * caller converts them exactly (json_decimal). Truncated documents (a
+ * tracer killed mid-write) are accepted: the values completed before the
+ * end have been delivered; the caller looks at json_parse_input()'s result
+ * and j->depth to tell a cut document from a complete one.
+ *
+ * Slices passed to the callbacks are valid only during the call.
+ */
+
+enum json_type {
+	JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_MAP, JSON_ARRAY
+};
+
+struct json_level {
+	unsigned char type;	/* JSON_MAP or JSON_ARRAY */
+	size_t key_off, key_len;	/* JSON_MAP: the current key in json.keys */
+	uint64_t index;		/* JSON_ARRAY: index of the current element */
+	uint64_t count;		/* values seen so far at this level */
+};
+
+struct json;
+
+/*
+ * value: a scalar (p, n is its text: string contents unescaped, a number's
+ * raw text) or the start of a container (JSON_MAP/JSON_ARRAY, p NULL).
+ * end: the end of a container. In both, j->depth counts the containers
+ * that enclose the value, so the value's own key is json_key(j, depth - 1)
+ * and the start and end of a container see the same path. Return 0 to
+ * stop parsing (json_parse_input() then returns JSON_STOPPED).
+ */
+struct json_handler {
+	int (*value)(struct json *j, enum json_type t, const char *p, size_t n);
+	int (*end)(struct json *j, enum json_type t);
+};
+
+struct json {
+	void *yajl;
+	const struct json_handler *h;
+	void *ctx;		/* free for the user */
+	struct json_level *lv;	/* lv[0..depth): the open containers */
+	size_t depth, cap;
+	struct buf keys;
+	struct buf *capture;	/* see json_capture() */
+	size_t capture_depth;
+	/* line numbers: newlines before the current chunk's counted part */
+	uint64_t line;
+	const unsigned char *chunk;
+	size_t counted;
+};
+
+enum json_result {
+	JSON_OK,		/* a complete document */
+	JSON_TRUNCATED,		/* the input ended inside the document */
+	JSON_INVALID,		/* a syntax error (reported) */
+	JSON_STOPPED,		/* a callback returned 0 */
+	JSON_READ_ERROR,	/* reading the input failed (reported) */
+};
+
+void json_init(struct json *j, const struct json_handler *h, void *ctx);
+void json_free(struct json *j);
+/* Parse the whole of in, chunk by chunk. Syntax errors are reported as
+ * "PROG: FILE:LINE: invalid JSON: ...". */
+enum json_result json_parse_input(struct json *j, struct input *in);
+/* Feed bytes directly (tests, other sources); final = 1 ends the document. */
+enum json_result json_feed(struct json *j, const char *p, size_t n, int final, const char *name);
+
+/* The current key of the object at level d (empty slice if not an object). */
+static inline struct slice json_key(const struct json *j, size_t d)
+{
+	struct slice s = { 0, 0 };
+
+	if (d < j->depth && j->lv[d].type == JSON_MAP) {
+		s.p = j->keys.p + j->lv[d].key_off;
+		s.n = j->lv[d].key_len;
+	}
+	return s;
+}
+/* Is the current key at level d equal to the NUL-terminated k? */
+int json_key_is(const struct json *j, size_t d, const char *k);
+/* The 1-based line of the parser's position (the end of the current token). */
+uint64_t json_line(struct json *j);
+
+/*
+ * Called from the value callback: append the value being started (a
+ * scalar or a whole container) to b as compact JSON, the way JavaScript's
+ * JSON.stringify writes it (keys in document order, no spaces; numbers
+ * keep their text). Callbacks keep firing inside the captured value.
+ */
+void json_capture(struct json *j, struct buf *b);
+
+/*
+ * Exact decimal conversion: the number text p[0..n) ("-12.5", "1e3",
+ * "0.0015") times 10^scale, rounded half away from zero, into *v.
+ * Returns 0, or -1 if the text is not a JSON number or the result does
+ * not fit in int64. Example: json_decimal("1234523.3", 9, 3, &ns) gives
+ * 1234523300 (microseconds to nanoseconds).
+ */
+int json_decimal(const char *p, size_t n, int scale, int64_t *v);
+
+#endif

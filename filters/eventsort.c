@@ -1,0 +1,505 @@
+/* eventsort - sort an events stream by time with sort(1) and nest its spans */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+#include "../common/cli.h"
+#include "../common/err.h"
+#include "../common/events.h"
+#include "../common/input.h"
+#include "../common/intern.h"
+#include "../common/order.h"
+#include "../common/out.h"
+#include "../common/skip.h"
+
+/* out_write() for spans that may be empty (and then NULL). */
+static void wr(const char *p, size_t n)
+{
+	if (n)
+		out_write(p, n);
+}
+
+static const struct cli_info info = {
+	"eventsort",
+	"eventsort [-c] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
+	"Sort a flamepipe events stream (events(5)) by time, with sort(1) doing the\n"
+	"work on disk, so memory stays bounded. Unnested spans (D records, from\n"
+	"trace2events) become O/C pairs whose stacks are nested by time within their\n"
+	"thread. At equal times closes come first (inner first), then opens (outer\n"
+	"first), then everything else in input order. Header lines come first.\n"
+	"FILE - or no FILE reads stdin. See docs/ordering.md.\n"
+	"\n"
+	"  -c, --check        do not sort: check that the input is sorted, exit 1\n"
+	"                     at the first record out of order\n"
+	"  -S, --buffer-size=SIZE  main memory of sort(1) (default 32M)\n"
+	"  -T, --temporary-directory=DIR  where sort(1) keeps its temporary files\n"
+	"      --strict       stop at the first malformed record\n"
+	"      --help         show this help and exit\n"
+	"      --version      show the version and exit\n",
+};
+
+/* An open span of a thread. */
+struct span {
+	int64_t start;
+	uint64_t seq;
+	size_t stack_off;	/* length of the thread's stack text before this frame */
+	size_t off, head_len, frame_len;	/* "cpu\tcomm\tevent" and frame in arena */
+};
+
+struct thread {
+	struct span *s;
+	size_t n, cap;
+	struct buf stack;	/* the full stack of the top span */
+	struct buf arena;
+};
+
+static struct {
+	int check;
+	const char *size, *tmpdir;
+	struct skips skips;
+	FILE *to_sort;
+	struct buf line, key;
+	struct intern threads;
+	struct thread *th;
+	size_t nth, thcap;
+	uint64_t split, unmatched;
+} g;
+
+/* ---- fields of a D record ---- */
+
+struct drec {
+	int64_t time, dur;
+	uint64_t seq;
+	struct slice pid, tid, head, stack;	/* head: cpu \t comm \t event */
+};
+
+static int parse_d(const char *p, size_t n, struct drec *d)
+{
+	struct slice f[10];
+	const char *end = p + n;
+	int i;
+	int64_t seq;
+
+	for (i = 0; i < 10; i++) {
+		const char *t = memchr(p, '\t', (size_t)(end - p));
+
+		f[i].p = p;
+		f[i].n = (size_t)((t ? t : end) - p);
+		if (!t) {
+			i++;
+			break;
+		}
+		p = t + 1;
+	}
+	if (i < 10)
+		return -1;
+	if (ev_parse_time(f[1].p, f[1].n, &d->time) < 0 || ev_parse_i64(f[7].p, f[7].n, &d->dur) < 0 ||
+	    d->dur < 0 || ev_parse_i64(f[9].p, f[9].n, &seq) < 0 || d->time > INT64_MAX - d->dur)
+		return -1;
+	d->seq = (uint64_t)seq;
+	d->pid = f[2];
+	d->tid = f[3];
+	d->head.p = f[4].p;
+	d->head.n = (size_t)(f[6].p + f[6].n - f[4].p);
+	d->stack = f[8];
+	return 0;
+}
+
+/* ---- the decorated stream to sort(1): KEY \t TAG \t LINE ---- */
+
+static void key_u64(struct buf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char t[16];
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		t[i] = hex[v & 15];
+	buf_add(b, t, 16);
+}
+
+/* int64 to an order-preserving unsigned value */
+static uint64_t ord(int64_t v)
+{
+	return (uint64_t)v ^ ((uint64_t)1 << 63);
+}
+
+static void emit(const struct buf *key, char tag, const char *line, size_t len)
+{
+	if (fwrite(key->p, 1, key->len, g.to_sort) != key->len || putc('\t', g.to_sort) == EOF ||
+	    putc(tag, g.to_sort) == EOF || putc('\t', g.to_sort) == EOF ||
+	    fwrite(line, 1, len, g.to_sort) != len || putc('\n', g.to_sort) == EOF)
+		fp_die("writing to sort:");
+}
+
+static size_t depth(struct slice stack)
+{
+	size_t n = stack.n ? 1 : 0, i;
+
+	for (i = 0; i < stack.n; i++)
+		n += stack.p[i] == ';';
+	return n;
+}
+
+static void decorate(const struct ev_rec *r, const char *file, uint64_t lineno)
+{
+	struct buf *k = &g.key;
+	struct drec d;
+
+	k->len = 0;
+	if (r->type == 'D') {
+		if (parse_d(r->line.p, r->line.n, &d) < 0) {
+			skip_record(&g.skips, file, lineno, "bad D record");
+			return;
+		}
+		buf_addc(k, '2');
+		key_u64(k, ord(d.time));
+		if (d.dur == 0) {	/* zero length: an instant, after the opens */
+			buf_addc(k, '2');
+			emit(k, 'z', r->line.p, r->line.n);
+			return;
+		}
+		buf_addc(k, '1');	/* open: longer first, then input order */
+		key_u64(k, ~ord(d.time + d.dur));
+		key_u64(k, d.seq);
+		emit(k, 'o', r->line.p, r->line.n);
+		k->len = 0;
+		buf_addc(k, '2');
+		key_u64(k, ord(d.time + d.dur));
+		buf_addc(k, '0');	/* close: later start first, then later input first */
+		key_u64(k, ~ord(d.time));
+		key_u64(k, ~d.seq);
+		emit(k, 'c', r->line.p, r->line.n);
+		return;
+	}
+	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type)) {
+		buf_addc(k, '1');	/* untimed and unknown records: after the headers */
+	} else {
+		buf_addc(k, '2');
+		key_u64(k, ord(r->time));
+		if (r->type == 'C') {
+			buf_addc(k, '0');
+			key_u64(k, ~(uint64_t)depth(r->stack));
+		} else if (r->type == 'O') {
+			buf_addc(k, '1');
+			key_u64(k, (uint64_t)depth(r->stack));
+		} else {
+			buf_addc(k, '2');
+		}
+	}
+	emit(k, '-', r->line.p, r->line.n);
+}
+
+/* ---- nesting the sorted stream ---- */
+
+static struct thread *thread_of(struct slice pid, struct slice tid)
+{
+	int added;
+	size_t i;
+
+	g.line.len = 0;
+	buf_add(&g.line, pid.p, pid.n);
+	buf_addc(&g.line, '\t');
+	buf_add(&g.line, tid.p, tid.n);
+	i = intern_get(&g.threads, g.line.p, g.line.len, &added);
+	if (added) {
+		fp_grow(&g.th, &g.thcap, g.nth + 1, sizeof *g.th);
+		memset(&g.th[g.nth], 0, sizeof *g.th);
+		g.threads.ents[i].aux = (int64_t)g.nth++;
+	}
+	return &g.th[g.threads.ents[i].aux];
+}
+
+static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, const char *head,
+		    size_t head_len, const char *stack, size_t stack_len)
+{
+	out_putc(type);
+	out_putc('\t');
+	ev_put_time(t);
+	out_putc('\t');
+	wr(pid.p, pid.n);
+	out_putc('\t');
+	wr(tid.p, tid.n);
+	out_putc('\t');
+	wr(head, head_len);
+	out_puts("\t-\t");
+	wr(stack, stack_len);
+	out_putc('\n');
+}
+
+static void push(struct thread *th, const struct drec *d, const char *head, size_t head_len,
+		 const char *frame, size_t frame_len, uint64_t seq, int64_t start)
+{
+	struct span *s;
+
+	fp_grow(&th->s, &th->cap, th->n + 1, sizeof *th->s);
+	s = &th->s[th->n++];
+	s->start = start;
+	s->seq = seq;
+	s->stack_off = th->stack.len;
+	s->off = th->arena.len;
+	s->head_len = head_len;
+	s->frame_len = frame_len;
+	buf_add(&th->arena, head, head_len);
+	buf_add(&th->arena, frame, frame_len);
+	if (th->stack.len)
+		buf_addc(&th->stack, ';');
+	buf_add(&th->stack, frame, frame_len);
+	put_rec('O', d->time, d->pid, d->tid, head, head_len, th->stack.p, th->stack.len);
+}
+
+/* Close span i of th at time t. Spans above it (they outlive it: the input
+ * did not nest) are closed too and opened again at t without it. */
+static void close_span(struct thread *th, size_t i, const struct drec *d)
+{
+	size_t k, above = th->n - i - 1;
+	struct buf keep = { 0 };
+	struct span *moved = NULL;
+
+	for (k = th->n; k-- > i;) {
+		struct span *s = &th->s[k];
+
+		put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len, th->stack.p,
+			th->stack.len);
+		th->stack.len = s->stack_off;
+	}
+	if (above == 0) {
+		th->arena.len = th->s[i].off;
+		th->n--;
+		return;
+	}
+	g.split += above;
+	moved = fp_malloc(above * sizeof *moved);
+	memcpy(moved, &th->s[i + 1], above * sizeof *moved);
+	buf_add(&keep, th->arena.p + moved[0].off, th->arena.len - moved[0].off);
+	th->arena.len = th->s[i].off;
+	th->n = i;
+	for (k = 0; k < above; k++) {
+		const char *h = keep.p + (moved[k].off - moved[0].off);
+
+		push(th, d, h, moved[k].head_len, h + moved[k].head_len, moved[k].frame_len,
+		     moved[k].seq, moved[k].start);
+	}
+	free(moved);
+	buf_free(&keep);
+}
+
+static void nest(char tag, const char *line, size_t len)
+{
+	struct drec d;
+	struct thread *th;
+	size_t i;
+
+	if (parse_d(line, len, &d) < 0)
+		fp_die("sort returned a damaged line");
+	th = thread_of(d.pid, d.tid);
+	if (tag == 'o') {
+		push(th, &d, d.head.p, d.head.n, d.stack.p, d.stack.n, d.seq, d.time);
+		return;
+	}
+	if (tag == 'z') {
+		size_t base = th->stack.len;
+
+		if (base)
+			buf_addc(&th->stack, ';');
+		buf_add(&th->stack, d.stack.p, d.stack.n);
+		put_rec('I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
+		th->stack.len = base;
+		return;
+	}
+	for (i = th->n; i-- > 0;)
+		if (th->s[i].seq == d.seq && th->s[i].start == d.time)
+			break;
+	if (i == (size_t)-1) {
+		g.unmatched++;	/* the same span twice in the input */
+		return;
+	}
+	d.time += d.dur;
+	close_span(th, i, &d);
+}
+
+/* ---- running sort(1) ---- */
+
+static pid_t start_sort(int *to, int *from)
+{
+	int in[2], outp[2];
+	pid_t pid;
+	const char *argv[12];
+	int n = 0;
+	char *S = NULL, *T = NULL;
+
+	if (pipe(in) < 0 || pipe(outp) < 0)
+		fp_die("pipe:");
+	argv[n++] = "sort";
+	argv[n++] = "-s";
+	argv[n++] = "-t\t";
+	argv[n++] = "-k1,1";
+	if (asprintf(&S, "-S%s", g.size ? g.size : "32M") < 0)
+		fp_die("out of memory");
+	argv[n++] = S;
+	if (g.tmpdir) {
+		if (asprintf(&T, "-T%s", g.tmpdir) < 0)
+			fp_die("out of memory");
+		argv[n++] = T;
+	}
+	argv[n] = NULL;
+	pid = fork();
+	if (pid < 0)
+		fp_die("fork:");
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		dup2(in[0], 0);
+		dup2(outp[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(outp[0]);
+		close(outp[1]);
+		setenv("LC_ALL", "C", 1);
+		execvp("sort", (char *const *)argv);
+		fprintf(stderr, "%s: cannot run sort: %s\n", fp_progname, strerror(errno));
+		_exit(127);
+	}
+	free(S);
+	free(T);
+	close(in[0]);
+	close(outp[1]);
+	*to = in[1];
+	*from = outp[0];
+	return pid;
+}
+
+static int feed(const char *path, void *ctx)
+{
+	struct ev_reader rd;
+	struct ev_rec r;
+	int k;
+
+	(void)ctx;
+	if (ev_reader_open(&rd, path, &g.skips) < 0)
+		return 1;
+	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
+		if (k == EV_HEADER) {
+			/* one magic line and our own #order header are written first */
+			if (strncmp(r.line.p, "#flamepipe-events ", 18) == 0 ||
+			    strncmp(r.line.p, "#order ", 7) == 0)
+				continue;
+			g.key.len = 0;
+			buf_addc(&g.key, '0');
+			emit(&g.key, '-', r.line.p, r.line.n);
+			continue;
+		}
+		decorate(&r, rd.in.name, rd.in.lineno);
+	}
+	ev_reader_close(&rd);
+	return k == EV_ERROR;
+}
+
+static int sort_all(int argc, char **argv)
+{
+	int to, from, status, st, r;
+	pid_t pid = start_sort(&to, &from);
+	char path[32], *line;
+	size_t len;
+	struct input in;
+
+	g.to_sort = fdopen(to, "w");
+	if (!g.to_sort)
+		fp_die("fdopen:");
+	setvbuf(g.to_sort, NULL, _IOFBF, 1 << 16);
+	status = cli_each_input(argc, argv, feed, NULL);
+	if (fclose(g.to_sort) != 0)
+		fp_die("writing to sort:");
+	ev_put_magic();
+	out_puts("#order sorted\n");
+	snprintf(path, sizeof path, "/dev/fd/%d", from);
+	if (input_open(&in, path) < 0)
+		fp_die("cannot read the output of sort");
+	close(from);
+	while ((r = input_getline(&in, &line, &len)) > 0) {
+		const char *t = memchr(line, '\t', len);
+
+		if (!t || (size_t)(t - line) + 3 > len)
+			fp_die("sort returned a damaged line");
+		t++;
+		if (*t == '-')
+			wr(t + 2, len - (size_t)(t + 2 - line));
+		else
+			nest(*t, t + 2, len - (size_t)(t + 2 - line));
+		if (*t == '-')
+			out_putc('\n');
+	}
+	input_close(&in);
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fp_die("sort failed");
+	if (r < 0)
+		status = 1;
+	if (g.split)
+		fp_warn("%" PRIu64 " spans outlived their enclosing span: continued after it at "
+			"its level (split)", g.split);
+	return status;
+}
+
+/* --check: the first record out of order is an error. */
+static int check_input(const char *path, void *ctx)
+{
+	struct order *o = ctx;
+	struct ev_reader rd;
+	struct ev_rec r;
+	const char *why;
+	int k;
+
+	if (ev_reader_open(&rd, path, &g.skips) < 0)
+		return 1;
+	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
+		if (k == EV_HEADER) {
+			order_header(o, r.line.p, r.line.n);
+		} else if (order_check(o, &r, &why) < 0) {
+			fp_warn("%s:%" PRIu64 ": %s", rd.in.name, rd.in.lineno, why);
+			ev_reader_close(&rd);
+			return 1;
+		}
+	}
+	ev_reader_close(&rd);
+	return k == EV_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_STRICT = CLI_FIRST_LONG };
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "buffer-size", required_argument, NULL, 'S' },
+		{ "temporary-directory", required_argument, NULL, 'T' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, status;
+	struct order o = { 0 };
+
+	cli_init(&info);
+	while ((c = getopt_long(argc, argv, "cS:T:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': g.check = 1; break;
+		case 'S': g.size = optarg; break;
+		case 'T': g.tmpdir = optarg; break;
+		case OPT_STRICT: g.skips.strict = 1; break;
+		default: cli_common(&info, c);
+		}
+	}
+	if (g.check) {
+		status = cli_each_input(argc - optind, argv + optind, check_input, &o);
+		order_free(&o);
+		return status;
+	}
+	status = sort_all(argc - optind, argv + optind);
+	out_close();
+	return status;
+}

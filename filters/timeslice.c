@@ -1,0 +1,487 @@
+/* timeslice - keep the part of an events stream between two times */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/alloc.h"
+#include "../common/buf.h"
+#include "../common/cli.h"
+#include "../common/err.h"
+#include "../common/events.h"
+#include "../common/evscan.h"
+#include "../common/idle.h"
+#include "../common/intern.h"
+#include "../common/out.h"
+#include "../common/skip.h"
+#include "../common/timespec.h"
+
+static const struct cli_info info = {
+	"timeslice",
+	"timeslice [-afs] [-c COMM] [-e EVENT] [-p PID] [-t TID] [--no-idle] [--read-all] [--strict] START END [FILE ...]",
+	"Keep the records of a flamepipe events stream (events(5)) with\n"
+	"START <= time < END. Times are seconds after the stream's start (its\n"
+	"#start header, else its first record), with an optional unit: 1.2,\n"
+	"1200ms, 500us, 20ns; - is an open end. Spans (O/C) that cross START or\n"
+	"END are reopened at START and closed at END. Headers, metadata (T, P, E)\n"
+	"and unknown record types pass through. Selections keep only the thread\n"
+	"records (S O C I) that match; each may be given more than once (any value\n"
+	"matches). FILE - or no FILE reads stdin. See docs/heatmap.md.\n"
+	"\n"
+	"  -a, --absolute     START and END are times in the stream's own clock\n"
+	"  -f, --flamescope   relative to the whole second before the start: the\n"
+	"                     columns of heatmap(1) and FlameScope (10.18 = column\n"
+	"                     10, 180 ms)\n"
+	"  -p, --pid=PID      only records of process PID\n"
+	"  -t, --tid=TID      only records of thread TID\n"
+	"  -c, --comm=COMM    only records whose thread name is COMM\n"
+	"  -e, --event=EVENT  only records of EVENT\n"
+	"      --no-idle      drop idle samples (as heatmap(1) does)\n"
+	"  -s, --sorted       the input is time-ordered: stop reading at END (also\n"
+	"                     when the stream says #order sorted)\n"
+	"      --read-all     never stop early (metadata after END passes through)\n"
+	"      --strict       stop at the first malformed record\n"
+	"      --help         show this help and exit\n"
+	"      --version      show the version and exit\n",
+};
+
+
+enum mode { M_RELATIVE, M_ABSOLUTE, M_FLAMESCOPE };
+
+struct list {
+	struct buf b;		/* escaped values, each followed by '\n' */
+	int n;
+};
+
+struct frame {
+	size_t off, len;	/* the O record after its time field, in arena */
+};
+
+struct thread {
+	struct frame *f;
+	size_t n, cap;
+	struct buf arena;
+};
+
+static struct {
+	enum mode mode;
+	int no_idle, sorted, read_all;
+	int64_t start, end;	/* as given (relative or absolute) */
+	int open_start, open_end;
+	struct list pids, tids, comms, events;
+	struct buf filter;	/* "#filter timeslice ...\n" */
+	struct buf key;
+	struct skips skips;
+	/* the stream */
+	int have_origin, magic_done, opened, closed, stop;
+	int64_t origin, base, lo, hi, last;
+	struct intern keys;	/* "pid\ttid" -> aux: index in threads */
+	struct thread *threads;
+	size_t nthreads, cap;
+} g;
+
+/* ---- selections ---- */
+
+static void put_escaped_buf(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (strcmp(s, "-") == 0) {
+		buf_adds(b, "\\x2d");
+		return;
+	}
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\') {
+			buf_adds(b, "\\\\");
+		} else if (c == '\t') {
+			buf_adds(b, "\\t");
+		} else if (c == '\n') {
+			buf_adds(b, "\\n");
+		} else if (c == '\r') {
+			buf_adds(b, "\\r");
+		} else if (c < 0x20 || c == 0x7f || c == ';' || c == '`') {
+			buf_adds(b, "\\x");
+			buf_addc(b, hex[c >> 4]);
+			buf_addc(b, hex[c & 15]);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+}
+
+static void list_add(struct list *l, const char *value)
+{
+	put_escaped_buf(&l->b, value);
+	buf_addc(&l->b, '\n');
+	l->n++;
+}
+
+/* An empty list matches everything. */
+static int list_match(const struct list *l, struct slice s)
+{
+	const char *p = l->b.p, *end = l->b.p + l->b.len;
+
+	if (l->n == 0)
+		return 1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(nl - p) == s.n && memcmp(p, s.p, s.n) == 0)
+			return 1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static int selected(const struct ev_rec *r)
+{
+	return list_match(&g.pids, r->pid) && list_match(&g.tids, r->tid) &&
+	       list_match(&g.comms, r->comm) && list_match(&g.events, r->event);
+}
+
+/* ---- spans: the open frames of each thread ---- */
+
+static struct thread *thread_of(const struct ev_rec *r)
+{
+	size_t i;
+	int added;
+
+	g.key.len = 0;
+	buf_add(&g.key, r->pid.p, r->pid.n);
+	buf_addc(&g.key, '\t');
+	buf_add(&g.key, r->tid.p, r->tid.n);
+	i = intern_get(&g.keys, g.key.p, g.key.len, &added);
+	if (added) {
+		fp_grow(&g.threads, &g.cap, g.nthreads + 1, sizeof *g.threads);
+		memset(&g.threads[g.nthreads], 0, sizeof *g.threads);
+		g.keys.ents[i].aux = (int64_t)g.nthreads++;
+	}
+	return &g.threads[g.keys.ents[i].aux];
+}
+
+/* The record after its time field: "PID\tTID\t...\tSTACK..." */
+static struct slice rest_of(const struct ev_rec *r)
+{
+	const char *p = r->line.p, *end = p + r->line.n;
+	const char *t1 = memchr(p, '\t', r->line.n);
+	const char *t2 = memchr(t1 + 1, '\t', (size_t)(end - t1 - 1));
+	struct slice s = { t2 + 1, (size_t)(end - t2 - 1) };
+
+	return s;
+}
+
+static struct slice stack_of(struct slice rest)
+{
+	const char *p = rest.p, *end = rest.p + rest.n;
+	int i;
+
+	for (i = 0; i < 6; i++)	/* pid tid cpu comm event weight */
+		p = (const char *)memchr(p, '\t', (size_t)(end - p)) + 1;
+	const char *t = memchr(p, '\t', (size_t)(end - p));
+
+	return (struct slice){ p, (size_t)((t ? t : end) - p) };
+}
+
+static void put_span(char type, int64_t t, const struct thread *th, const struct frame *f)
+{
+	out_putc(type);
+	out_putc('\t');
+	ev_put_time(t);
+	out_putc('\t');
+	out_write(th->arena.p + f->off, f->len);
+	out_putc('\n');
+}
+
+static void put_line(const struct ev_rec *r)
+{
+	out_write(r->line.p, r->line.n);
+	out_putc('\n');
+}
+
+static void push(struct thread *th, struct slice rest)
+{
+	fp_grow(&th->f, &th->cap, th->n + 1, sizeof *th->f);
+	th->f[th->n].off = th->arena.len;
+	th->f[th->n].len = rest.n;
+	buf_add(&th->arena, rest.p, rest.n);
+	th->n++;
+}
+
+static void pop(struct thread *th)
+{
+	th->n--;
+	th->arena.len = th->f[th->n].off;
+}
+
+/* The innermost open frame with this stack, or -1. */
+static long find(const struct thread *th, struct slice stack)
+{
+	size_t i;
+
+	for (i = th->n; i-- > 0;) {
+		struct slice s = { th->arena.p + th->f[i].off, th->f[i].len };
+
+		s = stack_of(s);
+		if (s.n == stack.n && memcmp(s.p, stack.p, s.n) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Reopen at lo every frame open before the slice, outer first. */
+static void open_window(void)
+{
+	size_t i, j;
+
+	g.opened = 1;
+	for (i = 0; i < g.nthreads; i++)
+		for (j = 0; j < g.threads[i].n; j++)
+			put_span('O', g.lo, &g.threads[i], &g.threads[i].f[j]);
+}
+
+/* Close at t every frame still open, inner first. */
+static void close_all(int64_t t)
+{
+	size_t i;
+
+	for (i = 0; i < g.nthreads; i++) {
+		struct thread *th = &g.threads[i];
+
+		while (th->n > 0) {
+			put_span('C', t, th, &th->f[th->n - 1]);
+			pop(th);
+		}
+	}
+}
+
+static void span(const struct ev_rec *r, const char *file, uint64_t lineno)
+{
+	struct thread *th;
+	long i;
+
+	if (r->time >= g.hi)
+		return;
+	if ((r->time < g.lo && g.opened) || g.closed) {
+		skip_record(&g.skips, file, lineno, "span record out of time order "
+			    "(timeslice needs spans sorted by time: eventsort)");
+		return;
+	}
+	th = thread_of(r);
+	if (r->type == 'O') {
+		push(th, rest_of(r));
+		if (r->time >= g.lo)
+			put_line(r);
+		return;
+	}
+	i = find(th, ev_stack_cut(r->stack));
+	if (i < 0) {
+		if (r->time >= g.lo)
+			skip_record(&g.skips, file, lineno, "close (C) of a frame that is not open");
+		return;
+	}
+	while ((long)th->n > i + 1) {	/* frames left open inside it close with it */
+		if (r->time >= g.lo)
+			put_span('C', r->time, th, &th->f[th->n - 1]);
+		pop(th);
+	}
+	pop(th);
+	if (r->time >= g.lo)
+		put_line(r);
+}
+
+/* ---- the stream ---- */
+
+static int64_t bound(int64_t rel, int open, int64_t inf)
+{
+	int64_t v;
+
+	if (open)
+		return inf;
+	if (__builtin_add_overflow(g.base, rel, &v))
+		fp_die("START or END is out of range for this stream's times");
+	return v;
+}
+
+static void set_origin(int64_t t, const char *file, uint64_t lineno, int from_header)
+{
+	if (!g.have_origin) {
+		g.have_origin = 1;
+		g.origin = t;
+		if (g.mode == M_FLAMESCOPE && t < TIME_FLOOR_MIN)
+			fp_die("%s:%" PRIu64 ": time out of range for -f", file, lineno);
+		g.base = g.mode == M_ABSOLUTE ? 0 : g.mode == M_FLAMESCOPE ? floor_second(t) : t;
+		g.lo = bound(g.start, g.open_start, INT64_MIN);
+		g.hi = bound(g.end, g.open_end, INT64_MAX);
+		if (!from_header && g.mode != M_ABSOLUTE) {
+			/* later slicing and heat maps of the slice keep this origin */
+			out_puts("#start ");
+			ev_put_time(t);
+			out_putc('\n');
+		}
+		return;
+	}
+	if (g.mode != M_ABSOLUTE && t < g.base) {
+		char buf[32];
+
+		timespec_format(buf, t);
+		fp_die("%s:%" PRIu64 ": time %s is before the stream's start taken from its "
+		       "first time; relative START and END need a time-ordered stream or a "
+		       "#start header (sort it with eventsort, or use -a)", file, lineno, buf);
+	}
+}
+
+static void header(const struct ev_rec *r, const char *file, uint64_t lineno)
+{
+	int64_t t;
+
+	out_write(r->line.p, r->line.n);
+	out_putc('\n');
+	if (!g.magic_done) {
+		g.magic_done = 1;
+		out_write(g.filter.p, g.filter.len);
+		g.filter.len = 0;
+		return;
+	}
+	if (r->line.n > 7 && memcmp(r->line.p, "#start ", 7) == 0 &&
+	    ev_parse_time(r->line.p + 7, r->line.n - 7, &t) == 0)
+		set_origin(t, file, lineno, 1);
+	if (r->line.n == 13 && memcmp(r->line.p, "#order sorted", 13) == 0)
+		g.sorted = 1;
+}
+
+static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
+{
+	int64_t t = r->time;
+
+	if (!strchr("SOCI", r->type) || r->type == 0) {
+		put_line(r);	/* metadata and unknown types */
+		return;
+	}
+	if (t == EV_NONE) {
+		skip_record(&g.skips, file, lineno, "record without a time");
+		return;
+	}
+	set_origin(t, file, lineno, 0);
+	if (t > g.last)
+		g.last = t;
+	if (!g.opened && t >= g.lo)
+		open_window();
+	if (!g.closed && t >= g.hi) {
+		close_all(g.hi);
+		g.closed = 1;
+		if (g.sorted && !g.read_all)
+			g.stop = 1;
+	}
+	if (!selected(r))
+		return;
+	if (r->type == 'O' || r->type == 'C') {
+		span(r, file, lineno);
+		return;
+	}
+	if (t < g.lo || t >= g.hi)
+		return;
+	if (g.no_idle && r->type == 'S' && idle_sample(r->comm, r->stack))
+		return;
+	put_line(r);
+}
+
+static int slice_input(const char *path, void *ctx)
+{
+	struct ev_reader rd;
+	struct ev_rec r;
+	int k;
+
+	(void)ctx;
+	if (g.stop)
+		return 0;
+	if (ev_reader_open(&rd, path, &g.skips) < 0)
+		return 1;
+	while (!g.stop && (k = evscan_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
+		if (k == EV_RECORD)
+			record(&r, rd.in.name, rd.in.lineno);
+		else
+			header(&r, rd.in.name, rd.in.lineno);
+	}
+	if (g.stop)
+		k = EV_EOF;
+	ev_reader_close(&rd);
+	return k == EV_ERROR;
+}
+
+static void parse_bound(const char *arg, const char *what, int64_t *v, int *open)
+{
+	if (strcmp(arg, "-") == 0) {
+		*open = 1;
+		return;
+	}
+	if (timespec_parse(arg, v) < 0)
+		cli_usage_error(&info, "%s: expected a time such as 1.2, 1200ms, 500us or -, got '%s'",
+				what, arg);
+}
+
+static void make_filter_header(int argc, char **argv, int nargs)
+{
+	int i;
+
+	buf_adds(&g.filter, "#filter timeslice");
+	for (i = 1; i < nargs && i < argc; i++) {
+		const char *s;
+
+		buf_addc(&g.filter, ' ');
+		for (s = argv[i]; *s; s++)
+			buf_addc(&g.filter, (unsigned char)*s < 0x20 ? '?' : *s);
+	}
+	buf_addc(&g.filter, '\n');
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_NOIDLE = CLI_FIRST_LONG, OPT_READALL, OPT_STRICT };
+	static const struct option longopts[] = {
+		{ "absolute", no_argument, NULL, 'a' },
+		{ "flamescope", no_argument, NULL, 'f' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 't' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "no-idle", no_argument, NULL, OPT_NOIDLE },
+		{ "sorted", no_argument, NULL, 's' },
+		{ "read-all", no_argument, NULL, OPT_READALL },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, status;
+
+	cli_init(&info);
+	g.last = INT64_MIN;
+	while ((c = getopt_long(argc, argv, "ac:e:fp:st:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': g.mode = M_ABSOLUTE; break;
+		case 'f': g.mode = M_FLAMESCOPE; break;
+		case 'p': list_add(&g.pids, optarg); break;
+		case 't': list_add(&g.tids, optarg); break;
+		case 'c': list_add(&g.comms, optarg); break;
+		case 'e': list_add(&g.events, optarg); break;
+		case OPT_NOIDLE: g.no_idle = 1; break;
+		case 's': g.sorted = 1; break;
+		case OPT_READALL: g.read_all = 1; break;
+		case OPT_STRICT: g.skips.strict = 1; break;
+		default: cli_common(&info, c);
+		}
+	}
+	if (argc - optind < 2)
+		cli_usage_error(&info, "START and END are required");
+	parse_bound(argv[optind], "START", &g.start, &g.open_start);
+	parse_bound(argv[optind + 1], "END", &g.end, &g.open_end);
+	if (!g.open_start && !g.open_end && g.start > g.end)
+		cli_usage_error(&info, "START is after END");
+	make_filter_header(argc, argv, optind + 2);
+	status = cli_each_input(argc - optind - 2, argv + optind + 2, slice_input, NULL);
+	if (g.opened && !g.closed)
+		close_all(g.last);	/* frames never closed in the input end with it */
+	out_close();
+	return status;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Benchmark of events2speedscope (issue 4): MiB/s of events in, output
+# size and peak RSS, on the event stream of a >= 200 MB perf script text
+# generated from real captures (tests/bench/gen-perf.sh), per thread and
+# --merge, and on a stream of 1M samples whose consecutive stacks all
+# differ (nothing to merge; 3 * 100 distinct frames). Prints figures;
+# asserts nothing.
+#   FP_BENCH_MB   size of the perf script text (default 480, which makes
+#                 an event stream of about 200 MiB)
+set -u
+bin=$(cd "${1:?usage: bench-speedscope.sh BINDIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+mb=${FP_BENCH_MB:-480}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-ss.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+TIME=/usr/bin/time
+
+bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events"
+awk 'BEGIN {
+	T = "\t"
+	print "#flamepipe-events 1"
+	print "E" T "-" T "cycles" T "period"
+	for (i = 0; i < 1000000; i++)
+		printf "S%s%d.%09d%s42%s42%s0%sbench%scycles%s1000%smain;a%d;b%d;c%d\n",
+			T, i / 1000, (i % 1000) * 1000000, T, T, T, T, T, T, T, i % 100, int(i / 100) % 100, int(i / 10000)
+}' >"$tmp/distinct.events"
+
+# best of 3: wall seconds and peak RSS (KiB); figures for input $2
+run() {
+	label=$1 in=$2; shift 2
+	bytes=$(wc -c <"$in")
+	best=
+	for i in 1 2 3; do
+		$TIME -f '%e %M' -o "$tmp/t" "$@" "$in" >"$tmp/out.json" 2>/dev/null
+		read -r secs rss <"$tmp/t"
+		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then best=$secs brss=$rss; fi
+	done
+	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	printf '%-40s %5d MiB in %7.1f MiB/s %6.2f s  out %6.1f MiB  peak RSS %6d KiB\n' "$label" \
+		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" \
+		"$(echo "$(wc -c <"$tmp/out.json") / 1048576" | bc -l)" "$brss"
+}
+printf 'perf events: %d samples, %d threads\n' "$(grep -c '^S' "$tmp/perf.events")" \
+	"$(awk -F'\t' '$1 == "S" { t[$3 "/" $4] = 1 } END { print length(t) }' "$tmp/perf.events")"
+run "perf events, per thread" "$tmp/perf.events" "$bin/events2speedscope"
+run "perf events, --merge" "$tmp/perf.events" "$bin/events2speedscope" --merge
+run "perf events, --gzip" "$tmp/perf.events" "$bin/events2speedscope" --gzip
+run "1M distinct consecutive stacks" "$tmp/distinct.events" "$bin/events2speedscope"
+run "  events2folded, same input (reference)" "$tmp/distinct.events" "$bin/events2folded"
+run "  cat (floor)" "$tmp/distinct.events" cat

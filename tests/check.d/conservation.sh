@@ -1,0 +1,80 @@
+#!/bin/sh
+# conservation.sh - no sample is lost, none is invented (tests/lib/conserve.sh)
+#
+# usage: conservation.sh BINDIR
+# For every perf input of the corpus and of tests/data/perf:
+#  - perf2events: per event, the S records and their weights equal the
+#    sample headers and periods counted independently in the text (so the
+#    last sample counts even without a final blank line), and the lines it
+#    reports skipped equal the lines that are neither blank, '#', header
+#    nor frame;
+#  - events2folded -e EVENT: the folded counts add up to the S weights of
+#    EVENT, and with --count to the number of its S records;
+#  - when built: eventsort and timeslice - - keep every S record and
+#    weight, and perf2events | eventsort | events2folded still conserves.
+set -u
+bin=$(cd "${1:?usage: conservation.sh BINDIR}" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+LC_ALL=C
+export LC_ALL
+. "$root/tests/lib/conserve.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-conserve.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+result() { if [ "$1" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi; }
+
+for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test01 \
+	"$root"/tests/data/perf/*.perf "$root"/tests/data/perf/*.perf.gz "$root"/tests/data/perf/*.perf.zst; do
+	[ -f "$in" ] || continue
+	name=$(basename "$in")
+	"$bin/perf2events" "$in" >"$tmp/ev" 2>"$tmp/err"
+	st=$?
+	[ $st = 0 ]
+	result $?
+	[ $st = 0 ] || { echo "FAIL $name: perf2events status $st"; continue; }
+	want=$(conserve_perf "$in")
+	got=$(conserve_events "$tmp/ev")
+	conserve_check "$name: perf2events samples per event (EVENT RECORDS WEIGHT)" "$want" "$got"
+	result $?
+	conserve_check "$name: lines perf2events reported skipped" \
+		"$(conserve_perf_other "$in")" "$(conserve_skipped "$tmp/err")"
+	result $?
+	events=$(echo "$got" | awk '{ print $1 }')
+	for e in $events; do
+		w=$(echo "$got" | awk -v e="$e" '$1 == e { print $3 }')
+		c=$(echo "$got" | awk -v e="$e" '$1 == e { print $2 }')
+		"$bin/events2folded" -e "$e" "$tmp/ev" >"$tmp/f" 2>"$tmp/ferr"
+		conserve_check "$name: events2folded -e $e total (skipped: $(conserve_skipped "$tmp/ferr"))" \
+			"$w" "$(conserve_folded "$tmp/f")"
+		result $?
+		"$bin/events2folded" -c -e "$e" "$tmp/ev" >"$tmp/f" 2>"$tmp/ferr"
+		conserve_check "$name: events2folded --count -e $e total" "$c" "$(conserve_folded "$tmp/f")"
+		result $?
+	done
+	if [ -x "$bin/eventsort" ]; then
+		"$bin/eventsort" "$tmp/ev" >"$tmp/sorted" 2>"$tmp/serr"
+		conserve_check "$name: eventsort keeps S records and weights" "$got" "$(conserve_events "$tmp/sorted")"
+		result $?
+		e=$(echo "$events" | head -n 1)
+		w=$(echo "$got" | awk -v e="$e" '$1 == e { print $3 }')
+		conserve_cat "$in" | "$bin/perf2events" | "$bin/eventsort" | "$bin/events2folded" -e "$e" >"$tmp/f" 2>/dev/null
+		conserve_check "$name: perf2events | eventsort | events2folded -e $e total" "$w" "$(conserve_folded "$tmp/f")"
+		result $?
+	fi
+	# the whole range keeps every sample (untimed streams are rejected,
+	# events.md 6)
+	if [ -x "$bin/timeslice" ] && awk -F'\t' '$1 == "S" && $2 == "-" { exit 1 }' "$tmp/ev"; then
+		"$bin/timeslice" - - "$tmp/ev" >"$tmp/sliced" 2>/dev/null
+		conserve_check "$name: timeslice - - keeps S records and weights" "$got" "$(conserve_events "$tmp/sliced")"
+		result $?
+	fi
+done
+for f in "$bin"/*; do
+	case $(basename "$f") in
+	perf2events | events2folded | eventsort | timeslice) ;;
+	*) echo "NOTE conservation: $(basename "$f") has no conservation check yet" ;;
+	esac
+done
+echo "conservation: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,57 @@
+#!/bin/sh
+# fuzz-regress.sh - replay the fuzz targets' saved inputs without libFuzzer
+#
+# usage: fuzz-regress.sh BINDIR
+# Each tests/fuzz/TARGET.c is linked with tests/fuzz/replay.c (a plain
+# main) against BINDIR/../common/libflamepipe.a, with ASan+UBSan when the
+# filters in BINDIR were built with them, and run over
+# tests/fuzz/regress/TARGET/ (inputs that once crashed or broke a property)
+# and over the seeds tests/fuzz/seed.sh makes from tests/ and the corpus.
+# Needs only cc; `make fuzz` needs clang.
+set -u
+bin=$(cd "${1:?usage: fuzz-regress.sh BINDIR}" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+fuzz=$root/tests/fuzz
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-fuzzreg.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+cc=${CC:-cc}
+san=
+if nm "$bin/perf2events" 2>/dev/null | grep -q __asan_init; then
+	san='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
+fi
+lib=$bin/../common/libflamepipe.a
+if [ ! -f "$lib" ]; then
+	# installed filters: build the library sources along with the target
+	lib=$(ls "$root"/common/*.c)
+fi
+libs=$(pkg-config --libs libzstd zlib yajl 2>/dev/null || echo -lzstd -lz -lyajl)
+cflags=$(pkg-config --cflags libzstd zlib yajl 2>/dev/null)
+
+for src in "$fuzz"/*.c; do
+	t=$(basename "$src" .c)
+	[ "$t" = replay ] && continue
+	# shellcheck disable=SC2086
+	if ! $cc -std=c11 -D_GNU_SOURCE -O1 -g $san $cflags -o "$tmp/$t" "$src" "$fuzz/replay.c" \
+		$lib $libs 2>"$tmp/cc.err"; then
+		bad "$t: does not build"; head -n 20 "$tmp/cc.err"; continue
+	fi
+	mkdir -p "$tmp/seeds-$t"
+	sh "$fuzz/seed.sh" "$t" "$tmp/seeds-$t" "$bin" >/dev/null 2>&1
+	n=0
+	for d in "$fuzz/regress/$t" "$tmp/seeds-$t"; do
+		[ -d "$d" ] && [ -n "$(ls -A "$d")" ] || continue
+		n=$((n + $(ls "$d" | wc -l)))
+		if "$tmp/$t" "$d" >"$tmp/out" 2>&1; then
+			ok
+		else
+			bad "$t: replay of $d"; grep -E 'property failed|ERROR|runtime error|SUMMARY' "$tmp/out" | head -n 10
+		fi
+	done
+	echo "fuzz-regress: $t: $n inputs replayed"
+done
+echo "fuzz-regress: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,121 @@
+#!/bin/sh
+# spans2events on Ferret span stores.
+#  - the database made from tests/data/spans/ferret.sql with the sqlite3
+#    CLI: the stream is well nested (as in spans-otlp.sh), has one O/C pair
+#    (or I record) per span of the latest run with the duration the row
+#    gives (end_time - start_time, or duration), --run-id and --all-runs
+#    select the runs, and the BeaverDB 2.x table name, the rows exported as
+#    JSON Lines, and the rows in reverse order give the same stream;
+#  - generated Ferret spans (random trees, async children outliving their
+#    parents, shuffled JSON Lines): each span exactly once, with its own
+#    duration and full stack.
+# usage: spans-ferret.sh BINDIR
+set -u
+bin=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+sql=$here/data/spans/ferret.sql
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ferret.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+LC_ALL=C
+export LC_ALL
+pass=0 fail=0
+ok() { pass=$((pass+1)); }
+no() { fail=$((fail+1)); echo "FAIL spans-ferret: $*"; }
+if ! command -v sqlite3 >/dev/null; then
+	echo "spans-ferret: the sqlite3 command is missing (Debian package sqlite3)" >&2
+	exit 1
+fi
+
+nested() {
+	awk -F'\t' '
+	function later(a, b,   x, y) {
+		split(a, x, "."); split(b, y, ".")
+		if (x[1] + 0 != y[1] + 0) return x[1] + 0 < y[1] + 0
+		return x[2] < y[2]
+	}
+	$1 !~ /^[OCI]$/ { next }
+	{ k = $3 "\t" $4
+	  if (k in last && later($2, last[k])) { print "line " NR ": time goes back in " k; bad = 1; exit }
+	  last[k] = $2 }
+	$1 == "O" { d = n[k]
+	  if (d > 0 && substr($9, 1, length(top[k, d]) + 1) != top[k, d] ";") {
+		print "line " NR ": O does not extend the open stack " top[k, d]; bad = 1; exit }
+	  n[k] = d + 1; top[k, d + 1] = $9 }
+	$1 == "C" { d = n[k]
+	  if (d == 0 || top[k, d] != $9) { print "line " NR ": C of a span that is not innermost"; bad = 1; exit }
+	  n[k] = d - 1 }
+	END { if (bad) exit; for (k in n) if (n[k]) { print "open at the end in " k; exit } print "ok" }'
+}
+
+# "stack duration" per span from the events (I records: duration 0).
+durations() {
+	awk -F'\t' '
+	$1 == "I" { print $9 " 0" }
+	$1 == "O" { k = $3 "\t" $4; d = ++n[k]; st[k, d] = $2 }
+	$1 == "C" { k = $3 "\t" $4; d = n[k]--
+	  split(st[k, d], a, "."); split($2, b, ".")
+	  printf "%s %d\n", $9, (b[1] - a[1]) * 1000000000 + (b[2] - a[2]) }' | sort
+}
+
+# Decimal seconds text to "S NNNNNNNNN" (integer seconds, 9-digit ns).
+# Duration of each span row of run $1 from its JSON text: end - start, or
+# the duration when there is no end time.
+row_durations() {
+	sed -n "s/.*\"start_time\":\\([0-9.]*\\),\"end_time\":\\([0-9.nul]*\\),\"duration\":\\([0-9.]*\\).*\"run_id\":\"$1\".*/\\1 \\2 \\3/p" |
+	awk 'function ns(t,   x, f) { split(t, x, "."); f = substr(x[2] "000000000", 1, 9); return x[1] "\t" f }
+	{ split(ns($1), a, "\t")
+	  if ($2 == "null") { split(ns($3), d, "\t"); printf "%d\n", d[1] * 1000000000 + d[2] }
+	  else { split(ns($2), b, "\t"); printf "%d\n", (b[1] - a[1]) * 1000000000 + (b[2] - a[2]) } }' | sort
+}
+
+sqlite3 "$tmp/ferret.db" <"$sql" || { no "sqlite3 could not build the database"; exit 1; }
+(cd "$tmp" && "$bin/spans2events" ferret.db) >"$tmp/db.ev" 2>"$tmp/err"
+[ $? -eq 0 ] && ok || no "default run: failed: $(head -n 2 "$tmp/err")"
+grep -qx '#run bbbbbbbb' "$tmp/db.ev" && ok || no "the latest run is not bbbbbbbb"
+r=$(nested <"$tmp/db.ev"); [ "$r" = ok ] && ok || no "latest run: $r"
+durations <"$tmp/db.ev" | awk '{ print $NF }' | sort >"$tmp/got"
+grep "^INSERT INTO beaver_logs VALUES ('_ferret_trace'" "$sql" | row_durations bbbbbbbb >"$tmp/want"
+[ "$(wc -l <"$tmp/want")" -eq 10 ] && cmp -s "$tmp/want" "$tmp/got" && ok ||
+	no "latest run: durations differ from the rows ($(wc -l <"$tmp/got") spans)"
+(cd "$tmp" && "$bin/spans2events" -a ferret.db) >"$tmp/all.ev" 2>/dev/null
+r=$(nested <"$tmp/all.ev"); [ "$r" = ok ] && ok || no "--all-runs: $r"
+[ "$(grep -c '^[OI]' "$tmp/all.ev")" -eq 11 ] && ok || no "--all-runs: expected 11 spans"
+(cd "$tmp" && "$bin/spans2events" -r aaaaaaaa ferret.db) 2>/dev/null | grep -c '^O' | grep -qx 1 && ok ||
+	no "--run-id aaaaaaaa: expected one span"
+# BeaverDB 2.x names its table __beaver_logs__
+sed 's/beaver_logs/__beaver_logs__/g' "$sql" | sqlite3 "$tmp/v2.db"
+(cd "$tmp" && "$bin/spans2events" v2.db) 2>/dev/null | sed 's/^#input v2.db$/#input ferret.db/' |
+	cmp -s "$tmp/db.ev" - && ok || no "BeaverDB 2.x table gives another stream"
+# the same rows as JSON Lines, in log order and reversed
+sqlite3 "$tmp/ferret.db" "SELECT data FROM beaver_logs WHERE log_name = '_ferret_trace' ORDER BY timestamp" >"$tmp/rows.jsonl"
+sqlite3 "$tmp/ferret.db" "SELECT data FROM beaver_logs WHERE log_name = '_ferret_trace' ORDER BY timestamp DESC" >"$tmp/rev.jsonl"
+for f in rows.jsonl rev.jsonl; do
+	(cd "$tmp" && "$bin/spans2events" "$f") 2>/dev/null | grep -v '^#input' >"$tmp/j.ev"
+	grep -v '^#input' "$tmp/db.ev" | cmp -s - "$tmp/j.ev" && ok || no "$f gives another stream than the database"
+done
+# generated spans as Ferret JSON Lines
+for seed in 11 12 13 14; do
+	awk -v seed="$seed" -v n=200 -v want="$tmp/want" 'BEGIN {
+		srand(seed)
+		for (i = 1; i <= n; i++) {
+			p = (i > 1 && rand() < 0.85) ? int(rand() * (i - 1)) + 1 : 0
+			if (p) { s[i] = s[p] + int(rand() * (e[p] - s[p] + 1)); stack[i] = stack[p] ";f" i }
+			else { s[i] = 1000000000000000 + int(rand() * 1000000000); stack[i] = "f" i }
+			e[i] = rand() < 0.1 ? s[i] : s[i] + int(rand() * 300000000)
+			print stack[i], e[i] - s[i] > want
+			line = sprintf("{\"span_id\":\"%032x\",\"parent_id\":%s,\"name\":\"f%d\",\"start_time\":%d.%09d,\"end_time\":%d.%09d,\"tags\":{},\"status\":\"ok\",\"run_id\":\"gen\"}",
+				i, p ? sprintf("\"%032x\"", p) : "null", i, s[i] / 1000000000, s[i] % 1000000000, e[i] / 1000000000, e[i] % 1000000000)
+			printf "%.8f\t%s\n", rand(), line
+		}
+	}' | sort | cut -f2- >"$tmp/gen.jsonl"
+	sort "$tmp/want" >"$tmp/want.sorted"
+	"$bin/spans2events" "$tmp/gen.jsonl" >"$tmp/gen.ev" 2>"$tmp/err" || { no "seed $seed: failed: $(head -n 2 "$tmp/err")"; continue; }
+	r=$(nested <"$tmp/gen.ev"); [ "$r" = ok ] && ok || no "seed $seed: $r"
+	durations <"$tmp/gen.ev" >"$tmp/got"
+	if [ "$(wc -l <"$tmp/want.sorted")" -eq 200 ] && cmp -s "$tmp/want.sorted" "$tmp/got"; then ok; else
+		no "seed $seed: spans or durations differ"
+		diff "$tmp/want.sorted" "$tmp/got" | head -n 5
+	fi
+done
+echo "spans-ferret: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

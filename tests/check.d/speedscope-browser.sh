@@ -1,0 +1,91 @@
+#!/bin/sh
+# events2speedscope output in the real speedscope app: tests/browser/view.js
+# serves the speedscope npm package's dist/release and each file on
+# 127.0.0.1, opens index.html#profileURL=... in headless Chromium, checks
+# that Time Order and Left Heavy render without the error screen, and that
+# the Sandwich table's Total and Self of the top functions (sorted by self,
+# then by total) equal events2folded's for the same stream. Screenshots:
+# tests/browser/out/CASE/*.png.
+# Runs when node and Chromium are present; under CI=true their absence is
+# a failure, not a skip.
+# usage: speedscope-browser.sh BINDIR
+set -u
+bin=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+corpus=$here/../../shared/corpus/perf/flamegraph/inputs
+out=$here/browser/out
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-browser.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+
+browser_dir=$here/browser
+. "$browser_dir/setup.sh"
+if [ "$browser_ok" != 1 ]; then
+	if [ "${CI:-}" = true ]; then
+		echo "speedscope-browser: $why (CI=true: this is a failure)"
+		echo "speedscope-browser: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "speedscope-browser: skipped: $why"
+	echo "speedscope-browser: 0 passed, 0 failed"
+	exit 0
+fi
+
+# Per-function totals of folded stacks: "name TAB total TAB self"; a
+# function counts once per stack (recursion), self goes to the leaf.
+totals() {
+	awk '{ w = $NF; s = substr($0, 1, length($0) - length(w) - 1)
+	       n = split(s, f, ";"); split("", seen)
+	       for (i = 1; i <= n; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; tot[f[i]] += w }
+	       self[f[n]] += w }
+	     END { for (k in tot) printf "%s\t%d\t%d\n", k, tot[k], self[k] }'
+}
+
+# view CASE FILE EXPECT: run the app on FILE
+view() {
+	rm -rf "${out:?}/$1"
+	if nice node "$here/browser/view.js" "$out/$1" "$2" "$3" >"$tmp/log" 2>&1; then
+		pass=$((pass+1))
+	else
+		fail=$((fail+1))
+		echo "FAIL $1"
+	fi
+	sed "s/^/  /" "$tmp/log"
+}
+
+sh "$here/browser/gen-cases.sh" "$tmp/cases"
+
+# 1. a real Java capture, all threads merged under their comm root frame
+"$bin/perf2events" "$corpus/perf-vertx-stacks-01.txt" >"$tmp/vertx.events"
+"$bin/events2speedscope" --merge "$tmp/vertx.events" >"$tmp/vertx-merged.speedscope.json"
+"$bin/events2folded" --raw "$tmp/vertx.events" | totals >"$tmp/vertx.tsv"
+view vertx-merged "$tmp/vertx-merged.speedscope.json" "$tmp/vertx.tsv"
+
+# 2. one thread of a multi-threaded capture (the busiest), gzip-compressed
+"$bin/perf2events" "$corpus/perf-iperf-stacks-pidtid-01.txt" >"$tmp/iperf.events"
+tid=$(awk -F'\t' '$1 == "S" { n[$4]++ } END { for (t in n) print n[t], t }' "$tmp/iperf.events" |
+	sort -rn | awk 'NR == 1 { print $2 }')
+"$bin/events2speedscope" --gzip -t "$tid" "$tmp/iperf.events" >"$tmp/iperf-thread.speedscope.json.gz"
+awk -F'\t' -v t="$tid" '/^#/ || $1 !~ /^[SOCI]$/ || $4 == t' "$tmp/iperf.events" |
+	"$bin/events2folded" --raw --no-comm | totals >"$tmp/iperf.tsv"
+view iperf-thread "$tmp/iperf-thread.speedscope.json.gz" "$tmp/iperf.tsv"
+
+# 3. nested spans: durations exact to the displayed precision
+"$bin/events2speedscope" -t 11 "$tmp/cases/spans.events" >"$tmp/spans.speedscope.json"
+awk -F'\t' '/^#/ || $4 == 11' "$tmp/cases/spans.events" |
+	"$bin/events2folded" --raw --no-comm | totals >"$tmp/spans.tsv"
+view spans "$tmp/spans.speedscope.json" "$tmp/spans.tsv"
+
+# 4. edge cases that must open: odd names, deep stacks, 1000 threads, nothing
+for c in names deep threads; do
+	"$bin/events2speedscope" "$tmp/cases/$c.events" >"$tmp/$c.speedscope.json" 2>/dev/null
+	view "$c" "$tmp/$c.speedscope.json" ""
+done
+# the 3000-frame sample (the profile shown first is the span recursion)
+"$bin/events2speedscope" -e cycles "$tmp/cases/deep.events" >"$tmp/deep-sampled.speedscope.json" 2>/dev/null
+view deep-sampled "$tmp/deep-sampled.speedscope.json" ""
+"$bin/events2speedscope" "$tmp/cases/empty.events" >"$tmp/empty.speedscope.json" 2>/dev/null
+view empty "$tmp/empty.speedscope.json" empty
+
+echo "speedscope-browser: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,47 @@
+# tests/fuzz/fuzz.mk - libFuzzer targets (included by the Makefile)
+#
+#   make fuzz          run every target FUZZ_SECONDS (default 1800) in turn
+#   make fuzz-smoke    run every target FUZZ_SMOKE_SECONDS (default 20), for CI
+#   make fuzz-build    only build the targets into $(FUZZ_BUILD)/bin
+#   make fuzz FUZZ_TARGETS=events FUZZ_SECONDS=600    one target
+#
+# Targets are tests/fuzz/*.c (but replay.c), built with clang's libFuzzer,
+# ASan and UBSan; common/ is built again with coverage instrumentation into
+# $(FUZZ_BUILD)/common. tests/fuzz/run.sh seeds each corpus from tests/ and
+# ../shared/corpus/, runs the target, keeps crashes under
+# $(FUZZ_BUILD)/crashes/TARGET/ and prints a one-line summary. Needs the
+# Debian packages clang and libclang-rt-dev (FUZZ_DEB_DEPS).
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 1800
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_NICE ?= nice -n 19
+FUZZ_DEB_DEPS = clang libclang-rt-dev
+FUZZ_TARGETS ?= $(sort $(basename $(filter-out replay.c,$(notdir $(wildcard tests/fuzz/*.c)))))
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' -O1 -g $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS)
+FUZZ_OBJS = $(COMMON:%=$(FUZZ_BUILD)/common/%.o)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+$(FUZZ_BUILD)/common/%.o: common/%.c common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJS) common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# The corpora are seeded with perf2events output too: build it first.
+fuzz: $(FUZZ_BINS) $(BUILD)/bin/perf2events
+	@st=0; for t in $(FUZZ_TARGETS); do \
+	    $(FUZZ_NICE) sh tests/fuzz/run.sh $(FUZZ_BUILD) $$t $(FUZZ_SECONDS) $(BUILD)/bin || st=1; \
+	done; cat $(FUZZ_BUILD)/summary.txt; exit $$st
+
+fuzz-smoke: $(FUZZ_BINS) $(BUILD)/bin/perf2events
+	@st=0; for t in $(FUZZ_TARGETS); do \
+	    $(FUZZ_NICE) sh tests/fuzz/run.sh $(FUZZ_BUILD) $$t $(FUZZ_SMOKE_SECONDS) $(BUILD)/bin || st=1; \
+	done; exit $$st

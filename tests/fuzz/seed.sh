@@ -1,0 +1,110 @@
+#!/bin/sh
+# seed.sh - make a starting corpus for one fuzz target
+#
+# usage: tests/fuzz/seed.sh TARGET DIR [BINDIR]
+# Inputs come from tests/ and ../shared/corpus/; big files are cut into
+# pieces of at most 16 KiB at blank lines so the fuzzer mutates whole
+# samples. BINDIR (default build/bin) provides perf2events to make events
+# streams from the perf inputs.
+set -u
+target=$1 dir=$2 bindir=${3:-build/bin}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+mkdir -p "$dir"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-seed.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+
+# cat a possibly compressed file
+dump() {
+	case $1 in
+	*.gz) gzip -dc "$1" ;;
+	*.zst) zstd -dcq "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
+# split stdin into pieces of <= 16 KiB at blank lines (at most 40 pieces)
+pieces() {
+	awk -v dir="$dir" -v base="$1" -v prefix="${2:-}" '
+	BEGIN { n = 0; len = 0; piece = "" }
+	function flush() {
+		if (len == 0 || n >= 40) return
+		f = dir "/" base "-" n++
+		printf "%s%s", prefix, piece > f
+		close(f)
+		piece = ""; len = 0
+	}
+	n >= 40 { exit }
+	{ piece = piece $0 "\n"; len += length($0) + 1 }
+	$0 == "" && len > 12000 { flush() }
+	len > 16384 { flush() }
+	END { flush() }'
+}
+
+perf_inputs() {
+	for f in "$root"/tests/data/perf/*.perf "$root"/tests/data/perf/*.perf.zst \
+		"$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.* \
+		"$root"/tests/golden/perf2events/*.in; do
+		[ -f "$f" ] && echo "$f"
+	done
+}
+
+events_inputs() {
+	for f in "$root"/tests/golden/*/*.in "$root"/tests/golden/*/*.events; do
+		[ -f "$f" ] && head -n 1 "$f" | grep -q '^#flamepipe-events' && echo "$f"
+	done
+}
+
+case $target in
+perfscript)
+	for f in $(perf_inputs); do
+		dump "$f" 2>/dev/null | pieces "$(basename "$f")"
+	done
+	;;
+events)
+	for f in $(events_inputs); do
+		pieces "$(basename "$f")" <"$f"
+	done
+	if [ -x "$bindir/perf2events" ]; then
+		for f in $(perf_inputs); do
+			dump "$f" 2>/dev/null | "$bindir/perf2events" -ad 2>/dev/null | pieces "$(basename "$f").events"
+		done
+	fi
+	;;
+roundtrip)
+	# the values are binary: start from a few random records
+	i=0
+	while [ $i -lt 16 ]; do
+		head -c $((64 + i * 97)) /dev/urandom >"$dir/random-$i"
+		i=$((i + 1))
+	done
+	;;
+input)
+	# mode byte, two cut bytes, then the file
+	printf '\000\000\000a\nb\r\nc' >"$dir/plain"
+	printf '\001\000\020line one\nline two\n' >"$dir/zstd"
+	printf '\002\000\020line one\nline two\n' >"$dir/gzip"
+	printf '\202\000\040two gzip members\nline two\n' >"$dir/gzip2"
+	printf '\201\000\040two zstd frames\nline two\n' >"$dir/zstd2"
+	for f in "$root"/tests/data/perf/*.gz "$root"/tests/data/perf/*.zst; do
+		[ -f "$f" ] || continue
+		{ printf '\000\000\000'; head -c 60000 "$f"; } >"$dir/$(basename "$f")"
+	done
+	;;
+json)
+	# first byte: where the second parse cuts the document
+	i=0
+	for f in $(find "$corpus/trace-event" "$corpus/cpuprofile" "$corpus/speedscope" \
+		"$corpus/nflxprofile" "$root/tests/data/spans" -name '*.json' -o -name '*.cpuprofile' 2>/dev/null); do
+		[ "$(wc -c <"$f")" -le 65536 ] || continue
+		{ printf "\\$(printf %03o $((i * 37 % 256)))"; cat "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
+*)
+	echo "seed.sh: no seeds for $target" >&2
+	;;
+esac
+echo "seed: $target: $(ls "$dir" | wc -l) files"

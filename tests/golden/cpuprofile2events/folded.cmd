@@ -1,0 +1,1 @@
+cpuprofile2events system.in | events2folded

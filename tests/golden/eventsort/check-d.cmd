@@ -1,0 +1,1 @@
+eventsort --check split.in

@@ -1,0 +1,1 @@
+eventsort mixed.in | eventsort --check

@@ -1,0 +1,1 @@
+perf2events ../../data/perf/fp.perf | heatmap -l -r 10

@@ -1,0 +1,1 @@
+heatmap -l --max-columns 2 edges.events

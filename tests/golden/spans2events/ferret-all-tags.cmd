@@ -1,0 +1,1 @@
+sql=$(pwd)/../../data/spans/ferret.sql d=$(mktemp -d) && sqlite3 "$d/ferret.db" <"$sql" && cd "$d" && spans2events -a -t table -t n -t opts -t cached ferret.db | events2folded -p; s=$?; rm -rf "$d"; exit $s

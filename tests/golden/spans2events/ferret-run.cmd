@@ -1,0 +1,1 @@
+sql=$(pwd)/../../data/spans/ferret.sql d=$(mktemp -d) && sqlite3 "$d/ferret.db" <"$sql" && cd "$d" && spans2events --run-id aaaaaaaa ferret.db && spans2events -r nope ferret.db; s=$?; rm -rf "$d"; exit $s

@@ -1,0 +1,1 @@
+spans2events ../../data/spans/otlp.json | events2folded

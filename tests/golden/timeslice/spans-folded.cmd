@@ -1,0 +1,1 @@
+timeslice -a 1 2 spans.events | events2folded

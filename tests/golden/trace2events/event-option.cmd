@@ -1,0 +1,1 @@
+trace2events -e trace | eventsort | events2folded

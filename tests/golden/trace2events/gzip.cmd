@@ -1,0 +1,1 @@
+trace2events gzip.json.gz | eventsort | events2folded

@@ -1,0 +1,1 @@
+trace2events missing.json x-ties.in

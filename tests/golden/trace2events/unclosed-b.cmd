@@ -1,0 +1,1 @@
+trace2events unclosed-b.in | eventsort | events2folded

@@ -1,0 +1,1 @@
+trace2events | eventsort

@@ -1,0 +1,164 @@
+/* Unit tests of the modules heatmap and timeslice added to common/:
+ * evscan (ev_parse_fast must accept, reject and split exactly like
+ * ev_parse, checked on crafted lines and 200 000 random mutations),
+ * timespec (parsing and exact formatting) and idle (the idle rule). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/events.h"
+#include "../../common/evscan.h"
+#include "../../common/idle.h"
+#include "../../common/timespec.h"
+
+static int failed;
+
+#define CHECK(c, ...) do { if (!(c)) { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+static int same(struct slice a, struct slice b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static void differential(const char *line, size_t len)
+{
+	struct ev_rec a, b;
+	const char *wa = NULL, *wb = NULL;
+	int ka = ev_parse(&a, line, len, &wa), kb = ev_parse_fast(&b, line, len, &wb);
+
+	CHECK(ka == kb, "'%.*s': ev_parse %d, fast %d", (int)len, line, ka, kb);
+	if (ka != kb)
+		return;
+	if (ka == EV_ERROR) {
+		CHECK(strcmp(wa, wb) == 0, "'%.*s': reasons '%s' / '%s'", (int)len, line, wa, wb);
+		return;
+	}
+	if (ka != EV_RECORD || !strchr("SOCI", a.type))
+		return;
+	CHECK(a.type == b.type && a.time == b.time && a.weight == b.weight,
+	      "'%.*s': type/time/weight differ (%" PRId64 "/%" PRId64 ")", (int)len, line, a.time, b.time);
+	CHECK(same(a.pid, b.pid) && same(a.tid, b.tid) && same(a.cpu, b.cpu) &&
+	      same(a.comm, b.comm) && same(a.event, b.event), "'%.*s': fields differ", (int)len, line);
+	CHECK(same(a.stack, ev_stack_cut(b.stack)), "'%.*s': stacks differ", (int)len, line);
+}
+
+static void test_evscan(void)
+{
+	static const char *lines[] = {
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\t10\tmain;f",
+		"S\t-\t1\t2\t3\tcomm\tcycles\t10\tmain",
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\t10\tmain\textra\tfields",
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\t-5\t",
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\tx\tmain",
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\t99999999999999999999\tmain",
+		"S\t1.1234567891\t1\t2\t3\tcomm\tcycles\t1\tmain",
+		"S\t-0.5\t1\t2\t3\tcomm\tcycles\t1\tmain",
+		"S\t9223372036.854775807\t1\t2\t3\tc\te\t1\tm",
+		"S\t9223372036.854775808\t1\t2\t3\tc\te\t1\tm",
+		"S\t0000000000001.5\t1\t2\t3\tc\te\t1\tm",
+		"S\t5.\t1\t2\t3\tc\te\t1\tm",
+		"S\t.5\t1\t2\t3\tc\te\t1\tm",
+		"S\t1.5\t1\t2\t3\tcomm\tcycles\t10",
+		"O\t1.5\t1\t2\t3\tcomm\tspan\t-\tmain",
+		"C\t2\t1\t2\t3\tcomm\tspan\t-\tmain",
+		"I\t2\t1\t2\t3\tcomm\tmark\t-\tmain;x",
+		"T\t2\t1\t2\tname",
+		"E\t-\tcycles\tperiod",
+		"X\twhatever",
+		"SS\t1",
+		"S",
+		"S\t",
+		"#start 1",
+	};
+	size_t i;
+	unsigned seed = 12345;
+	static const char alphabet[] = "0123456789.-\t;`xS";
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		differential(lines[i], strlen(lines[i]));
+	for (i = 0; i < 200000; i++) {
+		char buf[128];
+		const char *base = lines[i % 17];
+		size_t n = strlen(base), k, muts;
+
+		memcpy(buf, base, n);
+		for (muts = 1 + i % 3; muts > 0; muts--) {
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 8) % n;
+			seed = seed * 1103515245 + 12345;
+			buf[k] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+		}
+		differential(buf, n);
+	}
+}
+
+static void test_timespec(void)
+{
+	static const struct { const char *s; int ok; int64_t ns; } cases[] = {
+		{ "1.2", 1, 1200000000 }, { "1200ms", 1, 1200000000 }, { "1.5s", 1, 1500000000 },
+		{ "500us", 1, 500000 }, { "20ns", 1, 20 }, { "0", 1, 0 }, { "-0.5", 1, -500000000 },
+		{ "10.18", 1, 10180000000 }, { "0.000000001", 1, 1 }, { "1.0000000000", 1, 1000000000 },
+		{ "0.0000000001", 0, 0 }, { "1.5ns", 0, 0 }, { "1.25ms", 1, 1250000 },
+		{ "", 0, 0 }, { "-", 0, 0 }, { ".", 0, 0 }, { "1m", 0, 0 }, { "abc", 0, 0 },
+		{ "9223372036.854775807", 1, INT64_MAX }, { "9223372037", 0, 0 }, { ".5", 1, 500000000 },
+	};
+	size_t i;
+	char buf[32];
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t v = -1;
+		int r = timespec_parse(cases[i].s, &v);
+
+		CHECK((r == 0) == cases[i].ok, "timespec_parse('%s') = %d", cases[i].s, r);
+		if (r == 0 && cases[i].ok)
+			CHECK(v == cases[i].ns, "timespec_parse('%s') = %" PRId64, cases[i].s, v);
+	}
+	timespec_format(buf, 10180000000);
+	CHECK(strcmp(buf, "10.18") == 0, "format 10.18: %s", buf);
+	timespec_format(buf, 3000000000);
+	CHECK(strcmp(buf, "3") == 0, "format 3: %s", buf);
+	timespec_format(buf, -500000000);
+	CHECK(strcmp(buf, "-0.5") == 0, "format -0.5: %s", buf);
+	timespec_format(buf, 20408164);
+	CHECK(strcmp(buf, "0.020408164") == 0, "format 0.020408164: %s", buf);
+	CHECK(floor_div(-1, 10) == -1 && floor_div(-10, 10) == -1 && floor_div(9, 10) == 0,
+	      "floor_div");
+}
+
+static void test_idle(void)
+{
+	static const struct { const char *comm, *stack; int idle; } cases[] = {
+		{ "swapper", "start_secondary`kernel;cpu_startup_entry`kernel;arch_cpu_idle`kernel;default_idle`kernel;native_safe_halt`kernel", 1 },
+		{ "swapper/3", "secondary_startup_64;do_idle;cpuidle_enter_state;intel_idle", 1 },
+		{ "swapper", "do_idle;cpuidle_enter_state;asm_common_interrupt;common_interrupt;irq_exit_rcu;handle_softirqs;net_rx_action", 0 },
+		{ "swapper", "do_idle;cpuidle_enter_state;__do_softirq", 0 },
+		{ "swapper", "rest_init;kernel_init", 0 },
+		{ "swapper", "start_secondary;poll_idle`idle", 1 },
+		{ "swapper", "start_secondary;poll`idlex", 0 },
+		{ "swapper", "start_secondary;f`dso=/lib/cpuidle.so", 0 },
+		{ "java", "native_safe_halt", 0 },
+		{ "-", "cpuidle", 0 },
+		{ "swapper", "", 0 },
+		{ "swapper", "cpuidle_enter\tinterrupt", 1 },
+		{ "swapper", "xen_hypercall_sched_op", 1 },
+		{ "swapper", "cpuidle;f`dso=interrupt.so", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct slice c = ev_str(cases[i].comm), s = ev_str(cases[i].stack);
+
+		CHECK(idle_sample(c, s) == cases[i].idle, "idle_sample(%s, %s) != %d",
+		      cases[i].comm, cases[i].stack, cases[i].idle);
+	}
+}
+
+int main(void)
+{
+	test_evscan();
+	test_timespec();
+	test_idle();
+	return failed != 0;
+}
