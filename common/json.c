@@ -17,7 +17,7 @@ int json_key_is(const struct json *j, size_t d, const char *k)
 	struct slice s = json_key(j, d);
 	size_t n = strlen(k);
 
-	return d < j->depth && j->lv[d].type == JSON_MAP && s.n == n && memcmp(s.p, k, n) == 0;
+	return d < j->depth && j->lv[d].type == JSON_MAP && s.n == n && (n == 0 || memcmp(s.p, k, n) == 0);
 }
 
 uint64_t json_line(struct json *j)

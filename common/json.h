@@ -87,7 +87,7 @@ static inline struct slice json_key(const struct json *j, size_t d)
 {
 	struct slice s = { 0, 0 };
 
-	if (d < j->depth && j->lv[d].type == JSON_MAP) {
+	if (d < j->depth && j->lv[d].type == JSON_MAP && j->lv[d].key_len > 0) {
 		s.p = j->keys.p + j->lv[d].key_off;
 		s.n = j->lv[d].key_len;
 	}

@@ -3,6 +3,9 @@
 
 #include "order.h"
 
+const char order_unnested[] =
+	"unnested span records (D): the stream is not sorted; pipe it through eventsort";
+
 void order_header(struct order *o, const char *line, size_t len)
 {
 	static const char h[] = "#order unsorted";
@@ -17,7 +20,7 @@ int order_check(struct order *o, const struct ev_rec *r, const char **why)
 	size_t i;
 
 	if (r->type == 'D') {
-		*why = "unnested span records (D): the stream is not sorted; pipe it through eventsort";
+		*why = order_unnested;
 		return -1;
 	}
 	if (!strchr("SOCI", r->type) || r->time == EV_NONE)

@@ -20,6 +20,9 @@ struct order {
 	int unsorted;		/* an "#order unsorted" header was seen */
 };
 
+/* The message for a D record met by a filter that needs nested spans. */
+extern const char order_unnested[];
+
 /* A header line (without LF). */
 void order_header(struct order *o, const char *line, size_t len);
 /* 0 if r may follow what came before; -1 with *why set otherwise. */

@@ -11,6 +11,7 @@
 #include "../common/events.h"
 #include "../common/fold.h"
 #include "../common/intern.h"
+#include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 
@@ -66,7 +67,7 @@ static struct {
 	struct intern threads;	/* "pid\ttid" -> aux: index in spans */
 	struct span_thread *spans;
 	size_t nspans, spans_cap;
-	uint64_t unmatched_close, forced_close, unclosed;
+	uint64_t unmatched_close, forced_close, unclosed, reordered;
 	struct buf key, line, tmp, prev;
 	int64_t prev_weight;
 	int have_prev;
@@ -250,6 +251,7 @@ static struct span_thread *thread_of(const struct ev_rec *r)
 	if (added) {
 		fp_grow(&g.spans, &g.spans_cap, g.nspans + 1, sizeof *g.spans);
 		memset(&g.spans[g.nspans], 0, sizeof *g.spans);
+		g.spans[g.nspans].last = INT64_MIN;
 		g.threads.ents[i].aux = (int64_t)g.nspans++;
 	}
 	return &g.spans[g.threads.ents[i].aux];
@@ -271,21 +273,25 @@ static void close_top(struct span_thread *th, int64_t t)
 static void span(const struct ev_rec *r, const char *file, uint64_t lineno)
 {
 	struct span_thread *th = thread_of(r);
+	int64_t t = r->time;
 	size_t i;
 
-	if (r->time == EV_NONE) {
+	if (t == EV_NONE) {
 		skip_record(&g.skips, file, lineno, "span record without a time");
 		return;
 	}
-	if (r->time > th->last)
-		th->last = r->time;
+	if (t < th->last) {	/* unsorted: moved, like events2speedscope */
+		g.reordered++;
+		t = th->last;
+	}
+	th->last = t;
 	make_key(&g.key, r, r->stack);
 	if (r->type == 'O') {
 		struct open_frame *o;
 
 		fp_grow(&th->open, &th->cap, th->nopen + 1, sizeof *th->open);
 		o = &th->open[th->nopen++];
-		o->t = r->time;
+		o->t = t;
 		o->child = 0;
 		o->off = th->keys.len;
 		o->len = g.key.len;
@@ -306,9 +312,9 @@ static void span(const struct ev_rec *r, const char *file, uint64_t lineno)
 	}
 	while (th->nopen > i + 1) {
 		g.forced_close++;
-		close_top(th, r->time);
+		close_top(th, t);
 	}
-	close_top(th, r->time);
+	close_top(th, t);
 }
 
 static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
@@ -350,9 +356,13 @@ static int fold_input(const char *path, void *ctx)
 	(void)ctx;
 	if (ev_reader_open(&rd, path, &g.skips) < 0)
 		return 1;
-	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR)
-		if (k == EV_RECORD)
-			record(&r, rd.in.name, rd.in.lineno);
+	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
+		if (k != EV_RECORD)
+			continue;
+		if (r.type == 'D')
+			fp_die("%s:%" PRIu64 ": %s", rd.in.name, rd.in.lineno, order_unnested);
+		record(&r, rd.in.name, rd.in.lineno);
+	}
 	ev_reader_close(&rd);
 	return k == EV_ERROR;
 }
@@ -376,6 +386,9 @@ static void close_all(void)
 	if (g.forced_close)
 		fp_warn("%" PRIu64 " frames closed by the close of an enclosing frame",
 			g.forced_close);
+	if (g.reordered)
+		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
+			"moved to its time (sort the stream with eventsort)", g.reordered);
 }
 
 static const struct intern *sort_tab;

@@ -22,6 +22,7 @@
 #include "../common/events.h"
 #include "../common/intern.h"
 #include "../common/jsonout.h"
+#include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 
@@ -750,6 +751,8 @@ static int convert_input(const char *path, void *ctx)
 	if (!g.first_input)
 		g.first_input = path;	/* the name: the first input that opened */
 	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
+		if (k == EV_RECORD && r.type == 'D')
+			fp_die("%s:%" PRIu64 ": %s", rd.in.name, rd.in.lineno, order_unnested);
 		if (k == EV_RECORD)
 			record(&r, rd.in.name, rd.in.lineno);
 		else if (k == EV_HEADER)
@@ -1096,7 +1099,7 @@ static void report(void)
 			g.unclosed);
 	if (g.reordered)
 		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
-			"moved to its time (sort the stream, events(5))", g.reordered);
+			"moved to its time (sort the stream with eventsort)", g.reordered);
 	if (g.np == 0)
 		fp_warn("no samples or spans in the input; wrote an empty profile");
 }

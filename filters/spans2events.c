@@ -74,7 +74,7 @@ struct cur {
 	int have_id, is_otlp;
 	struct buf trace, id, parent, name, run;
 	struct buf thread, thread_name;
-	struct buf tags;	/* "key\0value\0" ... */
+	struct buf tags;	/* (length, key, length, value) ..., see add_tag() */
 	int64_t start, end, dur;
 	int bad_time;
 	uint64_t line;
@@ -182,25 +182,31 @@ static void cur_reset(int otlp, uint64_t line)
 	c->line = g.row ? g.row : line;
 }
 
+/* Tags are kept as (length, bytes) pairs: JSON strings may hold NUL bytes. */
 static void add_tag(const char *k, size_t kn, const char *v, size_t vn)
 {
+	buf_add(&g.c.tags, &kn, sizeof kn);
 	buf_add(&g.c.tags, k, kn);
-	buf_addc(&g.c.tags, '\0');
+	buf_add(&g.c.tags, &vn, sizeof vn);
 	buf_add(&g.c.tags, v, vn);
-	buf_addc(&g.c.tags, '\0');
 }
 
 /* The value of tag KEY of the current span, or NULL. */
 static const char *find_tag(const char *key, size_t *n)
 {
-	const char *p = g.c.tags.p, *end = p + g.c.tags.len;
+	size_t off = 0, kn, vn, len = strlen(key);
 
-	while (p < end) {
-		const char *k = p, *v = k + strlen(k) + 1;
+	while (off < g.c.tags.len) {
+		const char *k, *v;
 
-		p = v + strlen(v) + 1;
-		if (strcmp(k, key) == 0) {
-			*n = strlen(v);
+		memcpy(&kn, g.c.tags.p + off, sizeof kn);
+		k = g.c.tags.p + off + sizeof kn;
+		off += sizeof kn + kn;
+		memcpy(&vn, g.c.tags.p + off, sizeof vn);
+		v = g.c.tags.p + off + sizeof vn;
+		off += sizeof vn + vn;
+		if (kn == len && memcmp(k, key, len) == 0) {
+			*n = vn;
 			return v;
 		}
 	}
@@ -1123,6 +1129,20 @@ static void emit(int failed)
 	free(chain);
 	intern_free(&groups);
 }
+
+#ifdef FP_FUZZ_TARGET
+/* tests/fuzz/spans.c runs main() once per input: forget the spans read
+ * (kept for the whole run otherwise: emit() works on all inputs). */
+static void fuzz_reset(void)
+{
+	g.arena.len = 0;
+	g.nspans = g.nres = 0;
+	g.saw_otlp = g.saw_ferret = g.said_empty = 0;
+	g.no_end = g.bad_times = 0;
+	intern_free(&pids_seen);
+	intern_free(&threads_seen);
+}
+#endif
 
 int main(int argc, char **argv)
 {

@@ -12,6 +12,7 @@
 #include "../common/evscan.h"
 #include "../common/idle.h"
 #include "../common/intern.h"
+#include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 #include "../common/timespec.h"
@@ -355,6 +356,8 @@ static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
 {
 	int64_t t = r->time;
 
+	if (r->type == 'D')	/* a span whose end and nesting eventsort works out */
+		fp_die("%s:%" PRIu64 ": %s", file, lineno, order_unnested);
 	if (!strchr("SOCI", r->type) || r->type == 0) {
 		put_line(r);	/* metadata and unknown types */
 		return;

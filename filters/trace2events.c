@@ -1416,6 +1416,15 @@ static int convert(const char *path, void *ctx)
 	return status;
 }
 
+#ifdef FP_FUZZ_TARGET
+/* tests/fuzz/trace.c runs main() once per input: forget the events
+ * declared by the last run (kept for the whole stream otherwise). */
+static void fuzz_reset(void)
+{
+	intern_free(&g.declared);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	enum { OPT_STRICT = CLI_FIRST_LONG };

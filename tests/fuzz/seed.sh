@@ -103,6 +103,33 @@ json)
 		i=$((i + 1))
 	done
 	;;
+trace | cpuprofile | spans)
+	# first byte: the options (see tests/fuzz/TARGET.c), then the file;
+	# big files are cut (a truncated document is input too)
+	case $target in
+	trace) files=$(find "$corpus/trace-event" -name '*.json' 2>/dev/null)
+		filter=trace2events nopt=4 ;;
+	cpuprofile) files=$(find "$corpus/cpuprofile" -name '*.cpuprofile' 2>/dev/null)
+		filter=cpuprofile2events nopt=8 ;;
+	spans) files=$(find "$root/tests/data/spans" -name '*.json*' 2>/dev/null)
+		filter=spans2events nopt=16 ;;
+	esac
+	i=0
+	for f in $files "$root"/tests/golden/$filter/*.in; do
+		[ -f "$f" ] || continue
+		{ printf "\\$(printf %03o $((i % nopt)))"; head -c 16384 "$f"; } \
+			>"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	if [ "$target" = spans ] && [ -f "$root/tests/data/spans/ferret.sql" ]; then
+		# spans.c's fake database: SQLite's magic, the table, LOG<TAB>DATA rows
+		for o in 0 4 8; do
+			{ printf "\\$(printf %03o $o)SQLite format 3\\000beaver_logs\\n"
+			  sed -n "s/^INSERT INTO beaver_logs VALUES ('\\([^']*\\)', [0-9.]*, '\\(.*\\)');\$/\\1\t\\2/p" \
+				"$root/tests/data/spans/ferret.sql"; } >"$dir/ferret-db-$o"
+		done
+	fi
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;

@@ -1,0 +1,477 @@
+/* spans.c - fuzz spans2events in-process (filters/spans2events.c)
+ *
+ * The filter's own main() runs on each input (renamed spans2events_main;
+ * the input is a memfd opened through /proc/self/fd/N), so options,
+ * read_input() and emit() are the real code. The first input byte picks
+ * the options: bit 0 -t name, bit 1 -t k, bits 2-3 nothing, -r RUN (the
+ * run id "r"), -a, nothing. stdout is another memfd, read back after each
+ * run; stderr (the stdio stream only, so sanitizer and libFuzzer reports
+ * still reach fd 2) is captured too.
+ *
+ * SQLite is replaced by a fake (the sqlite3_* calls are renamed below), so
+ * the fuzzer reaches parse_sqlite() without mutating database pages and
+ * the target links without libsqlite3: an input that starts with SQLite's
+ * 16-byte magic is a "database" whose first line names the table that
+ * exists and whose next lines are rows "LOG_NAME<TAB>DATA" in timestamp
+ * order; a row "!" makes the query fail there.
+ *
+ * Properties:
+ *  - the filter never exits inside main() (converters report and go on);
+ *  - the output is a valid events stream (see trace.c): the magic line
+ *    first, every line parses, exact field counts, no control bytes;
+ *  - only O, C, I, P, T records, times never decrease, event "span";
+ *  - per PID and TID, every C closes the innermost open O, with the same
+ *    stack, and nothing is left open at the end;
+ *  - every stderr line starts with "spans2events: ".
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "fuzz.h"
+
+/* ---- a fake SQLite: the "database" is the input ---- */
+
+static const char *db_p;	/* the input after the magic */
+static size_t db_n;
+
+struct fake_stmt {
+	int kind;		/* 't' table check, 'l' latest row, 'a' all rows */
+	const char *arg;
+	const char *pos;	/* next line to look at */
+	const char *row;	/* the current row's data */
+	size_t row_n;
+	int done;
+};
+static struct fake_stmt fake_st;
+static char fake_db;
+
+static int fake_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs)
+{
+	(void)path, (void)flags, (void)vfs;
+	*db = (sqlite3 *)&fake_db;
+	return SQLITE_OK;
+}
+
+static int fake_close(sqlite3 *db)
+{
+	(void)db;
+	return SQLITE_OK;
+}
+
+static const char *fake_errmsg(sqlite3 *db)
+{
+	(void)db;
+	return "fake database error";
+}
+
+static int fake_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail)
+{
+	(void)db, (void)n, (void)tail;
+	memset(&fake_st, 0, sizeof fake_st);
+	fake_st.kind = strstr(sql, "sqlite_master") ? 't' : strstr(sql, "DESC") ? 'l' : 'a';
+	*st = (sqlite3_stmt *)&fake_st;
+	return SQLITE_OK;
+}
+
+static int fake_bind_text(sqlite3_stmt *st, int i, const char *v, int n, void (*d)(void *))
+{
+	(void)i, (void)n, (void)d;
+	((struct fake_stmt *)st)->arg = v;
+	return SQLITE_OK;
+}
+
+static int fake_finalize(sqlite3_stmt *st)
+{
+	(void)st;
+	return SQLITE_OK;
+}
+
+/* The next line of the database, or 0. */
+static int db_line(struct fake_stmt *s, const char **p, size_t *n)
+{
+	const char *end = db_p + db_n, *nl;
+
+	if (!s->pos)
+		s->pos = db_p;
+	if (s->pos >= end)
+		return 0;
+	nl = memchr(s->pos, '\n', (size_t)(end - s->pos));
+	*p = s->pos;
+	*n = (size_t)((nl ? nl : end) - s->pos);
+	s->pos = nl ? nl + 1 : end;
+	return 1;
+}
+
+static int fake_step(sqlite3_stmt *stmt)
+{
+	struct fake_stmt *s = (struct fake_stmt *)stmt;
+	const char *p, *tab;
+	size_t n, an = strlen(s->arg);
+
+	if (s->done)
+		return SQLITE_DONE;
+	if (s->kind == 't') {
+		s->done = 1;
+		return db_line(s, &p, &n) && n == an && memcmp(p, s->arg, n) == 0 ? SQLITE_ROW :
+		       SQLITE_DONE;
+	}
+	if (!s->pos && !db_line(s, &p, &n))	/* the table line */
+		return SQLITE_DONE;
+	s->row = NULL;
+	while (db_line(s, &p, &n)) {
+		if (n == 1 && p[0] == '!')
+			return SQLITE_CORRUPT;
+		tab = memchr(p, '\t', n);
+		if (!tab || (size_t)(tab - p) != an || memcmp(p, s->arg, an) != 0)
+			continue;
+		s->row = tab + 1;
+		s->row_n = n - an - 1;
+		if (s->kind == 'a')
+			return SQLITE_ROW;
+	}
+	s->done = 1;
+	return s->row ? SQLITE_ROW : SQLITE_DONE;	/* 'l': the last matching row */
+}
+
+/* sqlite3_column_text(): a NUL-terminated copy, valid until the next call */
+static const unsigned char *fake_column_text(sqlite3_stmt *st, int i)
+{
+	static char *copy;
+	struct fake_stmt *s = (struct fake_stmt *)st;
+
+	(void)i;
+	free(copy);
+	copy = malloc(s->row_n + 1);
+	if (!copy)
+		abort();
+	memcpy(copy, s->row, s->row_n);
+	copy[s->row_n] = 0;
+	return (const unsigned char *)copy;
+}
+
+static int fake_column_bytes(sqlite3_stmt *st, int i)
+{
+	(void)i;
+	return (int)((struct fake_stmt *)st)->row_n;
+}
+
+#define sqlite3_open_v2 fake_open_v2
+#define sqlite3_close fake_close
+#define sqlite3_errmsg fake_errmsg
+#define sqlite3_prepare_v2 fake_prepare_v2
+#define sqlite3_bind_text fake_bind_text
+#define sqlite3_finalize fake_finalize
+#define sqlite3_step fake_step
+#define sqlite3_column_text fake_column_text
+#define sqlite3_column_bytes fake_column_bytes
+
+int spans2events_main(int argc, char **argv);
+#define FP_FUZZ_TARGET 1
+#define main spans2events_main
+#include "../../filters/spans2events.c"
+#undef main
+
+#define PROG "spans2events"
+
+/* ---- running main() on an input (the same in cpuprofile.c, spans.c) ---- */
+
+static int in_fd = -1, out_fd = -1;
+static char in_path[64];
+static int running;		/* inside main() */
+static FILE *real_stderr, *err_f;
+static char *err_p;
+static size_t err_n;
+
+static void exit_check(void)
+{
+	if (!running)
+		return;
+	fflush(err_f);
+	stderr = real_stderr;
+	fprintf(stderr, "%.*s", (int)err_n, err_p);
+	fprintf(stderr, "property failed: %s called exit() on this input\n", PROG);
+	abort();
+}
+
+static void setup(void)
+{
+	in_fd = memfd_create("fuzz-in", 0);
+	out_fd = memfd_create("fuzz-out", 0);
+	if (in_fd < 0 || out_fd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(in_path, sizeof in_path, "/proc/self/fd/%d", in_fd);
+	real_stderr = stderr;
+	atexit(exit_check);
+}
+
+static void put_input(const uint8_t *data, size_t size)
+{
+	if (ftruncate(in_fd, 0) < 0 || (size && pwrite(in_fd, data, size, 0) != (ssize_t)size)) {
+		perror("fuzz input");
+		abort();
+	}
+}
+
+/* Run main(argc, argv) with stdout and stderr captured; the output is
+ * returned as an exact-size heap copy (free it), stderr in err_p/err_n. */
+static char *run_main(int (*m)(int, char **), int argc, char **argv, size_t *outn, int *status)
+{
+	off_t n;
+	char *out;
+
+	if (ftruncate(out_fd, 0) < 0 || lseek(out_fd, 0, SEEK_SET) < 0 ||
+	    dup2(out_fd, STDOUT_FILENO) < 0) {
+		perror("fuzz output");
+		abort();
+	}
+	fuzz_out_reset();
+	err_f = open_memstream(&err_p, &err_n);
+	if (!err_f)
+		abort();
+	stderr = err_f;
+	optind = 0;		/* glibc: start getopt afresh */
+	running = 1;
+	*status = m(argc, argv);	/* ends with out_close(): stdout is closed */
+	running = 0;
+	stderr = real_stderr;
+	fclose(err_f);
+	n = lseek(out_fd, 0, SEEK_END);
+	if (n < 0)
+		abort();
+	out = malloc((size_t)n + 1);
+	if (!out || pread(out_fd, out, (size_t)n, 0) != n)
+		abort();
+	*outn = (size_t)n;
+	return out;
+}
+
+static void check_stderr(void)
+{
+	const char *p = err_p, *end = err_p + err_n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		FUZZ_CHECK(nl != NULL);
+		FUZZ_CHECK((size_t)(nl - p) > sizeof PROG + 1 &&
+			   memcmp(p, PROG ": ", sizeof PROG + 1) == 0);
+		p = nl + 1;
+	}
+	free(err_p);
+	err_p = NULL;
+	err_n = 0;
+}
+
+static size_t fields(const char *p, size_t n)
+{
+	size_t i, k = 1;
+
+	for (i = 0; i < n; i++)
+		k += p[i] == '\t';
+	return k;
+}
+
+static size_t frames(struct slice stack, const char *line, size_t len)
+{
+	struct ev_frame f;
+	size_t k = 0;
+
+	if (stack.n == 0)
+		return 0;
+	while (ev_frame_next(&stack, &f)) {
+		FUZZ_CHECK(slice_inside(f.name, line, len));
+		k++;
+	}
+	return k;
+}
+
+/* One line of a valid events stream; returns its record (r->type 0 for headers). */
+static void check_line(struct ev_rec *r, const char *p, size_t n, int first)
+{
+	const char *why = NULL;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK((unsigned char)p[i] >= 0x20 ? p[i] != 0x7f : p[i] == '\t');
+	if (first)
+		FUZZ_CHECK(n == sizeof EV_MAGIC - 1 && memcmp(p, EV_MAGIC, n) == 0);
+	k = ev_parse(r, p, n, &why);
+	if (k == EV_ERROR)
+		fprintf(stderr, "bad line: %.*s: %s\n", (int)n, p, why);
+	FUZZ_CHECK(k != EV_ERROR);
+	if (k == EV_HEADER) {
+		r->type = 0;
+		FUZZ_CHECK(memchr(p, '\t', n) == NULL);
+		if (n == 1 || p[1] == ' ')
+			return;	/* a comment */
+		FUZZ_CHECK(p[1] >= 'a' && p[1] <= 'z');
+		for (i = 2; i < n && p[i] != ' '; i++)
+			FUZZ_CHECK((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
+				   p[i] == '-');
+		return;
+	}
+	switch (r->type) {
+	case 'S': case 'O': case 'C': case 'I':
+		FUZZ_CHECK(fields(p, n) == 9);
+		FUZZ_CHECK(r->time != EV_NONE || r->type == 'S');
+		{
+			size_t semis = 0;
+
+			for (i = 0; i < r->stack.n; i++)
+				semis += r->stack.p[i] == ';';
+			FUZZ_CHECK(frames(r->stack, p, n) == (r->stack.n ? semis + 1 : 0));
+		}
+		break;
+	case 'T': FUZZ_CHECK(fields(p, n) == 5); break;
+	case 'P': case 'E': FUZZ_CHECK(fields(p, n) == 4); break;
+	}
+}
+
+/* Call fn on each line of the output after checking it. */
+static void check_output(const char *out, size_t n, void (*fn)(const struct ev_rec *, const char *, size_t))
+{
+	const char *p = out, *end = out + n;
+	int first = 1;
+
+	FUZZ_CHECK(n > 0 && out[n - 1] == '\n');
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct ev_rec r;
+
+		check_line(&r, p, (size_t)(nl - p), first);
+		fn(&r, p, (size_t)(nl - p));
+		first = 0;
+		p = nl + 1;
+	}
+}
+
+/* ---- spans2events ---- */
+
+/* Open spans per PID and TID: the stacks of their O records. */
+struct olane {
+	struct buf key;		/* "PID\tTID" */
+	struct buf text;	/* the stacks, one after the other */
+	size_t *ends, n, cap;
+};
+static struct olane *olanes;
+static size_t nolanes, olanes_cap;
+static int64_t last_time;
+
+static struct olane *olane_of(const struct ev_rec *r)
+{
+	size_t i, n = (size_t)(r->tid.p + r->tid.n - r->pid.p);
+	struct olane *l;
+
+	for (i = 0; i < nolanes; i++)
+		if (bytes_eq(olanes[i].key.p, olanes[i].key.len, r->pid.p, n))
+			return &olanes[i];
+	if (nolanes == olanes_cap) {
+		olanes_cap = olanes_cap ? 2 * olanes_cap : 16;
+		olanes = realloc(olanes, olanes_cap * sizeof *olanes);
+		if (!olanes)
+			abort();
+	}
+	l = &olanes[nolanes++];
+	memset(l, 0, sizeof *l);
+	buf_add(&l->key, r->pid.p, n);
+	return l;
+}
+
+static void record(const struct ev_rec *r, const char *p, size_t n)
+{
+	struct olane *l;
+	size_t start;
+
+	switch (r->type) {
+	case 0: case 'P': case 'T':
+		return;
+	case 'O': case 'C': case 'I':
+		break;
+	default:
+		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
+		FUZZ_CHECK(0);
+	}
+	FUZZ_CHECK(r->event.n == 4 && memcmp(r->event.p, "span", 4) == 0);
+	FUZZ_CHECK(last_time == EV_NONE || r->time >= last_time);
+	last_time = r->time;
+	if (r->type == 'I')
+		return;
+	l = olane_of(r);
+	if (r->type == 'O') {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 16;
+			l->ends = realloc(l->ends, l->cap * sizeof *l->ends);
+			if (!l->ends)
+				abort();
+		}
+		buf_add(&l->text, r->stack.p, r->stack.n);
+		l->ends[l->n++] = l->text.len;
+		return;
+	}
+	if (l->n == 0)
+		fprintf(stderr, "C without O: %.*s\n", (int)n, p);
+	FUZZ_CHECK(l->n > 0);
+	start = l->n > 1 ? l->ends[l->n - 2] : 0;
+	if (!bytes_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n))
+		fprintf(stderr, "C closes %.*s, the innermost open O is %.*s\n", (int)n, p,
+			(int)(l->text.len - start), l->text.p + start);
+	FUZZ_CHECK(bytes_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n));
+	l->text.len = start;
+	l->n--;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[8], *out;
+	int argc = 0, status;
+	size_t n, i;
+
+	if (size < 1)
+		return 0;
+	if (in_fd < 0)
+		setup();
+	put_input(data + 1, size - 1);
+	db_p = (const char *)data + 1;
+	db_n = 0;
+	if (size - 1 >= 16) {
+		db_p += 16;
+		db_n = size - 1 - 16;
+	}
+	argv[argc++] = PROG;
+	if (data[0] & 1)
+		argv[argc++] = "-tname";
+	if (data[0] & 2)
+		argv[argc++] = "-tk";
+	if ((data[0] >> 2 & 3) == 1)
+		argv[argc++] = "-rr";
+	else if ((data[0] >> 2 & 3) == 2)
+		argv[argc++] = "-a";
+	argv[argc++] = in_path;
+	argv[argc] = NULL;
+	g.ntags = 0;
+	g.run_id = NULL;
+	g.all_runs = 0;
+	out = run_main(spans2events_main, argc, argv, &n, &status);
+	check_stderr();
+	last_time = EV_NONE;
+	check_output(out, n, record);
+	for (i = 0; i < nolanes; i++) {
+		if (olanes[i].n)
+			fprintf(stderr, "%zu spans of %.*s never closed\n", olanes[i].n,
+				(int)olanes[i].key.len, olanes[i].key.p);
+		FUZZ_CHECK(olanes[i].n == 0);
+		buf_free(&olanes[i].key);
+		buf_free(&olanes[i].text);
+		free(olanes[i].ends);
+	}
+	nolanes = 0;
+	free(out);
+	fuzz_reset();
+	return 0;
+}

@@ -1,0 +1,1 @@
+eventsort unsorted-d.in | events2folded
