@@ -233,6 +233,14 @@ static int parse_time_field(struct slice s, int64_t *t)
 	return ev_parse_time(s.p, s.n, t);
 }
 
+void ev_thread_key(struct buf *b, struct slice pid, struct slice tid)
+{
+	b->len = 0;
+	buf_add(b, pid.p, pid.n);
+	buf_addc(b, '\t');
+	buf_add(b, tid.p, tid.n);
+}
+
 int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why)
 {
 	struct slice f[9];
@@ -313,7 +321,39 @@ int ev_reader_open(struct ev_reader *r, const char *path, struct skips *skips)
 	return input_open(&r->in, path);
 }
 
-int ev_reader_next(struct ev_reader *r, struct ev_rec *rec)
+/* The magic line and header lines: the first line must be the magic line
+ * of this major version; a later magic line of another version fails. */
+static int reader_header(struct ev_reader *r, struct ev_rec *rec, const char *line, size_t len)
+{
+	size_t mlen = strlen(EV_MAGIC);
+	int magic = len == mlen && memcmp(line, EV_MAGIC, len) == 0;
+	int other = !magic && len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0;
+
+	if (!r->started) {
+		r->started = 1;
+		if (!magic) {
+			if (other)
+				fp_warn("%s: unsupported events format version: %.*s",
+					r->in.name, (int)len - 18, line + 18);
+			else
+				fp_warn("%s: not a flamepipe events stream "
+					"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
+					r->in.name, EV_MAGIC);
+			r->failed = 1;
+			return EV_ERROR;
+		}
+	} else if (other) {
+		fp_warn("%s:%llu: unsupported events format version", r->in.name,
+			(unsigned long long)r->in.lineno);
+		r->failed = 1;
+		return EV_ERROR;
+	}
+	rec->line.p = line;
+	rec->line.n = len;
+	return EV_HEADER;
+}
+
+int ev_reader_next_with(struct ev_reader *r, struct ev_rec *rec, ev_parse_fn *parse)
 {
 	char *line;
 	size_t len;
@@ -332,44 +372,21 @@ int ev_reader_next(struct ev_reader *r, struct ev_rec *rec)
 		}
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
-		if (!r->started) {
-			r->started = 1;
-			if (len != strlen(EV_MAGIC) || memcmp(line, EV_MAGIC, len) != 0) {
-				if (len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0)
-					fp_warn("%s: unsupported events format version: %.*s",
-						r->in.name, (int)len - 18, line + 18);
-				else
-					fp_warn("%s: not a flamepipe events stream "
-						"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
-						r->in.name, EV_MAGIC);
-				r->failed = 1;
-				return EV_ERROR;
-			}
-			rec->line.p = line;
-			rec->line.n = len;
-			return EV_HEADER;
-		}
+		if (!r->started || (len > 0 && line[0] == '#'))
+			return reader_header(r, rec, line, len);
 		if (len == 0) {
 			skip_record(r->skips, r->in.name, r->in.lineno, "empty line");
 			continue;
 		}
-		switch (ev_parse(rec, line, len, &why)) {
-		case EV_HEADER:
-			if (len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0 &&
-			    !(len == strlen(EV_MAGIC) && memcmp(line, EV_MAGIC, len) == 0)) {
-				fp_warn("%s:%llu: unsupported events format version", r->in.name,
-					(unsigned long long)r->in.lineno);
-				r->failed = 1;
-				return EV_ERROR;
-			}
-			return EV_HEADER;
-		case EV_RECORD:
+		if (parse(rec, line, len, &why) == EV_RECORD)
 			return EV_RECORD;
-		default:
-			skip_record(r->skips, r->in.name, r->in.lineno, why);
-			continue;
-		}
+		skip_record(r->skips, r->in.name, r->in.lineno, why);
 	}
+}
+
+int ev_reader_next(struct ev_reader *r, struct ev_rec *rec)
+{
+	return ev_reader_next_with(r, rec, ev_parse);
 }
 
 void ev_reader_close(struct ev_reader *r)

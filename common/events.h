@@ -57,6 +57,9 @@ void ev_unescape(struct buf *b, const char *p, size_t n);
 /* Take the next frame off *stack (advancing it); 0 when none is left. */
 int ev_frame_next(struct slice *stack, struct ev_frame *f);
 
+/* b = "PID\tTID": the key of a thread in hash tables (intern.h). */
+void ev_thread_key(struct buf *b, struct slice pid, struct slice tid);
+
 /* ---- parsing ---- */
 enum ev_kind { EV_EOF = 0, EV_RECORD, EV_HEADER, EV_ERROR };
 
@@ -75,6 +78,9 @@ struct ev_reader {
 int ev_reader_open(struct ev_reader *r, const char *path, struct skips *skips);
 /* EV_RECORD, EV_HEADER, EV_EOF, or EV_ERROR (read error; reported). */
 int ev_reader_next(struct ev_reader *r, struct ev_rec *rec);
+/* ev_reader_next() with another parser for record lines (evscan.h). */
+typedef int ev_parse_fn(struct ev_rec *r, const char *line, size_t len, const char **why);
+int ev_reader_next_with(struct ev_reader *r, struct ev_rec *rec, ev_parse_fn *parse);
 void ev_reader_close(struct ev_reader *r);
 
 /* ---- emitting (to the buffered stdout of out.h) ---- */

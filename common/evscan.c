@@ -1,7 +1,6 @@
 /* evscan.c - a faster events reader for filters that do not need the STACK field split */
 #include <string.h>
 
-#include "err.h"
 #include "evscan.h"
 
 /* The field at *p up to the next TAB; 0 if there is no TAB. */
@@ -91,64 +90,7 @@ int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **w
 	return EV_RECORD;
 }
 
-/* The magic line and header lines, with ev_reader_next()'s rules and messages. */
-static int header(struct ev_reader *r, struct ev_rec *rec, const char *line, size_t len)
-{
-	size_t mlen = strlen(EV_MAGIC);
-	int magic = len == mlen && memcmp(line, EV_MAGIC, len) == 0;
-	int other = !magic && len > 18 && memcmp(line, "#flamepipe-events ", 18) == 0;
-
-	if (!r->started) {
-		r->started = 1;
-		if (!magic) {
-			if (other)
-				fp_warn("%s: unsupported events format version: %.*s",
-					r->in.name, (int)len - 18, line + 18);
-			else
-				fp_warn("%s: not a flamepipe events stream "
-					"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
-					r->in.name, EV_MAGIC);
-			r->failed = 1;
-			return EV_ERROR;
-		}
-	} else if (other) {
-		fp_warn("%s:%llu: unsupported events format version", r->in.name,
-			(unsigned long long)r->in.lineno);
-		r->failed = 1;
-		return EV_ERROR;
-	}
-	rec->line.p = line;
-	rec->line.n = len;
-	return EV_HEADER;
-}
-
 int evscan_next(struct ev_reader *r, struct ev_rec *rec)
 {
-	char *line;
-	size_t len;
-	const char *why;
-
-	for (;;) {
-		int k = input_getline(&r->in, &line, &len);
-
-		if (k < 0) {
-			r->failed = 1;
-			return EV_ERROR;
-		}
-		if (k == 0) {
-			skip_file_done(r->skips, r->in.name, "records");
-			return EV_EOF;
-		}
-		if (len > 0 && line[len - 1] == '\r')
-			len--;
-		if (!r->started || (len > 0 && line[0] == '#'))
-			return header(r, rec, line, len);
-		if (len == 0) {
-			skip_record(r->skips, r->in.name, r->in.lineno, "empty line");
-			continue;
-		}
-		if (ev_parse_fast(rec, line, len, &why) == EV_RECORD)
-			return EV_RECORD;
-		skip_record(r->skips, r->in.name, r->in.lineno, why);
-	}
+	return ev_reader_next_with(r, rec, ev_parse_fast);
 }

@@ -25,10 +25,7 @@ int order_check(struct order *o, const struct ev_rec *r, const char **why)
 	}
 	if (!strchr("SOCI", r->type) || r->time == EV_NONE)
 		return 0;
-	o->key.len = 0;
-	buf_add(&o->key, r->pid.p, r->pid.n);
-	buf_addc(&o->key, '\t');
-	buf_add(&o->key, r->tid.p, r->tid.n);
+	ev_thread_key(&o->key, r->pid, r->tid);
 	i = intern_get(&o->threads, o->key.p, o->key.len, &added);
 	if (!added && r->time < o->threads.ents[i].value) {
 		*why = "time goes backwards in this thread: the stream is not sorted; pipe it through eventsort";

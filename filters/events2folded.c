@@ -127,10 +127,7 @@ static void fold_key(const char *k, size_t n)
 
 	g.line.len = 0;
 	if (!have_name) {
-		g.tmp.len = 0;
-		buf_add(&g.tmp, pid.p, pid.n);
-		buf_addc(&g.tmp, '\t');
-		buf_add(&g.tmp, tid.p, tid.n);
+		ev_thread_key(&g.tmp, pid, tid);
 		have_name = lookup_name(&g.tnames, g.tmp.p, g.tmp.len, &name) ||
 			    lookup_name(&g.pnames, pid.p, pid.n, &name);
 		if (!have_name && (g.pid || g.tid)) {
@@ -243,10 +240,7 @@ static struct span_thread *thread_of(const struct ev_rec *r)
 	int added;
 	size_t i;
 
-	g.tmp.len = 0;
-	buf_add(&g.tmp, r->pid.p, r->pid.n);
-	buf_addc(&g.tmp, '\t');
-	buf_add(&g.tmp, r->tid.p, r->tid.n);
+	ev_thread_key(&g.tmp, r->pid, r->tid);
 	i = intern_get(&g.threads, g.tmp.p, g.tmp.len, &added);
 	if (added) {
 		fp_grow(&g.spans, &g.spans_cap, g.nspans + 1, sizeof *g.spans);
@@ -333,10 +327,7 @@ static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
 		span(r, file, lineno);
 		break;
 	case 'T':
-		g.tmp.len = 0;
-		buf_add(&g.tmp, r->pid.p, r->pid.n);
-		buf_addc(&g.tmp, '\t');
-		buf_add(&g.tmp, r->tid.p, r->tid.n);
+		ev_thread_key(&g.tmp, r->pid, r->tid);
 		set_name(&g.tnames, g.tmp.p, g.tmp.len, r->name);
 		break;
 	case 'P':

@@ -308,10 +308,7 @@ static size_t thread_of(struct slice pid, struct slice tid)
 	int added;
 	size_t i;
 
-	g.tmp.len = 0;
-	buf_add(&g.tmp, pid.p, pid.n);
-	buf_addc(&g.tmp, '\t');
-	buf_add(&g.tmp, tid.p, tid.n);
+	ev_thread_key(&g.tmp, pid, tid);
 	i = intern_get(&g.threads, g.tmp.p, g.tmp.len, &added);
 	if (added) {
 		fp_grow(&g.th, &g.thcap, g.nth + 1, sizeof *g.th);

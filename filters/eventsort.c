@@ -204,10 +204,7 @@ static struct thread *thread_of(struct slice pid, struct slice tid)
 	int added;
 	size_t i;
 
-	g.line.len = 0;
-	buf_add(&g.line, pid.p, pid.n);
-	buf_addc(&g.line, '\t');
-	buf_add(&g.line, tid.p, tid.n);
+	ev_thread_key(&g.line, pid, tid);
 	i = intern_get(&g.threads, g.line.p, g.line.len, &added);
 	if (added) {
 		fp_grow(&g.th, &g.thcap, g.nth + 1, sizeof *g.th);

@@ -149,10 +149,7 @@ static struct thread *thread_of(const struct ev_rec *r)
 	size_t i;
 	int added;
 
-	g.key.len = 0;
-	buf_add(&g.key, r->pid.p, r->pid.n);
-	buf_addc(&g.key, '\t');
-	buf_add(&g.key, r->tid.p, r->tid.n);
+	ev_thread_key(&g.key, r->pid, r->tid);
 	i = intern_get(&g.keys, g.key.p, g.key.len, &added);
 	if (added) {
 		fp_grow(&g.threads, &g.cap, g.nthreads + 1, sizeof *g.threads);
