@@ -14,6 +14,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 TIME=/usr/bin/time
 
 bash "$here/gen-perf.sh" "$mb" "$tmp/in.perf"
+# perf2events' warnings (the generated input mixes captures) are shown once
 "$bin/perf2events" "$tmp/in.perf" >"$tmp/in.events"
 size=$(wc -c <"$tmp/in.perf")
 esize=$(wc -c <"$tmp/in.events")
@@ -25,7 +26,8 @@ run() {
 	label=$1 bytes=$2; shift 2
 	best=
 	for i in 1 2 3; do
-		$TIME -f '%e %M' -o "$tmp/t" sh -c "$*" >/dev/null
+		$TIME -f '%e %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>"$tmp/stderr" ||
+			{ echo "$label: failed"; cat "$tmp/stderr"; }
 		set -- "$@"
 		read -r secs rss <"$tmp/t"
 		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then best=$secs brss=$rss; fi
@@ -37,11 +39,13 @@ run() {
 run "cat | cat (floor)" "$size" "cat '$tmp/in.perf' | cat"
 run "perf2events" "$size" "'$bin/perf2events' '$tmp/in.perf'"
 run "events2folded (events in)" "$esize" "'$bin/events2folded' '$tmp/in.events'"
+run "events2folded -e cpu-clock" "$esize" "'$bin/events2folded' -e cpu-clock '$tmp/in.events'"
 run "perf2events | events2folded" "$size" "'$bin/perf2events' '$tmp/in.perf' | '$bin/events2folded'"
-run "zstd input: perf2events" "$size" "zstd -q -1 -c '$tmp/in.perf' > '$tmp/in.zst' && '$bin/perf2events' '$tmp/in.zst'"
+zstd -q -1 -c "$tmp/in.perf" >"$tmp/in.zst"
+run "zstd input: perf2events" "$size" "'$bin/perf2events' '$tmp/in.zst'"
 
 echo "perf2events peak RSS as input grows (streamed through a pipe):"
 for n in 100 200 1024; do
-	$TIME -f '%M' -o "$tmp/t" sh -c "bash '$here/gen-perf.sh' $n - | '$bin/perf2events' >/dev/null"
+	$TIME -f '%M' -o "$tmp/t" sh -c "bash '$here/gen-perf.sh' $n - | '$bin/perf2events' >/dev/null 2>&1"
 	printf '  %5d MiB: %d KiB\n' "$n" "$(cat "$tmp/t")"
 done

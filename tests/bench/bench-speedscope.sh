@@ -15,7 +15,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-ss.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 TIME=/usr/bin/time
 
-bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events"
+bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev/null
 awk 'BEGIN {
 	T = "\t"
 	print "#flamepipe-events 1"
