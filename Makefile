@@ -15,11 +15,12 @@ CFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS)
 
-# Debian packages that provide $(PKGS), the build tools and what the tests
+# Debian packages: the -dev packages that provide $(PKGS) (installed only
+# when pkg-config cannot find them), then the build tools and what the tests
 # use: rsvg-convert and xmllint (heatmap SVG), node and chromium (the real
 # speedscope app), clang's libFuzzer (fuzz-smoke), valgrind, sqlite3.
-DEB_DEPS = build-essential pkg-config libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev \
-	zstd gzip time man-db groff-base bc sqlite3 \
+DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev
+DEB_TOOLS = build-essential pkg-config zstd gzip time man-db groff-base bc sqlite3 \
 	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
@@ -54,7 +55,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h
 
 # Install the Debian packages the build and the tests need, only when missing.
 deps:
-	@sh tests/deps.sh $(DEB_DEPS)
+	@sh tests/deps.sh $(DEB_TOOLS)
+	@pkg-config --exists $(PKGS) || sh tests/deps.sh $(DEB_LIBS)
 
 check: all $(UNITS)
 	sh tests/run.sh $(BUILD)/bin

@@ -10,13 +10,12 @@
 # $(FUZZ_BUILD)/common. tests/fuzz/run.sh seeds each corpus from tests/ and
 # ../shared/corpus/, runs the target, keeps crashes under
 # $(FUZZ_BUILD)/crashes/TARGET/ and prints a one-line summary. Needs the
-# Debian packages clang and libclang-rt-dev (FUZZ_DEB_DEPS).
+# Debian packages clang and libclang-rt-dev (in the Makefile's DEB_TOOLS).
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 1800
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_NICE ?= nice -n 19
-FUZZ_DEB_DEPS = clang libclang-rt-dev
 FUZZ_TARGETS ?= $(sort $(basename $(filter-out replay.c,$(notdir $(wildcard tests/fuzz/*.c)))))
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' -O1 -g $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS)
