@@ -12,7 +12,8 @@
 set -u
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=$here/../../shared/corpus/perf/flamegraph/inputs
+shared=$here/../../shared/corpus
+corpus=$shared/perf/flamegraph/inputs
 out=$here/browser/out
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-browser.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -38,7 +39,22 @@ totals() {
 	       n = split(s, f, ";"); split("", seen)
 	       for (i = 1; i <= n; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; tot[f[i]] += w }
 	       self[f[n]] += w }
-	     END { for (k in tot) printf "%s\t%d\t%d\n", k, tot[k], self[k] }'
+	     END { for (k in tot) printf "%s\t%.0f\t%.0f\n", k, tot[k], self[k] }'
+}
+
+# Names shared by frames of different files or lines in an events stream
+# (speedscope shows a Sandwich row each, folded stacks sum them): their
+# expected totals become "ambiguous" and view.js skips them.
+ambiguous() {
+	awk -F'\t' '$1 ~ /^[SOC]$/ { n = split($9, f, ";")
+		for (i = 1; i <= n; i++) { k = f[i]; sub(/`(kernel|jit|inlined|unknown|idle|addr=[^`]*)/, "", k)
+			name = k; sub(/`.*/, "", name); if (!((name, k) in seen)) { seen[name, k] = 1; c[name]++ } } }
+		END { for (x in c) if (c[x] > 1) print x }' "$1"
+}
+mark() { # mark EVENTS TSV: rewrite TSV with the ambiguous names marked
+	ambiguous "$1" >"$tmp/amb"
+	awk -F'\t' -v OFS='\t' 'NR == FNR { a[$0] = 1; next } ($1 in a) { $2 = "ambiguous" } 1' "$tmp/amb" "$2" >"$2.m" &&
+		mv "$2.m" "$2"
 }
 
 # view CASE FILE EXPECT: run the app on FILE
@@ -76,7 +92,23 @@ awk -F'\t' '/^#/ || $4 == 11' "$tmp/cases/spans.events" |
 	"$bin/events2folded" --raw --no-comm | totals >"$tmp/spans.tsv"
 view spans "$tmp/spans.speedscope.json" "$tmp/spans.tsv"
 
-# 4. edge cases that must open: odd names, deep stacks, 1000 threads, nothing
+# 4. a real Chrome 65 CPU profile (Node, sucrase's benchmark): cpuprofile2events
+"$bin/cpuprofile2events" "$shared/cpuprofile/chrome-65/sucrase.cpuprofile" >"$tmp/sucrase.events"
+"$bin/events2speedscope" "$tmp/sucrase.events" >"$tmp/sucrase.speedscope.json"
+"$bin/events2folded" --raw --no-comm "$tmp/sucrase.events" | totals >"$tmp/sucrase.tsv"
+mark "$tmp/sucrase.events" "$tmp/sucrase.tsv"
+view sucrase-cpuprofile "$tmp/sucrase.speedscope.json" "$tmp/sucrase.tsv"
+
+# 5. a real Chrome 70 trace (a page and its web worker, spans and CPU profile
+# samples): trace2events | eventsort, the main thread's samples
+"$bin/trace2events" "$shared/trace-event/chrome-70/worker.json" 2>/dev/null | "$bin/eventsort" >"$tmp/worker.events"
+"$bin/events2speedscope" -e cpu-profile -t 775 "$tmp/worker.events" >"$tmp/worker.speedscope.json" 2>/dev/null
+awk -F'\t' '/^#/ || $1 !~ /^[SOCI]$/ || $4 == 775' "$tmp/worker.events" |
+	"$bin/events2folded" -e cpu-profile --raw --no-comm 2>/dev/null | totals >"$tmp/worker.tsv"
+mark "$tmp/worker.events" "$tmp/worker.tsv"
+view worker-trace "$tmp/worker.speedscope.json" "$tmp/worker.tsv"
+
+# 6. edge cases that must open: odd names, deep stacks, 1000 threads, nothing
 for c in names deep threads; do
 	"$bin/events2speedscope" "$tmp/cases/$c.events" >"$tmp/$c.speedscope.json" 2>/dev/null
 	view "$c" "$tmp/$c.speedscope.json" ""
