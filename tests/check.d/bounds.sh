@@ -1,7 +1,7 @@
 #!/bin/sh
 # bounds.sh - peak memory of the streaming filters stays within their bound
 #
-# usage: bounds.sh BINDIR      FP_BOUNDS_MB=1024 for the full 1 GiB run
+# usage: bounds.sh BINDIR      FP_BOUNDS_MB=200 for a quicker run (default 1024)
 # perf script text is generated on the fly (tests/bench/gen-perf.sh, never
 # stored) and piped through each filter; its peak RSS is the child's
 # getrusage figure, read with /usr/bin/time -f %M. Bounds (docs/robustness.md):
@@ -12,13 +12,18 @@
 #                   most 4 MiB, and stays under 64 MiB
 #   eventsort       its sort(1) buffer (-S, default 32M) + 16 MiB; sort(1)
 #                   works on disk and, as a waited-for child, is counted
-#   other filters reading events: measured and printed, not judged
+#   timeslice       16 MiB (open frames per thread only)
+#   heatmap         16 MiB (columns x rows; the generated stream spans
+#                   fewer columns than --max-columns allows)
+#   events2speedscope  64 MiB (distinct frames and threads; bodies spill
+#                   to a temporary file)
+#   trace2events    32 MiB on a generated trace (tests/bench/gen-trace.sh)
 # Skipped (visibly) when the filters are built with ASan, whose shadow
 # memory makes RSS meaningless.
 set -u
 bin=$(cd "${1:?usage: bounds.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mb=${FP_BOUNDS_MB:-200}
+mb=${FP_BOUNDS_MB:-1024}
 LC_ALL=C
 export LC_ALL
 pass=0 fail=0
@@ -81,13 +86,24 @@ if [ -x "$bin/eventsort" ]; then
 		judge eventsort $? "-S ${s}M: peak RSS $k KiB over $mb MiB (bound: the sort buffer + 16384 KiB)"
 	done
 fi
-for exe in "$bin"/events2* "$bin"/timeslice "$bin"/heatmap; do
-	[ -x "$exe" ] || continue
-	f=$(basename "$exe")
-	case $f in events2folded | eventsort) continue ;; esac
-	k1=$(rss "$small" "$f")
-	k2=$(rss "$mb" "$f")
-	echo "NOTE bounds: $f: peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (no documented bound)"
+for spec in timeslice:16 heatmap:16 events2speedscope:64; do
+	f=${spec%%:*} bound=$((${spec#*:} * 1024))
+	[ -x "$bin/$f" ] || continue
+	args=
+	[ "$f" = timeslice ] && args="- -"
+	# shellcheck disable=SC2086
+	k1=$(rss "$small" "$f" $args)
+	# shellcheck disable=SC2086
+	k2=$(rss "$mb" "$f" $args)
+	[ "$k2" -le "$bound" ]
+	judge "$f" $? "peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound $bound KiB)"
 done
+if [ -x "$bin/trace2events" ]; then
+	sh "$root/tests/bench/gen-trace.sh" "$mb" 2>/dev/null |
+		/usr/bin/time -f %M -o "$tmp/rss" "$bin/trace2events" >/dev/null 2>"$tmp/err"
+	k=$(tail -n 1 "$tmp/rss")
+	[ "$k" -le 32768 ]
+	judge trace2events $? "peak RSS $k KiB over a $mb MiB trace (bound 32768 KiB)"
+fi
 echo "bounds: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
