@@ -122,6 +122,7 @@ static struct {
 	struct skips skips;
 	const char *first_input;
 	struct buf command;
+	struct buf input;	/* basename of the first #input header */
 	struct intern frames;	/* frame keys (see frame_key) -> index */
 	struct intern profs;	/* "kind event \t pid \t tid" -> aux: profile */
 	struct profile *p;
@@ -695,6 +696,14 @@ static void header(struct slice line)
 		g.have_end_hdr = 1;
 	} else if (k == 8 && memcmp(line.p, "#command", 8) == 0 && g.command.len == 0) {
 		buf_add(&g.command, v, n);
+	} else if (k == 6 && memcmp(line.p, "#input", 6) == 0 && g.input.len == 0 && n > 0) {
+		const char *slash = memrchr(v, '/', n);
+
+		if (slash && (size_t)(slash - v) + 1 < n) {
+			n -= (size_t)(slash + 1 - v);
+			v = slash + 1;
+		}
+		buf_add(&g.input, v, n);
 	}
 }
 
@@ -826,7 +835,9 @@ static void thread_label(struct buf *b, size_t t, int ids)
 	if (!ids && b->len > start)
 		return;
 	if (!havepid && !havetid) {
-		if (b->len == start)
+		if (b->len == start && g.input.len)	/* a .cpuprofile: its file name */
+			ev_unescape(b, g.input.p, g.input.len);
+		else if (b->len == start)
 			buf_adds(b, "unknown thread");
 		return;
 	}
