@@ -32,7 +32,8 @@ uint64_t fp_hash(const void *p, size_t n)
 		n -= 8;
 	}
 	w = 0;
-	memcpy(&w, s, n);
+	if (n)		/* s may be NULL when n is 0 */
+		memcpy(&w, s, n);
 	h = (h ^ w) * 0x100000001b3ULL;
 	return mix(h);
 }
@@ -67,7 +68,7 @@ static const char *store(struct intern *t, const void *key, size_t len)
 		p = fp_malloc(len);
 		keep_chunk(t, p);
 	} else {
-		if (t->chunk_left < len) {
+		if (t->chunk_left < len || !t->chunk) {	/* also an empty first key: no NULL + 0 */
 			t->chunk = fp_malloc(ARENA_CHUNK);
 			t->chunk_left = ARENA_CHUNK;
 			keep_chunk(t, t->chunk);
@@ -92,7 +93,7 @@ size_t intern_find(const struct intern *t, const void *key, size_t len)
 	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
 		const struct ient *e = &t->ents[t->slots[j] - 1];
 
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+		if (e->hash == h && e->len == len && (len == 0 || memcmp(e->key, key, len) == 0))
 			return t->slots[j] - 1;
 	}
 	return (size_t)-1;
@@ -108,7 +109,7 @@ size_t intern_get(struct intern *t, const void *key, size_t len, int *added)
 		rehash(t, 1024);
 	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
 		e = &t->ents[t->slots[j] - 1];
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
+		if (e->hash == h && e->len == len && (len == 0 || memcmp(e->key, key, len) == 0)) {
 			*added = 0;
 			return t->slots[j] - 1;
 		}
