@@ -11,7 +11,15 @@
 #  - events2folded -e EVENT: the folded counts add up to the S weights of
 #    EVENT, and with --count to the number of its S records;
 #  - when built: eventsort and timeslice - - keep every S record and
-#    weight, and perf2events | eventsort | events2folded still conserves.
+#    weight, and perf2events | eventsort | events2folded still conserves;
+#  - heatmap --idle: the cell total is the number of S records (all
+#    events), and with -w -e EVENT the sum of EVENT's weights;
+#  - events2speedscope --merge -e EVENT: the profile's weights add up to
+#    EVENT's S weights (node reads the JSON; skipped without node).
+# For every .cpuprofile of the corpus: one S record per entry of its
+# "samples" array. For every Trace Event file node can parse: one span
+# (D or O record) per X, B, i and I event, but for the instants that carry
+# a whole CPU profile (args.data.cpuProfile: they become samples).
 set -u
 bin=$(cd "${1:?usage: conservation.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +30,15 @@ export LC_ALL
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-conserve.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
+node_ok=0
+command -v node >/dev/null 2>&1 && node_ok=1
+# the "total=N" of heatmap's header line
+heatmap_total() { sed -n '1s/.* total=\([0-9]*\).*/\1/p' "$1"; }
+# the sum of every weight of a speedscope file's sampled profiles
+speedscope_total() {
+	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); let t = 0n;
+		for (const p of d.profiles) for (const w of p.weights || []) t += BigInt(w); console.log(t.toString())' "$1"
+}
 result() { if [ "$1" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi; }
 
 for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test01 \
@@ -69,10 +86,52 @@ for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test
 		conserve_check "$name: timeslice - - keeps S records and weights" "$got" "$(conserve_events "$tmp/sliced")"
 		result $?
 	fi
+	# heatmap: every sample lands in one cell (timed streams only)
+	if [ -x "$bin/heatmap" ] && awk -F'\t' '$1 == "S" && $2 == "-" { exit 1 }' "$tmp/ev"; then
+		n=$(echo "$got" | awk '{ n += $2 } END { printf "%.0f", n }')
+		"$bin/heatmap" --idle "$tmp/ev" >"$tmp/h" 2>/dev/null
+		conserve_check "$name: heatmap --idle cell total" "$n" "$(heatmap_total "$tmp/h")"
+		result $?
+		e=$(echo "$events" | head -n 1)
+		w=$(echo "$got" | awk -v e="$e" '$1 == e { print $3 }')
+		"$bin/heatmap" --idle -w -e "$e" "$tmp/ev" >"$tmp/h" 2>/dev/null
+		conserve_check "$name: heatmap --idle -w -e $e cell total" "$w" "$(heatmap_total "$tmp/h")"
+		result $?
+	fi
+	if [ -x "$bin/events2speedscope" ] && [ "$node_ok" = 1 ]; then
+		for e in $events; do
+			w=$(echo "$got" | awk -v e="$e" '$1 == e { print $3 }')
+			"$bin/events2speedscope" --merge -e "$e" "$tmp/ev" >"$tmp/ss.json" 2>/dev/null
+			conserve_check "$name: events2speedscope --merge -e $e weights" "$w" "$(speedscope_total "$tmp/ss.json")"
+			result $?
+		done
+	fi
+done
+for in in "$corpus"/cpuprofile/*/*.cpuprofile; do
+	[ -f "$in" ] && [ -x "$bin/cpuprofile2events" ] && [ "$node_ok" = 1 ] || continue
+	want=$(node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		console.log((p.samples || []).length)' "$in")
+	got=$("$bin/cpuprofile2events" "$in" 2>/dev/null | awk -F'\t' '$1 == "S" { n++ } END { print n + 0 }')
+	conserve_check "$(basename "$in"): cpuprofile2events S records = samples" "$want" "$got"
+	result $?
+done
+for in in "$corpus"/trace-event/*.json "$corpus"/trace-event/*/*.json; do
+	[ -f "$in" ] && [ -x "$bin/trace2events" ] && [ "$node_ok" = 1 ] || continue
+	want=$(node -e 'let d; try { d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); }
+		catch (e) { console.log("unparsable"); process.exit(0); }
+		let n = 0; for (const e of (Array.isArray(d) ? d : d.traceEvents || []))
+			if (e && ["X", "B", "i", "I"].includes(e.ph) &&
+			    !(e.args && e.args.data && e.args.data.cpuProfile)) n++;
+		console.log(n)' "$in")
+	[ "$want" = unparsable ] && continue	# truncated files: golden tests
+	got=$("$bin/trace2events" "$in" 2>/dev/null | awk -F'\t' '$1 == "D" || $1 == "O" { n++ } END { print n + 0 }')
+	conserve_check "$(basename "$in"): trace2events spans = X, B, i, I events" "$want" "$got"
+	result $?
 done
 for f in "$bin"/*; do
 	case $(basename "$f") in
-	perf2events | events2folded | eventsort | timeslice) ;;
+	perf2events | events2folded | eventsort | timeslice | heatmap | events2speedscope | cpuprofile2events | trace2events) ;;
+	spans2events) ;;	# every span and its duration: spans-otlp.sh, spans-ferret.sh
 	*) echo "NOTE conservation: $(basename "$f") has no conservation check yet" ;;
 	esac
 done
