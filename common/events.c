@@ -446,30 +446,27 @@ static inline uint64_t word_needs_escape(uint64_t x)
 	return r;
 }
 
-void ev_put_escaped(const char *p, size_t n)
+/* The length of the prefix of p that needs no escape. */
+static size_t clean_prefix(const char *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
-	/* skip the clean bytes at the start quickly */
 #ifdef __SSE2__
-	{
-		const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
-			      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
-			      del = _mm_set1_epi8(0x7f);
+	const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
+		      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
+		      del = _mm_set1_epi8(0x7f);
 
-		while (i + 16 <= n) {
-			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			__m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);	/* x <= 0x1f */
+	while (i + 16 <= n) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);	/* x <= 0x1f */
 
-			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, bs));
-			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, semi));
-			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, tick));
-			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, del));
-			if (_mm_movemask_epi8(hit))
-				break;
-			i += 16;
-		}
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, bs));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, semi));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, tick));
+		hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, del));
+		if (_mm_movemask_epi8(hit))
+			break;
+		i += 16;
 	}
 #endif
 	while (i + 8 <= n) {
@@ -480,29 +477,78 @@ void ev_put_escaped(const char *p, size_t n)
 			break;
 		i += 8;
 	}
+	while (i < n && !needs_escape[(unsigned char)p[i]])
+		i++;
+	return i;
+}
+
+/* The escape sequence of a byte that needs one, into e; its length. */
+static size_t escape_seq(unsigned char c, char e[4])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	e[0] = '\\';
+	switch (c) {
+	case '\\': e[1] = '\\'; return 2;
+	case '\t': e[1] = 't'; return 2;
+	case '\n': e[1] = 'n'; return 2;
+	case '\r': e[1] = 'r'; return 2;
+	default:
+		e[1] = 'x';
+		e[2] = hex[c >> 4];
+		e[3] = hex[c & 15];
+		return 4;
+	}
+}
+
+void ev_put_escaped(const char *p, size_t n)
+{
+	size_t i, run = 0;
+	char e[4];
+
+	if (n == 0)	/* p may be NULL */
+		return;
+	i = clean_prefix(p, n);
 	for (; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
-		char esc[4];
 
 		if (!needs_escape[c])
 			continue;
 		out_write(p + run, i - run);
 		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '\\': esc[1] = '\\'; out_write(esc, 2); break;
-		case '\t': esc[1] = 't'; out_write(esc, 2); break;
-		case '\n': esc[1] = 'n'; out_write(esc, 2); break;
-		case '\r': esc[1] = 'r'; out_write(esc, 2); break;
-		default:
-			esc[1] = 'x';
-			esc[2] = hex[c >> 4];
-			esc[3] = hex[c & 15];
-			out_write(esc, 4);
-			break;
-		}
+		out_write(e, escape_seq(c, e));
 	}
 	out_write(p + run, n - run);
+}
+
+void ev_buf_escaped(struct buf *b, const char *p, size_t n)
+{
+	size_t i, run = 0;
+	char e[4];
+
+	if (n == 0)	/* p may be NULL */
+		return;
+	i = clean_prefix(p, n);
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!needs_escape[c])
+			continue;
+		buf_add(b, p + run, i - run);
+		run = i + 1;
+		buf_add(b, e, escape_seq(c, e));
+	}
+	buf_add(b, p + run, n - run);
+}
+
+void ev_buf_field(struct buf *b, const char *p, size_t n)
+{
+	if (p == NULL || n == 0)
+		buf_addc(b, '-');
+	else if (n == 1 && p[0] == '-')
+		buf_adds(b, "\\x2d");
+	else
+		ev_buf_escaped(b, p, n);
 }
 
 void ev_put_field(const char *p, size_t n)

@@ -89,6 +89,9 @@ void ev_put_time(int64_t ns);		/* EV_NONE prints "-" */
 void ev_put_escaped(const char *p, size_t n);
 /* An identity field: escaped; empty or NULL prints "-", a literal "-" prints \x2d. */
 void ev_put_field(const char *p, size_t n);
+/* The same two into a buffer, for writers that build a record first. */
+void ev_buf_escaped(struct buf *b, const char *p, size_t n);
+void ev_buf_field(struct buf *b, const char *p, size_t n);
 
 /* The fields of a thread record (S O C I) up to the stack, values raw
  * (unescaped; ev_put_field rules); writes "TYPE\tTIME\t...\tWEIGHT\t".

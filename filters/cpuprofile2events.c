@@ -317,36 +317,6 @@ static int streq(size_t off, size_t len, const char *s)
 	return strlen(s) == len && memcmp(g.strs.p + off, s, len) == 0;
 }
 
-/*
- * Escape a name or attribute value as docs/events.md §5 says, into b.
- * XXX the same as ev_put_escaped() of events.h, which writes to stdout
- * only; frames are cached here so that a sample costs one copy per frame.
- */
-static void escape(struct buf *b, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		switch (c) {
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7f || c == ';' || c == '`') {
-				char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-
-				buf_add(b, e, 4);
-			} else {
-				buf_addc(b, (char)c);
-			}
-		}
-	}
-}
-
 /* A parent cycle (broken input) would make stacks endless: cut it, in O(n). */
 static void cut_cycles(void)
 {
@@ -421,7 +391,7 @@ static void resolve(struct intern *ids)
 				b--;
 			buf_adds(&g.strs, "(anonymous ");
 			buf_add(&g.strs, b, n->url_len - (size_t)(b - u));
-			snprintf(num, sizeof num, ":%" PRId64 ")", n->line + 1);
+			snprintf(num, sizeof num, ":%" PRIu64 ")", (uint64_t)n->line + 1);
 			buf_adds(&g.strs, num);
 		} else {
 			buf_adds(&g.strs, "(anonymous)");
@@ -434,7 +404,7 @@ static void resolve(struct intern *ids)
 		struct node *n = &g.nodes[i];
 
 		n->text_off = g.ftext.len;
-		escape(&g.ftext, g.strs.p + n->name_off, n->name_len);
+		ev_buf_escaped(&g.ftext, g.strs.p + n->name_off, n->name_len);
 		if (n->flags & F_IDLE)
 			buf_adds(&g.ftext, "`idle");
 		if (!(n->flags & (F_ROOT | F_IDLE | F_PROGRAM | F_GC))) {
@@ -443,14 +413,14 @@ static void resolve(struct intern *ids)
 
 			if (n->url_len) {
 				buf_adds(&g.ftext, "`file=");
-				escape(&g.ftext, g.strs.p + n->url_off, n->url_len);
+				ev_buf_escaped(&g.ftext, g.strs.p + n->url_off, n->url_len);
 			}
 			if (n->line >= 0) {
-				snprintf(num, sizeof num, "`line=%" PRId64, n->line + 1);
+				snprintf(num, sizeof num, "`line=%" PRIu64, (uint64_t)n->line + 1);
 				buf_adds(&g.ftext, num);
 			}
 			if (n->col >= 0) {
-				snprintf(num, sizeof num, "`col=%" PRId64, n->col + 1);
+				snprintf(num, sizeof num, "`col=%" PRIu64, (uint64_t)n->col + 1);
 				buf_adds(&g.ftext, num);
 			}
 		}
@@ -524,29 +494,47 @@ static void put_sample(int64_t t, int64_t w, size_t k)
 	out_putc('\n');
 }
 
-/* Sample times in ns, made non-decreasing; returns how many were clamped. */
-static uint64_t sample_times(int64_t *t, size_t n)
+/* b - a, or INT64_MAX if that does not fit (times of broken input). */
+static int64_t ns_between(int64_t a, int64_t b)
+{
+	int64_t d;
+
+	return __builtin_sub_overflow(b, a, &d) ? INT64_MAX : d;
+}
+
+/* Sample times in ns, made non-decreasing; returns how many were clamped.
+ * A time beyond the int64 range (broken input) ends the samples: *np. */
+static uint64_t sample_times(int64_t *t, size_t *np)
 {
 	uint64_t clamped = 0;
-	int64_t now = g.start == NO_ID ? 0 : g.start;
-	size_t i;
+	int64_t now = g.start == NO_ID ? 0 : g.start, span = 0;
+	size_t i, n = *np;
 
+	if (!g.legacy && !g.deltas.n && __builtin_sub_overflow(g.end, g.start, &span))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		int64_t raw;
 
 		if (g.legacy) {
 			raw = g.stamps.v[i];
 		} else if (g.deltas.n) {
-			raw = now + g.deltas.v[i];
+			if (__builtin_add_overflow(now, g.deltas.v[i], &raw))
+				break;
 			now = raw;	/* deltas are relative to the raw previous time */
-		} else {	/* no times: DevTools spreads samples evenly */
-			raw = g.start + (g.end - g.start) * (int64_t)i / (int64_t)n;
+		} else {	/* no times: DevTools spreads samples evenly (span * i / n) */
+			raw = g.start + span / (int64_t)n * (int64_t)i +
+			      span % (int64_t)n * (int64_t)i / (int64_t)n;
 		}
 		t[i] = raw;
 		if (i > 0 && t[i] < t[i - 1]) {
 			t[i] = t[i - 1];
 			clamped++;
 		}
+	}
+	if (i < *np) {
+		fp_warn("%s: sample times beyond the int64 nanosecond range; %zu samples dropped",
+			g.file, *np - i);
+		*np = i;
 	}
 	return clamped;
 }
@@ -600,14 +588,16 @@ static void emit(void)
 	} else {
 		t = fp_malloc((n + 1) * sizeof *t);
 	}
-	clamped = sample_times(t, n);
+	clamped = sample_times(t, &n);
 	if (clamped)
 		fp_warn("%s: %" PRIu64 " samples earlier than the one before; moved to its time",
 			g.file, clamped);
 	/* the last sample lasts until the old format's extra timestamp, else the mean interval */
-	if (n > 0)
-		t[n] = g.legacy && g.stamps.n > n && g.stamps.v[n] >= t[n - 1] ? g.stamps.v[n] :
-		       n > 1 ? t[n - 1] + (t[n - 1] - t[0]) / (int64_t)(n - 1) : t[n - 1];
+	if (n > 0 && g.legacy && g.stamps.n > n && g.stamps.v[n] >= t[n - 1])
+		t[n] = g.stamps.v[n];
+	else if (n > 0 && __builtin_add_overflow(t[n - 1], n > 1 ? ns_between(t[0], t[n - 1]) /
+						 (int64_t)(n - 1) : 0, &t[n]))
+		t[n] = INT64_MAX;
 	/* node index per sample; a sample of an unknown node is skipped and the
 	 * one before it lasts until the next known one (as in speedscope) */
 	for (i = 0; i < n; i++) {
@@ -632,7 +622,7 @@ static void emit(void)
 		} else {
 			build_stack(k);
 		}
-		put_sample(t[i], g.count ? 1 : t[next] - t[i], k);
+		put_sample(t[i], g.count ? 1 : ns_between(t[i], t[next]), k);
 	}
 	if (g.samples.n == 0 && g.count) {
 		/* no samples array: hit counts are all there is */

@@ -85,31 +85,10 @@ static struct {
 
 static void put_escaped_buf(struct buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	if (strcmp(s, "-") == 0) {
+	if (strcmp(s, "-") == 0)
 		buf_adds(b, "\\x2d");
-		return;
-	}
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\\') {
-			buf_adds(b, "\\\\");
-		} else if (c == '\t') {
-			buf_adds(b, "\\t");
-		} else if (c == '\n') {
-			buf_adds(b, "\\n");
-		} else if (c == '\r') {
-			buf_adds(b, "\\r");
-		} else if (c < 0x20 || c == 0x7f || c == ';' || c == '`') {
-			buf_adds(b, "\\x");
-			buf_addc(b, hex[c >> 4]);
-			buf_addc(b, hex[c & 15]);
-		} else {
-			buf_addc(b, (char)c);
-		}
-	}
+	else
+		ev_buf_escaped(b, s, strlen(s));
 }
 
 static void list_add(struct list *l, const char *value)

@@ -174,46 +174,6 @@ static struct {
 	struct buf tmp, tmp2, key;
 } g;
 
-/* ---- escaping into buffers (the rules of ev_put_escaped) ---- */
-
-static void esc(struct buf *b, const char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		char e[4] = { '\\', 'x', 0, 0 };
-
-		if (c >= 0x20 && c != '\\' && c != ';' && c != '`' && c != 0x7f)
-			continue;
-		buf_add(b, p + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '\\': buf_add(b, "\\\\", 2); break;
-		case '\t': buf_add(b, "\\t", 2); break;
-		case '\n': buf_add(b, "\\n", 2); break;
-		case '\r': buf_add(b, "\\r", 2); break;
-		default:
-			e[2] = hex[c >> 4];
-			e[3] = hex[c & 15];
-			buf_add(b, e, 4);
-		}
-	}
-	buf_add(b, p + run, n - run);
-}
-
-/* An escaped field: absent or empty "-", a literal "-" \x2d. */
-static void esc_field(struct buf *b, const char *p, size_t n)
-{
-	if (n == 0)
-		buf_addc(b, '-');
-	else if (n == 1 && p[0] == '-')
-		buf_adds(b, "\\x2d");
-	else
-		esc(b, p, n);
-}
-
 static void put_buf(const struct buf *b)
 {
 	wr(b->p, b->len);
@@ -341,7 +301,7 @@ static void span_texts(struct buf *frame, struct buf *ev)
 {
 	frame->len = 0;
 	if (g.e.has_name && g.e.name.len > 0) {
-		esc(frame, g.e.name.p, g.e.name.len);
+		ev_buf_escaped(frame, g.e.name.p, g.e.name.len);
 		if (frame->len == 1 && frame->p[0] == '-')
 			sset(frame, "\\x2d", 4);
 	} else {
@@ -353,21 +313,21 @@ static void span_texts(struct buf *frame, struct buf *ev)
 
 		if (g.e.hurl.len) {
 			buf_adds(frame, "`file=");
-			esc(frame, g.e.hurl.p, g.e.hurl.len);
+			ev_buf_escaped(frame, g.e.hurl.p, g.e.hurl.len);
 		}
 		if (g.e.hline > 0)
 			buf_add(frame, tmp, (size_t)snprintf(tmp, sizeof tmp, "`line=%" PRId64, g.e.hline));
 		if (g.e.hcol > 0)
 			buf_add(frame, tmp, (size_t)snprintf(tmp, sizeof tmp, "`col=%" PRId64, g.e.hcol));
 	} else if (g.args && g.e.has_args) {
-		esc(frame, " ", 1);
-		esc(frame, g.e.args.p, g.e.args.len);
+		ev_buf_escaped(frame, " ", 1);
+		ev_buf_escaped(frame, g.e.args.p, g.e.args.len);
 	}
 	ev->len = 0;
 	if (g.event)
-		esc_field(ev, g.event, strlen(g.event));
+		ev_buf_field(ev, g.event, strlen(g.event));
 	else
-		esc_field(ev, g.e.cat.p, g.e.cat.len);
+		ev_buf_field(ev, g.e.cat.p, g.e.cat.len);
 }
 
 static void ev_begin(struct thread *t)
@@ -388,12 +348,23 @@ static void ev_begin(struct thread *t)
 	buf_add(&t->text, g.tmp2.p, g.tmp2.len);
 }
 
+/* end - start if end is later, else 0; INT64_MAX if that does not fit
+ * (times of broken input). */
+static int64_t ns_until(int64_t start, int64_t end)
+{
+	int64_t d;
+
+	if (end <= start)
+		return 0;
+	return __builtin_sub_overflow(end, start, &d) ? INT64_MAX : d;
+}
+
 static void close_b(struct thread *t, size_t i, int64_t end)
 {
 	struct bopen *b = &t->b[i];
 	const char *s = t->text.p + b->off;
 
-	put_span(t, b->ts, end >= b->ts ? end - b->ts : 0, s + b->name_len + b->frame_len,
+	put_span(t, b->ts, ns_until(b->ts, end), s + b->name_len + b->frame_len,
 		 b->event_len, s + b->name_len, b->frame_len, b->seq);
 	memmove(&t->b[i], &t->b[i + 1], (t->nb - i - 1) * sizeof *t->b);
 	t->nb--;
@@ -412,7 +383,8 @@ static void ev_end(struct thread *t)
 		const struct bopen *b = &t->b[i];
 
 		if (!g.e.has_name || (b->name_len == g.e.name.len &&
-				      memcmp(t->text.p + b->off, g.e.name.p, b->name_len) == 0))
+				      (b->name_len == 0 ||
+				       memcmp(t->text.p + b->off, g.e.name.p, b->name_len) == 0)))
 			break;
 	}
 	if (i == (size_t)-1) {
@@ -481,7 +453,7 @@ static void flush_pending(struct pending *p, int64_t next)
 	out_putc('\t');
 	put_buf(&p->head);
 	out_putc('\t');
-	out_i64(next > p->t ? next - p->t : 0);
+	out_i64(ns_until(p->t, next));
 	out_putc('\t');
 	put_buf(&p->stack);
 	out_putc('\n');
@@ -508,16 +480,16 @@ static void sample(struct pending *p, const struct buf *head, int64_t t, const s
 static void sample_head(struct buf *h, const char *event, const char *cpu, size_t cpun)
 {
 	h->len = 0;
-	esc_field(h, g.e.pid.p, g.e.pid.len);
+	ev_buf_field(h, g.e.pid.p, g.e.pid.len);
 	buf_addc(h, '\t');
 	if (g.e.has_tid)
-		esc_field(h, g.e.tid.p, g.e.tid.len);
+		ev_buf_field(h, g.e.tid.p, g.e.tid.len);
 	else
-		esc_field(h, g.e.pid.p, g.e.pid.len);
+		ev_buf_field(h, g.e.pid.p, g.e.pid.len);
 	buf_addc(h, '\t');
-	esc_field(h, cpu, cpun);
+	ev_buf_field(h, cpu, cpun);
 	buf_adds(h, "\t-\t");
-	esc_field(h, event, strlen(event));
+	ev_buf_field(h, event, strlen(event));
 	declare(event, strlen(event), "nanoseconds");
 }
 
@@ -710,14 +682,13 @@ static void prof_stack(struct prof *pr, size_t n, struct buf *b)
 	}
 	b->len = 0;
 	for (i = depth; i-- > 0;) {
-		const char *f = pr->text.p + pr->off[chain[i]];
 		size_t len = pr->len[chain[i]];
 
-		if (len == 0)
+		if (len == 0)	/* (root) and the like; pr->text may be empty (NULL) */
 			continue;
 		if (b->len)
 			buf_addc(b, ';');
-		buf_add(b, f, len);
+		buf_add(b, pr->text.p + pr->off[chain[i]], len);
 	}
 }
 
@@ -728,14 +699,18 @@ static void prof_samples(struct prof *pr, const char *s, int64_t ns, const char 
 
 	for (i = 0; i < ns; i++) {
 		const char *sid = next0(&s);
-		int64_t delta = 0;
+		int64_t delta = 0, t;
 		size_t k;
 
 		if (i < nd && json_decimal(d, strlen(d), 3, &delta) < 0)
 			delta = 0;
 		if (i < nd)
 			next0(&d);
-		pr->t += delta;
+		if (__builtin_add_overflow(pr->t, delta, &t)) {
+			skip("profile sample time beyond the int64 nanosecond range");
+			continue;
+		}
+		pr->t = t;
 		k = intern_find(&pr->nodes, sid, strlen(sid));
 		if (k == (size_t)-1) {
 			skip("profile sample of an unknown node");
@@ -954,15 +929,23 @@ static void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
 		sset(b, p, n);
 }
 
+/* Append p[0..n) and a \0 to a \0-separated list: one entry, so cut at a
+ * \0 inside (a JSON string may hold one) that would make two. */
+static void add0(struct buf *b, const char *p, size_t n)
+{
+	const char *z = n ? memchr(p, 0, n) : NULL;
+
+	buf_add(b, p, z ? (size_t)(z - p) : n);
+	buf_addc(b, 0);
+}
+
 /* The frame text of a V8 profile node being read. */
 static void node_done(void)
 {
 	struct buf *f = &g.e.node_frames;
 
-	buf_add(&g.e.node_ids, g.e.nid.p, g.e.nid.len);
-	buf_addc(&g.e.node_ids, 0);
-	buf_add(&g.e.node_parents, g.e.nparent.p, g.e.nparent.len);
-	buf_addc(&g.e.node_parents, 0);
+	add0(&g.e.node_ids, g.e.nid.p, g.e.nid.len);
+	add0(&g.e.node_parents, g.e.nparent.p, g.e.nparent.len);
 	if (beq(&g.e.fname, "(root)") || beq(&g.e.furl, "native dummy.js")) {
 		/* not frames: the tree's root, and V8's placeholder DevTools hides */
 		buf_addc(f, 0);
@@ -970,21 +953,23 @@ static void node_done(void)
 		return;
 	}
 	if (g.e.fname.len)
-		esc(f, g.e.fname.p, g.e.fname.len);
+		ev_buf_escaped(f, g.e.fname.p, g.e.fname.len);
 	else
 		buf_adds(f, "(anonymous)");
 	if (beq(&g.e.fname, "(idle)"))
 		buf_adds(f, "`idle");
 	if (g.e.furl.len) {
 		buf_adds(f, "`file=");
-		esc(f, g.e.furl.p, g.e.furl.len);
+		ev_buf_escaped(f, g.e.furl.p, g.e.furl.len);
 	}
 	if (g.e.fline >= 0) {
 		char tmp[32];
 
-		buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`line=%" PRId64, g.e.fline + 1));
+		buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`line=%" PRIu64,
+						 (uint64_t)g.e.fline + 1));
 		if (g.e.fcol >= 0)
-			buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`col=%" PRId64, g.e.fcol + 1));
+			buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`col=%" PRIu64,
+							 (uint64_t)g.e.fcol + 1));
 	}
 	buf_addc(f, 0);
 	g.e.nnodes++;
@@ -994,8 +979,7 @@ static void list_add(struct buf *b, int64_t *count, enum json_type t, const char
 {
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return;
-	buf_add(b, p, n);
-	buf_addc(b, 0);
+	add0(b, p, n);
 	(*count)++;
 }
 
@@ -1028,8 +1012,7 @@ static void data_value(size_t E, size_t d, enum json_type t, const char *p, size
 		} else if (d == 6 && key(E + 5, "parent")) {
 			text_value(&g.e.nparent, t, p, n);
 		} else if (d == 7 && key(E + 5, "children")) {
-			buf_add(&g.e.children, g.e.nid.p, g.e.nid.len);
-			buf_addc(&g.e.children, 0);
+			add0(&g.e.children, g.e.nid.p, g.e.nid.len);
 			list_add(&g.e.children, &dummy, t, p, n);
 		} else if (d == 7 && key(E + 5, "callFrame")) {
 			if (key(E + 6, "functionName"))
@@ -1097,7 +1080,7 @@ static void event_value(enum json_type t, const char *p, size_t n)
 		if (n == 0)
 			buf_adds(&g.e.stack, "[unnamed]");
 		else
-			esc(&g.e.stack, p, n);
+			ev_buf_escaped(&g.e.stack, p, n);
 		return;
 	}
 	if (!key(E, "args"))
@@ -1153,7 +1136,7 @@ static void sframe_done(void)
 	*f = g.cur_sf;
 	f->off = g.sf_text.len;
 	if (g.cur_sf_name.len)
-		esc(&g.sf_text, g.cur_sf_name.p, g.cur_sf_name.len);
+		ev_buf_escaped(&g.sf_text, g.cur_sf_name.p, g.cur_sf_name.len);
 	else
 		buf_adds(&g.sf_text, "[unnamed]");
 	f->len = g.sf_text.len - f->off;
