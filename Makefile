@@ -15,12 +15,14 @@ CFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS)
 
-# Debian packages: the -dev packages that provide $(PKGS) (installed only
-# when pkg-config cannot find them), then the build tools and what the tests
-# use: rsvg-convert and xmllint (heatmap SVG), node and chromium (the real
-# speedscope app), clang's libFuzzer (fuzz-smoke), valgrind, sqlite3.
+# Debian packages: what the build needs (the -dev packages that provide
+# $(PKGS) are installed only when pkg-config cannot find them), then what
+# the tests use: zstd/gzip, time(1) and bc (figures), man, rsvg-convert and
+# xmllint (heatmap SVG), node and chromium (the real speedscope app), clang's
+# libFuzzer (fuzz-smoke), valgrind, sqlite3 (Ferret span stores).
+DEB_BUILD = build-essential pkg-config
 DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev
-DEB_TOOLS = build-essential pkg-config zstd gzip time man-db groff-base bc sqlite3 \
+DEB_TEST = zstd gzip time man-db groff-base bc sqlite3 \
 	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
@@ -33,7 +35,7 @@ UNITS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 MAN1 = $(FILTERS:%=man/%.1)
 MAN5 = man/events.5
 
-.PHONY: all deps check check-asan test bench install uninstall clean quickstart
+.PHONY: all deps test-deps check check-asan test bench install uninstall clean quickstart
 
 all: $(BINS)
 
@@ -55,8 +57,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h
 
 # Install the Debian packages the build and the tests need, only when missing.
 deps:
-	@sh tests/deps.sh $(DEB_TOOLS)
+	@sh tests/deps.sh $(DEB_BUILD)
 	@pkg-config --exists $(PKGS) || sh tests/deps.sh $(DEB_LIBS)
+
+test-deps: deps
+	@sh tests/deps.sh $(DEB_TEST)
 
 check: all $(UNITS)
 	sh tests/run.sh $(BUILD)/bin
@@ -80,7 +85,7 @@ quickstart: deps all
 # The README's second command, and what CI runs: everything, warnings as
 # errors, then the whole suite again under ASan+UBSan, then a short libFuzzer
 # run of every parser.
-test: deps
+test: test-deps
 	$(MAKE) CFLAGS=-Werror check
 	$(MAKE) CFLAGS=-Werror check-asan
 	$(MAKE) CFLAGS=-Werror fuzz-smoke

@@ -10,7 +10,7 @@
 # $(FUZZ_BUILD)/common. tests/fuzz/run.sh seeds each corpus from tests/ and
 # ../shared/corpus/, runs the target, keeps crashes under
 # $(FUZZ_BUILD)/crashes/TARGET/ and prints a one-line summary. Needs the
-# Debian packages clang and libclang-rt-dev (in the Makefile's DEB_TOOLS).
+# Debian packages clang and libclang-rt-dev (in the Makefile's DEB_TEST).
 FUZZ_CC ?= clang
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 1800
