@@ -4,6 +4,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "digits.h"
 #include "err.h"
 #include "events.h"
 #include "out.h"
@@ -408,29 +409,20 @@ void ev_put_magic(void)
 
 void ev_put_time(int64_t ns)
 {
-	char tmp[32];
-	uint64_t u, secs, frac;
-	int i = sizeof tmp, k;
+	char tmp[32], *p;
+	uint64_t u;
 
 	if (ns == EV_NONE) {
 		out_putc('-');
 		return;
 	}
 	u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	secs = u / 1000000000;
-	frac = u % 1000000000;
-	for (k = 0; k < 9; k++) {
-		tmp[--i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	tmp[--i] = '.';
-	do {
-		tmp[--i] = (char)('0' + secs % 10);
-		secs /= 10;
-	} while (secs);
+	p = digits_fixed(tmp + sizeof tmp, u % 1000000000, 9);
+	*--p = '.';
+	p = digits_u64(p, u / 1000000000);
 	if (ns < 0)
-		tmp[--i] = '-';
-	out_write(tmp + i, sizeof tmp - (size_t)i);
+		*--p = '-';
+	out_write(p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* Nonzero if any byte of the 8 in x needs an escape (SWAR: a byte below

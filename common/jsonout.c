@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "digits.h"
 #include "err.h"
 #include "jsonout.h"
 #include "out.h"
@@ -155,18 +156,15 @@ void jo_string(const char *p, size_t n)
 
 size_t jo_fmt_i64(char *dst, int64_t v)
 {
-	char tmp[24];
-	size_t i = sizeof tmp, n;
+	char tmp[24], *p;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
 
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	p = digits_u64(tmp + sizeof tmp, u);
 	if (v < 0)
-		tmp[--i] = '-';
-	n = sizeof tmp - i;
-	memcpy(dst, tmp + i, n);
+		*--p = '-';
+	n = (size_t)(tmp + sizeof tmp - p);
+	memcpy(dst, p, n);
 	return n;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "digits.h"
 #include "err.h"
 #include "out.h"
 
@@ -60,14 +61,9 @@ void out_close(void)
 
 void out_u64(uint64_t v)
 {
-	char tmp[24];
-	int i = sizeof tmp;
+	char tmp[24], *p = digits_u64(tmp + sizeof tmp, v);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_write(tmp + i, sizeof tmp - (size_t)i);
+	out_write(p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void out_i64(int64_t v)
