@@ -54,6 +54,7 @@ struct span {
 	size_t parent;		/* resolved, in the same pid; NONE for a root */
 	size_t group;		/* (pid, thread) lane group */
 	size_t lane;		/* sub-lane within the group */
+	struct str tid;		/* the lane's TID */
 	uint32_t depth;
 	uint64_t line;
 };
@@ -83,6 +84,8 @@ struct cur {
 struct lane {
 	size_t *stk;
 	size_t n, cap;
+	struct str tid;		/* its TID, see lane_tid() */
+	int named;
 };
 
 struct group {
@@ -238,8 +241,13 @@ static void span_done(void)
 		skip_record(&g.skips, g.file, c->line, "span without a start time");
 		return;
 	}
-	if (c->end == NO_TIME && c->dur != NO_TIME)
-		c->end = c->start + c->dur;
+	if (c->end == NO_TIME && c->dur != NO_TIME &&
+	    __builtin_add_overflow(c->start, c->dur, &c->end)) {
+		g.bad_times++;
+		skip_record(&g.skips, g.file, c->line,
+			    "span whose end is beyond the int64 nanosecond range");
+		return;
+	}
 	if (c->end == NO_TIME || (c->is_otlp && c->end == 0)) {
 		g.no_end++;
 		skip_record(&g.skips, g.file, c->line, "span without an end time (never finished)");
@@ -680,9 +688,14 @@ static int parse_sqlite(const char *path)
 	sqlite3_close(db);
 	g.ferret_sql = 0;
 	g.row = 0;
-	if (g.nspans == before && !g.all_runs && ++g.said_empty)
-		fp_warn("%s: no spans of run %.*s in log %s", path, (int)g.want_run.len,
-			g.want_run.p, g.log);
+	if (g.nspans == before && !g.all_runs && ++g.said_empty) {
+		struct buf run = { 0 };	/* the run id is input: escaped, one line */
+
+		ev_buf_escaped(&run, g.want_run.p, g.want_run.len);
+		buf_addc(&run, 0);
+		fp_warn("%s: no spans of run %s in log %s", path, run.p, g.log);
+		buf_free(&run);
+	}
 	return bad;
 }
 
@@ -976,20 +989,44 @@ static void place(struct group *gr, size_t si)
 	busy_push(gr, s->end, s->lane);
 }
 
-/* The TID of a span: its thread (or nothing), and #N for extra lanes. */
-static void put_tid(const struct span *s)
+/*
+ * The TID of a lane: its thread (or nothing), and #N for extra lanes. Two
+ * lanes of a PID must not share a TID (a thread named "1" or "X#2" next to
+ * lanes without a thread, or next to lane 2 of thread X): the later one
+ * gets '+' appended until its TID is unique in the PID.
+ */
+static struct str lane_tid(const struct span *s, struct intern *tids, struct buf *key)
 {
 	char num[32];
+	size_t base;
+	int added;
 
+	key->len = 0;
+	buf_add(key, g.arena.p + s->pid.off, s->pid.len);
+	buf_addc(key, '\t');
+	base = key->len;
 	if (s->thread.len) {
-		ev_put_escaped(g.arena.p + s->thread.off, s->thread.len);
-		if (s->lane == 0)
-			return;
-		snprintf(num, sizeof num, "#%zu", s->lane + 1);
+		buf_add(key, g.arena.p + s->thread.off, s->thread.len);
+		if (s->lane > 0) {
+			snprintf(num, sizeof num, "#%zu", s->lane + 1);
+			buf_adds(key, num);
+		}
 	} else {
 		snprintf(num, sizeof num, "%zu", s->lane + 1);
+		buf_adds(key, num);
 	}
-	out_puts(num);
+	for (;;) {
+		intern_get(tids, key->p, key->len, &added);
+		if (added)
+			break;
+		buf_addc(key, '+');
+	}
+	return keep(key->p + base, key->len - base);
+}
+
+static void put_tid(const struct span *s)
+{
+	ev_put_field(g.arena.p + s->tid.off, s->tid.len);
 }
 
 static void put_stack(size_t si, size_t **chain, size_t *cap)
@@ -1051,7 +1088,7 @@ static void put_names(const size_t *order, size_t n, struct buf *key)
 
 static void emit(int failed)
 {
-	struct intern groups = { 0 };
+	struct intern groups = { 0 }, tids = { 0 };
 	struct group *gr = NULL;
 	size_t ngr = 0, gr_cap = 0, i, n = 0, *order, *chain = NULL, chain_cap = 0;
 	struct rec *recs;
@@ -1086,6 +1123,16 @@ static void emit(int failed)
 	}
 	for (i = 0; i < n; i++)
 		place(&gr[g.spans[order[i]].group], order[i]);
+	for (i = 0; i < n; i++) {
+		struct span *s = &g.spans[order[i]];
+		struct lane *l = &gr[s->group].lanes[s->lane];
+
+		if (!l->named) {
+			l->tid = lane_tid(s, &tids, &key);
+			l->named = 1;
+		}
+		s->tid = l->tid;
+	}
 	put_names(order, n, &key);
 	recs = fp_malloc((2 * n + 1) * sizeof *recs);
 	for (i = 0; i < n; i++) {
@@ -1128,6 +1175,7 @@ static void emit(int failed)
 	free(order);
 	free(chain);
 	intern_free(&groups);
+	intern_free(&tids);
 }
 
 #ifdef FP_FUZZ_TARGET

@@ -1,0 +1,194 @@
+/* filter.h - run a filter's main() in-process on fuzz inputs and check its
+ * output (the converter targets: trace.c, cpuprofile.c, spans.c)
+ *
+ * Include after the filter's source (with main renamed) and after
+ * defining PROG, the filter's name. setup() once, then per input:
+ * put_input(), run_main() (stdout and stderr captured; exit() inside main
+ * is a property failure), check_stderr(), check_output() with a callback
+ * per line for the target's own properties.
+ */
+#ifndef FUZZ_FILTER_H
+#define FUZZ_FILTER_H
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int in_fd = -1, out_fd = -1;
+static char in_path[64];
+static int running;		/* inside main() */
+static FILE *real_stderr, *err_f;
+static char *err_p;
+static size_t err_n;
+
+static void exit_check(void)
+{
+	if (!running)
+		return;
+	fflush(err_f);
+	stderr = real_stderr;
+	fprintf(stderr, "%.*s", (int)err_n, err_p);
+	fprintf(stderr, "property failed: %s called exit() on this input\n", PROG);
+	abort();
+}
+
+static void setup(void)
+{
+	in_fd = memfd_create("fuzz-in", 0);
+	out_fd = memfd_create("fuzz-out", 0);
+	if (in_fd < 0 || out_fd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(in_path, sizeof in_path, "/proc/self/fd/%d", in_fd);
+	real_stderr = stderr;
+	atexit(exit_check);
+}
+
+static void put_input(const uint8_t *data, size_t size)
+{
+	if (ftruncate(in_fd, 0) < 0 || (size && pwrite(in_fd, data, size, 0) != (ssize_t)size)) {
+		perror("fuzz input");
+		abort();
+	}
+}
+
+/* Run main(argc, argv) with stdout and stderr captured; the output is
+ * returned as an exact-size heap copy (free it), stderr in err_p/err_n. */
+static char *run_main(int (*m)(int, char **), int argc, char **argv, size_t *outn, int *status)
+{
+	off_t n;
+	char *out;
+
+	if (ftruncate(out_fd, 0) < 0 || lseek(out_fd, 0, SEEK_SET) < 0 ||
+	    dup2(out_fd, STDOUT_FILENO) < 0) {
+		perror("fuzz output");
+		abort();
+	}
+	fuzz_out_reset();
+	err_f = open_memstream(&err_p, &err_n);
+	if (!err_f)
+		abort();
+	stderr = err_f;
+	optind = 0;		/* glibc: start getopt afresh */
+	running = 1;
+	*status = m(argc, argv);	/* ends with out_close(): stdout is closed */
+	running = 0;
+	stderr = real_stderr;
+	fclose(err_f);
+	FUZZ_CHECK(*status == 0 || *status == 1);
+	n = lseek(out_fd, 0, SEEK_END);
+	if (n < 0)
+		abort();
+	out = malloc(n ? (size_t)n : 1);
+	if (!out || pread(out_fd, out, (size_t)n, 0) != n)
+		abort();
+	*outn = (size_t)n;
+	return out;
+}
+
+static void check_stderr(void)
+{
+	const char *p = err_p, *end = err_p + err_n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		FUZZ_CHECK(nl != NULL);
+		if ((size_t)(nl - p) <= sizeof PROG + 1 || memcmp(p, PROG ": ", sizeof PROG + 1) != 0)
+			fprintf(stderr, "bad message line: %.*s\n", (int)(nl - p), p);
+		FUZZ_CHECK((size_t)(nl - p) > sizeof PROG + 1 &&
+			   memcmp(p, PROG ": ", sizeof PROG + 1) == 0);
+		p = nl + 1;
+	}
+	free(err_p);
+	err_p = NULL;
+	err_n = 0;
+}
+
+static size_t fields(const char *p, size_t n)
+{
+	size_t i, k = 1;
+
+	for (i = 0; i < n; i++)
+		k += p[i] == '\t';
+	return k;
+}
+
+static size_t frames(struct slice stack, const char *line, size_t len)
+{
+	struct ev_frame f;
+	size_t k = 0;
+
+	if (stack.n == 0)
+		return 0;
+	while (ev_frame_next(&stack, &f)) {
+		FUZZ_CHECK(slice_inside(f.name, line, len));
+		k++;
+	}
+	return k;
+}
+
+/* One line of a valid events stream, parsed into *r (r->type 0 for headers). */
+static void check_line(struct ev_rec *r, const char *p, size_t n, int first)
+{
+	const char *why = NULL;
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK((unsigned char)p[i] >= 0x20 ? p[i] != 0x7f : p[i] == '\t');
+	if (first)
+		FUZZ_CHECK(n == sizeof EV_MAGIC - 1 && memcmp(p, EV_MAGIC, n) == 0);
+	k = ev_parse(r, p, n, &why);
+	if (k == EV_ERROR)
+		fprintf(stderr, "bad line: %.*s: %s\n", (int)n, p, why);
+	FUZZ_CHECK(k != EV_ERROR);
+	if (k == EV_HEADER) {
+		r->type = 0;
+		FUZZ_CHECK(memchr(p, '\t', n) == NULL);
+		if (n == 1 || p[1] == ' ')
+			return;	/* a comment */
+		FUZZ_CHECK(p[1] >= 'a' && p[1] <= 'z');
+		for (i = 2; i < n && p[i] != ' '; i++)
+			FUZZ_CHECK((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
+				   p[i] == '-');
+		return;
+	}
+	switch (r->type) {
+	case 'S': case 'O': case 'C': case 'I':
+		FUZZ_CHECK(fields(p, n) == 9);
+		FUZZ_CHECK(r->time != EV_NONE || r->type == 'S');
+		{
+			size_t semis = 0;
+
+			for (i = 0; i < r->stack.n; i++)
+				semis += r->stack.p[i] == ';';
+			FUZZ_CHECK(frames(r->stack, p, n) == (r->stack.n ? semis + 1 : 0));
+		}
+		break;
+	case 'T': FUZZ_CHECK(fields(p, n) == 5); break;
+	case 'P': case 'E': FUZZ_CHECK(fields(p, n) == 4); break;
+	}
+}
+
+/* Call fn on each line of the output after checking it. */
+static void check_output(const char *out, size_t n,
+			 void (*fn)(const struct ev_rec *, const char *, size_t))
+{
+	const char *p = out, *end = out + n;
+	int first = 1;
+
+	FUZZ_CHECK(n > 0 && out[n - 1] == '\n');
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct ev_rec r;
+
+		check_line(&r, p, (size_t)(nl - p), first);
+		fn(&r, p, (size_t)(nl - p));
+		first = 0;
+		p = nl + 1;
+	}
+}
+
+#endif

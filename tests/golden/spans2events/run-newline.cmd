@@ -1,0 +1,1 @@
+d=$(mktemp -d) && printf '%s\n' "CREATE TABLE beaver_logs (log_name TEXT, timestamp REAL, data TEXT);" "INSERT INTO beaver_logs VALUES ('_ferret_trace', 1.0, '{\"span_id\":\"a\",\"name\":\"x\",\"run_id\":\"r\\nun\"}');" | sqlite3 "$d/f.db" && cd "$d" && spans2events f.db; s=$?; rm -rf "$d"; exit $s
