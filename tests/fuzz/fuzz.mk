@@ -23,6 +23,8 @@ FUZZ_OBJS = $(COMMON:%=$(FUZZ_BUILD)/common/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
+# keep the instrumented objects between builds
+.SECONDARY: $(FUZZ_OBJS)
 
 $(FUZZ_BUILD)/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)

@@ -36,7 +36,7 @@ command time -f '%U %S' -o "$build/logs/$target.cpu" \
 status=$?
 elapsed=$(($(date +%s) - t0))
 stats=$(grep -E '^#[0-9]+' "$log" | tail -n 1)
-cpu=$(awk '{ printf "%d", $1 + $2 }' "$build/logs/$target.cpu" 2>/dev/null)
+cpu=$(awk 'END { printf "%d", $1 + $2 }' "$build/logs/$target.cpu" 2>/dev/null)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 line="$target: status $status, ${elapsed}s of ${seconds}s (${cpu:-?} CPU s), $execs execs; last: $stats; crashes: $(ls "$crashes" | wc -l)"
 echo "$line"
