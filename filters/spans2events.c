@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include <sqlite3.h>
-#include <yajl_parse.h>
+#include <yajl/yajl_parse.h>
 
 #include "../common/alloc.h"
 #include "../common/buf.h"

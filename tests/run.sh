@@ -1,8 +1,14 @@
 #!/bin/sh
 # flamepipe test runner.
 #
-# usage: tests/run.sh BINDIR          run everything
-#        UPDATE=1 tests/run.sh BINDIR rewrite golden outputs from the current build
+# usage: tests/run.sh BINDIR                    run everything
+#        tests/run.sh BINDIR FILTER/CASE...     run only these golden cases
+#                                               (shell patterns: 'heatmap/*')
+#        UPDATE=1 tests/run.sh BINDIR FILTER/CASE...
+#                                               rewrite these cases' expected
+#                                               outputs from the current build
+# UPDATE=1 needs the cases named: a rewrite of every golden at once would
+# hide the changes nobody meant to make.
 #
 # Golden tests are data: tests/golden/FILTER/CASE.* where
 #   CASE.args  arguments for FILTER (one line, split by the shell), or
@@ -16,7 +22,22 @@
 # Then every tests/check.d/*.sh is run as `sh SCRIPT BINDIR`; each prints
 # its own "N passed, N failed" line and exits non-zero on failure.
 set -u
-bin=$(cd "${1:?usage: run.sh BINDIR}" && pwd)
+bin=$(cd "${1:?usage: run.sh BINDIR [FILTER/CASE...]}" && pwd)
+shift
+if [ "${UPDATE:-}" = 1 ] && [ $# = 0 ]; then
+	echo "run.sh: UPDATE=1 rewrites only the cases named: run.sh BINDIR FILTER/CASE..." >&2
+	exit 2
+fi
+# selected NAME: is NAME one of the cases named (all when none are)?
+selected() {
+	[ $# -gt 1 ] || return 0
+	want=$1; shift
+	for pat in "$@"; do
+		# shellcheck disable=SC2254
+		case $want in $pat) return 0 ;; esac
+	done
+	return 1
+}
 here=$(cd "$(dirname "$0")" && pwd)
 PATH=$bin:$PATH
 export PATH
@@ -32,6 +53,7 @@ for dir in "$here"/golden/*/; do
 		[ -e "$spec" ] || continue
 		case=${spec%.*}
 		name=$filter/$(basename "$case")
+		selected "$name" "$@" || continue
 		in=/dev/null
 		[ -e "$case.in" ] && in=$case.in
 		if [ "${spec##*.}" = cmd ]; then
@@ -62,6 +84,12 @@ for dir in "$here"/golden/*/; do
 done
 echo "golden: $pass passed, $fail failed"
 [ "${UPDATE:-}" = 1 ] && exit 0
+if [ $# -gt 0 ]; then
+	[ $((pass + fail)) -gt 0 ] || { echo "run.sh: no golden case matches: $*" >&2; exit 2; }
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+fi
 
 total_fail=$fail total_pass=$pass
 for script in "$here"/check.d/*.sh; do

@@ -8,7 +8,7 @@
 # The output is made by replicating real captures:
 #   - tests/data/perf/*.perf, and *.perf.zst that have no plain twin
 #     (.zst needs zstd(1); skipped with a warning if it is missing);
-#   - if present, ../shared/corpus/perf/flamegraph/inputs/*.txt relative
+#   - if present, tests/data/corpus/perf/flamegraph/inputs/*.txt relative
 #     to the repo root (override with FLAMEPIPE_PERF_CORPUS=DIR), using only
 #     files whose sample header lines carry timestamps.
 # All inputs are concatenated into one template (in memory, one awk pass);
@@ -37,7 +37,7 @@ esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 data=$root/tests/data/perf
-corpus=${FLAMEPIPE_PERF_CORPUS:-$root/../shared/corpus/perf/flamegraph/inputs}
+corpus=${FLAMEPIPE_PERF_CORPUS:-$root/tests/data/corpus/perf/flamegraph/inputs}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gen-perf.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

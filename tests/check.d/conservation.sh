@@ -23,7 +23,7 @@
 set -u
 bin=$(cd "${1:?usage: conservation.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
 LC_ALL=C
 export LC_ALL
 . "$root/tests/lib/conserve.sh"

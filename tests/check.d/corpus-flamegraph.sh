@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compare `perf2events | events2folded` with stackcollapse-perf.pl's results
-# in ../shared/corpus/perf/flamegraph (upstream expected/, and
+# in tests/data/corpus/perf/flamegraph (upstream expected/, and
 # expected-regenerated/ which replaces the 8 stale upstream files).
 #
 # Two documented differences (docs/compat.md), both fixes of Perl bugs:
@@ -15,7 +15,7 @@
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${2:-$here/../../shared/corpus/perf/flamegraph}
+corpus=${2:-$here/data/corpus/perf/flamegraph}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-corpus.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0 trimmed=0

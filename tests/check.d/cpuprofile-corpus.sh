@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every .cpuprofile of ../shared/corpus/cpuprofile: the folded stacks of
+# Every .cpuprofile of tests/data/corpus/cpuprofile: the folded stacks of
 # `cpuprofile2events | events2folded` (weights in µs) equal speedscope's
 # reading (*.speedscope-folded.txt, lines with the same stack summed), with
 # and the total is speedscope's nonIdle weight. With --raw, the same after
@@ -15,7 +15,7 @@
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${2:-$here/../../shared/corpus/cpuprofile}
+corpus=${2:-$here/data/corpus/cpuprofile}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-cpuprofile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

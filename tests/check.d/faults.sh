@@ -28,7 +28,7 @@
 set -u
 bin=$(cd "${1:?usage: faults.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
 table=$root/tests/fault/inputs
 big_mb=${FP_FAULT_BIG_MB:-100}
 LC_ALL=C

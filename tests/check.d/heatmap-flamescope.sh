@@ -1,6 +1,6 @@
 #!/bin/sh
 # heatmap against FlameScope's own example, perf.test01, and FlameScope's
-# heat map of it (../shared/corpus/perf/flamescope, MANIFEST caveat 6).
+# heat map of it (tests/data/corpus/perf/flamescope, MANIFEST caveat 6).
 #
 # Our cells must equal FlameScope's except for the samples FlameScope puts
 # in the wrong row by its double arithmetic (formats.md §3.7 F1):
@@ -17,7 +17,7 @@
 set -u
 bin=${1:?usage: heatmap-flamescope.sh BINDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$here/../../../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
 dir=$corpus/perf/flamescope
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-hmfs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

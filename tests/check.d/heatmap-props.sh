@@ -11,7 +11,7 @@
 set -u
 bin=${1:?usage: heatmap-props.sh BINDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$here/../../../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-hmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

@@ -12,7 +12,7 @@
 set -u
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=$here/../../shared/corpus
+shared=$here/data/corpus
 corpus=$shared/perf/flamegraph/inputs
 out=$here/browser/out
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-browser.XXXXXX")

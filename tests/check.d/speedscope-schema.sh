@@ -14,7 +14,7 @@
 set -u
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=$here/../../shared/corpus/perf/flamegraph/inputs
+corpus=$here/data/corpus/perf/flamegraph/inputs
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-schema.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

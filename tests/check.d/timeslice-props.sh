@@ -16,7 +16,7 @@
 set -u
 bin=${1:?usage: timeslice-props.sh BINDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$here/../../../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-tsp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every file under ../shared/corpus/trace-event: the self time per leaf
+# Every file under tests/data/corpus/trace-event: the self time per leaf
 # function from `trace2events -a | eventsort | events2folded -n -r` must
 # equal speedscope 1.25.0's reading (*.speedscope-folded.txt, MANIFEST.md
 # §3), except for the differences listed below, each explained.
@@ -20,7 +20,7 @@
 set -u
 bin=$(cd "${1:?usage: trace-event-corpus.sh BINDIR}" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${2:-$here/../../shared/corpus/trace-event}
+corpus=${2:-$here/data/corpus/trace-event}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-trace.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0

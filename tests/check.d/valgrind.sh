@@ -10,7 +10,7 @@
 set -u
 bin=$(cd "${1:?usage: valgrind.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
 table=$root/tests/fault/inputs
 LC_ALL=C
 export LC_ALL

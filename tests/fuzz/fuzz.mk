@@ -8,7 +8,7 @@
 # Targets are tests/fuzz/*.c (but replay.c), built with clang's libFuzzer,
 # ASan and UBSan; common/ is built again with coverage instrumentation into
 # $(FUZZ_BUILD)/common. tests/fuzz/run.sh seeds each corpus from tests/ and
-# ../shared/corpus/, runs the target, keeps crashes under
+# tests/data/corpus/, runs the target, keeps crashes under
 # $(FUZZ_BUILD)/crashes/TARGET/ and prints a one-line summary. Needs the
 # Debian packages clang and libclang-rt-dev (in the Makefile's DEB_TEST).
 FUZZ_CC ?= clang

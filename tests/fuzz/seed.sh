@@ -2,7 +2,7 @@
 # seed.sh - make a starting corpus for one fuzz target
 #
 # usage: tests/fuzz/seed.sh TARGET DIR [BINDIR]
-# Inputs come from tests/ and ../shared/corpus/; big files are cut into
+# Inputs come from tests/ and tests/data/corpus/; big files are cut into
 # pieces of at most 16 KiB at blank lines so the fuzzer mutates whole
 # samples. BINDIR (default build/bin) provides perf2events to make events
 # streams from the perf inputs.
@@ -10,7 +10,7 @@ set -u
 target=$1 dir=$2 bindir=${3:-build/bin}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/../shared/corpus}
+corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
 mkdir -p "$dir"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-seed.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
