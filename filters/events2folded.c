@@ -11,9 +11,9 @@
 #include "../common/events.h"
 #include "../common/fold.h"
 #include "../common/intern.h"
-#include "../common/order.h"
+#include "../common/model.h"
 #include "../common/out.h"
-#include "../common/skip.h"
+#include "../common/u64map.h"
 
 static const struct cli_info info = {
 	"events2folded",
@@ -41,129 +41,107 @@ static const struct cli_info info = {
 	"      --version      show the version and exit\n",
 };
 
-struct open_frame {
-	int64_t t, child;
-	size_t off, len;	/* the key of the opened stack in span_thread.keys */
-};
-
-struct span_thread {
-	struct open_frame *open;
-	size_t nopen, cap;
-	struct buf keys;
-	int64_t last;
-};
-
+/*
+ * Built on the stream model (model.h): a sample, or a span when it closes,
+ * adds its weight to (root, stack node), where the root is the COMM of the
+ * record and, where the root frame needs them (-p, -t, or no COMM), its
+ * thread. At the end each (root, node) is folded into its text once; lines
+ * that fold alike (names tidied, dso dropped) are summed after sorting.
+ */
 static struct {
+	struct model m;
 	struct fold_opts fold;
 	int pid, tid, count, no_comm, ordered;
 	const char *event;	/* chosen event, or NULL until the first is seen */
 	char kind;		/* 'S' samples or 'O' spans, 0 until chosen */
-	struct skips skips;
-	struct intern stacks;	/* key (see make_key) -> weight */
-	struct intern tnames;	/* "pid\ttid" -> aux: index in names */
-	struct intern pnames;	/* "pid" -> aux: index in names */
-	struct intern names;
-	struct intern other;	/* other events -> samples skipped */
-	struct intern threads;	/* "pid\ttid" -> aux: index in spans */
-	struct span_thread *spans;
-	size_t nspans, spans_cap;
-	uint64_t unmatched_close, forced_close, unclosed, reordered;
-	struct buf key, line, tmp, prev;
+	struct intern other;	/* other events -> records skipped */
+	size_t last_other;	/* the last one counted, or -1 */
+	struct u64map roots;	/* comm << 32 | thread (or MD_NONE) -> value: index */
+	struct u64map stacks;	/* root << 32 | node -> weight */
+	uint32_t *path;
+	size_t pathcap;
+	struct buf line, tmp, prev;
 	int64_t prev_weight;
 	int have_prev;
 } g;
 
-static int comm_absent(struct slice comm)
+/* The root of a record: its COMM, and its thread where the root frame
+ * names the thread or the name must come from T/P records. */
+static uint32_t root_of(uint32_t comm, uint32_t thread)
 {
-	return comm.n == 0 || ev_absent(comm);
+	uint64_t key;
+	struct u64ent *e;
+
+	if (comm != MD_NONE && !g.pid && !g.tid)
+		thread = MD_NONE;
+	key = (uint64_t)comm << 32 | thread;
+	e = u64map_add(&g.roots, key);
+	if (e->value == 0)
+		e->value = (int64_t)g.roots.count;	/* index + 1 */
+	return (uint32_t)(e->value - 1);
 }
 
-/* comm \t pid \t tid \t stack: ids only where the root frame needs them. */
-static void make_key(struct buf *k, const struct ev_rec *r, struct slice stack)
+/* The root frame's text: COMM[-PID[/TID]]. */
+static int root_text(uint32_t root, int *java)
 {
-	int absent = comm_absent(r->comm);
+	uint64_t key = g.roots.ents[root].key;
+	uint32_t comm = (uint32_t)(key >> 32), thread = (uint32_t)key;
+	struct slice name, pid = { "-", 1 }, tid = { "-", 1 };
+	int have_name;
 
-	k->len = 0;
-	buf_add(k, r->comm.p, r->comm.n);
-	buf_addc(k, '\t');
-	if (g.pid || g.tid || absent)
-		buf_add(k, r->pid.p, r->pid.n);
-	buf_addc(k, '\t');
-	if (g.tid || absent)
-		buf_add(k, r->tid.p, r->tid.n);
-	buf_addc(k, '\t');
-	buf_add(k, stack.p, stack.n);
-}
-
-static struct slice field(const char **p, const char *end)
-{
-	const char *t = memchr(*p, '\t', (size_t)(end - *p));
-	struct slice s = { *p, (size_t)((t ? t : end) - *p) };
-
-	*p = t ? t + 1 : end;
-	return s;
-}
-
-static int lookup_name(struct intern *t, const char *key, size_t len, struct slice *name)
-{
-	size_t i = intern_find(t, key, len);
-
-	if (i == (size_t)-1)
-		return 0;
-	i = (size_t)t->ents[i].aux;
-	name->p = g.names.ents[i].key;
-	name->n = g.names.ents[i].len;
-	return 1;
-}
-
-/* Turn a key into the folded stack text in g.line. */
-static void fold_key(const char *k, size_t n)
-{
-	const char *p = k, *end = k + n;
-	struct slice comm = field(&p, end), pid = field(&p, end), tid = field(&p, end);
-	struct slice stack = { p, (size_t)(end - p) }, name = comm;
-	struct ev_frame f;
-	int have_name = !comm_absent(comm), first = 1, java;
-
-	g.line.len = 0;
-	if (!have_name) {
-		ev_thread_key(&g.tmp, pid, tid);
-		have_name = lookup_name(&g.tnames, g.tmp.p, g.tmp.len, &name) ||
-			    lookup_name(&g.pnames, pid.p, pid.n, &name);
+	if (thread != MD_NONE) {
+		pid = model_thread(&g.m, thread)->pid;
+		tid = model_thread(&g.m, thread)->tid;
+	}
+	if (comm != MD_NONE) {
+		name = model_comm(&g.m, comm);
+		have_name = 1;
+	} else {
+		have_name = model_tp_name(&g.m, thread, &name);
 		if (!have_name && (g.pid || g.tid)) {
-			name.p = "[unknown]";
-			name.n = 9;
+			name = ev_str("[unknown]");
 			have_name = 1;
 		}
 	}
 	g.tmp.len = 0;
 	if (have_name)
 		ev_unescape(&g.tmp, name.p, name.n);
-	java = g.tmp.len >= 4 && memcmp(g.tmp.p, "java", 4) == 0;
-	if (have_name && !g.no_comm) {
-		fold_text(&g.line, g.tmp.p, g.tmp.len, 1);
-		if (g.pid || g.tid) {
-			buf_addc(&g.line, '-');
-			if (pid.n == 0 || ev_absent(pid))
-				buf_addc(&g.line, '?');
-			else
-				ev_unescape(&g.line, pid.p, pid.n);
-		}
-		if (g.tid) {
-			buf_addc(&g.line, '/');
-			if (tid.n == 0 || ev_absent(tid))
-				buf_addc(&g.line, '?');
-			else
-				ev_unescape(&g.line, tid.p, tid.n);
-		}
-		first = 0;
+	*java = g.tmp.len >= 4 && memcmp(g.tmp.p, "java", 4) == 0;
+	if (!have_name || g.no_comm)
+		return 0;
+	fold_text(&g.line, g.tmp.p, g.tmp.len, 1);
+	if (g.pid || g.tid) {
+		buf_addc(&g.line, '-');
+		if (pid.n == 0 || ev_absent(pid))
+			buf_addc(&g.line, '?');
+		else
+			ev_unescape(&g.line, pid.p, pid.n);
 	}
-	if (stack.n == 0)
-		stack.p = NULL;
-	while (ev_frame_next(&stack, &f)) {
+	if (g.tid) {
+		buf_addc(&g.line, '/');
+		if (tid.n == 0 || ev_absent(tid))
+			buf_addc(&g.line, '?');
+		else
+			ev_unescape(&g.line, tid.p, tid.n);
+	}
+	return 1;
+}
+
+/* The folded text of (root, node) in g.line. */
+static void fold_line(uint32_t root, uint32_t node)
+{
+	struct ev_frame f;
+	int java, first;
+	size_t i, n;
+
+	g.line.len = 0;
+	first = !root_text(root, &java);
+	n = stacks_path(&g.m.stacks, node, &g.path, &g.pathcap);
+	for (i = 0; i < n; i++) {
 		if (!first)
 			buf_addc(&g.line, ';');
 		first = 0;
+		stacks_frame_get(&g.m.stacks, g.path[i], &f);
 		fold_frame(&g.line, &f, &g.fold, java, &g.tmp);
 	}
 	if (g.line.len == 0)
@@ -194,24 +172,30 @@ static void ordered_add(int64_t w)
 	g.have_prev = 1;
 }
 
-static void add(const char *key, size_t len, int64_t w)
+static void add(uint32_t comm, uint32_t thread, uint32_t node, int64_t w)
 {
+	uint32_t root = root_of(comm, thread);
+
 	if (g.ordered) {
-		fold_key(key, len);
+		fold_line(root, node);
 		ordered_add(w);
 		return;
 	}
-	intern_add(&g.stacks, key, len)->value += w;
+	u64map_add(&g.stacks, (uint64_t)root << 32 | node)->value += w;
 }
 
 /* Is this record's event the one we fold? Samples (S) and spans (O/C) are
  * different measures even under one event name; the first record of the
  * chosen event (or of any event without --event) decides which is folded. */
-static int wanted(char type, struct slice ev)
+static int wanted(void *ctx, const struct ev_rec *r)
 {
-	char kind = type == 'S' ? 'S' : 'O';
+	char kind = r->type == 'S' ? 'S' : 'O';
+	struct slice ev = r->event;
 	int same = g.event && strlen(g.event) == ev.n && memcmp(g.event, ev.p, ev.n) == 0;
 
+	(void)ctx;
+	if (r->type == 'I')
+		return 0;	/* instants do not contribute */
 	if (!g.kind && (!g.event || same)) {
 		g.kind = kind;
 		if (!g.event)
@@ -220,205 +204,106 @@ static int wanted(char type, struct slice ev)
 	}
 	if (same && kind == g.kind)
 		return 1;
+	/* counted under "samples of EVENT" or "spans of EVENT"; the last
+	 * such key is kept to skip the lookup for runs of one event */
 	g.tmp.len = 0;
 	buf_adds(&g.tmp, kind == 'S' ? "samples of " : "spans of ");
 	buf_add(&g.tmp, ev.p, ev.n);
-	intern_add(&g.other, g.tmp.p, g.tmp.len)->value++;
+	if (g.last_other == (size_t)-1 || g.other.ents[g.last_other].len != g.tmp.len ||
+	    memcmp(g.other.ents[g.last_other].key, g.tmp.p, g.tmp.len) != 0) {
+		int added;
+
+		g.last_other = intern_get(&g.other, g.tmp.p, g.tmp.len, &added);
+	}
+	g.other.ents[g.last_other].value++;
 	return 0;
 }
 
-static void set_name(struct intern *t, const char *key, size_t len, struct slice name)
+static void sample(void *ctx, const struct md_sample *s)
 {
-	int added;
-	size_t n = intern_get(&g.names, name.p, name.n, &added);
-
-	intern_add(t, key, len)->aux = (int64_t)n;
-}
-
-static struct span_thread *thread_of(const struct ev_rec *r)
-{
-	int added;
-	size_t i;
-
-	ev_thread_key(&g.tmp, r->pid, r->tid);
-	i = intern_get(&g.threads, g.tmp.p, g.tmp.len, &added);
-	if (added) {
-		fp_grow(&g.spans, &g.spans_cap, g.nspans + 1, sizeof *g.spans);
-		memset(&g.spans[g.nspans], 0, sizeof *g.spans);
-		g.spans[g.nspans].last = INT64_MIN;
-		g.threads.ents[i].aux = (int64_t)g.nspans++;
-	}
-	return &g.spans[g.threads.ents[i].aux];
-}
-
-/* Close the top frame of th at time t: its self time goes to its stack. */
-static void close_top(struct span_thread *th, int64_t t)
-{
-	struct open_frame *o = &th->open[--th->nopen];
-	int64_t dur = t > o->t ? t - o->t : 0;
-	int64_t self = dur - o->child;
-
-	add(th->keys.p + o->off, o->len, g.count ? 1 : (self > 0 ? self : 0));
-	th->keys.len = o->off;
-	if (th->nopen > 0)
-		th->open[th->nopen - 1].child += dur;
-}
-
-static void span(const struct ev_rec *r, const char *file, uint64_t lineno)
-{
-	struct span_thread *th = thread_of(r);
-	int64_t t = r->time;
-	size_t i;
-
-	if (t == EV_NONE) {
-		skip_record(&g.skips, file, lineno, "span record without a time");
-		return;
-	}
-	if (t < th->last) {	/* unsorted: moved, like events2speedscope */
-		g.reordered++;
-		t = th->last;
-	}
-	th->last = t;
-	make_key(&g.key, r, r->stack);
-	if (r->type == 'O') {
-		struct open_frame *o;
-
-		fp_grow(&th->open, &th->cap, th->nopen + 1, sizeof *th->open);
-		o = &th->open[th->nopen++];
-		o->t = t;
-		o->child = 0;
-		o->off = th->keys.len;
-		o->len = g.key.len;
-		buf_add(&th->keys, g.key.p, g.key.len);
-		return;
-	}
-	/* C: the innermost open frame with this stack */
-	for (i = th->nopen; i-- > 0;) {
-		const struct open_frame *o = &th->open[i];
-
-		if (o->len == g.key.len && memcmp(th->keys.p + o->off, g.key.p, g.key.len) == 0)
-			break;
-	}
-	if (i == (size_t)-1) {
-		g.unmatched_close++;
-		skip_record(&g.skips, file, lineno, "close (C) of a frame that is not open");
-		return;
-	}
-	while (th->nopen > i + 1) {
-		g.forced_close++;
-		close_top(th, t);
-	}
-	close_top(th, t);
-}
-
-static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
-{
-	switch (r->type) {
-	case 'S':
-		if (!wanted(r->type, r->event))
-			return;
-		make_key(&g.key, r, r->stack);
-		add(g.key.p, g.key.len, g.count ? 1 : r->weight);
-		break;
-	case 'O':
-	case 'C':
-		if (!wanted(r->type, r->event))
-			return;
-		span(r, file, lineno);
-		break;
-	case 'T':
-		ev_thread_key(&g.tmp, r->pid, r->tid);
-		set_name(&g.tnames, g.tmp.p, g.tmp.len, r->name);
-		break;
-	case 'P':
-		set_name(&g.pnames, r->pid.p, r->pid.n, r->name);
-		break;
-	default:
-		break;	/* E, I and unknown types do not contribute */
-	}
-}
-
-static int fold_input(const char *path, void *ctx)
-{
-	struct ev_reader rd;
-	struct ev_rec r;
-	int k;
-
 	(void)ctx;
-	if (ev_reader_open(&rd, path, &g.skips) < 0)
-		return 1;
-	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
-		if (k != EV_RECORD)
-			continue;
-		if (r.type == 'D')
-			fp_die("%s:%" PRIu64 ": %s", rd.in.name, rd.in.lineno, order_unnested);
-		record(&r, rd.in.name, rd.in.lineno);
-	}
-	ev_reader_close(&rd);
-	return k == EV_ERROR;
+	add(s->comm, s->thread, s->stack, g.count ? 1 : s->weight);
 }
 
-/* Frames still open at the end close at their thread's last time. */
-static void close_all(void)
+/* A span counts its self time when it closes. */
+static void span_close(void *ctx, const struct md_span *s)
 {
-	size_t i;
-
-	for (i = 0; i < g.nspans; i++) {
-		struct span_thread *th = &g.spans[i];
-
-		while (th->nopen > 0) {
-			g.unclosed++;
-			close_top(th, th->last);
-		}
-	}
-	if (g.unclosed)
-		fp_warn("%" PRIu64 " frames never closed; closed at their thread's last time",
-			g.unclosed);
-	if (g.forced_close)
-		fp_warn("%" PRIu64 " frames closed by the close of an enclosing frame",
-			g.forced_close);
-	if (g.reordered)
-		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
-			"moved to its time (sort the stream with eventsort)", g.reordered);
+	(void)ctx;
+	add(s->comm, s->thread, s->stack, g.count ? 1 : (s->self > 0 ? s->self : 0));
 }
 
-static const struct intern *sort_tab;
+/* The folded texts, in chunks (no slack of a doubled buffer): a 4-byte
+ * length and the text. An entry's key becomes chunk << 32 | offset. */
+#define ARENA_CHUNK ((size_t)1 << 20)
+static struct {
+	char **chunk;
+	size_t n, cap, used;	/* used: bytes used in the last chunk */
+} arena;
 
-static int by_key(const void *a, const void *b)
+static uint64_t arena_add(const char *p, uint32_t len)
 {
-	const struct ient *x = &sort_tab->ents[*(const size_t *)a];
-	const struct ient *y = &sort_tab->ents[*(const size_t *)b];
-	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	size_t need = sizeof len + len;
+
+	if (arena.n == 0 || arena.used + need > ARENA_CHUNK) {
+		if (arena.n >= UINT32_MAX)
+			fp_die("too many folded stacks");
+		fp_grow(&arena.chunk, &arena.cap, arena.n + 1, sizeof *arena.chunk);
+		arena.chunk[arena.n++] = fp_malloc(need > ARENA_CHUNK ? need : ARENA_CHUNK);
+		arena.used = 0;
+	}
+	memcpy(arena.chunk[arena.n - 1] + arena.used, &len, sizeof len);
+	memcpy(arena.chunk[arena.n - 1] + arena.used + sizeof len, p, len);
+	arena.used += need;
+	return (uint64_t)(arena.n - 1) << 32 | (arena.used - need);
+}
+
+static struct slice arena_text(uint64_t at)
+{
+	const char *p = arena.chunk[at >> 32] + (uint32_t)at;
+	uint32_t n;
+
+	memcpy(&n, p, sizeof n);
+	return (struct slice){ p + sizeof n, n };
+}
+
+static int by_text(const void *a, const void *b)
+{
+	struct slice x = arena_text(((const struct u64ent *)a)->key);
+	struct slice y = arena_text(((const struct u64ent *)b)->key);
+	int c = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
 
 	if (c)
 		return c;
-	return (x->len > y->len) - (x->len < y->len);
+	return (x.n > y.n) - (x.n < y.n);
 }
 
+/* Fold every (root, node) once, into the arena; then the stack model is
+ * no longer needed, and the entries, now (text, weight), are sorted in
+ * place. Equal texts are adjacent: their weights are summed. */
 static void print_sorted(void)
 {
-	struct intern folded = { 0 };
-	size_t i, *idx;
+	struct u64ent *e = g.stacks.ents;
+	size_t i, n = g.stacks.count;
 
-	/* Different keys can fold to one line (names tidied, dso dropped). */
-	for (i = 0; i < g.stacks.count; i++) {
-		const struct ient *e = &g.stacks.ents[i];
-
-		fold_key(e->key, e->len);
-		intern_add(&folded, g.line.p, g.line.len)->value += e->value;
+	u64map_freeze(&g.stacks);
+	stacks_freeze(&g.m.stacks);
+	for (i = 0; i < n; i++) {
+		fold_line((uint32_t)(e[i].key >> 32), (uint32_t)e[i].key);
+		if (g.line.len > UINT32_MAX - 8)
+			fp_die("a folded stack over 4 GiB");
+		e[i].key = arena_add(g.line.p, (uint32_t)g.line.len);
 	}
-	idx = fp_malloc((folded.count ? folded.count : 1) * sizeof *idx);
-	for (i = 0; i < folded.count; i++)
-		idx[i] = i;
-	sort_tab = &folded;
-	qsort(idx, folded.count, sizeof *idx, by_key);
-	for (i = 0; i < folded.count; i++) {
-		const struct ient *e = &folded.ents[idx[i]];
+	model_free(&g.m);
+	if (n)
+		qsort(e, n, sizeof *e, by_text);
+	for (i = 0; i < n;) {
+		struct slice t = arena_text(e[i].key);
+		int64_t w = e[i].value;
 
-		put_line(e->key, e->len, e->value);
+		while (++i < n && by_text(&e[i - 1], &e[i]) == 0)
+			w += e[i].value;
+		put_line(t.p, t.n, w);
 	}
-	free(idx);
-	intern_free(&folded);
 }
 
 static void report_other_events(void)
@@ -458,9 +343,14 @@ int main(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct md_sink sink = {
+		.want = wanted, .sample = sample, .close = span_close,
+	};
 	int c, status;
 
 	cli_init(&info);
+	model_init(&g.m, &sink, NULL);
+	g.last_other = (size_t)-1;
 	while ((c = getopt_long(argc, argv, "ace:ijknoprt", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': g.event = optarg; break;
@@ -475,12 +365,12 @@ int main(int argc, char **argv)
 		case OPT_ADDRS: g.fold.addrs = 1; break;
 		case 'r': g.fold.raw = 1; break;
 		case 'o': g.ordered = 1; break;
-		case OPT_STRICT: g.skips.strict = 1; break;
+		case OPT_STRICT: g.m.skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}
 	}
-	status = cli_each_input(argc - optind, argv + optind, fold_input, NULL);
-	close_all();
+	status = cli_each_input(argc - optind, argv + optind, model_read, &g.m);
+	model_end(&g.m);
 	if (g.ordered) {
 		if (g.have_prev)
 			put_line(g.prev.p, g.prev.len, g.prev_weight);

@@ -1,0 +1,342 @@
+/* model.c - the model of an events stream that every reader shares */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "evscan.h"
+#include "model.h"
+#include "order.h"
+
+void model_init(struct model *m, const struct md_sink *sink, const struct model_opts *o)
+{
+	memset(m, 0, sizeof *m);
+	m->sink = *sink;
+	if (o)
+		m->opts = *o;
+	m->last_thread = MD_NONE;
+	stacks_init(&m->stacks);
+}
+
+void model_free(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nth; i++) {
+		free(m->th[i].open);
+		stk_cursor_free(&m->th[i].cur);
+	}
+	free(m->th);
+	stacks_free(&m->stacks);
+	intern_free(&m->threads);
+	intern_free(&m->comms);
+	intern_free(&m->names);
+	intern_free(&m->pnames);
+	intern_free(&m->units);
+	buf_free(&m->key);
+}
+
+/* The comm id of r's COMM field (MD_NONE when absent); the thread's last
+ * one is checked first. */
+static uint32_t comm_of(struct model *m, struct md_thread *th, struct slice comm);
+
+static uint32_t intern_id(struct intern *t, struct slice s)
+{
+	int added;
+
+	return (uint32_t)intern_get(t, s.n ? s.p : "", s.n, &added);
+}
+
+static int same(struct slice a, struct slice b)
+{
+	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
+static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
+{
+	int added;
+	size_t i;
+	struct md_thread *t;
+
+	if (m->last_thread != MD_NONE && same(m->th[m->last_thread].tid, tid) &&
+	    same(m->th[m->last_thread].pid, pid))
+		return m->last_thread;
+	ev_thread_key(&m->key, pid, tid);
+	i = intern_get(&m->threads, m->key.p, m->key.len, &added);
+	if (!added)
+		return m->last_thread = (uint32_t)m->threads.ents[i].aux;
+	fp_grow(&m->th, &m->thcap, m->nth + 1, sizeof *m->th);
+	t = &m->th[m->nth];
+	memset(t, 0, sizeof *t);
+	/* the key is "pid\ttid": point into it */
+	t->pid.p = m->threads.ents[i].key;
+	t->pid.n = pid.n;
+	t->tid.p = m->threads.ents[i].key + pid.n + 1;
+	t->tid.n = tid.n;
+	t->comm = t->tname = MD_NONE;
+	m->threads.ents[i].aux = (int64_t)m->nth;
+	return m->last_thread = (uint32_t)m->nth++;
+}
+
+struct slice model_comm(const struct model *m, uint32_t comm)
+{
+	struct slice s = { m->comms.ents[comm].key, m->comms.ents[comm].len };
+
+	return s;
+}
+
+struct slice model_name(const struct model *m, uint32_t name)
+{
+	struct slice s = { m->names.ents[name].key, m->names.ents[name].len };
+
+	return s;
+}
+
+int model_tp_name(const struct model *m, uint32_t t, struct slice *name)
+{
+	const struct md_thread *th = &m->th[t];
+	size_t i;
+
+	if (th->tname != MD_NONE) {
+		*name = model_name(m, th->tname);
+		return 1;
+	}
+	i = intern_find(&m->pnames, th->pid.n ? th->pid.p : "", th->pid.n);
+	if (i != (size_t)-1) {
+		*name = model_name(m, (uint32_t)m->pnames.ents[i].aux);
+		return 1;
+	}
+	return 0;
+}
+
+int model_thread_name(const struct model *m, uint32_t t, struct slice *name)
+{
+	const struct md_thread *th = &m->th[t];
+
+	if (model_tp_name(m, t, name))
+		return 1;
+	if (th->comm != MD_NONE) {
+		*name = model_comm(m, th->comm);
+		return 1;
+	}
+	return 0;
+}
+
+struct slice model_unit(const struct model *m, struct slice event)
+{
+	size_t i = intern_find(&m->units, event.n ? event.p : "", event.n);
+
+	if (i == (size_t)-1)
+		return ev_str("count");
+	return model_name(m, (uint32_t)m->units.ents[i].aux);
+}
+
+static uint32_t comm_of(struct model *m, struct md_thread *th, struct slice comm)
+{
+	if (comm.n == 0 || ev_absent(comm))
+		return MD_NONE;
+	if (th->comm == MD_NONE || !same(model_comm(m, th->comm), comm))
+		th->comm = intern_id(&m->comms, comm);
+	return th->comm;
+}
+
+/* ---- metadata records ---- */
+
+static void set_tname(struct model *m, const struct ev_rec *r)
+{
+	uint32_t id = thread_of(m, r->pid, r->tid);	/* may move m->th */
+	struct md_thread *t = &m->th[id];
+
+	if (t->tname != MD_NONE && r->time < t->tname_time)
+		return;
+	t->tname = intern_id(&m->names, r->name);
+	t->tname_time = r->time;
+}
+
+static void set_pname(struct model *m, const struct ev_rec *r)
+{
+	int added;
+	size_t i = intern_get(&m->pnames, r->pid.n ? r->pid.p : "", r->pid.n, &added);
+
+	if (!added && r->time < m->pnames.ents[i].value)
+		return;
+	m->pnames.ents[i].aux = intern_id(&m->names, r->name);
+	m->pnames.ents[i].value = r->time;
+}
+
+static void set_unit(struct model *m, const struct ev_rec *r)
+{
+	int added;
+	size_t i = intern_get(&m->units, r->event.n ? r->event.p : "", r->event.n, &added);
+	uint32_t u = intern_id(&m->names, r->name);
+
+	if (added)
+		m->units.ents[i].aux = u;
+	else if ((uint32_t)m->units.ents[i].aux != u)
+		skip_record(&m->skips, m->file, m->lineno, "a second, different unit for an event");
+}
+
+/* ---- spans ---- */
+
+/* Close the innermost open span of thread t at time at. */
+static void close_top(struct model *m, uint32_t t, int64_t at, const struct ev_rec *r, int forced)
+{
+	struct md_thread *th = &m->th[t];
+	struct md_open *o = &th->open[--th->nopen];
+	int64_t dur = at > o->start ? at - o->start : 0;
+	struct md_span s = { r, t, o->stack, o->comm, th->nopen + 1, o->start, at, dur - o->child,
+			     forced };
+
+	if (th->nopen > 0)
+		th->open[th->nopen - 1].child += dur;
+	if (m->sink.close)
+		m->sink.close(m->sink.ctx, &s);
+}
+
+static void span(struct model *m, const struct ev_rec *r)
+{
+	uint32_t t, stack, comm;
+	struct md_thread *th;
+	int64_t at = r->time;
+	size_t i;
+
+	if (at == EV_NONE) {
+		skip_record(&m->skips, m->file, m->lineno, "span record without a time");
+		return;
+	}
+	if (m->opts.spans_need_frame && r->stack.n == 0) {
+		skip_record(&m->skips, m->file, m->lineno, "span record without a frame");
+		return;
+	}
+	t = thread_of(m, r->pid, r->tid);
+	th = &m->th[t];
+	comm = comm_of(m, th, r->comm);
+	if (th->timed && at < th->last) {
+		m->reordered++;
+		at = th->last;
+	}
+	th->last = at;
+	th->timed = 1;
+	stack = m->opts.no_stacks ? MD_NONE : stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	if (r->type == 'O') {
+		struct md_span s = { r, t, stack, comm, 0, at, EV_NONE, EV_NONE, 0 };
+
+		fp_grow(&th->open, &th->cap, th->nopen + 1, sizeof *th->open);
+		th->open[th->nopen++] = (struct md_open){ at, 0, stack, comm };
+		s.depth = th->nopen;
+		if (m->sink.open)
+			m->sink.open(m->sink.ctx, &s);
+		return;
+	}
+	for (i = th->nopen; i-- > 0;)
+		if (th->open[i].stack == stack)
+			break;
+	if (i == (size_t)-1) {
+		skip_record(&m->skips, m->file, m->lineno, "close (C) of a frame that is not open");
+		return;
+	}
+	while (th->nopen > i + 1) {
+		m->forced++;
+		close_top(m, t, at, NULL, 1);
+	}
+	close_top(m, t, at, r, 0);
+}
+
+void model_end(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nth; i++) {
+		while (m->th[i].nopen > 0) {
+			m->unclosed++;
+			close_top(m, (uint32_t)i, m->th[i].last, NULL, 1);
+		}
+	}
+	if (m->unclosed)
+		fp_warn("%" PRIu64 " frames never closed; closed at their thread's last time",
+			m->unclosed);
+	if (m->forced)
+		fp_warn("%" PRIu64 " frames closed by the close of an enclosing frame", m->forced);
+	if (m->reordered)
+		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
+			"moved to its time (sort the stream with eventsort)", m->reordered);
+}
+
+/* ---- records ---- */
+
+static void point(struct model *m, const struct ev_rec *r)
+{
+	struct md_sample s;
+	struct md_thread *th;
+
+	s.rec = r;
+	s.thread = thread_of(m, r->pid, r->tid);
+	th = &m->th[s.thread];
+	s.comm = comm_of(m, th, r->comm);
+	s.stack = m->opts.no_stacks ? MD_NONE : stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	s.time = r->time;
+	s.weight = r->weight;
+	if (r->type == 'S') {
+		if (m->sink.sample)
+			m->sink.sample(m->sink.ctx, &s);
+	} else if (m->sink.instant) {
+		m->sink.instant(m->sink.ctx, &s);
+	}
+}
+
+static void record(struct model *m, const struct ev_rec *r)
+{
+	switch (r->type) {
+	case 'S':
+	case 'I':
+	case 'O':
+	case 'C':
+		if (m->sink.want && !m->sink.want(m->sink.ctx, r))
+			return;
+		if (r->type == 'S' || r->type == 'I')
+			point(m, r);
+		else
+			span(m, r);
+		return;
+	case 'D':
+		fp_die("%s:%" PRIu64 ": %s", m->file, m->lineno, order_unnested);
+	case 'T':
+		set_tname(m, r);
+		break;
+	case 'P':
+		set_pname(m, r);
+		break;
+	case 'E':
+		set_unit(m, r);
+		break;
+	default:
+		break;
+	}
+	if (m->sink.other)
+		m->sink.other(m->sink.ctx, r);
+}
+
+int model_read(const char *path, void *model)
+{
+	struct model *m = model;
+	struct ev_reader rd;
+	struct ev_rec r;
+	int k;
+
+	if (ev_reader_open(&rd, path, &m->skips) < 0)
+		return 1;
+	m->file = rd.in.name;
+	while ((k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast : ev_parse)) !=
+		EV_EOF && k != EV_ERROR) {
+		m->lineno = rd.in.lineno;
+		if (k == EV_HEADER) {
+			if (m->sink.header)
+				m->sink.header(m->sink.ctx, r.line);
+			continue;
+		}
+		record(m, &r);
+	}
+	ev_reader_close(&rd);
+	return k == EV_ERROR;
+}

@@ -1,0 +1,255 @@
+/* stacks.c - the frames and stacks of an events stream, interned */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "err.h"
+#include "stacks.h"
+
+/* A node's slot comes from its parent and its frame's text (the text's
+ * hash is kept in the frame table), so that a frame met again under the
+ * same parent costs one hash and one probe (stacks_child_text). */
+static inline uint64_t node_hash(uint32_t parent, uint64_t text_hash)
+{
+	uint64_t h = (text_hash ^ parent) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ (h >> 29);
+}
+
+void stacks_init(struct stacks *s)
+{
+	memset(s, 0, sizeof *s);
+	fp_grow(&s->nodes, &s->cap, 1, sizeof *s->nodes);
+	s->nodes[0] = (struct stk_node){ STK_ROOT, 0, 0 };
+	s->nnodes = 1;
+	s->mask = 1023;
+	s->slots = fp_calloc(s->mask + 1, sizeof *s->slots);
+}
+
+void stacks_free(struct stacks *s)
+{
+	intern_free(&s->frames);
+	free(s->nodes);
+	free(s->slots);
+	stk_cursor_free(&s->cur);
+	free(s->cache);
+	memset(s, 0, sizeof *s);
+}
+
+void stacks_freeze(struct stacks *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->mask = 0;
+	free(s->frames.slots);
+	s->frames.slots = NULL;
+	s->frames.mask = 0;
+}
+
+uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
+{
+	int added;
+	size_t i = intern_get(&s->frames, n ? p : "", n, &added);
+
+	if (added) {	/* parse the attributes once, for the kind */
+		struct ev_frame f;
+
+		stacks_frame_get(s, (uint32_t)i, &f);
+		s->frames.ents[i].aux = f.kind;
+	}
+	return (uint32_t)i;
+}
+
+static void grow_slots(struct stacks *s)
+{
+	size_t i, nslots = (s->mask + 1) * 2;
+
+	free(s->slots);
+	s->slots = fp_calloc(nslots, sizeof *s->slots);
+	s->mask = nslots - 1;
+	for (i = 1; i < s->nnodes; i++) {
+		size_t j = node_hash(s->nodes[i].parent, s->frames.ents[s->nodes[i].frame].hash) &
+			   s->mask;
+
+		while (s->slots[j])
+			j = (j + 1) & s->mask;
+		s->slots[j] = (uint32_t)i;
+	}
+}
+
+static uint32_t add_node(struct stacks *s, size_t j, uint32_t parent, uint32_t frame)
+{
+	uint32_t k;
+
+	if (s->nnodes >= UINT32_MAX - 1)
+		fp_die("too many distinct stacks");
+	fp_grow(&s->nodes, &s->cap, s->nnodes + 1, sizeof *s->nodes);
+	k = (uint32_t)s->nnodes++;
+	s->nodes[k] = (struct stk_node){ parent, frame, s->nodes[parent].depth + 1 };
+	s->slots[j] = k;
+	if (s->nnodes * 4 > s->mask * 3)	/* load factor 3/4 */
+		grow_slots(s);
+	return k;
+}
+
+uint32_t stacks_child(struct stacks *s, uint32_t parent, uint32_t frame)
+{
+	size_t j = node_hash(parent, s->frames.ents[frame].hash) & s->mask;
+	uint32_t k;
+
+	for (; (k = s->slots[j]) != 0; j = (j + 1) & s->mask)
+		if (s->nodes[k].parent == parent && s->nodes[k].frame == frame)
+			return k;
+	return add_node(s, j, parent, frame);
+}
+
+/* stacks_child() of the frame whose text is p[0..n). */
+static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, size_t n)
+{
+	uint64_t h = fp_hash(p, n);
+	size_t j = node_hash(parent, h) & s->mask;
+	uint32_t k;
+
+	for (; (k = s->slots[j]) != 0; j = (j + 1) & s->mask) {
+		const struct ient *f = &s->frames.ents[s->nodes[k].frame];
+
+		if (s->nodes[k].parent == parent && f->hash == h && f->len == n &&
+		    (n == 0 || memcmp(f->key, p, n) == 0))
+			return k;
+	}
+	return add_node(s, j, parent, stacks_frame(s, p, n));
+}
+
+/* Where a and b first differ (or the shorter length). */
+static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t n = na < nb ? na : nb, i = 0;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Is node's text the STACK text p[0..n)? Walks from the leaf up. */
+static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t n)
+{
+	size_t end = n;
+
+	while (node != STK_ROOT) {
+		const struct ient *f = &s->frames.ents[s->nodes[node].frame];
+
+		if (f->len > end || memcmp(p + end - f->len, f->key, f->len) != 0)
+			return 0;
+		end -= f->len;
+		node = s->nodes[node].parent;
+		if (node != STK_ROOT) {
+			if (end == 0 || p[end - 1] != ';')
+				return 0;
+			end--;
+		}
+	}
+	return end == 0;
+}
+
+uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice stack)
+{
+	size_t k = 0, at = 0, p;
+	uint32_t node = STK_ROOT;
+	struct stk_cached *e;
+	uint64_t h;
+
+	if (stack.n == 0)
+		return STK_ROOT;
+	if (stack.n == c->text.len && memcmp(stack.p, c->text.p, stack.n) == 0)
+		return c->nodes[c->depth - 1];
+	if (!s->cache)
+		s->cache = fp_calloc(STK_CACHE, sizeof *s->cache);
+	h = fp_hash(stack.p, stack.n);
+	e = &s->cache[h & (STK_CACHE - 1)];
+	if (e->hash == h && e->node != STK_ROOT && node_is(s, e->node, stack.p, stack.n))
+		return e->node;
+	/* Reuse the frames this stack shares with the last one: those that
+	 * end before the first differing byte, or at it when both texts have
+	 * a frame boundary there. */
+	p = common_prefix(stack.p, stack.n, c->text.p, c->text.len);
+	while (k < c->depth && (c->end[k] < p ||
+	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
+		k++;
+	if (k > 0) {
+		node = c->nodes[k - 1];
+		at = c->end[k - 1] + 1;
+	}
+	c->depth = k;
+	while (at <= stack.n) {
+		const char *semi = memchr(stack.p + at, ';', stack.n - at);
+		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
+
+		node = child_text(s, node, stack.p + at, end - at);
+		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
+		if (c->cap > c->ncap) {
+			c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
+			c->ncap = c->cap;
+		}
+		c->end[c->depth] = end;
+		c->nodes[c->depth++] = node;
+		at = end + 1;
+	}
+	c->text.len = 0;
+	buf_add(&c->text, stack.p, stack.n);
+	e->hash = h;
+	e->node = node;
+	return node;
+}
+
+uint32_t stacks_intern(struct stacks *s, struct slice stack)
+{
+	return stacks_intern_at(s, &s->cur, stack);
+}
+
+void stk_cursor_free(struct stk_cursor *c)
+{
+	buf_free(&c->text);
+	free(c->end);
+	free(c->nodes);
+	memset(c, 0, sizeof *c);
+}
+
+void stacks_frame_get(const struct stacks *s, uint32_t frame, struct ev_frame *f)
+{
+	const struct ient *e = &s->frames.ents[frame];
+	struct slice text = { e->key, e->len };
+
+	if (text.n == 0) {	/* an empty frame: ev_frame_next() takes NULL as no frame */
+		memset(f, 0, sizeof *f);
+		f->name.p = e->key;
+		return;
+	}
+	ev_frame_next(&text, f);
+}
+
+size_t stacks_path(const struct stacks *s, uint32_t node, uint32_t **ids, size_t *cap)
+{
+	size_t d = s->nodes[node].depth, i = d;
+
+	if (d)
+		fp_grow(ids, cap, d, sizeof **ids);
+	while (i > 0) {
+		(*ids)[--i] = s->nodes[node].frame;
+		node = s->nodes[node].parent;
+	}
+	return d;
+}
+
+int stacks_is_prefix(const struct stacks *s, uint32_t a, uint32_t b)
+{
+	while (s->nodes[b].depth > s->nodes[a].depth)
+		b = s->nodes[b].parent;
+	return a == b;
+}
