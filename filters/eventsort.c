@@ -28,7 +28,7 @@ static void wr(const char *p, size_t n)
 
 static const struct cli_info info = {
 	"eventsort",
-	"eventsort [-c] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
+	"eventsort [-c] [-d DEPTH] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
 	"Sort a flamepipe events stream (events(5)) by time, with sort(1) doing the\n"
 	"work on disk, so memory stays bounded. Unnested spans (D records, from\n"
 	"trace2events) become O/C pairs whose stacks are nested by time within their\n"
@@ -38,6 +38,9 @@ static const struct cli_info info = {
 	"\n"
 	"  -c, --check        do not sort: check that the input is sorted, exit 1\n"
 	"                     at the first record out of order\n"
+	"  -d, --max-depth=DEPTH  spans nested deeper than DEPTH levels (default\n"
+	"                     2000; 0: no limit) are folded into one marker frame\n"
+	"                     at level DEPTH+1, which keeps their time\n"
 	"  -S, --buffer-size=SIZE  main memory of sort(1) (default 32M)\n"
 	"  -T, --temporary-directory=DIR  where sort(1) keeps its temporary files\n"
 	"      --strict       stop at the first malformed record\n"
@@ -70,7 +73,11 @@ static struct {
 	struct thread *th;
 	size_t nth, thcap;
 	uint64_t split, unmatched;
-} g;
+	long long max_depth;	/* 0: no limit */
+	struct buf marker;	/* the marker frame's text */
+	uint64_t folded;	/* spans folded into markers */
+	size_t deepest;		/* the deepest level met */
+} g = { .max_depth = 2000 };
 
 /* ---- fields of a D record ---- */
 
@@ -231,13 +238,19 @@ static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, co
 	out_putc('\n');
 }
 
+/* Open a span on th. Below the depth limit its frame is added to the
+ * thread's stack and an O record written; the first level over the limit
+ * gets the marker frame instead, and the levels under that write nothing:
+ * their time stays inside the marker's span. */
 static void push(struct thread *th, const struct drec *d, const char *head, size_t head_len,
 		 const char *frame, size_t frame_len, uint64_t seq, int64_t start)
 {
 	struct span *s;
+	size_t depth;
 
 	fp_grow(&th->s, &th->cap, th->n + 1, sizeof *th->s);
 	s = &th->s[th->n++];
+	depth = th->n;
 	s->start = start;
 	s->seq = seq;
 	s->stack_off = th->stack.len;
@@ -246,6 +259,15 @@ static void push(struct thread *th, const struct drec *d, const char *head, size
 	s->frame_len = frame_len;
 	buf_add(&th->arena, head, head_len);
 	buf_add(&th->arena, frame, frame_len);
+	if (depth > g.deepest)
+		g.deepest = depth;
+	if (g.max_depth && depth > (size_t)g.max_depth) {
+		g.folded++;
+		if (depth > (size_t)g.max_depth + 1)
+			return;
+		frame = g.marker.p;
+		frame_len = g.marker.len;
+	}
 	if (th->stack.len)
 		buf_addc(&th->stack, ';');
 	buf_add(&th->stack, frame, frame_len);
@@ -263,8 +285,9 @@ static void close_span(struct thread *th, size_t i, const struct drec *d)
 	for (k = th->n; k-- > i;) {
 		struct span *s = &th->s[k];
 
-		put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len, th->stack.p,
-			th->stack.len);
+		if (!g.max_depth || k < (size_t)g.max_depth + 1)	/* level k + 1 was written */
+			put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
+				th->stack.p, th->stack.len);
 		th->stack.len = s->stack_off;
 	}
 	if (above == 0) {
@@ -303,10 +326,12 @@ static void nest(char tag, const char *line, size_t len)
 	}
 	if (tag == 'z') {
 		size_t base = th->stack.len;
+		int folded = g.max_depth && th->n > (size_t)g.max_depth;
 
-		if (base)
+		if (base && !folded)	/* an instant under the marker is the marker's */
 			buf_addc(&th->stack, ';');
-		buf_add(&th->stack, d.stack.p, d.stack.n);
+		if (!folded)
+			buf_add(&th->stack, d.stack.p, d.stack.n);
 		put_rec('I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
 		th->stack.len = base;
 		return;
@@ -440,6 +465,10 @@ static int sort_all(int argc, char **argv)
 	if (g.split)
 		fp_warn("%" PRIu64 " spans outlived their enclosing span: continued after it at "
 			"its level (split)", g.split);
+	if (g.folded)
+		fp_warn("%" PRIu64 " spans nested deeper than %lld levels (down to level %zu) were "
+			"folded into the marker frame '%s' (change with --max-depth)", g.folded,
+			g.max_depth, g.deepest, g.marker.p);
 	return status;
 }
 
@@ -472,6 +501,7 @@ int main(int argc, char **argv)
 	enum { OPT_STRICT = CLI_FIRST_LONG };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "max-depth", required_argument, NULL, 'd' },
 		{ "buffer-size", required_argument, NULL, 'S' },
 		{ "temporary-directory", required_argument, NULL, 'T' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -482,9 +512,10 @@ int main(int argc, char **argv)
 	struct order o = { 0 };
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "cS:T:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cd:S:T:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': g.check = 1; break;
+		case 'd': g.max_depth = cli_number(&info, "--max-depth", optarg, 0, 1000000000); break;
 		case 'S': g.size = optarg; break;
 		case 'T': g.tmpdir = optarg; break;
 		case OPT_STRICT: g.skips.strict = 1; break;
@@ -495,6 +526,12 @@ int main(int argc, char **argv)
 		status = cli_each_input(argc - optind, argv + optind, check_input, &o);
 		order_free(&o);
 		return status;
+	}
+	{
+		char name[64];
+
+		snprintf(name, sizeof name, "[spans deeper than %lld levels]", g.max_depth);
+		buf_adds(&g.marker, name);
 	}
 	status = sort_all(argc - optind, argv + optind);
 	out_close();
