@@ -6,9 +6,9 @@ MANDIR = $(PREFIX)/share/man
 DESTDIR ?=
 
 CC ?= cc
-PKGS = yajl libzstd zlib sqlite3
+PKGS = yajl libzstd zlib sqlite3 yaml-0.1 libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz -lsqlite3)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz -lsqlite3 -lyaml -lpcre2-8)
 OPT ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS ?=
@@ -21,7 +21,7 @@ LDLIBS = $(PKG_LIBS)
 # xmllint (heatmap SVG), node and chromium (the real speedscope app), clang's
 # libFuzzer (fuzz-smoke), valgrind, sqlite3 (Ferret span stores).
 DEB_BUILD = build-essential pkg-config
-DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev
+DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev libyaml-dev libpcre2-dev
 DEB_TEST = zstd gzip time man-db groff-base bc sqlite3 \
 	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind
 
