@@ -617,3 +617,72 @@ void ev_put_frame(const struct ev_frame_out *f)
 		out_i64(f->col);
 	}
 }
+
+/* ---- typed writers: headers, E, T, P, D ---- */
+
+void ev_put_header(const char *key, struct slice value)
+{
+	size_t i;
+
+	out_putc('#');
+	out_puts(key);
+	if (value.n == 0)
+		goto end;
+	out_putc(' ');
+	for (i = 0; i < value.n; i++) {
+		unsigned char c = (unsigned char)value.p[i];
+
+		out_putc(c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+end:
+	out_putc('\n');
+}
+
+void ev_put_header_time(const char *key, int64_t ns)
+{
+	out_putc('#');
+	out_puts(key);
+	out_putc(' ');
+	ev_put_time(ns);
+	out_putc('\n');
+}
+
+void ev_put_unit(struct slice event, const char *unit)
+{
+	out_puts("E\t-\t");
+	ev_put_field(event.p, event.n);
+	out_putc('\t');
+	ev_put_field(unit, strlen(unit));
+	out_putc('\n');
+}
+
+void ev_put_tname(int64_t time, struct slice pid, struct slice tid, struct slice name)
+{
+	out_puts("T\t");
+	ev_put_time(time);
+	out_putc('\t');
+	ev_put_field(pid.p, pid.n);
+	out_putc('\t');
+	ev_put_field(tid.p, tid.n);
+	out_putc('\t');
+	ev_put_field(name.p, name.n);
+	out_putc('\n');
+}
+
+void ev_put_pname(int64_t time, struct slice pid, struct slice name)
+{
+	out_puts("P\t");
+	ev_put_time(time);
+	out_putc('\t');
+	ev_put_field(pid.p, pid.n);
+	out_putc('\t');
+	ev_put_field(name.p, name.n);
+	out_putc('\n');
+}
+
+void ev_put_d_end(uint64_t order)
+{
+	out_putc('\t');
+	out_u64(order);
+	out_putc('\n');
+}

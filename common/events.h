@@ -107,6 +107,21 @@ struct ev_frame_out {
 	long long line, col;
 };
 void ev_put_frame(const struct ev_frame_out *f);
+/* Typed writers for the other records and for headers; values are raw
+ * (unescaped), identity fields follow ev_put_field's rules. */
+/* "#KEY VALUE": VALUE's control characters (LF, CR, TAB...) become spaces,
+ * so a header is always one line; an empty value writes "#KEY". */
+void ev_put_header(const char *key, struct slice value);
+void ev_put_header_time(const char *key, int64_t ns);	/* "#start 1.500000000" */
+/* "E - EVENT UNIT": the unit of EVENT's weights (docs/events.md §3.2). */
+void ev_put_unit(struct slice event, const char *unit);
+/* "T TIME PID TID NAME" and "P TIME PID NAME" (TIME EV_NONE: "-"). */
+void ev_put_tname(int64_t time, struct slice pid, struct slice tid, struct slice name);
+void ev_put_pname(int64_t time, struct slice pid, struct slice name);
+/* The end of a D record (docs/ordering.md §1): after ev_put_head('D', ...,
+ * duration) and its frames, "\tORDER\n". */
+void ev_put_d_end(uint64_t order);
+
 static inline struct slice ev_str(const char *s)
 {
 	struct slice r = { s, s ? strlen(s) : 0 };
