@@ -35,6 +35,7 @@ void fp_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	out_abort();	/* stdout ends at the last whole record written */
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
@@ -45,6 +46,7 @@ void fp_die_status(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	out_abort();
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
