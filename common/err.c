@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 
 const char *fp_progname = "flamepipe";
 
@@ -15,6 +16,7 @@ static void vwarn(const char *fmt, va_list ap)
 	int saved = errno;
 	size_t n = strlen(fmt);
 
+	progress_clear();	/* the next tick draws the line again */
 	fprintf(stderr, "%s: ", fp_progname);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')

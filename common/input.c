@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 #include "input.h"
 #include "sniff.h"
 
@@ -29,6 +30,7 @@ static ssize_t read_some(struct input *in, void *p, size_t n)
 
 		if (r >= 0) {
 			in->bytes += (uint64_t)r;
+			progress_tick(in->bytes);
 			return r;
 		}
 		if (errno != EINTR) {
@@ -83,6 +85,7 @@ int input_open(struct input *in, const char *path)
 			return -1;
 		}
 	}
+	progress_start(in->name, in->fd);
 	in->cap = CHUNK;
 	in->buf = fp_malloc(in->cap);
 	/* Sniff the magic bytes: read until 4 bytes are there or EOF. */
@@ -296,6 +299,7 @@ int input_getline(struct input *in, char **line, size_t *len)
 
 void input_close(struct input *in)
 {
+	progress_clear();
 	if (in->fd > STDIN_FILENO)
 		close(in->fd);
 	if (in->dec) {

@@ -7,6 +7,7 @@
 #include "digits.h"
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 
 struct out fp_out;
 
@@ -24,8 +25,10 @@ static void write_all(const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE)
+			if (errno == EPIPE) {
+				progress_clear();
 				exit(FP_EXIT_OK);
+			}
 			fp_out.len = 0;	/* fp_die drops the rest */
 			fp_die("stdout:");
 		}
@@ -91,8 +94,10 @@ void out_close(void)
 	}
 	fp_out.len = 0;
 	if (close(STDOUT_FILENO) < 0 && errno != EBADF) {
-		if (errno == EPIPE)
+		if (errno == EPIPE) {
+			progress_clear();
 			exit(FP_EXIT_OK);
+		}
 		fp_die("stdout:");
 	}
 }
