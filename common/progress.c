@@ -42,12 +42,11 @@ static int enabled(void)
 	if (pg.on < 0) {
 		const char *a = getenv("FLAMEPIPE_PROGRESS_AFTER");
 
-		pg.on = !progress_quiet && isatty(STDERR_FILENO);
+		/* only in filters (cli_init), never in tests that call input.c */
+		pg.on = pg.t0 != 0 && !progress_quiet && isatty(STDERR_FILENO);
 		pg.after = 2000000000;
 		if (a && *a)
 			pg.after = (int64_t)(strtod(a, NULL) * 1e9);
-		if (pg.t0 == 0)
-			pg.t0 = now_ns();
 	}
 	return pg.on;
 }
