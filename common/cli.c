@@ -7,11 +7,13 @@
 #include "cli.h"
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 
 void cli_init(const struct cli_info *info)
 {
 	fp_progname = info->name;
 	out_init();
+	progress_init();
 }
 
 static void print_usage(FILE *f, const struct cli_info *info)
@@ -48,6 +50,9 @@ void cli_common(const struct cli_info *info, int c)
 		out_puts(" (flamepipe) " FP_VERSION "\n");
 		out_close();
 		exit(FP_EXIT_OK);
+	case 'q':
+		progress_quiet = 1;
+		return;
 	case '?':
 	case ':':
 		/* getopt has printed the reason */

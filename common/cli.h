@@ -18,13 +18,17 @@ struct cli_info {
 
 enum { CLI_HELP = 0x1000, CLI_VERSION, CLI_FIRST_LONG };
 
+/* Every filter also takes -q, --quiet (no progress line, progress.h): 'q'
+ * in its getopt string, handled by cli_common(). */
 #define CLI_COMMON_LONGOPTS \
+	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, CLI_HELP }, \
 	{ "version", no_argument, NULL, CLI_VERSION }
 
 /* Set the program name, ignore SIGPIPE (out.h). */
 void cli_init(const struct cli_info *info);
-/* Handle --help, --version and getopt's '?' / ':'; returns only for other c. */
+/* Handle --help, --version and getopt's '?' / ':' (exit), -q (returns);
+ * returns for other c too. */
 void cli_common(const struct cli_info *info, int c);
 /* "PROG: MESSAGE" and the usage on stderr, exit 2. */
 void cli_usage_error(const struct cli_info *info, const char *fmt, ...)

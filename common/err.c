@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 
 const char *fp_progname = "flamepipe";
 
@@ -15,6 +16,7 @@ static void vwarn(const char *fmt, va_list ap)
 	int saved = errno;
 	size_t n = strlen(fmt);
 
+	progress_clear();	/* the next tick draws the line again */
 	fprintf(stderr, "%s: ", fp_progname);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')
@@ -35,6 +37,7 @@ void fp_die(const char *fmt, ...)
 {
 	va_list ap;
 
+	out_abort();	/* stdout ends at the last whole record written */
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
@@ -45,6 +48,7 @@ void fp_die_status(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	out_abort();
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);

@@ -7,6 +7,7 @@
 #include "digits.h"
 #include "err.h"
 #include "events.h"
+#include "sniff.h"
 #include "out.h"
 
 /* ---- text <-> values ---- */
@@ -336,10 +337,15 @@ static int reader_header(struct ev_reader *r, struct ev_rec *rec, const char *li
 			if (other)
 				fp_warn("%s: unsupported events format version: %.*s",
 					r->in.name, (int)len - 18, line + 18);
-			else
+			else if (r->in.kind == SNIFF_BINARY || r->in.kind == SNIFF_JSON)
+				fp_warn("%s: this looks like %s, not a flamepipe events stream "
+					"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
+					r->in.name, sniff_name((enum sniff_kind)r->in.kind), EV_MAGIC);
+			else	/* known kinds are refused by input_open (sniff.h) */
 				fp_warn("%s: not a flamepipe events stream "
 					"(the first line must be \"%s\"; convert with perf2events or another *2events filter first)",
 					r->in.name, EV_MAGIC);
+			out_abort();	/* a wrong kind of input: nothing on stdout */
 			r->failed = 1;
 			return EV_ERROR;
 		}

@@ -11,9 +11,13 @@
 
 #include "alloc.h"
 #include "err.h"
+#include "out.h"
+#include "progress.h"
 #include "input.h"
+#include "sniff.h"
 
 #define CHUNK (1 << 18)
+#define PEEK_MIN 4096	/* bytes input_peek() waits for (or the end) */
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 static const unsigned char gzip_magic[2] = { 0x1f, 0x8b };
@@ -26,6 +30,7 @@ static ssize_t read_some(struct input *in, void *p, size_t n)
 
 		if (r >= 0) {
 			in->bytes += (uint64_t)r;
+			progress_tick(in->bytes);
 			return r;
 		}
 		if (errno != EINTR) {
@@ -35,6 +40,8 @@ static ssize_t read_some(struct input *in, void *p, size_t n)
 		}
 	}
 }
+
+static int check_kind(struct input *in);
 
 static void start_decoder(struct input *in, enum input_codec codec)
 {
@@ -78,6 +85,7 @@ int input_open(struct input *in, const char *path)
 			return -1;
 		}
 	}
+	progress_start(in->name, in->fd);
 	in->cap = CHUNK;
 	in->buf = fp_malloc(in->cap);
 	/* Sniff the magic bytes: read until 4 bytes are there or EOF. */
@@ -100,7 +108,32 @@ int input_open(struct input *in, const char *path)
 		start_decoder(in, INPUT_GZIP);
 	else if (in->raw_eof)
 		in->eof = 1;
+	if (check_kind(in) < 0) {
+		input_close(in);
+		return -1;
+	}
 	return 0;
+}
+
+static int fill(struct input *in);
+
+/* Refuse a file that positively looks like a kind this program does not
+ * read (sniff.c), before the filter writes anything: out_abort() drops
+ * what it has buffered (its headers), so stdout stays empty. */
+static int check_kind(struct input *in)
+{
+	const char *p;
+	size_t n;
+	char msg[256];
+
+	if (input_peek(in, &p, &n) < 0)
+		return -1;
+	in->kind = sniff(p, n, in->codec != INPUT_PLAIN);
+	if (!sniff_refuse(fp_progname, in->kind, msg, sizeof msg))
+		return 0;
+	fp_warn("%s: %s", in->name, msg);
+	out_abort();
+	return -1;
 }
 
 static int truncated(struct input *in, const char *what)
@@ -212,6 +245,23 @@ static int fill(struct input *in)
 	}
 }
 
+int input_peek(struct input *in, const char **p, size_t *n)
+{
+	while (!in->failed && in->end - in->start < PEEK_MIN) {
+		int r = fill(in);
+
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+	}
+	if (in->failed)
+		return -1;
+	*p = in->buf + in->start;
+	*n = in->end - in->start;
+	return 0;
+}
+
 int input_getline(struct input *in, char **line, size_t *len)
 {
 	size_t scanned = 0;
@@ -249,6 +299,7 @@ int input_getline(struct input *in, char **line, size_t *len)
 
 void input_close(struct input *in)
 {
+	progress_clear();
 	if (in->fd > STDIN_FILENO)
 		close(in->fd);
 	if (in->dec) {

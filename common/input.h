@@ -19,14 +19,22 @@ struct input {
 	int raw_eof, eof, failed, frame_done;
 	uint64_t lineno;	/* number of the line last returned, 1-based */
 	uint64_t bytes;		/* bytes read from the file (compressed size) */
+	int kind;		/* enum sniff_kind of the first bytes (sniff.h) */
 };
 
-/* Open PATH ("-" is stdin). On failure print "PROG: PATH: REASON" and return -1. */
+/* Open PATH ("-" is stdin). On failure print "PROG: PATH: REASON" and return -1.
+ * The first bytes are sniffed (sniff.h): a file that looks like a kind the
+ * program does not read is refused ("PROG: PATH: this looks like ...: use
+ * FILTER"), and out_abort() keeps stdout empty of what was buffered. */
 int input_open(struct input *in, const char *path);
 /* Next line without its LF (a final line without LF is returned too).
  * Returns 1 with *line and *len set (valid until the next call), 0 at end of
  * input, -1 on a read or decompression error (already reported). */
 int input_getline(struct input *in, char **line, size_t *len);
+/* The first decoded bytes (at least 4 KiB unless the input is shorter),
+ * without consuming them: *p and *n are valid until the next call. 0, or
+ * -1 on a read or decompression error (reported). */
+int input_peek(struct input *in, const char **p, size_t *n);
 void input_close(struct input *in);
 
 #endif

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "err.h"
 #include "json.h"
+#include "progress.h"
 
 #define CHUNK (1 << 16)
 
@@ -344,6 +345,7 @@ enum json_result json_parse_input(struct json *j, struct input *in)
 			if (got == 0)
 				break;
 			in->bytes += (uint64_t)got;
+			progress_tick(in->bytes);
 			r = json_feed(j, blk, (size_t)got, 0, in->name);
 			if (r != JSON_OK) {
 				free(blk);

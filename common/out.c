@@ -1,4 +1,4 @@
-/* out.c - buffered stdout */
+/* out.c - buffered stdout that writes whole records */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -7,12 +7,14 @@
 #include "digits.h"
 #include "err.h"
 #include "out.h"
+#include "progress.h"
 
 struct out fp_out;
 
 void out_init(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	fp_out.aborted = 0;
 }
 
 static void write_all(const char *p, size_t n)
@@ -23,8 +25,11 @@ static void write_all(const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE)
+			if (errno == EPIPE) {
+				progress_clear();
 				exit(FP_EXIT_OK);
+			}
+			fp_out.len = 0;	/* fp_die drops the rest */
 			fp_die("stdout:");
 		}
 		p += w;
@@ -32,29 +37,67 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
+/* Write buf up to its last '\n' and move the partial record after it to
+ * the front; with no '\n' at all, write everything (a line longer than the
+ * buffer cannot be held back). Runs once per OUT_BUFSIZE bytes: the
+ * backward scan stops at the first '\n', one record from the end. */
 void out_flush(void)
 {
-	write_all(fp_out.buf, fp_out.len);
-	fp_out.len = 0;
+	size_t keep = 0, n = fp_out.len;
+	const char *nl;
+
+	if (fp_out.aborted) {
+		fp_out.len = 0;
+		return;
+	}
+	if (n == 0)
+		return;
+	nl = memrchr(fp_out.buf, '\n', n);
+	if (nl)
+		keep = n - (size_t)(nl + 1 - fp_out.buf);
+	fp_out.len = 0;		/* re-entry from fp_die writes nothing */
+	write_all(fp_out.buf, n - keep);
+	if (keep)
+		memmove(fp_out.buf, fp_out.buf + n - keep, keep);
+	fp_out.len = keep;
 }
 
 void out_write_slow(const void *p, size_t n)
 {
-	out_flush();
-	if (n >= OUT_BUFSIZE)
-		write_all(p, n);
-	else {
-		memcpy(fp_out.buf, p, n);
-		fp_out.len = n;
+	const char *s = p;
+
+	while (n > 0) {
+		size_t room = OUT_BUFSIZE - fp_out.len, k = n < room ? n : room;
+
+		memcpy(fp_out.buf + fp_out.len, s, k);
+		fp_out.len += k;
+		s += k;
+		n -= k;
+		if (fp_out.len == OUT_BUFSIZE)
+			out_flush();
 	}
+}
+
+void out_abort(void)
+{
+	fp_out.len = 0;
+	fp_out.aborted = 1;
 }
 
 void out_close(void)
 {
-	out_flush();
+	if (!fp_out.aborted && fp_out.len > 0) {
+		size_t n = fp_out.len;
+
+		fp_out.len = 0;
+		write_all(fp_out.buf, n);
+	}
+	fp_out.len = 0;
 	if (close(STDOUT_FILENO) < 0 && errno != EBADF) {
-		if (errno == EPIPE)
+		if (errno == EPIPE) {
+			progress_clear();
 			exit(FP_EXIT_OK);
+		}
 		fp_die("stdout:");
 	}
 }

@@ -1,4 +1,12 @@
-/* out.h - buffered stdout: write errors are fatal, a closed pipe ends quietly */
+/* out.h - buffered stdout: write errors are fatal, a closed pipe ends quietly
+ *
+ * Records are lines: a flush writes up to the last '\n' in the buffer and
+ * keeps the partial record after it, so stdout always ends at a record
+ * boundary. A buffer with no '\n' at all (one huge line: JSON) is written
+ * whole. On a fatal error (fp_die, out_abort) what is still buffered is
+ * dropped, never written: the output of a failed run is a prefix of whole
+ * records (docs/robustness.md).
+ */
 #ifndef FP_OUT_H
 #define FP_OUT_H
 
@@ -11,17 +19,25 @@
 struct out {
 	char buf[OUT_BUFSIZE];
 	size_t len;
+	int aborted;		/* out_abort() was called: nothing more is written */
 };
 
 extern struct out fp_out;
 
 /* Ignore SIGPIPE so a closed pipe shows up as EPIPE, handled in out_flush(). */
 void out_init(void);
-/* Write the buffer to stdout. On EPIPE exit 0 quietly; on any other error
+/* Write the buffer to stdout up to its last '\n' (all of it when it holds
+ * none) and keep the rest. On EPIPE exit 0 quietly; on any other error
  * print "PROG: stdout: REASON" and exit 1. */
 void out_flush(void);
-/* Flush and close stdout, checking for deferred errors; call last in main(). */
+/* Flush everything and close stdout, checking for deferred errors; call
+ * last in main(). */
 void out_close(void);
+/* A fatal error that does not exit (main() must return: the fuzz targets
+ * run it in-process): drop what is buffered and write nothing more, so
+ * stdout ends at the last whole record written before. fp_die() does the
+ * same before exiting. */
+void out_abort(void);
 void out_write_slow(const void *p, size_t n);
 
 static inline void out_write(const void *p, size_t n)

@@ -17,7 +17,7 @@
 
 static const struct cli_info info = {
 	"cpuprofile2events",
-	"cpuprofile2events [-cir] [--strict] [FILE ...]",
+	"cpuprofile2events [-ciqr] [--strict] [FILE ...]",
 	"Convert Chrome DevTools / Node --cpu-prof .cpuprofile JSON (also the old\n"
 	"\"head\" format; plain, gzip or zstd) to a flamepipe events stream\n"
 	"(events(5)). Each sample becomes an S record of event \"wall\" weighing the\n"
@@ -29,6 +29,7 @@ static const struct cli_info info = {
 	"                  samples stay top-level instead of going on top of the\n"
 	"                  previous sample's stack (speedscope's and DevTools' view)\n"
 	"      --strict    stop at the first sample that cannot be used\n"
+	"  -q, --quiet     no progress line on a terminal\n"
 	"      --help      show this help and exit\n"
 	"      --version   show the version and exit\n",
 };
@@ -704,7 +705,7 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "cir", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cirq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': g.count = 1; break;
 		case 'i': g.no_idle = 1; break;

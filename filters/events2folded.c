@@ -17,7 +17,7 @@
 
 static const struct cli_info info = {
 	"events2folded",
-	"events2folded [-acijknoprt] [-e EVENT] [--strict] [FILE ...]",
+	"events2folded [-acijknopqrt] [-e EVENT] [--strict] [FILE ...]",
 	"Aggregate a flamepipe events stream (events(5)) into folded stacks,\n"
 	"\"comm;root;...;leaf COUNT\" sorted in byte order, compatible with\n"
 	"stackcollapse-perf.pl. Samples (S) count their weights; spans (O/C)\n"
@@ -37,6 +37,7 @@ static const struct cli_info info = {
 	"  -o, --ordered      no aggregation: one line per run of equal consecutive\n"
 	"                     stacks, in input order (for flamegraph.pl --flamechart)\n"
 	"      --strict       stop at the first malformed record\n"
+	"  -q, --quiet        no progress line on a terminal\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
 };
@@ -351,7 +352,7 @@ int main(int argc, char **argv)
 	cli_init(&info);
 	model_init(&g.m, &sink, NULL);
 	g.last_other = (size_t)-1;
-	while ((c = getopt_long(argc, argv, "ace:ijknoprt", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ace:ijknoprtq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': g.event = optarg; break;
 		case 'c': g.count = 1; break;

@@ -28,7 +28,7 @@
 
 static const struct cli_info info = {
 	"events2speedscope",
-	"events2speedscope [-mz] [-d DEPTH] [-e EVENT] [-n N] [-p PID] [-t TID] [--name NAME] [--strict] [FILE ...]",
+	"events2speedscope [-mqz] [-d DEPTH] [-e EVENT] [-n N] [-p PID] [-t TID] [--name NAME] [--strict] [FILE ...]",
 	"Write a flamepipe events stream (events(5)) as one speedscope JSON file\n"
 	"(name it *.speedscope.json). Samples (S) become sampled profiles, one per\n"
 	"thread and event, with equal consecutive stacks merged; spans (O/C)\n"
@@ -47,6 +47,7 @@ static const struct cli_info info = {
 	"      --name=NAME      the file's profile name (default: the #command\n"
 	"                       header, else the input file name)\n"
 	"      --strict         stop at the first malformed or unusable record\n"
+	"  -q, --quiet          no progress line on a terminal\n"
 	"      --help           show this help and exit\n"
 	"      --version        show the version and exit\n",
 };
@@ -1139,7 +1140,7 @@ int main(int argc, char **argv)
 	cli_init(&info);
 	g.budget = getenv("EVENTS2SPEEDSCOPE_BUDGET") ?
 		    (size_t)strtoull(getenv("EVENTS2SPEEDSCOPE_BUDGET"), NULL, 10) : BUDGET;
-	while ((c = getopt_long(argc, argv, "d:e:mn:p:t:z", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:mn:p:t:zq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': g.merge = 1; break;
 		case 'e': g.event = optarg; break;

@@ -28,7 +28,7 @@ static void wr(const char *p, size_t n)
 
 static const struct cli_info info = {
 	"eventsort",
-	"eventsort [-c] [-d DEPTH] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
+	"eventsort [-cq] [-d DEPTH] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
 	"Sort a flamepipe events stream (events(5)) by time, with sort(1) doing the\n"
 	"work on disk, so memory stays bounded. Unnested spans (D records, from\n"
 	"trace2events) become O/C pairs whose stacks are nested by time within their\n"
@@ -44,6 +44,7 @@ static const struct cli_info info = {
 	"  -S, --buffer-size=SIZE  main memory of sort(1) (default 32M)\n"
 	"  -T, --temporary-directory=DIR  where sort(1) keeps its temporary files\n"
 	"      --strict       stop at the first malformed record\n"
+	"  -q, --quiet        no progress line on a terminal\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
 };
@@ -512,7 +513,7 @@ int main(int argc, char **argv)
 	struct order o = { 0 };
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "cd:S:T:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cd:S:T:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': g.check = 1; break;
 		case 'd': g.max_depth = cli_number(&info, "--max-depth", optarg, 0, 1000000000); break;

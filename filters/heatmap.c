@@ -16,7 +16,7 @@
 
 static const struct cli_info info = {
 	"heatmap",
-	"heatmap [-ijlsTw] [-c DURATION] [-e EVENT] [-r ROWS] [--max-columns N] [--strict] [FILE ...]",
+	"heatmap [-ijlqsTw] [-c DURATION] [-e EVENT] [-r ROWS] [--max-columns N] [--strict] [FILE ...]",
 	"Count the samples (S records) of a flamepipe events stream (events(5)) in\n"
 	"a sub-second offset heat map, FlameScope's layout: one column per second\n"
 	"from the whole second before the stream's start, ROWS rows per column,\n"
@@ -37,6 +37,7 @@ static const struct cli_info info = {
 	"  -T, --term             a coloured view for a terminal (24-bit colour)\n"
 	"      --max-columns=N    refuse time spans wider than N columns (default 36000)\n"
 	"      --strict           stop at the first malformed record\n"
+	"  -q, --quiet            no progress line on a terminal\n"
 	"      --help             show this help and exit\n"
 	"      --version          show the version and exit\n",
 };
@@ -612,7 +613,7 @@ int main(int argc, char **argv)
 	g.rows = 50;
 	g.width = NS;
 	g.max_cols = 36000;
-	while ((c = getopt_long(argc, argv, "c:e:ijlr:sTw", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:ijlr:sTwq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': g.rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
 		case 'c':

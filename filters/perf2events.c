@@ -12,13 +12,14 @@
 
 static const struct cli_info info = {
 	"perf2events",
-	"perf2events [-ad] [--strict] [FILE ...]",
+	"perf2events [-adq] [--strict] [FILE ...]",
 	"Convert `perf script` text (plain, gzip or zstd) to a flamepipe events\n"
 	"stream (events(5)) on standard output. FILE - or no FILE reads stdin.\n"
 	"\n"
 	"  -a, --addrs     give every frame its address (addr=); unknown frames always have it\n"
 	"  -d, --dso       give every frame its dso (dso=); unknown frames always have it\n"
 	"      --strict    stop at the first line that is not perf script output\n"
+	"  -q, --quiet     no progress line on a terminal\n"
 	"      --help      show this help and exit\n"
 	"      --version   show the version and exit\n",
 };
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "ad", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "adq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': opt.addrs = 1; break;
 		case 'd': opt.dso = 1; break;

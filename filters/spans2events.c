@@ -20,7 +20,7 @@
 
 static const struct cli_info info = {
 	"spans2events",
-	"spans2events [-a] [-l LOG] [-r RUN] [-t KEY]... [--strict] [FILE ...]",
+	"spans2events [-aq] [-l LOG] [-r RUN] [-t KEY]... [--strict] [FILE ...]",
 	"Convert tracing spans to a flamepipe events stream (events(5)): O/C\n"
 	"records in time order, each with the span's full root-first stack.\n"
 	"Reads OpenTelemetry OTLP JSON (a whole document or the file exporter's\n"
@@ -34,6 +34,7 @@ static const struct cli_info info = {
 	"  -a, --all-runs     Ferret: convert every run, one process each\n"
 	"  -l, --log=LOG      Ferret: the BeaverDB log name (default _ferret_trace)\n"
 	"      --strict       stop at the first span that cannot be used\n"
+	"  -q, --quiet        no progress line on a terminal\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
 };
@@ -1209,7 +1210,7 @@ int main(int argc, char **argv)
 
 	cli_init(&info);
 	g.log = "_ferret_trace";
-	while ((c = getopt_long(argc, argv, "al:r:t:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "al:r:t:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			fp_grow(&g.tags, &tags_cap, g.ntags + 1, sizeof *g.tags);

@@ -19,7 +19,7 @@
 
 static const struct cli_info info = {
 	"timeslice",
-	"timeslice [-afs] [-c COMM] [-e EVENT] [-p PID] [-t TID] [--no-idle] [--read-all] [--strict] START END [FILE ...]",
+	"timeslice [-afqs] [-c COMM] [-e EVENT] [-p PID] [-t TID] [--no-idle] [--read-all] [--strict] START END [FILE ...]",
 	"Keep the records of a flamepipe events stream (events(5)) with\n"
 	"START <= time < END. Times are seconds after the stream's start (its\n"
 	"#start header, else its first record), with an optional unit: 1.2,\n"
@@ -42,6 +42,7 @@ static const struct cli_info info = {
 	"                     when the stream says #order sorted)\n"
 	"      --read-all     never stop early (metadata after END passes through)\n"
 	"      --strict       stop at the first malformed record\n"
+	"  -q, --quiet        no progress line on a terminal\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
 };
@@ -436,7 +437,7 @@ int main(int argc, char **argv)
 
 	cli_init(&info);
 	g.last = INT64_MIN;
-	while ((c = getopt_long(argc, argv, "ac:e:fp:st:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ac:e:fp:st:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': g.mode = M_ABSOLUTE; break;
 		case 'f': g.mode = M_FLAMESCOPE; break;

@@ -35,7 +35,7 @@ static void wr(const char *p, size_t n)
 
 static const struct cli_info info = {
 	"trace2events",
-	"trace2events [-a] [-e EVENT] [--strict] [FILE ...]",
+	"trace2events [-aq] [-e EVENT] [--strict] [FILE ...]",
 	"Convert Trace Event Format JSON (Chrome about:tracing and DevTools, Perfetto's\n"
 	"legacy JSON, Node --trace-events) to a flamepipe events stream (events(5)).\n"
 	"Spans (B/E, X) and instants come out as unsorted D records: pipe the output\n"
@@ -47,6 +47,7 @@ static const struct cli_info info = {
 	"                     names, as speedscope does\n"
 	"  -e, --event=EVENT  EVENT field of spans (default: the event's category)\n"
 	"      --strict       stop at the first malformed event\n"
+	"  -q, --quiet        no progress line on a terminal\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
 };
@@ -1421,7 +1422,7 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "ae:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ae:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': g.args = 1; break;
 		case 'e': g.event = optarg; break;

@@ -302,6 +302,34 @@ inputs() {
 				check "$f" "head" $? "| $h (SIGPIPE $sig): status $st, want 0 or 141 and nothing more on stderr than without head: $(head -c 200 "$tmp/extra")"
 			done
 		done
+		# a write error after the first buffer: stdout holds whole
+		# records only, a prefix of the full output ending in '\n'
+		if [ -n "$inject" ] && [ "$outtype" != json ]; then
+			# shellcheck disable=SC2086
+			timeout "$T" "$bin/$f" $fargs "$tmp/big" >"$tmp/full.out" 2>/dev/null
+			if [ "$(wc -c <"$tmp/full.out")" -gt 300000 ]; then
+				fenv="FP_INJECT=write-eio:131073 LD_PRELOAD=$inject"
+				run "$f" "$tmp/big"
+				fenv=
+				n=$(wc -c <"$tmp/out")
+				{ [ -z "$crash" ] && [ "$st" = 1 ] && [ "$n" -gt 0 ] &&
+					[ "$(tail -c 1 "$tmp/out" | od -An -c | tr -d ' ')" = '\n' ] &&
+					head -c "$n" "$tmp/full.out" | cmp -s - "$tmp/out"; }
+				check "$f" whole-records $? "write EIO after the first buffer: status $st, want 1 and $n bytes of whole lines, a prefix of the output $crash"
+			fi
+		fi
+		# --strict stops at a bad last line: whole records only
+		if [ "$kind" = perf ]; then
+			{ cat "$tmp/big"; echo 'not a perf script line'; } >"$tmp/bad"
+			run "$f" --strict "$tmp/bad"
+			n=$(wc -c <"$tmp/out")
+			"$bin/$f" "$tmp/bad" >"$tmp/full.out" 2>/dev/null
+			{ [ -z "$crash" ] && [ "$st" = 1 ] && [ "$n" -gt 0 ] &&
+				[ "$(tail -c 1 "$tmp/out" | od -An -c | tr -d ' ')" = '\n' ] &&
+				head -c "$n" "$tmp/full.out" | cmp -s - "$tmp/out"; }
+			check "$f" strict-whole-records $? "--strict, bad last line: status $st, want 1 and $n bytes of whole lines, a prefix of the output $crash"
+			rm -f "$tmp/bad" "$tmp/full.out"
+		fi
 		rm -f "$tmp/big"
 	fi
 

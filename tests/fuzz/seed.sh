@@ -130,6 +130,14 @@ trace | cpuprofile | spans)
 		done
 	fi
 	;;
+sniff)
+	# first byte: bit 0 = compressed; then the first 4 KiB of every kind
+	for f in "$root"/tests/data/wrongkind/* "$root"/tests/data/perf/*.perf \
+		$(find "$corpus" -type f -size -256k 2>/dev/null | head -n 200); do
+		[ -f "$f" ] || continue
+		{ printf '\000'; head -c 4096 "$f"; } >"$dir/$(basename "$f")"
+	done
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;

@@ -1,0 +1,43 @@
+/* sniff.c - fuzz the input classifier (common/sniff.h)
+ *
+ * The first byte: bit 0 says the bytes were compressed. Properties: a kind
+ * in range with a name; sniff() reads only the bytes it is given (ASan, on
+ * an exact-size copy); every filter's verdict is a terminated message that
+ * names the kind, and no filter refuses the kinds it reads itself.
+ */
+#include "fuzz.h"
+
+#include "../../common/sniff.h"
+
+static const char *const progs[] = {
+	"perf2events", "trace2events", "cpuprofile2events", "spans2events",
+	"events2folded", "events2speedscope", "eventsort", "heatmap", "timeslice",
+	"flamepipe",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *copy, msg[256];
+	enum sniff_kind k;
+	size_t i;
+
+	if (size == 0)
+		return 0;
+	copy = fuzz_copy(data + 1, size - 1);
+	k = sniff(copy, size - 1, data[0] & 1);
+	FUZZ_CHECK(k < SNIFF_NKINDS);
+	FUZZ_CHECK(sniff_name(k) != NULL);
+	FUZZ_CHECK(size - 1 > 0 || k == SNIFF_EMPTY);
+	for (i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+		memset(msg, 'x', sizeof msg);
+		if (sniff_refuse(progs[i], k, msg, sizeof msg)) {
+			const char *r = sniff_reader(k);
+
+			FUZZ_CHECK(memchr(msg, 0, sizeof msg) != NULL);
+			FUZZ_CHECK(strstr(msg, sniff_name(k)) != NULL);
+			FUZZ_CHECK(!r || !strstr(r, progs[i]));
+		}
+	}
+	free(copy);
+	return 0;
+}
