@@ -62,9 +62,12 @@ $(BUILD)/common/libflamepipe.a: $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(COMMON_OBJS)
 
-$(BUILD)/bin/%: filters/%.c $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
+# A filter is filters/NAME.c, plus filters/NAME/*.c when it is split by
+# concern (its private headers there too).
+.SECONDEXPANSION:
+$(BUILD)/bin/%: filters/%.c $$(wildcard filters/$$*/*.c filters/$$*/*.h) $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(wildcard filters/$*/*.c) $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
 	@mkdir -p $(@D)
