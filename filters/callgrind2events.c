@@ -851,7 +851,7 @@ bad:
 static void call_done(void)
 {
 	g.call_pending = 0;
-	g.cob = g.cfl = g.cfn = NONE;
+	g.cob = g.cfl = NONE;	/* as KCachegrind: cfn= stays */
 }
 
 static void spec(const char *k, size_t kn, const char *v, size_t vn)
@@ -1018,7 +1018,10 @@ static int convert(const char *path, void *ctx)
 	}
 	if (r < 0)
 		bad = 1;
-	if (!bad && !g.recognized) {
+	if (!bad && !g.recognized && in.lineno == 0) {
+		/* --separate-threads=yes leaves an empty callgrind.out.PID */
+		fp_warn("%s: empty file", in.name);
+	} else if (!bad && !g.recognized) {
 		fp_warn("%s: not a callgrind profile (no events: line)", in.name);
 		bad = 1;
 	}
