@@ -83,7 +83,7 @@ static struct {
 	/* the current file */
 	const char *file;
 	uint64_t lineno;
-	int recognized, failed;
+	int recognized, file_out;
 	struct intern strs;	/* names: index = string id */
 	struct intern ids;	/* (namespace, compressed id) -> aux = string id */
 	struct buf pid, tid, cmd;
@@ -552,6 +552,21 @@ static void put_header(const char *key, struct buf *v)
 	out_putc('\n');
 }
 
+static void start_output(void)
+{
+	if (g.file_out)
+		return;
+	g.file_out = 1;
+	if (!g.started) {
+		ev_put_magic();
+		out_puts("#source callgrind\n#clock none\n");
+		g.started = 1;
+	}
+	out_puts("#input ");
+	ev_put_escaped(g.file, strlen(g.file));
+	out_putc('\n');
+}
+
 static void emit_part(void)
 {
 	struct slice pid = { g.pid.p, g.pid.len }, tid = { g.tid.p, g.tid.len };
@@ -563,6 +578,7 @@ static void emit_part(void)
 
 	if (g.evidx < 0 || g.nnodes == 0)
 		return;
+	start_output();
 	for (i = 0; i < g.nnodes; i++)
 		total = sat_add(total, g.nodes[i].self);
 	if (g.has_totals && g.totals != total)
@@ -675,18 +691,6 @@ static void set_text(struct buf *b, const char *p, size_t n)
 	buf_add(b, p, n);
 }
 
-static void start_output(void)
-{
-	if (!g.started) {
-		ev_put_magic();
-		out_puts("#source callgrind\n#clock none\n");
-		g.started = 1;
-	}
-	out_puts("#input ");
-	ev_put_escaped(g.file, strlen(g.file));
-	out_putc('\n');
-}
-
 /* events: NAMES. Returns -1 when the chosen event is not there (fatal). */
 static int set_events(const char *p, size_t n)
 {
@@ -790,10 +794,7 @@ static int header(const char *k, size_t kn, const char *v, size_t vn)
 		}
 		g.npos = m ? m : 1;
 	} else if (key_is(k, kn, "events")) {
-		if (!g.recognized) {
-			g.recognized = 1;
-			start_output();
-		}
+		g.recognized = 1;
 		return set_events(v, vn);
 	}
 	return 0;
@@ -943,7 +944,7 @@ static int line(const char *p, size_t n)
 			add_edge(g.fn, g.call_callee, cost);
 			call_done();
 		} else if (g.fn == NONE) {
-			skip_record(&g.skips, g.file, g.lineno, "cost line before fn=");
+			skip_record(&g.skips, g.file, g.lineno, "cost line outside a function");
 		} else {
 			add_self(g.fn, g.fi, cost);
 		}
@@ -985,7 +986,7 @@ static void reset_file(void)
 	g.npos = 1;
 	g.nev = 0;
 	g.evidx = -1;
-	g.recognized = 0;
+	g.recognized = g.file_out = 0;
 	reset_part();
 }
 
@@ -1029,6 +1030,7 @@ static int convert(const char *path, void *ctx)
 		if (g.call_pending)
 			skip_record(&g.skips, g.file, g.call_line, "calls= without its cost line");
 		emit_part();
+		start_output();
 	}
 	skip_file_done(&g.skips, in.name, "lines");
 	input_close(&in);
