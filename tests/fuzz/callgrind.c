@@ -27,8 +27,7 @@ int callgrind2events_main(int argc, char **argv);
 
 #include "filter.h"
 
-static char last_event[256];
-static size_t last_event_n;
+static struct buf last_event;	/* the event of the last E record (escaped) */
 
 static void record(const struct ev_rec *r, const char *p, size_t n)
 {
@@ -36,16 +35,15 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	case 0:
 		return;
 	case 'E':
-		FUZZ_CHECK(r->event.n < sizeof last_event);
-		memcpy(last_event, r->event.p, r->event.n);
-		last_event_n = r->event.n;
+		last_event.len = 0;
+		buf_add(&last_event, r->event.p, r->event.n);
 		return;
 	case 'S':
 		FUZZ_CHECK(r->time == EV_NONE);
 		FUZZ_CHECK(r->weight > 0);
 		FUZZ_CHECK(ev_absent(r->cpu));
-		FUZZ_CHECK(last_event_n > 0 && r->event.n == last_event_n &&
-			   memcmp(r->event.p, last_event, last_event_n) == 0);
+		FUZZ_CHECK(last_event.len > 0 && r->event.n == last_event.len &&
+			   memcmp(r->event.p, last_event.p, last_event.len) == 0);
 		FUZZ_CHECK(r->stack.n > 0);
 		return;
 	default:
@@ -80,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.skips.total = g.skips.in_file = 0;
 	out = run_main(callgrind2events_main, argc, argv, &n, &status);
 	check_stderr();
-	last_event_n = 0;
+	last_event.len = 0;
 	if (n > 0)
 		check_output(out, n, record);
 	free(out);
