@@ -107,15 +107,16 @@ static size_t node_of(struct cg_reader *r, size_t ob, size_t fl, size_t name)
 	return i;
 }
 
-static void add_self(struct cg_reader *r, size_t node, size_t file, uint64_t cost)
+static void add_self(struct cg_reader *r, size_t node, size_t file, uint64_t line, uint64_t cost)
 {
-	size_t key[2] = { node, file };
+	uint64_t key[3] = { node, file, line };
 	int added;
 	size_t i = intern_get(&r->partkeys, key, sizeof key, &added);
 
 	if (added) {
 		fp_grow(&r->parts, &r->parts_cap, r->nparts + 1, sizeof *r->parts);
 		r->parts[i].file = file;
+		r->parts[i].line = line;
 		r->parts[i].cost = 0;
 		r->parts[i].next = r->nodes[node].first_part;
 		r->nodes[node].first_part = i;
@@ -125,9 +126,10 @@ static void add_self(struct cg_reader *r, size_t node, size_t file, uint64_t cos
 	r->nodes[node].self = cg_add(r->nodes[node].self, cost);
 }
 
-static void add_edge(struct cg_reader *r, size_t caller, size_t callee, uint64_t cost)
+static void add_edge(struct cg_reader *r, size_t caller, size_t callee, uint64_t line,
+		     uint64_t cost)
 {
-	size_t key[2] = { caller, callee };
+	uint64_t key[3] = { caller, callee, line };
 	int added;
 	size_t i = intern_get(&r->edgekeys, key, sizeof key, &added);
 
@@ -135,6 +137,7 @@ static void add_edge(struct cg_reader *r, size_t caller, size_t callee, uint64_t
 		fp_grow(&r->edges, &r->edges_cap, r->nedges + 1, sizeof *r->edges);
 		r->edges[i].caller = caller;
 		r->edges[i].callee = callee;
+		r->edges[i].line = line;
 		r->edges[i].cost = 0;
 		r->edges[i].next_in = r->nodes[callee].first_in;
 		r->nodes[callee].first_in = i;
@@ -301,18 +304,23 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 	} else if (key_is(k, kn, "cmd")) {
 		set_text(&r->cmd, v, vn);
 	} else if (key_is(k, kn, "positions")) {
-		size_t j = 0, m = 0;
+		size_t j = 0, m = 0, b;
 
+		r->line_col = -1;
 		while (j < vn) {
 			while (j < vn && is_space(v[j]))
 				j++;
 			if (j == vn)
 				break;
+			for (b = j; j < vn && !is_space(v[j]); j++)
+				;
+			if (key_is(v + b, j - b, "line"))
+				r->line_col = (long)m;
 			m++;
-			while (j < vn && !is_space(v[j]))
-				j++;
 		}
 		r->npos = m ? m : 1;
+		if (m == 0)
+			r->line_col = 0;
 	} else if (key_is(k, kn, "events")) {
 		r->recognized = 1;
 		return set_events(r, v, vn);
@@ -321,11 +329,12 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 }
 
 /* A cost line: the chosen cost in *cost; -1 (reported) if bad. */
-static int cost_line(struct cg_reader *r, const char *p, size_t n, uint64_t *cost)
+static int cost_line(struct cg_reader *r, const char *p, size_t n, uint64_t *cost, uint64_t *line)
 {
 	size_t i = 0, col = 0;
 
 	*cost = 0;
+	*line = r->last_line;
 	while (i < n) {
 		uint64_t v;
 		size_t m;
@@ -337,14 +346,21 @@ static int cost_line(struct cg_reader *r, const char *p, size_t n, uint64_t *cos
 		if (col < r->npos) {	/* a position: N, +N, -N, * */
 			if (p[i] == '*') {
 				m = 1;
+				v = r->last_line;
 			} else {
 				size_t s = p[i] == '+' || p[i] == '-';
 
 				m = number(p + i + s, n - i - s, &v);
 				if (m == 0)
 					goto bad;
+				if (p[i] == '+')
+					v = cg_add(r->last_line, v);
+				else if (p[i] == '-')
+					v = v > r->last_line ? 0 : r->last_line - v;
 				m += s;
 			}
+			if ((long)col == r->line_col)
+				*line = v;
 		} else {
 			m = number(p + i, n - i, &v);
 			if (m == 0)
@@ -363,6 +379,7 @@ static int cost_line(struct cg_reader *r, const char *p, size_t n, uint64_t *cos
 	}
 	if (col < r->npos && !r->jump_pending)
 		goto bad;
+	r->last_line = *line;	/* subpositions are relative to the last cost line */
 	return 0;
 bad:
 	skip_record(r->skips, r->file, r->lineno, "bad cost line");
@@ -443,7 +460,7 @@ int cg_line(struct cg_reader *r, const char *p, size_t n)
 	if (n == 0 || p[0] == '#')
 		return 0;
 	if ((p[0] >= '0' && p[0] <= '9') || p[0] == '+' || p[0] == '-' || p[0] == '*') {
-		uint64_t cost;
+		uint64_t cost, line;
 
 		if (!r->recognized)
 			return -2;
@@ -452,7 +469,7 @@ int cg_line(struct cg_reader *r, const char *p, size_t n)
 			return 0;
 		}
 		r->body = 1;
-		if (cost_line(r, p, n, &cost) < 0) {
+		if (cost_line(r, p, n, &cost, &line) < 0) {
 			if (r->call_pending)
 				call_done(r);
 			r->jump_pending = 0;
@@ -461,12 +478,12 @@ int cg_line(struct cg_reader *r, const char *p, size_t n)
 		if (r->jump_pending) {
 			r->jump_pending = 0;
 		} else if (r->call_pending) {
-			add_edge(r, r->fn, r->call_callee, cost);
+			add_edge(r, r->fn, r->call_callee, r->by_line ? line : 0, cost);
 			call_done(r);
 		} else if (r->fn == CG_NONE) {
 			skip_record(r->skips, r->file, r->lineno, "cost line outside a function");
 		} else {
-			add_self(r, r->fn, r->fi, cost);
+			add_self(r, r->fn, r->fi, r->by_line ? line : 0, cost);
 		}
 		return 0;
 	}
@@ -496,7 +513,7 @@ int cg_line(struct cg_reader *r, const char *p, size_t n)
 }
 
 void cg_init(struct cg_reader *r, const char *file, struct skips *skips, const char *event,
-	     cg_part_fn *part_done, void *ctx)
+	     int by_line, cg_part_fn *part_done, void *ctx)
 {
 	intern_free(&r->strs);
 	intern_free(&r->ids);
@@ -505,11 +522,14 @@ void cg_init(struct cg_reader *r, const char *file, struct skips *skips, const c
 	r->file = file;
 	r->skips = skips;
 	r->event = event;
+	r->by_line = by_line;
 	r->part_done = part_done;
 	r->ctx = ctx;
 	r->lineno = 0;
 	r->pid.len = r->tid.len = r->cmd.len = r->evname.len = 0;
 	r->npos = 1;
+	r->line_col = 0;
+	r->last_line = 0;
 	r->nev = 0;
 	r->evidx = -1;
 	r->recognized = 0;

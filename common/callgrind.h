@@ -32,11 +32,13 @@ struct cg_node {
 
 struct cg_edge {
 	size_t caller, callee, next_in;
+	uint64_t line;		/* the call site's line (by_line), else 0 */
 	uint64_t cost;		/* inclusive cost of all the calls */
 };
 
 struct cg_part {
 	size_t file, next;	/* file: the fl=, fi= or fe= file of the cost */
+	uint64_t line;		/* the source line (by_line), else 0 */
 	uint64_t cost;
 };
 
@@ -48,6 +50,7 @@ struct cg_reader {
 	const char *file;	/* for messages */
 	struct skips *skips;
 	const char *event;	/* the wanted event, NULL: the first */
+	int by_line;		/* keep self costs and calls apart per source line */
 	cg_part_fn *part_done;
 	void *ctx;
 	uint64_t lineno;	/* set by the caller before cg_line */
@@ -69,6 +72,8 @@ struct cg_reader {
 	/* private */
 	struct intern ids, nodekeys, edgekeys, partkeys;
 	size_t nodes_cap, edges_cap, parts_cap, npos, nev;
+	long line_col;		/* the line column of positions:, -1 none */
+	uint64_t last_line;	/* of the last cost line (subposition compression) */
 	int body, call_pending, jump_pending;
 	size_t ob, fl, fi, fn, cob, cfl, cfn, call_callee;
 	uint64_t call_line;
@@ -77,7 +82,7 @@ struct cg_reader {
 /* Start a file (also after an earlier one: the memory is reused); r is
  * zeroed before the first call (static, or memset). */
 void cg_init(struct cg_reader *r, const char *file, struct skips *skips, const char *event,
-	     cg_part_fn *part_done, void *ctx);
+	     int by_line, cg_part_fn *part_done, void *ctx);
 /* One line (without LF; a CR at the end is ignored): CG_OK, or
  * CG_NOT_CALLGRIND (the file is not callgrind, nothing was reported), or
  * CG_NO_EVENT (events: lacks the wanted event; reported). */

@@ -21,7 +21,7 @@
 
 static const struct cli_info info = {
 	"callgrind2events",
-	"callgrind2events [-e EVENT] [--strict] [FILE ...]",
+	"callgrind2events [-l] [-e EVENT] [--strict] [FILE ...]",
 	"Convert valgrind --tool=callgrind output (callgrind.out.*; plain, gzip or\n"
 	"zstd; several files of --separate-threads=yes at once) to a flamepipe\n"
 	"events stream (events(5)). Stacks are made from the call graph; each\n"
@@ -29,6 +29,8 @@ static const struct cli_info info = {
 	"\n"
 	"  -e, --event EVENT  the cost column to convert (default: the first of\n"
 	"                     the file's events: line, usually Ir)\n"
+	"  -l, --lines        source lines: a stack per line of the leaf's cost, and\n"
+	"                     the line of each call (line=); more stacks\n"
 	"      --strict       stop at the first line that cannot be used\n"
 	"      --help         show this help and exit\n"
 	"      --version      show the version and exit\n",
@@ -47,12 +49,13 @@ struct nodex {
 };
 
 struct frame {			/* one level of the walk up from a leaf */
-	size_t node, opt_begin, opt_end, opt_next;
+	size_t node, via;	/* via: the edge (call) up to node, NONE for the leaf */
+	size_t opt_begin, opt_end, opt_next;
 	double p;
 };
 
 struct opt {
-	size_t caller;		/* NONE: the root */
+	size_t edge;		/* the call to go up, NONE: the root */
 	double p;
 };
 
@@ -64,6 +67,7 @@ struct path {
 
 static struct {
 	const char *event;	/* --event */
+	int lines;		/* --lines */
 	struct skips skips;
 	int started;		/* the magic line is out */
 	struct buf last_e;	/* the event of the last E record */
@@ -81,8 +85,8 @@ static struct {
 	size_t nopts, opts_cap;
 	struct path *paths;
 	size_t npaths, paths_cap;
-	size_t *pnodes;
-	size_t npnodes, pnodes_cap;
+	size_t *pnodes, *pvia;	/* the paths' frames */
+	size_t npnodes, pnodes_cap, pvia_cap;
 	uint64_t steps;
 } g;
 
@@ -204,11 +208,14 @@ static void add_path(int dead)
 	p->p = g.fr[g.nfr - 1].p;
 	p->dead = dead;
 	fp_grow(&g.pnodes, &g.pnodes_cap, g.npnodes + g.nfr, sizeof *g.pnodes);
-	for (i = 0; i < g.nfr; i++)
+	fp_grow(&g.pvia, &g.pvia_cap, g.npnodes + g.nfr, sizeof *g.pvia);
+	for (i = 0; i < g.nfr; i++) {
+		g.pvia[g.npnodes] = g.fr[i].via;
 		g.pnodes[g.npnodes++] = g.fr[i].node;
+	}
 }
 
-static void push_frame(size_t node, double p, uint64_t self, double thr)
+static void push_frame(size_t node, size_t via, double p, uint64_t self, double thr)
 {
 	struct nodex *n = &g.x[node];
 	struct frame *f;
@@ -218,20 +225,21 @@ static void push_frame(size_t node, double p, uint64_t self, double thr)
 	fp_grow(&g.fr, &g.fr_cap, g.nfr + 1, sizeof *g.fr);
 	f = &g.fr[g.nfr++];
 	f->node = node;
+	f->via = via;
 	f->p = p;
 	n->onpath = 1;
 	g.steps++;
 	/* the ways up: the root, then the callers not on the walk */
 	if (n->root > 0) {
 		fp_grow(&g.opts, &g.opts_cap, g.nopts + 1, sizeof *g.opts);
-		g.opts[g.nopts].caller = NONE;
+		g.opts[g.nopts].edge = NONE;
 		g.opts[g.nopts++].p = p * n->root / n->denom;
 	}
 	for (e = g.r->nodes[node].first_in; e != NONE; e = g.r->edges[e].next_in) {
 		if (g.r->edges[e].cost == 0 || g.x[g.r->edges[e].caller].onpath)
 			continue;
 		fp_grow(&g.opts, &g.opts_cap, g.nopts + 1, sizeof *g.opts);
-		g.opts[g.nopts].caller = g.r->edges[e].caller;
+		g.opts[g.nopts].edge = e;
 		g.opts[g.nopts++].p = p * (double)g.r->edges[e].cost / n->denom;
 	}
 	/* keep the heavy ones and the heaviest (callers were added latest
@@ -247,7 +255,7 @@ static void push_frame(size_t node, double p, uint64_t self, double thr)
 			g.opts[k++] = g.opts[i];
 	}
 	g.nopts = k;
-	for (i = begin + (n->root > 0 && k > begin && g.opts[begin].caller == NONE); i + 1 < k; i++, k--) {
+	for (i = begin + (n->root > 0 && k > begin && g.opts[begin].edge == NONE); i + 1 < k; i++, k--) {
 		struct opt t = g.opts[i];
 
 		g.opts[i] = g.opts[k - 1];
@@ -264,18 +272,18 @@ static void push_frame(size_t node, double p, uint64_t self, double thr)
 static void walk(size_t leaf, uint64_t self, double thr)
 {
 	g.npaths = g.npnodes = g.nfr = g.nopts = 0;
-	push_frame(leaf, 1.0, self, thr);
+	push_frame(leaf, NONE, 1.0, self, thr);
 	while (g.nfr) {
 		struct frame *f = &g.fr[g.nfr - 1];
 
 		if (f->opt_next < f->opt_end) {
 			struct opt o = g.opts[f->opt_next++];
 
-			if (o.caller == NONE) {
+			if (o.edge == NONE) {
 				f->p = o.p;	/* the path's share, kept in the top frame */
 				add_path(0);
 			} else {
-				push_frame(o.caller, o.p, self, thr);
+				push_frame(g.r->edges[o.edge].caller, o.edge, o.p, self, thr);
 			}
 			continue;
 		}
@@ -285,7 +293,16 @@ static void walk(size_t leaf, uint64_t self, double thr)
 	}
 }
 
-static void put_stack(const struct path *p, size_t leaf_file)
+static void put_line(uint64_t line)
+{
+	if (line > 0) {
+		out_puts("`line=");
+		out_u64(line);
+	}
+}
+
+/* A path's stack, root first; the leaf's cost is in leaf_file at leaf_line. */
+static void put_stack(const struct path *p, size_t leaf_file, uint64_t leaf_line)
 {
 	size_t i, top = g.pnodes[p->off + p->len - 1];
 	const struct nodex *t = &g.x[top];
@@ -295,6 +312,7 @@ static void put_stack(const struct path *p, size_t leaf_file)
 		const struct nodex *n = &g.x[g.pnodes[p->off + i]];
 
 		out_write(g.ftext.p + n->text_off, n->text_len);
+		put_line(g.r->edges[g.pvia[p->off + i]].line);	/* the call's line */
 		out_putc(';');
 	}
 	if (leaf_file == g.r->nodes[g.pnodes[p->off]].fl) {
@@ -308,6 +326,7 @@ static void put_stack(const struct path *p, size_t leaf_file)
 		out_write(g.ftext.p + at, g.ftext.len - at);
 		g.ftext.len = at;
 	}
+	put_line(leaf_line);
 	out_putc('\n');
 }
 
@@ -442,7 +461,7 @@ static void emit_part(struct cg_reader *r, void *ctx)
 				if (w == 0)
 					continue;
 				ev_put_head('S', EV_NONE, pid, tid, -1, comm, ev, w);
-				put_stack(&g.paths[j], g.r->parts[sp].file);
+				put_stack(&g.paths[j], g.r->parts[sp].file, g.r->parts[sp].line);
 			}
 		}
 	}
@@ -460,7 +479,7 @@ static int convert(const char *path, void *ctx)
 	(void)ctx;
 	if (input_open(&in, path) < 0)
 		return 1;
-	cg_init(&g.cg, in.name, &g.skips, g.event, emit_part, NULL);
+	cg_init(&g.cg, in.name, &g.skips, g.event, g.lines, emit_part, NULL);
 	g.file_out = 0;
 	g.last_cmd.len = 0;
 	while ((r = input_getline(&in, &p, &n)) > 0) {
@@ -501,6 +520,7 @@ int main(int argc, char **argv)
 	enum { OPT_STRICT = CLI_FIRST_LONG };
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'e' },
+		{ "lines", no_argument, NULL, 'l' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -508,13 +528,14 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
-	while ((c = getopt_long(argc, argv, "e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:l", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (!*optarg)
 				cli_usage_error(&info, "--event needs a name");
 			g.event = optarg;
 			break;
+		case 'l': g.lines = 1; break;
 		case OPT_STRICT: g.skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}

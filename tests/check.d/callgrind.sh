@@ -146,8 +146,58 @@ check() {	# NAME: conservation, totals, identity, chains
 		no "$name: no leaf hot with file=prog-inline.h"
 }
 
+# an independent reading of a callgrind file: self cost per file:line
+# (name compression, fi/fe, subposition compression of the line column,
+# calls= cost lines and the positions-only line after jump=/jcnd= left out)
+awk_lines() {
+	awk '/^positions:/ { np = 0; lc = 1; for (i = 2; i <= NF; i++) { np++; if ($i == "line") lc = np } next }
+	/^(fl|fi|fe|cfi|cfl|jfi)=/ { v = substr($0, index($0, "=") + 1)
+		if (match(v, /^\([0-9]+\)/)) { id = substr(v, 2, RLENGTH - 2); rest = substr(v, RLENGTH + 1); sub(/^ +/, "", rest)
+			if (rest != "") f[id] = rest; v = f[id] }
+		if ($0 ~ /^f/) cur = v
+		next }
+	/^calls=/ { skip = 1; next }
+	/^(jump|jcnd)=/ { skip = 1; next }
+	/^([0-9]|\+|-|\*)/ {
+		if (!np) np = 1
+		if (!lc) lc = 1
+		t = $lc
+		if (t == "*") line = last
+		else if (t ~ /^\+/) line = last + substr(t, 2)
+		else if (t ~ /^-/) line = last - substr(t, 2)
+		else line = t
+		last = line
+		if (skip) { skip = 0; next }
+		s[cur ":" (line ? line : "")] += $(np + 1)
+	}
+	END { for (k in s) if (s[k]) print k " " s[k] }' "$1" | sort
+}
+
+# ours with --lines: the S weights per leaf file:line
+line_leaves() {
+	awk -F'\t' '$1 == "S" {
+		n = split($9, f, ";"); k = split(f[n], a, "`"); file = ""; line = ""
+		for (i = 2; i <= k; i++) { if (a[i] ~ /^file=/) file = substr(a[i], 6); if (a[i] ~ /^line=/) line = substr(a[i], 6) }
+		s[file ":" line] += $8
+	}
+	END { for (k in s) print k " " s[k] }' "$@" | sort
+}
+
+check_lines() {	# NAME: --lines keeps the self cost of every source line
+	name=$1
+	for f in $(find "$tmp/$name" -name 'callgrind.out.*' -size +0 | sort); do
+		awk_lines "$f" >"$tmp/theirs"
+		"$bin/callgrind2events" --lines "$f" 2>/dev/null | line_leaves >"$tmp/ours"
+		if [ -s "$tmp/theirs" ] && cmp -s "$tmp/theirs" "$tmp/ours"; then ok; else
+			no "$name $(basename "$f") --lines: self costs per source line differ from an awk reading"
+			diff "$tmp/theirs" "$tmp/ours" | head -n 10
+		fi
+	done
+}
+
 run plain
 check plain
+check_lines plain
 # without caller contexts, shared's callees are split like its average
 grep -q '^#stacks inferred$' "$tmp/plain.ev" && ok || no "plain: no #stacks inferred header"
 grep -q '^main;x;shared;wr;work ' "$tmp/plain.stacks" && ok ||
@@ -155,6 +205,7 @@ grep -q '^main;x;shared;wr;work ' "$tmp/plain.stacks" && ok ||
 
 run callers --separate-callers=3
 check callers
+check_lines callers
 if real_chain <"$tmp/callers.stacks" | grep -q .; then
 	no "callers: stacks the program does not make:"
 	real_chain <"$tmp/callers.stacks" | head -n 5
@@ -165,6 +216,7 @@ grep -q ';y;shared;rd' "$tmp/callers.stacks" && no "callers: y;shared;rd invente
 
 run recs --separate-recs=4 --separate-callers=2
 check recs
+check_lines recs
 if real_chain <"$tmp/recs.stacks" | grep -q .; then
 	no "recs: stacks the program does not make:"
 	real_chain <"$tmp/recs.stacks" | head -n 5
@@ -174,6 +226,7 @@ grep -q '^main;fact;fact;fact' "$tmp/recs.stacks" && ok || no "recs: no fact;fac
 
 run threads --separate-threads=yes --separate-callers=3
 check threads
+check_lines threads
 n=$(awk -F'\t' '$1 == "S" { t[$4] = 1 } END { n = 0; for (k in t) n++; print n }' "$tmp/threads.ev")
 [ "$n" -ge 2 ] && ok || no "threads: $n thread ids, expected 2 or more"
 tm=$(awk -F'\t' '$1 == "S" && $9 ~ /(^|;)thread_main[`;]/ { print $4 }' "$tmp/threads.ev" | sort -u)
@@ -186,11 +239,13 @@ if "$bin/callgrind2events" "$tmp"/threads/callgrind.out.* >/dev/null 2>"$tmp/err
 
 run instr --dump-instr=yes --collect-jumps=yes
 check instr
+check_lines instr
 grep -q '^positions: *instr line' "$tmp"/instr/callgrind.out.* && grep -q '^jcnd=' "$tmp"/instr/callgrind.out.* &&
 	ok || no "instr: no positions: instr line or no jcnd= lines to test"
 
 run nocompress --compress-strings=no --compress-pos=no
 check nocompress
+check_lines nocompress
 grep -q '^fn=([0-9]' "$tmp"/nocompress/callgrind.out.* && no "nocompress: names still compressed" || ok
 
 # gzip and zstd input: the same stream as the plain file

@@ -4,7 +4,8 @@
  * callgrind2events_main; the input is a memfd opened through
  * /proc/self/fd/N), so options, the parser and the stack walk are the
  * real code. The first input byte picks the options: bit 0 `-e Dr`, bit 1
- * the input given twice (two files, as with --separate-threads). stdout
+ * the input given twice (two files, as with --separate-threads), bit 2
+ * --lines. stdout
  * and stderr are captured (filter.h). Properties:
  *  - the filter never exits inside main(), status 0 or 1;
  *  - the output is empty or a valid events stream (filter.h's checks);
@@ -54,7 +55,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8], *out;
+	char *argv[10], *out;
 	int argc = 0, status;
 	size_t n;
 
@@ -71,8 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc++] = in_path;
 	if (data[0] & 2)
 		argv[argc++] = in_path;
+	if (data[0] & 4)
+		argv[argc++] = "--lines";
 	argv[argc] = NULL;
 	g.event = NULL;
+	g.lines = 0;
 	g.started = 0;
 	g.last_e.len = 0;
 	g.skips.total = g.skips.in_file = 0;

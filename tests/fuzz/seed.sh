@@ -135,7 +135,7 @@ callgrind)
 	i=0
 	for f in "$corpus"/callgrind/*.log "$root"/tests/golden/callgrind2events/*.in; do
 		[ -f "$f" ] || continue
-		{ printf "\\$(printf %03o $((i % 4)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+		{ printf "\\$(printf %03o $((i % 8)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
 		i=$((i + 1))
 	done
 	;;
