@@ -5,8 +5,7 @@
  * /proc/self/fd/N), so options, the parser and the stack walk are the
  * real code. The first input byte picks the options: bit 0 `-e Dr`, bit 1
  * the input given twice (two files, as with --separate-threads), bit 2
- * --lines. stdout
- * and stderr are captured (filter.h). Properties:
+ * --lines. stdout and stderr are captured (filter.h). Properties:
  *  - the filter never exits inside main(), status 0 or 1;
  *  - the output is empty or a valid events stream (filter.h's checks);
  *  - only S and E records; S records are untimed, CPU "-", of an event
