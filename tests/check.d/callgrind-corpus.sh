@@ -14,6 +14,8 @@
 #    which the format allows for position columns only; speedscope decodes
 #    them relative to the previous cost, we skip and report those 3 lines
 #    (13, 16, 24), leaving main's self cost 20.
+# Then a generated file 10 times longer than another with the same call
+# graph must not take more memory (bounded by the graph, not the file).
 # usage: callgrind-corpus.sh BINDIR [CORPUS]
 set -u
 bin=$1
@@ -89,5 +91,25 @@ for ref in $(find "$corpus" -name '*.speedscope-folded.txt' | sort); do
 		i=$((i + 1))
 	done
 done
+# memory is bounded by the call graph, not the file: 10x the cost lines
+# of the same 50 functions (500 000 and 5 000 000 lines) through a pipe
+gen() {
+	awk -v n="$1" 'BEGIN { print "events: Ir"; print "fl=(1) a.c"
+		for (i = 0; i < n; i++)
+			printf "fn=(%d)%s\n%d 7\ncfn=(%d)%s\ncalls=1 +3\n+1 5\n", i % 50 + 1, (i < 50 ? " f" i % 50 : ""),
+				i % 1000 + 1, (i + 1) % 50 + 1, (i < 49 ? " f" (i + 1) % 50 : "") }'
+}
+if [ -x /usr/bin/time ]; then
+	for n in 100000 1000000; do
+		gen $n | /usr/bin/time -f %M -o "$tmp/rss.$n" "$bin/callgrind2events" --lines >"$tmp/big.ev" 2>/dev/null
+	done
+	small=$(tail -n 1 "$tmp/rss.100000") big=$(tail -n 1 "$tmp/rss.1000000")
+	got=$(awk -F'\t' '$1 == "S" { s += $8 } END { printf "%d", s }' "$tmp/big.ev")
+	# the self costs: 7 per fn= block; the calls' 5 are inclusive, not self
+	[ "$got" = 7000000 ] && ok || no "generated file: total $got, want 7000000"
+	[ $((big - small)) -lt 2048 ] && ok || no "memory grows with the file: $small KiB for 0.5M lines, $big KiB for 5M"
+else
+	echo "callgrind-corpus: no /usr/bin/time: memory bound not measured"
+fi
 echo "callgrind-corpus: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
