@@ -23,7 +23,7 @@ static const struct {
 	[SNIFF_SPEEDSCOPE] = { "a speedscope JSON file", NULL },
 	[SNIFF_PPROF] = { "a pprof profile (gzip'd protobuf)", NULL },
 	[SNIFF_FOLDED] = { "folded stacks (\"a;b;c 123\" lines)", NULL },
-	[SNIFF_CALLGRIND] = { "a callgrind profile", NULL },
+	[SNIFF_CALLGRIND] = { "a callgrind profile", "callgrind2events" },
 	[SNIFF_NFLXPROFILE] = { "an nflxprofile (FlameScope protobuf)", NULL },
 	[SNIFF_ELF] = { "an ELF binary (a program or library, not a profile)", NULL },
 };
@@ -359,6 +359,7 @@ static const struct {
 	{ "trace2events", SNIFF_TRACE_EVENT, SNIFF_TRACE_EVENT },
 	{ "cpuprofile2events", SNIFF_CPUPROFILE, SNIFF_CPUPROFILE },
 	{ "spans2events", SNIFF_OTLP, SNIFF_SQLITE },
+	{ "callgrind2events", SNIFF_CALLGRIND, SNIFF_CALLGRIND },
 	{ "events2folded", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "eventsort", SNIFF_EVENTS, SNIFF_EVENTS },

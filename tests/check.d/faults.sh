@@ -122,6 +122,7 @@ kind_of() {
 	trace2events) echo trace ;;
 	cpuprofile2events) echo cpuprofile ;;
 	spans2events) echo spans ;;
+	callgrind2events) echo callgrind ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -161,6 +162,7 @@ fi
 cp "$corpus/trace-event/multiprocess.json" "$tmp/in/base.trace" 2>/dev/null
 cp "$corpus/cpuprofile/chrome-65/simple.cpuprofile" "$tmp/in/base.cpuprofile" 2>/dev/null
 cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
+cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/null
 
 # make KIND CASE FILE: write the input for a case
 gen() {
@@ -222,6 +224,19 @@ gen() {
 				printf "\"name\":\"fr%d\",\"startTimeUnixNano\":\"%d\",\"endTimeUnixNano\":\"%d\"}", i, 1000 + i, 100000 - i
 			}
 			printf "]}]}]}\n" }' >"$out" ;;
+	callgrind.name)
+		{ printf 'events: Ir\nfl=a.c\nfn=main\n1 1\ncfn='; big_q "$NAME"; printf '\ncalls=1 1\n2 5\nfn='
+		  big_q "$NAME"; printf '\n1 5\n'; } >"$out" ;;
+	callgrind.deep)
+		# a call chain: each function's stack is the chain above it, so
+		# the output grows with depth squared (see trace.deep): 1000 deep
+		awk -v n=1000 'BEGIN { print "events: Ir"; print "fl=a.c"
+			for (i = 0; i < n; i++) {
+				printf "fn=fr%d\n1 1\n", i
+				if (i + 1 < n) printf "cfn=fr%d\ncalls=1 1\n2 %d\n", i + 1, n - i - 1
+			} }' >"$out" ;;
+	callgrind.utf8)
+		printf 'events: Ir\nfl=a.c\nfn=bad\377\376\303\303name\n1 5\n' >"$out" ;;
 	*)
 		return 1 ;;
 	esac
@@ -235,6 +250,10 @@ gen_big() {
 		bash "$root/tests/bench/gen-perf.sh" 8 - 2>/dev/null | "$bin/perf2events" >"$2" 2>/dev/null ;;
 	cpuprofile) cp "$corpus/cpuprofile/chrome-65/sucrase.cpuprofile" "$2" ;;
 	spans) cp "$root/tests/data/spans/otlp.json" "$2" ;;
+	callgrind)
+		awk 'BEGIN { print "events: Ir"; print "fl=a.c"; print "fn=main"; print "1 1"
+			for (i = 0; i < 20000; i++) printf "cfn=(%d) function_number_%d\ncalls=1 1\n2 %d\n", i + 1, i, i + 1
+			for (i = 0; i < 20000; i++) printf "fn=(%d)\n%d %d\n", i + 1, i, i + 1 }' >"$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac

@@ -138,6 +138,15 @@ sniff)
 		{ printf '\000'; head -c 4096 "$f"; } >"$dir/$(basename "$f")"
 	done
 	;;
+callgrind)
+	# first byte: the options (see tests/fuzz/callgrind.c), then the file
+	i=0
+	for f in "$corpus"/callgrind/*.log "$root"/tests/golden/callgrind2events/*.in; do
+		[ -f "$f" ] || continue
+		{ printf "\\$(printf %03o $((i % 8)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;

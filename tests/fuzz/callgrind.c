@@ -1,0 +1,89 @@
+/* callgrind.c - fuzz callgrind2events in-process (filters/callgrind2events.c)
+ *
+ * The filter's own main() runs on each input (renamed
+ * callgrind2events_main; the input is a memfd opened through
+ * /proc/self/fd/N), so options, the parser and the stack walk are the
+ * real code. The first input byte picks the options: bit 0 `-e Dr`, bit 1
+ * the input given twice (two files, as with --separate-threads), bit 2
+ * --lines. stdout and stderr are captured (filter.h). Properties:
+ *  - the filter never exits inside main(), status 0 or 1;
+ *  - the output is empty or a valid events stream (filter.h's checks);
+ *  - only S and E records; S records are untimed, CPU "-", of an event
+ *    declared by an E record before them, with a weight > 0;
+ *  - every stderr line starts with "callgrind2events: ".
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+
+int callgrind2events_main(int argc, char **argv);
+#define main callgrind2events_main
+#include "../../filters/callgrind2events.c"
+#undef main
+
+#define PROG "callgrind2events"
+
+#include "filter.h"
+
+static struct buf last_event;	/* the event of the last E record (escaped) */
+
+static void record(const struct ev_rec *r, const char *p, size_t n)
+{
+	switch (r->type) {
+	case 0:
+		return;
+	case 'E':
+		last_event.len = 0;
+		buf_add(&last_event, r->event.p, r->event.n);
+		return;
+	case 'S':
+		FUZZ_CHECK(r->time == EV_NONE);
+		FUZZ_CHECK(r->weight > 0);
+		FUZZ_CHECK(ev_absent(r->cpu));
+		FUZZ_CHECK(last_event.len > 0 && r->event.n == last_event.len &&
+			   memcmp(r->event.p, last_event.p, last_event.len) == 0);
+		FUZZ_CHECK(r->stack.n > 0);
+		return;
+	default:
+		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
+		FUZZ_CHECK(0);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[10], *out;
+	int argc = 0, status;
+	size_t n;
+
+	if (size < 1)
+		return 0;
+	if (in_fd < 0)
+		setup();
+	put_input(data + 1, size - 1);
+	argv[argc++] = PROG;
+	if (data[0] & 1) {
+		argv[argc++] = "-e";
+		argv[argc++] = "Dr";
+	}
+	argv[argc++] = in_path;
+	if (data[0] & 2)
+		argv[argc++] = in_path;
+	if (data[0] & 4)
+		argv[argc++] = "--lines";
+	argv[argc] = NULL;
+	g.event = NULL;
+	g.lines = 0;
+	g.started = 0;
+	g.last_e.len = 0;
+	g.skips.total = g.skips.in_file = 0;
+	out = run_main(callgrind2events_main, argc, argv, &n, &status);
+	check_stderr();
+	last_event.len = 0;
+	if (n > 0)
+		check_output(out, n, record);
+	free(out);
+	return 0;
+}

@@ -1,0 +1,1 @@
+callgrind2events namecomp.in | events2folded

@@ -1,0 +1,1 @@
+printf 'pid: 9\nthread: 1\ncmd: ./t\nevents: Ir\nfn=main\n1 5\n' > /tmp/fp-cg-t1.$$; printf 'pid: 9\nthread: 2\ncmd: ./t\nevents: Ir\nfn=worker\n1 7\n' | gzip > /tmp/fp-cg-t2.$$; callgrind2events /tmp/fp-cg-t1.$$ /tmp/fp-cg-t2.$$ | grep -v '^#input'; rm -f /tmp/fp-cg-t1.$$ /tmp/fp-cg-t2.$$
