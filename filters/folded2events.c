@@ -136,12 +136,13 @@ static void frame_end(const char *s, size_t j, size_t run)
 {
 	size_t end = j + 1;	/* the end of the name */
 	const char *kind = NULL;
+	size_t nk = 0;
 
 	if (j >= 3 && s[j - 3] == '_' && s[j - 2] == '[') {
 		switch (s[j - 1]) {
-		case 'k': kind = "`kernel"; break;
-		case 'j': kind = "`jit"; break;
-		case 'i': kind = "`inlined"; break;
+		case 'k': kind = "`kernel"; nk = 7; break;
+		case 'j': kind = "`jit"; nk = 4; break;
+		case 'i': kind = "`inlined"; nk = 8; break;
 		default: break;
 		}
 		if (kind)
@@ -155,10 +156,23 @@ static void frame_end(const char *s, size_t j, size_t run)
 		out_puts("`unknown");
 		return;
 	}
-	if (kind)
-		out_puts(kind);
+	if (nk)
+		out_write(kind, nk);
 	if (end >= 9 && memcmp(s + end - 9, "[unknown]", 9) == 0 && (end == 9 || s[end - 10] == ';'))
 		out_puts("`unknown");
+}
+
+/* ";;" in s (glibc's memmem is slow for a two-byte needle) */
+static int has_empty(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n - 1;
+
+	while (p < end && (p = memchr(p, ';', (size_t)(end - p))) != NULL) {
+		if (p[1] == ';')
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* Write a folded stack as an events STACK field in one pass: runs of plain
@@ -175,17 +189,23 @@ static void put_stack(const char *s, size_t n)
 		out_puts("\\x2d");
 		return;
 	}
-	empties = s[0] == ';' || s[n - 1] == ';' || memmem(s, n, ";;", 2) != NULL;
+	empties = s[0] == ';' || s[n - 1] == ';' || has_empty(s, n);
 	if (empties && s[0] == ';')
 		out_puts("[unknown]`unknown");
 	while (i < n) {
 		if (!empties) {
 			while (i + 8 <= n) {
-				uint64_t w;
+				uint64_t w, m;
 
 				memcpy(&w, s + i, 8);
-				if (word_special(w))
+				m = word_special(w);
+				if (m) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					/* the lowest flagged byte is exact (no borrow below it) */
+					i += (size_t)__builtin_ctzll(m) >> 3;
+#endif
 					break;
+				}
 				i += 8;
 			}
 			while (i < n && !special[(unsigned char)s[i]])
