@@ -283,6 +283,8 @@ static void parse_frame(const char *s, size_t n, struct pframe *f)
 	f->name = strip_offset(f->name);
 	if (f->name.n == 0 || slice_is(f->name, "[unknown]"))
 		f->unknown = 1;
+	if (slice_is(f->dso, "[unknown]"))
+		f->dso.n = 0;	/* perf mode's "([unknown])": no dso */
 	if (f->addr[0] && f->dso.n)
 		f->evidence = 0;	/* the dso says more than the address */
 	dso_evidence(f);

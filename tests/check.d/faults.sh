@@ -122,6 +122,8 @@ kind_of() {
 	trace2events) echo trace ;;
 	cpuprofile2events) echo cpuprofile ;;
 	spans2events) echo spans ;;
+	folded2events) echo folded ;;
+	stacks2events) echo stacks ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -161,6 +163,8 @@ fi
 cp "$corpus/trace-event/multiprocess.json" "$tmp/in/base.trace" 2>/dev/null
 cp "$corpus/cpuprofile/chrome-65/simple.cpuprofile" "$tmp/in/base.cpuprofile" 2>/dev/null
 cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
+cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
+cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
 
 # make KIND CASE FILE: write the input for a case
 gen() {
@@ -222,6 +226,18 @@ gen() {
 				printf "\"name\":\"fr%d\",\"startTimeUnixNano\":\"%d\",\"endTimeUnixNano\":\"%d\"}", i, 1000 + i, 100000 - i
 			}
 			printf "]}]}]}\n" }' >"$out" ;;
+	folded.name)
+		{ printf 'main;'; big_q "$NAME"; printf ' 1\n'; } >"$out" ;;
+	folded.deep)
+		awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i; printf " 1\n" }' >"$out" ;;
+	folded.utf8)
+		printf 'main;bad\377\376\303\303name 1\n' >"$out" ;;
+	stacks.name)
+		{ printf '@[\n    '; big_q "$NAME"; printf '+1\n, comm]: 1\n'; } >"$out" ;;
+	stacks.deep)
+		awk -v n=100000 'BEGIN { printf "@[\n"; for (i = n - 1; i >= 0; i--) printf "    fr%d+1\n", i; printf "]: 1\n" }' >"$out" ;;
+	stacks.utf8)
+		printf '@[\n    bad\377\376\303\303name+1\n]: 1\n' >"$out" ;;
 	*)
 		return 1 ;;
 	esac
@@ -235,6 +251,8 @@ gen_big() {
 		bash "$root/tests/bench/gen-perf.sh" 8 - 2>/dev/null | "$bin/perf2events" >"$2" 2>/dev/null ;;
 	cpuprofile) cp "$corpus/cpuprofile/chrome-65/sucrase.cpuprofile" "$2" ;;
 	spans) cp "$root/tests/data/spans/otlp.json" "$2" ;;
+	folded) cp "$tmp/in/base.folded" "$2" ;;
+	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac
@@ -378,7 +396,7 @@ inputs() {
 	: >"$tmp/empty"
 	run "$f" "$tmp/empty"
 	case $kind in
-	perf | events) { [ -z "$crash" ] && [ "$st" = 0 ]; } ;;
+	perf | events | folded | stacks) { [ -z "$crash" ] && [ "$st" = 0 ]; } ;;
 	*) { [ -z "$crash" ] && { [ "$st" = 0 ] || { [ "$st" = 1 ] && [ -s "$tmp/err" ]; }; }; } ;;
 	esac
 	check "$f" empty $? "empty input: status $st $crash"
