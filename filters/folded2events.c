@@ -642,6 +642,7 @@ int main(int argc, char **argv)
 	if (g.diff && strcmp(g.before, g.after) == 0)
 		cli_usage_error(&info, "--before and --after must differ");
 	init_special();
+	buf_reserve(&g.u8, 256);	/* never NULL: do_line(g.u8.p, 0) */
 	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
 	out_close();
 	return status;

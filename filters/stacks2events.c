@@ -838,6 +838,7 @@ int main(int argc, char **argv)
 	}
 	if (!*g.event || !*g.unit)
 		cli_usage_error(&info, "event and unit names must not be empty");
+	buf_reserve(&g.text, 256);	/* never NULL: slices are made from g.text.p + offset */
 	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
 	out_close();
 	return status;
