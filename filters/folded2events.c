@@ -105,15 +105,43 @@ static void init_special(void)
 	special[0x7f] = special['\\'] = special['`'] = special[']'] = 1;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define HAS_ZERO(x) (((x) - ONES) & ~(x) & HIGHS)
+#ifdef __SSE2__
+#include <emmintrin.h>
 
-static inline uint64_t word_special(uint64_t x)
+/* The bytes of p[0..16) that need attention, and the first ';' of ";;",
+ * as a bit mask (reads p[16] too). */
+static inline unsigned block_special(const char *p)
 {
-	return (((x) - ONES * 0x20) & ~(x) & HIGHS) | HAS_ZERO(x ^ (ONES * 0x7f)) |
-	       HAS_ZERO(x ^ (ONES * '\\')) | HAS_ZERO(x ^ (ONES * '`')) |
-	       HAS_ZERO(x ^ (ONES * ']'));
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	__m128i semi = _mm_set1_epi8(';');
+	__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);	/* x <= 0x1f */
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('`')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(']')));
+	m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(x, semi), _mm_cmpeq_epi8(y, semi)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The first i' >= i where s[i'] needs attention or starts ";;"; n if none. */
+static inline size_t next_special(const char *s, size_t n, size_t i)
+{
+#ifdef __SSE2__
+	while (i + 17 <= n) {
+		unsigned m = block_special(s + i);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	for (; i < n; i++)
+		if (special[(unsigned char)s[i]] || (s[i] == ';' && i + 1 < n && s[i + 1] == ';'))
+			return i;
+	return n;
 }
 
 static void put_escape(unsigned char c)
@@ -162,26 +190,12 @@ static void frame_end(const char *s, size_t j, size_t run)
 		out_puts("`unknown");
 }
 
-/* ";;" in s (glibc's memmem is slow for a two-byte needle) */
-static int has_empty(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n - 1;
-
-	while (p < end && (p = memchr(p, ';', (size_t)(end - p))) != NULL) {
-		if (p[1] == ';')
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
 /* Write a folded stack as an events STACK field in one pass: runs of plain
- * bytes are copied, found eight bytes at a time. Empty names (";;", a
- * leading or trailing ';', rare) make the scan stop at every ';'. */
+ * bytes are copied, found sixteen bytes at a time. Empty names (";;", a
+ * leading or trailing ';') become [unknown] as ev_put_frame() writes them. */
 static void put_stack(const char *s, size_t n)
 {
 	size_t i = 0, run = 0;
-	int empties;
 
 	if (n == 0)
 		return;
@@ -189,53 +203,28 @@ static void put_stack(const char *s, size_t n)
 		out_puts("\\x2d");
 		return;
 	}
-	empties = s[0] == ';' || s[n - 1] == ';' || has_empty(s, n);
-	if (empties && s[0] == ';')
+	if (s[0] == ';')
 		out_puts("[unknown]`unknown");
-	while (i < n) {
-		if (!empties) {
-			while (i + 8 <= n) {
-				uint64_t w, m;
-
-				memcpy(&w, s + i, 8);
-				m = word_special(w);
-				if (m) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-					/* the lowest flagged byte is exact (no borrow below it) */
-					i += (size_t)__builtin_ctzll(m) >> 3;
-#endif
-					break;
-				}
-				i += 8;
-			}
-			while (i < n && !special[(unsigned char)s[i]])
-				i++;
-		} else {
-			while (i < n && !special[(unsigned char)s[i]] && s[i] != ';')
-				i++;
-		}
-		if (i == n)
-			break;
-		if (s[i] == ';') {	/* only when empties */
-			if (i + 1 == n || s[i + 1] == ';') {
-				out_write(s + run, i + 1 - run);
-				out_puts("[unknown]`unknown");
-				run = i + 1;
-			}
-			i++;
+	while ((i = next_special(s, n, i)) < n) {
+		if (s[i] == ';') {	/* ";;" */
+			out_write(s + run, i + 1 - run);
+			out_puts("[unknown]`unknown");
+			run = i + 1;
 		} else if (s[i] == ']') {
 			if (i + 1 == n || s[i + 1] == ';') {
 				frame_end(s, i, run);
 				run = i + 1;
 			}
-			i++;
 		} else {
 			out_write(s + run, i - run);
 			put_escape((unsigned char)s[i]);
-			run = ++i;
+			run = i + 1;
 		}
+		i++;
 	}
 	out_write(s + run, n - run);
+	if (s[n - 1] == ';')
+		out_puts("[unknown]`unknown");
 }
 
 /* ---- lines ---- */
