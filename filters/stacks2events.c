@@ -456,17 +456,27 @@ static void emit(int64_t w)
 		any_kernel |= k->kernel == CLASS_KERNEL;
 		unclassified += k->kernel == 0;
 	}
+	/* a kernel entry point at the root (the last line: leaf first) */
+	for (i = 0; i < g.nkeys && unclassified; i++) {
+		struct key *k = &g.keys[i];
+
+		if (k->n && !k->kernel && kernel_root(frame_text(k->first + k->n - 1))) {
+			k->kernel = CLASS_KERNEL;
+			any_kernel = 1;
+			unclassified--;
+		}
+	}
+	/* by position: the first of two stacks is the kernel's ([kstack, ustack]) */
 	for (i = 0; i < g.nkeys && unclassified; i++) {
 		struct key *k = &g.keys[i];
 
 		if (!k->n || k->kernel)
 			continue;
-		if (nstacks >= 2) {
-			k->kernel = any_kernel ? CLASS_USER : CLASS_KERNEL;
+		if (nstacks >= 2 && !any_kernel) {
+			k->kernel = CLASS_KERNEL;
 			any_kernel = 1;
 		} else {
-			k->kernel = kernel_root(frame_text(k->first + k->n - 1)) ? CLASS_KERNEL
-										 : CLASS_USER;
+			k->kernel = CLASS_USER;
 		}
 	}
 	put_event(ev);
