@@ -12,6 +12,7 @@
 #    events2folded -r -a` is speedscope's reading (F.speedscope-folded.txt,
 #    lines summed per stack and sorted), and the S weights add up to its
 #    totalWeight;
+#  - a generated canonical file with awkward names round-trips the same way;
 #  - --diff: a differential file made from F (counts c and 2c, a 0 in
 #    every third line) gives back F's two sides with -e before / -e after;
 #  - another format (JSON, an events stream, perf script text, bpftrace
@@ -77,6 +78,25 @@ for f in "$corpus"/folded/*.txt; do
 	[ "$total" = "$(weights "$tmp/ev")" ] && ok ||
 		bad "$name: weights $(weights "$tmp/ev"), speedscope's total $total"
 done
+
+# a generated canonical file with awkward names round-trips too: spaces,
+# backslashes, backquotes, quotes, brackets, [unknown], annotations,
+# UTF-8 and bytes that are not UTF-8 (sorted and merged in byte order)
+awk 'BEGIN {
+	srand(7)
+	split("main|do work|a\\b|mod`fn|\"quoted\"|[unknown]|f_[k]|g_[j]|h_[i]|w_[w]|--|caf\303\251|bad\377byte|x+0x1a|(anonymous namespace)::f()|std::function<int (int)>::operator()|-", n, "|")
+	for (i = 0; i < 3000; i++) {
+		d = 1 + int(rand() * 8); s = ""
+		for (j = 0; j < d; j++) s = s (j ? ";" : "") n[1 + int(rand() * 17)]
+		print s " " int(rand() * 1000)
+	}
+}' | sort | awk '{ c = $NF; k = $0; sub(/ [0-9]+$/, "", k)
+	if (k == prev) { sum += c } else { if (NR > 1) print prev " " sum; prev = k; sum = c } }
+	END { print prev " " sum }' >"$tmp/gen"
+"$bin/folded2events" "$tmp/gen" 2>"$tmp/err" | "$bin/events2folded" -r -a >"$tmp/rt"
+if cmp -s "$tmp/gen" "$tmp/rt" && [ ! -s "$tmp/err" ]; then ok; else
+	bad "generated canonical file: round trip differs"; diff "$tmp/gen" "$tmp/rt" | head -n 6; head -n 3 "$tmp/err"
+fi
 
 # --diff: both sides come back
 f=$corpus/perf/flamegraph/expected/perf-dd-stacks-01-collapsed-all.txt
