@@ -123,6 +123,8 @@ kind_of() {
 	cpuprofile2events) echo cpuprofile ;;
 	spans2events) echo spans ;;
 	callgrind2events) echo callgrind ;;
+	folded2events) echo folded ;;
+	stacks2events) echo stacks ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -163,6 +165,8 @@ cp "$corpus/trace-event/multiprocess.json" "$tmp/in/base.trace" 2>/dev/null
 cp "$corpus/cpuprofile/chrome-65/simple.cpuprofile" "$tmp/in/base.cpuprofile" 2>/dev/null
 cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
 cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/null
+cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
+cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
 
 # make KIND CASE FILE: write the input for a case
 gen() {
@@ -237,6 +241,18 @@ gen() {
 			} }' >"$out" ;;
 	callgrind.utf8)
 		printf 'events: Ir\nfl=a.c\nfn=bad\377\376\303\303name\n1 5\n' >"$out" ;;
+	folded.name)
+		{ printf 'main;'; big_q "$NAME"; printf ' 1\n'; } >"$out" ;;
+	folded.deep)
+		awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i; printf " 1\n" }' >"$out" ;;
+	folded.utf8)
+		printf 'main;bad\377\376\303\303name 1\n' >"$out" ;;
+	stacks.name)
+		{ printf '@[\n    '; big_q "$NAME"; printf '+1\n, comm]: 1\n'; } >"$out" ;;
+	stacks.deep)
+		awk -v n=100000 'BEGIN { printf "@[\n"; for (i = n - 1; i >= 0; i--) printf "    fr%d+1\n", i; printf "]: 1\n" }' >"$out" ;;
+	stacks.utf8)
+		printf '@[\n    bad\377\376\303\303name+1\n]: 1\n' >"$out" ;;
 	*)
 		return 1 ;;
 	esac
@@ -254,6 +270,8 @@ gen_big() {
 		awk 'BEGIN { print "events: Ir"; print "fl=a.c"; print "fn=main"; print "1 1"
 			for (i = 0; i < 20000; i++) printf "cfn=(%d) function_number_%d\ncalls=1 1\n2 %d\n", i + 1, i, i + 1
 			for (i = 0; i < 20000; i++) printf "fn=(%d)\n%d %d\n", i + 1, i, i + 1 }' >"$2" ;;
+	folded) cp "$tmp/in/base.folded" "$2" ;;
+	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac
@@ -425,7 +443,7 @@ inputs() {
 	: >"$tmp/empty"
 	run "$f" "$tmp/empty"
 	case $kind in
-	perf | events) { [ -z "$crash" ] && [ "$st" = 0 ]; } ;;
+	perf | events | folded | stacks) { [ -z "$crash" ] && [ "$st" = 0 ]; } ;;
 	*) { [ -z "$crash" ] && { [ "$st" = 0 ] || { [ "$st" = 1 ] && [ -s "$tmp/err" ]; }; }; } ;;
 	esac
 	check "$f" empty $? "empty input: status $st $crash"

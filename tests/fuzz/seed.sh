@@ -147,6 +147,23 @@ callgrind)
 		i=$((i + 1))
 	done
 	;;
+folded | stacks)
+	# first byte: the options (see tests/fuzz/TARGET.c), then the file
+	case $target in
+	folded) files=$(ls "$corpus"/folded/*.txt "$corpus"/perf/flamegraph/expected/*-all.txt \
+			"$corpus"/perf/flamegraph/expected/*-pid.txt 2>/dev/null | grep -v speedscope-folded)
+		filter=folded2events nopt=8 ;;
+	stacks) files=$(ls "$root"/tests/data/stacks/*.txt 2>/dev/null)
+		filter=stacks2events nopt=4 ;;
+	esac
+	i=0
+	for f in $files "$root"/tests/golden/$filter/*.in; do
+		[ -f "$f" ] || continue
+		{ printf "\\$(printf %03o $((i % nopt)))"; head -c 16384 "$f"; } \
+			>"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;

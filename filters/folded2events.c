@@ -1,0 +1,638 @@
+/* folded2events - convert folded (collapsed) stacks to the flamepipe events format */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/cli.h"
+#include "../common/err.h"
+#include "../common/events.h"
+#include "../common/input.h"
+#include "../common/out.h"
+#include "../common/skip.h"
+
+static const struct cli_info info = {
+	"folded2events",
+	"folded2events [-cd] [-e EVENT] [-u UNIT] [--before NAME] [--after NAME] "
+	"[--decimals N] [--strict] [FILE ...]",
+	"Convert folded stacks (\"root;...;leaf COUNT\" lines: stackcollapse-*.pl,\n"
+	"inferno, events2folded; plain, gzip or zstd; UTF-8 or UTF-16) to a flamepipe\n"
+	"events stream (events(5)): one untimed S record per line, weighing COUNT.\n"
+	"Frame suffixes _[k] _[j] _[i] become the kinds kernel, jit, inlined.\n"
+	"FILE - or no FILE reads stdin.\n"
+	"\n"
+	"  -c, --comm          the first frame is the thread name: the COMM field\n"
+	"  -d, --diff          differential input \"STACK BEFORE AFTER\" (difffolded.pl):\n"
+	"                      one S record of each of two events per line\n"
+	"  -e, --event=EVENT   the event's name (default samples)\n"
+	"  -u, --unit=UNIT     the weights' unit (default samples; period, nanoseconds)\n"
+	"      --before=NAME   the event of the first count with --diff (default before)\n"
+	"      --after=NAME    the event of the second count with --diff (default after)\n"
+	"      --decimals=N    counts have up to N decimals: weight = count * 10^N\n"
+	"      --strict        stop at the first line that is not folded\n"
+	"      --help          show this help and exit\n"
+	"      --version       show the version and exit\n",
+};
+
+enum { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
+
+static struct {
+	int comm, diff, decimals;
+	const char *event, *unit, *before, *after;
+	struct skips skips;
+	int started;		/* the stream's header is written */
+	struct buf ev[2];	/* the escaped event names, with a TAB each side */
+	/* the current file */
+	const char *file;
+	int decided, rejected;
+	uint64_t lines, two_numbers;	/* data lines; those ending in two numbers */
+	/* UTF-16 input converted to UTF-8 */
+	int enc;
+	struct buf u8;
+	unsigned char pend[2];
+	int npend;
+	unsigned hi;		/* a high surrogate waiting for its pair, or 0 */
+	uint64_t u16_line;
+} g;
+
+/* ---- output ---- */
+
+static void start_output(void)
+{
+	int i;
+
+	if (g.started)
+		return;
+	g.started = 1;
+	ev_put_magic();
+	out_puts("#source folded\n#clock none\n");
+	for (i = 0; i < 1 + g.diff; i++) {
+		const char *name = g.diff ? (i ? g.after : g.before) : g.event;
+
+		out_puts("E\t-\t");
+		ev_put_field(name, strlen(name));
+		out_putc('\t');
+		ev_put_field(g.unit, strlen(g.unit));
+		out_putc('\n');
+		g.ev[i].len = 0;
+		buf_addc(&g.ev[i], '\t');
+		ev_buf_field(&g.ev[i], name, strlen(name));
+		buf_addc(&g.ev[i], '\t');
+	}
+}
+
+static void accept_file(void)
+{
+	start_output();
+	g.decided = 1;
+	out_puts("#input ");
+	ev_put_escaped(g.file, strlen(g.file));
+	out_putc('\n');
+}
+
+/* Bytes that need attention in a stack: what events.md §5 escapes, and ']'
+ * (the end of _[k] _[j] _[i] and of [unknown]). */
+static unsigned char special[256];
+
+static void init_special(void)
+{
+	int c;
+
+	for (c = 0; c < 0x20; c++)
+		special[c] = 1;
+	special[0x7f] = special['\\'] = special['`'] = special[']'] = 1;
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* The bytes of p[0..16) that need attention, and the first ';' of ";;",
+ * as a bit mask (reads p[16] too). */
+static inline unsigned block_special(const char *p)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	__m128i semi = _mm_set1_epi8(';');
+	__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);	/* x <= 0x1f */
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('`')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(']')));
+	m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(x, semi), _mm_cmpeq_epi8(y, semi)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The first i' >= i where s[i'] needs attention or starts ";;"; n if none. */
+static inline size_t next_special(const char *s, size_t n, size_t i)
+{
+#ifdef __SSE2__
+	while (i + 17 <= n) {
+		unsigned m = block_special(s + i);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	for (; i < n; i++)
+		if (special[(unsigned char)s[i]] || (s[i] == ';' && i + 1 < n && s[i + 1] == ';'))
+			return i;
+	return n;
+}
+
+static void put_escape(unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '\\': out_write("\\\\", 2); return;
+	case '\t': out_write("\\t", 2); return;
+	case '\n': out_write("\\n", 2); return;
+	case '\r': out_write("\\r", 2); return;
+	default: out_write(e, 4); return;
+	}
+}
+
+/* s[j] is ']' ending a frame: write the frame's text from run to the end
+ * of its name and its kind attributes. */
+static void frame_end(const char *s, size_t j, size_t run)
+{
+	size_t end = j + 1;	/* the end of the name */
+	const char *kind = NULL;
+	size_t nk = 0;
+
+	if (j >= 3 && s[j - 3] == '_' && s[j - 2] == '[') {
+		switch (s[j - 1]) {
+		case 'k': kind = "`kernel"; nk = 7; break;
+		case 'j': kind = "`jit"; nk = 4; break;
+		case 'i': kind = "`inlined"; nk = 8; break;
+		default: break;
+		}
+		if (kind)
+			end = j - 3;
+	}
+	out_write(s + run, end - run);
+	if (end == 0 || s[end - 1] == ';') {	/* empty: as ev_put_frame() writes it */
+		out_puts("[unknown]");
+		if (kind)
+			out_puts(kind);
+		out_puts("`unknown");
+		return;
+	}
+	if (nk)
+		out_write(kind, nk);
+	if (end >= 9 && memcmp(s + end - 9, "[unknown]", 9) == 0 && (end == 9 || s[end - 10] == ';'))
+		out_puts("`unknown");
+}
+
+/* Write a folded stack as an events STACK field in one pass: runs of plain
+ * bytes are copied, found sixteen bytes at a time. Empty names (";;", a
+ * leading or trailing ';') become [unknown] as ev_put_frame() writes them. */
+static void put_stack(const char *s, size_t n)
+{
+	size_t i = 0, run = 0;
+
+	if (n == 0)
+		return;
+	if (n == 1 && s[0] == '-') {	/* not the absent value */
+		out_puts("\\x2d");
+		return;
+	}
+	if (s[0] == ';')
+		out_puts("[unknown]`unknown");
+	while ((i = next_special(s, n, i)) < n) {
+		if (s[i] == ';') {	/* ";;" */
+			out_write(s + run, i + 1 - run);
+			out_puts("[unknown]`unknown");
+			run = i + 1;
+		} else if (s[i] == ']') {
+			if (i + 1 == n || s[i + 1] == ';') {
+				frame_end(s, i, run);
+				run = i + 1;
+			}
+		} else {
+			out_write(s + run, i - run);
+			put_escape((unsigned char)s[i]);
+			run = i + 1;
+		}
+		i++;
+	}
+	out_write(s + run, n - run);
+	if (s[n - 1] == ';')
+		out_puts("[unknown]`unknown");
+}
+
+/* ---- lines ---- */
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const int64_t pow10s[] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+};
+
+/* The count that ends at p[e]: its first byte's index in *start and its
+ * value in *w; NULL, or why it is not one. */
+static const char *count_back(const char *p, size_t e, size_t *start, int64_t *w)
+{
+	size_t i = e, k, dot = e;
+	uint64_t v = 0;
+	int frac = 0;
+
+	while (i > 0 && (is_digit(p[i - 1]) || p[i - 1] == '.'))
+		i--;
+	if (i == e || (i > 0 && !is_ws(p[i - 1])))
+		return "no count at the end of the line";
+	if (i == 0)
+		return "no stack before the count";
+	if (!is_digit(p[i]))
+		return "bad count";
+	for (k = i; k < e; k++) {
+		if (p[k] == '.') {
+			if (dot != e)
+				return "bad count";
+			dot = k;
+			continue;
+		}
+		if (dot != e) {
+			if (frac == g.decimals) {
+				if (p[k] != '0')
+					return g.decimals ? "count has more decimals than --decimals"
+							  : "count has a fraction (see --decimals)";
+				continue;
+			}
+			frac++;
+		}
+		if (v > (uint64_t)INT64_MAX / 10)
+			return "count out of range";
+		v = v * 10 + (uint64_t)(p[k] - '0');
+	}
+	if (v > (uint64_t)INT64_MAX / (uint64_t)pow10s[g.decimals - frac])
+		return "count out of range";
+	v *= (uint64_t)pow10s[g.decimals - frac];
+	if (v > (uint64_t)INT64_MAX)
+		return "count out of range";
+	*start = i;
+	*w = (int64_t)v;
+	return NULL;
+}
+
+static int has_prefix(const char *p, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(p, lit, k) == 0;
+}
+
+/* A perf script sample header: "... 123.456789:" then a space or the end. */
+static int perf_header(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || is_ws(p[0]))
+		return 0;
+	for (i = 1; i < n; i++) {
+		size_t k = i;
+
+		if (p[i] != ':' || (i + 1 < n && p[i + 1] != ' '))
+			continue;
+		while (k > 0 && is_digit(p[k - 1]))
+			k--;
+		if (k == i || k == 0 || p[k - 1] != '.')
+			continue;
+		k--;
+		if (k > 0 && is_digit(p[k - 1]))
+			return 1;
+	}
+	return 0;
+}
+
+static int bpftrace_line(const char *p, size_t n)
+{
+	size_t i = 1;
+
+	if (has_prefix(p, n, "Attaching ") || has_prefix(p, n, "dtrace: "))
+		return 1;
+	if (n == 0 || p[0] != '@')
+		return 0;
+	while (i < n && (is_digit(p[i]) || p[i] == '_' || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z')))
+		i++;
+	return i < n && (p[i] == '[' || p[i] == ':');
+}
+
+static int reject(const char *what)
+{
+	fp_warn("%s: %s, not folded stacks", g.file, what);
+	g.rejected = 1;
+	return -1;
+}
+
+/* Two numbers at the end of the stack: "foo;thread 123" read without --diff. */
+static int ends_in_number(const char *p, size_t e)
+{
+	size_t i = e;
+
+	while (i > 0 && is_digit(p[i - 1]))
+		i--;
+	return i < e && i > 0 && is_ws(p[i - 1]);
+}
+
+static void put_record(int which, const char *comm, size_t ncomm, int64_t w,
+		       const char *stack, size_t nstack)
+{
+	out_write("S\t-\t-\t-\t-\t", 10);
+	if (g.comm)
+		ev_put_field(comm, ncomm);
+	else
+		out_putc('-');
+	out_write(g.ev[which].p, g.ev[which].len);
+	out_i64(w);
+	out_putc('\t');
+	put_stack(stack, nstack);
+	out_putc('\n');
+}
+
+/* One line without its LF; -1 when the file turns out to be another format. */
+static int do_line(const char *p, size_t n, uint64_t lineno)
+{
+	const char *why;
+	size_t st, st2 = 0, e;
+	int64_t w, w0 = 0;
+
+	while (n > 0 && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
+		n--;
+	if (!g.decided) {
+		if (has_prefix(p, n, "#flamepipe-events"))
+			return reject("already a flamepipe events stream");
+		if (n == 0 || p[0] == '#')
+			return 0;
+		if (bpftrace_line(p, n))
+			return reject("bpftrace or DTrace output (use stacks2events)");
+	}
+	if (n == 0 || p[0] == '#')
+		return 0;
+	why = count_back(p, n, &st, &w);
+	if (!why && g.diff) {
+		w0 = w;
+		why = count_back(p, st - 1, &st2, &w0);
+		if (why)
+			why = "one count where --diff expects two";
+		else
+			st = st2;
+	}
+	if (!g.decided) {
+		if (why && (p[0] == '{' || p[0] == '['))
+			return reject("JSON (speedscope, Trace Event or cpuprofile?)");
+		if (why && perf_header(p, n))
+			return reject("perf script text (use perf2events)");
+		accept_file();
+	}
+	if (why) {
+		skip_record(&g.skips, g.file, lineno, why);
+		return 0;
+	}
+	e = st - 1;	/* the stack is p[0..e) */
+	g.lines++;
+	if (!g.diff && ends_in_number(p, e))
+		g.two_numbers++;
+	if (g.diff) {
+		/* w0 is the first count, w the second */
+		const char *comm = p;
+		size_t ncomm = e;
+		const char *s = p;
+		size_t ns = e;
+
+		if (g.comm) {
+			const char *semi = memchr(p, ';', e);
+
+			ncomm = semi ? (size_t)(semi - p) : e;
+			s = semi ? semi + 1 : p + e;
+			ns = (size_t)(p + e - s);
+		}
+		if (w0)
+			put_record(0, comm, ncomm, w0, s, ns);
+		if (w)
+			put_record(1, comm, ncomm, w, s, ns);
+		return 0;
+	}
+	if (g.comm) {
+		const char *semi = memchr(p, ';', e);
+		size_t ncomm = semi ? (size_t)(semi - p) : e;
+
+		put_record(0, p, ncomm, w, semi ? semi + 1 : p + e, semi ? e - ncomm - 1 : 0);
+	} else {
+		put_record(0, NULL, 0, w, p, e);
+	}
+	return 0;
+}
+
+/* ---- UTF-16 ---- */
+
+static void u8_put(unsigned cp)
+{
+	if (cp < 0x80) {
+		buf_addc(&g.u8, (char)cp);
+	} else if (cp < 0x800) {
+		buf_addc(&g.u8, (char)(0xc0 | cp >> 6));
+		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		buf_addc(&g.u8, (char)(0xe0 | cp >> 12));
+		buf_addc(&g.u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_addc(&g.u8, (char)(0xf0 | cp >> 18));
+		buf_addc(&g.u8, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(&g.u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* One UTF-16 code unit; a whole line goes to do_line(). */
+static int u16_unit(unsigned u)
+{
+	if (g.hi) {
+		if (u >= 0xdc00 && u <= 0xdfff) {
+			u8_put(0x10000 + ((g.hi - 0xd800) << 10) + (u - 0xdc00));
+			g.hi = 0;
+			return 0;
+		}
+		u8_put(0xfffd);	/* an unpaired high surrogate */
+		g.hi = 0;
+	}
+	if (u >= 0xd800 && u <= 0xdbff) {
+		g.hi = u;
+		return 0;
+	}
+	if (u >= 0xdc00 && u <= 0xdfff) {
+		u8_put(0xfffd);
+		return 0;
+	}
+	if (u == '\n') {
+		int r = do_line(g.u8.p, g.u8.len, ++g.u16_line);
+
+		g.u8.len = 0;
+		return r;
+	}
+	u8_put(u);
+	return 0;
+}
+
+static int u16_feed(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g.pend[g.npend++] = (unsigned char)p[i];
+		if (g.npend == 2) {
+			unsigned u = g.enc == ENC_UTF16LE ? (unsigned)(g.pend[0] | g.pend[1] << 8)
+							   : (unsigned)(g.pend[0] << 8 | g.pend[1]);
+
+			g.npend = 0;
+			if (u16_unit(u) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int u16_end(void)
+{
+	if (g.hi || g.npend)
+		u8_put(0xfffd);	/* a lone surrogate or an odd byte at the end */
+	g.hi = 0;
+	g.npend = 0;
+	if (g.u8.len) {
+		int r = do_line(g.u8.p, g.u8.len, ++g.u16_line);
+
+		g.u8.len = 0;
+		return r;
+	}
+	return 0;
+}
+
+/* ---- files ---- */
+
+static int convert(const char *path, void *ctx)
+{
+	struct input in;
+	char *line;
+	size_t len;
+	int r, first = 1, bad = 0;
+
+	(void)ctx;
+	if (input_open(&in, path) < 0)
+		return 1;
+	g.file = in.name;
+	g.decided = g.rejected = 0;
+	g.lines = g.two_numbers = 0;
+	g.enc = ENC_UTF8;
+	g.u8.len = 0;
+	g.npend = 0;
+	g.hi = 0;
+	g.u16_line = 0;
+	while ((r = input_getline(&in, &line, &len)) > 0) {
+		const unsigned char *b = (const unsigned char *)line;
+		size_t avail = (size_t)(in.buf + in.end - line);	/* the LF and beyond */
+		int had_lf = line + len < in.buf + in.end;
+
+		if (first) {
+			first = 0;
+			if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+				line += 3;
+				len -= 3;
+			} else if (avail >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+						  (b[0] == 0xfe && b[1] == 0xff))) {
+				g.enc = b[0] == 0xff ? ENC_UTF16LE : ENC_UTF16BE;
+				/* "\n" right after the BOM: the line is the BOM or shorter */
+				line += len >= 2 ? 2 : len;
+				len -= len >= 2 ? 2 : len;
+			} else if (avail >= 2 && b[0] && !b[1] && b[0] < 0x80) {
+				g.enc = ENC_UTF16LE;
+			} else if (avail >= 2 && !b[0] && b[1] && b[1] < 0x80) {
+				g.enc = ENC_UTF16BE;
+			}
+		}
+		if (g.enc == ENC_UTF8) {
+			if (do_line(line, len, in.lineno) < 0)
+				break;
+		} else if (u16_feed(line, len) < 0 || (had_lf && u16_feed("\n", 1) < 0)) {
+			break;
+		}
+	}
+	if (r < 0)
+		bad = 1;
+	if (!g.rejected && g.enc != ENC_UTF8 && r == 0)
+		u16_end();
+	if (!g.rejected && !g.decided)
+		accept_file();	/* nothing but blank lines and comments */
+	if (g.rejected)
+		bad = 1;
+	if (!g.diff && g.lines > 0 && g.two_numbers == g.lines)
+		fp_warn("%s: every line ends in two numbers: a differential file? (use --diff)",
+			g.file);
+	skip_file_done(&g.skips, in.name, "lines");
+	input_close(&in);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_BEFORE = CLI_FIRST_LONG, OPT_AFTER, OPT_DECIMALS, OPT_STRICT };
+	static const struct option longopts[] = {
+		{ "comm", no_argument, NULL, 'c' },
+		{ "diff", no_argument, NULL, 'd' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "before", required_argument, NULL, OPT_BEFORE },
+		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "decimals", required_argument, NULL, OPT_DECIMALS },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		CLI_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, status;
+
+	cli_init(&info);
+	g.event = g.unit = "samples";
+	g.before = "before";
+	g.after = "after";
+	g.comm = g.diff = g.decimals = 0;
+	g.started = 0;
+	g.skips.strict = 0;
+	while ((c = getopt_long(argc, argv, "cde:u:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': g.comm = 1; break;
+		case 'd': g.diff = 1; break;
+		case 'e': g.event = optarg; break;
+		case 'u': g.unit = optarg; break;
+		case OPT_BEFORE: g.before = optarg; break;
+		case OPT_AFTER: g.after = optarg; break;
+		case OPT_DECIMALS:
+			g.decimals = (int)cli_number(&info, "--decimals", optarg, 0, 9);
+			break;
+		case OPT_STRICT: g.skips.strict = 1; break;
+		default: cli_common(&info, c);
+		}
+	}
+	if (!*g.event || !*g.unit || !*g.before || !*g.after)
+		cli_usage_error(&info, "event and unit names must not be empty");
+	if (g.diff && strcmp(g.before, g.after) == 0)
+		cli_usage_error(&info, "--before and --after must differ");
+	init_special();
+	buf_reserve(&g.u8, 256);	/* never NULL: do_line(g.u8.p, 0) */
+	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
+	out_close();
+	return status;
+}

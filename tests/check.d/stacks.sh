@@ -1,0 +1,91 @@
+#!/bin/sh
+# stacks.sh - stacks2events (docs/stacks.md) on the captures in tests/data/stacks
+#
+# usage: stacks.sh BINDIR
+# For every tests/data/stacks/*.txt:
+#  - exit 0, no messages;
+#  - one S record per entry, and per event (map) the S weights add up to
+#    the values counted independently in the text (awk: bpftrace's
+#    "]: N" and "@map: N" lines, DTrace's indented number lines);
+#  - no frame keeps an offset (+70, +0x1a).
+# And: the real @[kstack, ustack, comm] capture gives the same stream
+# with --keys kstack,ustack,comm (the classification of stacks agrees
+# with the script's key list), every frame of its kernel stacks is marked
+# kernel, and entries without a kernel stack are kept; gzip input reads the
+# same; other formats are rejected (exit 1, nothing on stdout).
+set -u
+bin=$(cd "${1:?usage: stacks.sh BINDIR}" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+data=$root/tests/data/stacks
+LC_ALL=C
+export LC_ALL
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-stacks.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# "EVENT ENTRIES WEIGHT" per map, read from the text
+text_sums() {
+	awk '
+	/^@[A-Za-z0-9_]*\[/ { m = $0; sub(/^@/, "", m); sub(/\[.*/, "", m); map = m == "" ? "samples" : m }
+	/^@[A-Za-z0-9_]*: -?[0-9]+$/ { m = $1; sub(/^@/, "", m); sub(/:$/, "", m)
+		n[m]++; w[m] += $2; next }
+	/\]: -?[0-9]+$/ { v = $NF; n[map]++; w[map] += v; next }
+	/^[ \t]+-?[0-9]+$/ { n["samples"]++; w["samples"] += $1 }
+	END { for (e in n) printf "%s %d %.0f\n", e, n[e], w[e] }' "$1" | sort
+}
+event_sums() {
+	awk -F'\t' '$1 == "S" { n[$7]++; w[$7] += $8 }
+	END { for (e in n) printf "%s %d %.0f\n", e, n[e], w[e] }' "$1" | sort
+}
+
+for f in "$data"/*.txt; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f")
+	"$bin/stacks2events" "$f" >"$tmp/ev" 2>"$tmp/err"
+	st=$?
+	[ $st = 0 ] && [ ! -s "$tmp/err" ] && ok || { bad "$name: status $st"; head -n 3 "$tmp/err"; }
+	want=$(text_sums "$f") got=$(event_sums "$tmp/ev")
+	if [ "$want" = "$got" ]; then ok; else
+		bad "$name: entries and weights per event (EVENT ENTRIES WEIGHT)"
+		printf 'text:\n%s\nevents:\n%s\n' "$want" "$got"
+	fi
+	if cut -f9 "$tmp/ev" | tr ';' '\n' | sed 's/`.*//' | grep -Eq '\+(0x[0-9a-fA-F]+|[0-9]+)$'; then
+		bad "$name: a frame kept its offset"
+	else ok; fi
+done
+
+f=$data/bpftrace-kstack-ustack-comm.txt
+if [ -f "$f" ]; then
+	"$bin/stacks2events" "$f" >"$tmp/auto"
+	"$bin/stacks2events" --keys kstack,ustack,comm "$f" >"$tmp/keys"
+	cmp -s "$tmp/auto" "$tmp/keys" && ok || { bad "kstack,ustack,comm: --keys changes the output"; diff "$tmp/auto" "$tmp/keys" | head -n 6; }
+	# kernel frames in the text (the first key's lines) = kernel frames out
+	want=$(awk '/^@\[$/ { k = 1; next } /^,/ { k = 0 } /^\]/ { k = 0 } k && /^    / { n++ } END { print n + 0 }' "$f")
+	got=$(cut -f9 "$tmp/auto" | tr ';' '\n' | grep -c '`kernel')
+	[ "$want" = "$got" ] && ok || bad "kernel frames: $want in the text, $got marked"
+	# entries without a kernel stack are kept
+	want=$(grep -c '^@\[, ' "$f")
+	got=$(awk -F'\t' '$1 == "S" && $9 !~ /`kernel/' "$tmp/auto" | wc -l)
+	[ "$got" -ge "$want" ] && [ "$want" -gt 0 ] && ok || bad "user-only entries: $want in the text, $got without kernel frames"
+	gzip -c "$f" >"$tmp/f.gz"
+	"$bin/stacks2events" "$tmp/f.gz" | sed 1,4d >"$tmp/gz"
+	sed 1,4d "$tmp/auto" | cmp -s - "$tmp/gz" && ok || bad "gzip input differs"
+fi
+
+other() {
+	printf '%b' "$2" >"$tmp/other"
+	"$bin/stacks2events" "$tmp/other" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	if [ $st = 1 ] && [ ! -s "$tmp/out" ] && grep -q "$3" "$tmp/err"; then ok; else
+		bad "$1: status $st, $(wc -c <"$tmp/out") bytes out: $(cat "$tmp/err")"
+	fi
+}
+other json '{"traceEvents": [\n' JSON
+other events '#flamepipe-events 1\n' 'events stream'
+other perf 'perf 1234 [000] 417.502694: 250000 cycles: \n\tffffffff8100 do_syscall_64+0x1 ([kernel.kallsyms])\n' 'perf script'
+other folded 'java;read;check_events_[k] 12\n' folded
+
+echo "stacks: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

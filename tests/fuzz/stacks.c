@@ -1,0 +1,87 @@
+/* stacks.c - fuzz stacks2events in-process (filters/stacks2events.c)
+ *
+ * The filter's own main() runs on each input (renamed stacks2events_main;
+ * see filter.h). The first input byte picks the options: bit 0
+ * --keys kstack,ustack,comm, bit 1 --keys pid,frame,stack,cpu. Properties:
+ *  - the filter never exits inside main();
+ *  - no output at all, with status 1, when the input is another format;
+ *    otherwise a valid events stream (filter.h);
+ *  - only S and E records; S records are untimed, their event has an E
+ *    record before them;
+ *  - at most one S record per input line;
+ *  - every stderr line starts with "stacks2events: ".
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+
+int stacks2events_main(int argc, char **argv);
+#define main stacks2events_main
+#include "../../filters/stacks2events.c"
+#undef main
+
+#define PROG "stacks2events"
+
+#include "filter.h"
+
+static struct intern declared;
+static size_t out_records;
+
+static void record(const struct ev_rec *r, const char *p, size_t n)
+{
+	switch (r->type) {
+	case 0:
+		return;
+	case 'E':
+		intern_add(&declared, r->event.p, r->event.n);
+		return;
+	case 'S':
+		FUZZ_CHECK(r->time == EV_NONE);
+		FUZZ_CHECK(intern_find(&declared, r->event.p, r->event.n) != (size_t)-1);
+		out_records++;
+		return;
+	default:
+		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
+		FUZZ_CHECK(0);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[8], *out;
+	int argc = 0, status;
+	size_t n, lines = 1, i;
+
+	if (size < 1)
+		return 0;
+	if (in_fd < 0)
+		setup();
+	put_input(data + 1, size - 1);
+	argv[argc++] = PROG;
+	if (data[0] & 1)
+		argv[argc++] = "--keys=kstack,ustack,comm";
+	else if (data[0] & 2)
+		argv[argc++] = "--keys=pid,frame,stack,cpu";
+	argv[argc++] = in_path;
+	argv[argc] = NULL;
+	out = run_main(stacks2events_main, argc, argv, &n, &status);
+	check_stderr();
+	out_records = 0;
+	if (n == 0) {
+		FUZZ_CHECK(status == 1);
+		free(out);
+		return 0;
+	}
+	memset(&declared, 0, sizeof declared);
+	check_output(out, n, record);
+	intern_free(&declared);
+	free(out);
+	for (i = 1; i < size; i++)
+		lines += data[i] == '\n';
+	/* compressed input has more lines than bytes: count only plain input */
+	if (size < 3 || (data[1] != 0x1f && data[1] != 0x28))
+		FUZZ_CHECK(out_records <= lines);
+	return 0;
+}

@@ -1,0 +1,1 @@
+folded2events -e ''

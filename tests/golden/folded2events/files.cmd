@@ -1,0 +1,1 @@
+folded2events simple.in json.in - < diff-hint.in

@@ -1,0 +1,1 @@
+stacks2events ../../data/stacks/dtrace-ustack.txt ../../data/stacks/dtrace-execname-stack.txt
