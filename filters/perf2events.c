@@ -42,7 +42,7 @@ static struct {
 	int started;		/* the stream's magic and headers are written */
 	int ran_perf;		/* the current input is our own perf script run */
 	struct intern sb;	/* side-band record name -> count, this input */
-	uint64_t sb_total, lost, lost_records, lost_line;
+	uint64_t sb_total, lost[2], lost_records, lost_line;	/* lost[1]: samples */
 	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
 } opt;
 
@@ -156,7 +156,6 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 	int added;
 	size_t i;
 
-	(void)ctx;
 	if (sb->kind == PERF_SB_COMM) {
 		out_puts("T\t");
 		ev_put_time(sb->time);
@@ -188,7 +187,11 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 		if (opt.lost_records++ == 0)
 			opt.lost_line = sb->lineno;
 		if (sb->lost > 0)
-			opt.lost += (uint64_t)sb->lost;
+			opt.lost[samples] += (uint64_t)sb->lost;
+		return;
+	}
+	if (sb->record.len == 16 && memcmp(text + sb->record.off, "PERF_RECORD_COMM", 16) == 0) {
+		skip_record(&opt.skips, ctx, sb->lineno, "PERF_RECORD_COMM without NAME:PID/TID");
 		return;
 	}
 	i = intern_get(&opt.sb, text + sb->record.off, sb->record.len, &added);
@@ -200,10 +203,10 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 static void sideband_done(const char *name)
 {
 	if (opt.lost_records)
-		fp_warn("%s: the profiler lost %llu records (%llu PERF_RECORD_LOST* lines, "
-			"the first at line %llu): the profile is incomplete", name,
-			(unsigned long long)opt.lost, (unsigned long long)opt.lost_records,
-			(unsigned long long)opt.lost_line);
+		fp_warn("%s: the profiler lost %llu records and %llu samples (%llu PERF_RECORD_LOST* "
+			"lines, the first at line %llu): the profile is incomplete", name,
+			(unsigned long long)opt.lost[0], (unsigned long long)opt.lost[1],
+			(unsigned long long)opt.lost_records, (unsigned long long)opt.lost_line);
 	if (opt.sb_total && !opt.ran_perf) {
 		struct buf b = { 0 };
 		size_t i, k = 0;
@@ -224,7 +227,7 @@ static void sideband_done(const char *name)
 	}
 	intern_free(&opt.sb);
 	memset(&opt.sb, 0, sizeof opt.sb);
-	opt.sb_total = opt.lost = opt.lost_records = opt.lost_line = 0;
+	opt.sb_total = opt.lost[0] = opt.lost[1] = opt.lost_records = opt.lost_line = 0;
 }
 
 /* Parse the perf script text of an open input; name is for messages. */
@@ -467,25 +470,33 @@ static int convert_perf_data(struct input *in, const char *path)
 		if (input_open(&pi, fdpath) < 0)
 			fp_die("%s: cannot read perf script's output", in->name);
 		close(outfd);
+		/* perf checks the fields before it prints anything: when it
+		 * fails without output, drop the field it names and rerun */
 		got = pi.end > 0;
-		if (got) {
+		if (!got) {
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) &&
+			    perf_stderr(errfd, in->name, bad, sizeof bad)) {
+				size_t before = strlen(fields);
+
+				input_close(&pi);
+				close(errfd);
+				drop_field(fields, bad);
+				if (strlen(fields) == before)
+					break;
+				continue;
+			}
+		}
+		if (got || (WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
 			opt.ran_perf = 1;
 			r = parse_text(&pi, in->name);
 			opt.ran_perf = 0;
 		}
 		input_close(&pi);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (!got && !(WIFEXITED(st) && WEXITSTATUS(st) == 0) &&
-		    perf_stderr(errfd, in->name, bad, sizeof bad)) {
-			size_t before = strlen(fields);
-
-			drop_field(fields, bad);
-			close(errfd);
-			if (strlen(fields) == before)
-				break;
-			continue;
-		}
+		if (got)
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
 		perf_stderr(errfd, in->name, NULL, 0);
 		close(errfd);
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
