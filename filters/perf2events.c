@@ -296,15 +296,36 @@ static void remove_tmp(void)
 
 /* perf script needs a file it can seek: copy a perf.data on stdin to a
  * temporary file. Returns its path or NULL (reported). */
-static const char *stdin_copy(struct input *in)
+/* 0, or -1 with errno */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static const char *tmp_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+static const char *stdin_copy(struct input *in)
+{
+	const char *dir = tmp_dir();
 	char chunk[1 << 16];
 	ssize_t r;
 	int fd;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
 	opt.tmp = fp_malloc(strlen(dir) + 32);
 	sprintf(opt.tmp, "%s/perf2events.XXXXXX", dir);
 	fd = mkstemp(opt.tmp);
@@ -315,31 +336,21 @@ static const char *stdin_copy(struct input *in)
 		return NULL;
 	}
 	atexit(remove_tmp);
-	r = (ssize_t)(in->end - in->start);
-	do {
-		const char *q = r == (ssize_t)(in->end - in->start) && in->start < in->end ?
-				in->buf + in->start : chunk;
-		ssize_t w = 0;
+	/* the bytes input_open() has read already, then the rest */
+	r = write_all(fd, in->buf + in->start, in->end - in->start);
+	while (r == 0) {
+		ssize_t k = read(in->fd, chunk, sizeof chunk);
 
-		while (w < r) {
-			ssize_t k = write(fd, q + w, (size_t)(r - w));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				fp_warn("%s: temporary copy %s:", in->name, opt.tmp);
-				close(fd);
-				return NULL;
-			}
-			w += k;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r = k < 0 ? -1 : 1;
+			break;
 		}
-		in->start = in->end;
-		do
-			r = read(in->fd, chunk, sizeof chunk);
-		while (r < 0 && errno == EINTR);
-	} while (r > 0);
-	if (r < 0 || close(fd) < 0) {
-		fp_warn("%s:", in->name);
+		r = write_all(fd, chunk, (size_t)k);
+	}
+	if (close(fd) < 0 || r < 0) {
+		fp_warn("%s: copying it to %s:", in->name, opt.tmp);
 		return NULL;
 	}
 	return opt.tmp;
@@ -459,12 +470,15 @@ static int convert_perf_data(struct input *in, const char *path)
 		char fdpath[32];
 		pid_t pid;
 		int errfd, outfd, st, r = 0, got;
-		char errpath[] = "/tmp/perf2events-err.XXXXXX";
+		struct buf errpath = { 0 };
 
-		errfd = mkstemp(errpath);
+		buf_add(&errpath, tmp_dir(), strlen(tmp_dir()));
+		buf_add(&errpath, "/perf2events-err.XXXXXX", 24);	/* with the NUL */
+		errfd = mkstemp(errpath.p);
 		if (errfd < 0)
-			fp_die("%s:", errpath);
-		unlink(errpath);
+			fp_die("%s:", errpath.p);
+		unlink(errpath.p);
+		buf_free(&errpath);
 		outfd = perf_spawn(data, fields, errfd, &pid);
 		snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", outfd);
 		if (input_open(&pi, fdpath) < 0)
