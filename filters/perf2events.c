@@ -43,6 +43,7 @@ static struct {
 	int ran_perf;		/* the current input is our own perf script run */
 	struct intern sb;	/* side-band record name -> count, this input */
 	uint64_t sb_total, lost[2], lost_records, lost_line;	/* lost[1]: samples */
+	int lost_unknown;	/* a LOST line without its number */
 	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
 } opt;
 
@@ -188,6 +189,8 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 			opt.lost_line = sb->lineno;
 		if (sb->lost > 0)
 			opt.lost[samples] += (uint64_t)sb->lost;
+		if (sb->lost < 0)
+			opt.lost_unknown = 1;
 		return;
 	}
 	if (sb->record.len == 16 && memcmp(text + sb->record.off, "PERF_RECORD_COMM", 16) == 0) {
@@ -203,9 +206,9 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 static void sideband_done(const char *name)
 {
 	if (opt.lost_records)
-		fp_warn("%s: the profiler lost %llu records and %llu samples (%llu PERF_RECORD_LOST* "
+		fp_warn("%s: the profiler lost %s%llu records and %llu samples (%llu PERF_RECORD_LOST* "
 			"lines, the first at line %llu): the profile is incomplete", name,
-			(unsigned long long)opt.lost[0], (unsigned long long)opt.lost[1],
+			opt.lost_unknown ? "at least " : "", (unsigned long long)opt.lost[0], (unsigned long long)opt.lost[1],
 			(unsigned long long)opt.lost_records, (unsigned long long)opt.lost_line);
 	if (opt.sb_total && !opt.ran_perf) {
 		struct buf b = { 0 };
@@ -228,6 +231,7 @@ static void sideband_done(const char *name)
 	intern_free(&opt.sb);
 	memset(&opt.sb, 0, sizeof opt.sb);
 	opt.sb_total = opt.lost[0] = opt.lost[1] = opt.lost_records = opt.lost_line = 0;
+	opt.lost_unknown = 0;
 }
 
 /* Parse the perf script text of an open input; name is for messages. */
