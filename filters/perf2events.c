@@ -298,7 +298,7 @@ static void remove_tmp(void)
 		unlink(opt.tmp);
 }
 
-/* perf script needs a file it can seek: copy a perf.data on stdin to a
+/* perf script needs a file it can seek: copy a perf.data from a pipe to a
  * temporary file. Returns its path or NULL (reported). */
 /* 0, or -1 with errno */
 static int write_all(int fd, const char *p, size_t n)
@@ -460,6 +460,7 @@ static int convert_perf_data(struct input *in, const char *path)
 {
 	char fields[] = PERF_FIELDS, bad[32];
 	const char *data = path;
+	struct stat sb;
 	int tries;
 
 	if (!on_path("perf")) {
@@ -467,7 +468,9 @@ static int convert_perf_data(struct input *in, const char *path)
 			"(perf is not installed)", in->name);
 		return 1;
 	}
-	if (strcmp(path, "-") == 0 && !(data = stdin_copy(in)))
+	/* perf seeks: stdin and pipes (/dev/stdin, <(...)) are copied first */
+	if ((strcmp(path, "-") == 0 || fstat(in->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) &&
+	    !(data = stdin_copy(in)))
 		return 1;
 	for (tries = 0; tries < 10; tries++) {
 		struct input pi;

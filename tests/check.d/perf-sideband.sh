@@ -124,6 +124,8 @@ if command -v perf >/dev/null 2>&1; then
 	cmp -s "$tmp/a" "$tmp/b" && ok || no "perf.data on stdin differs from the file"
 	cat "$pd" | "$p2e" 2>/dev/null | grep -v '^#input ' >"$tmp/a"
 	cmp -s "$tmp/a" "$tmp/b" && ok || no "perf.data from a pipe differs from the file"
+	cat "$pd" | "$p2e" /dev/stdin 2>/dev/null | grep -v '^#input ' >"$tmp/a"
+	cmp -s "$tmp/a" "$tmp/b" && ok || no "perf.data from a pipe named /dev/stdin differs from the file"
 else
 	echo "perf-sideband: perf is not installed: perf.data conversion not compared"
 fi
