@@ -532,10 +532,26 @@ static int convert_perf_data(struct input *in, const char *path)
 	return 1;
 }
 
-static int is_perf_data(const struct input *in)
+/* A perf.data starts with "PERFILE2". input_open() has read at least 4
+ * bytes (or all of a shorter input); a pipe may have given fewer than 8. */
+static int is_perf_data(struct input *in)
 {
-	return in->codec == INPUT_PLAIN && in->end - in->start >= 8 &&
-	       memcmp(in->buf + in->start, "PERFILE2", 8) == 0;
+	if (in->codec != INPUT_PLAIN || in->start != 0 || in->end < 4 ||
+	    memcmp(in->buf, "PERF", 4) != 0)
+		return 0;
+	while (in->end < 8 && !in->eof && !in->raw_eof && memcmp(in->buf, "PERFILE2", in->end) == 0) {
+		ssize_t r = read(in->fd, in->buf + in->end, in->cap - in->end);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {	/* a read error shows again in input_getline() */
+			if (r == 0)
+				in->eof = in->raw_eof = 1;
+			break;
+		}
+		in->end += (size_t)r;
+	}
+	return in->end >= 8 && memcmp(in->buf, "PERFILE2", 8) == 0;
 }
 
 static int convert(const char *path, void *ctx)
