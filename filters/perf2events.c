@@ -240,8 +240,13 @@ static int parse_text(struct input *in, const char *name)
 	struct perf_parser p;
 	char *line;
 	size_t len;
-	int r;
+	int r = input_getline(in, &line, &len);
 
+	if (r > 0 && len >= 8 && memcmp(line, "PERFILE2", 8) == 0) {
+		fp_warn("%s: a compressed perf.data file: decompress it and give it to "
+			"perf2events, or pipe the text of 'perf script' in", name);
+		return 1;
+	}
 	start_stream();
 	out_puts("#input ");
 	ev_put_escaped(name, strlen(name));
@@ -251,7 +256,7 @@ static int parse_text(struct input *in, const char *name)
 	p.header = header;
 	p.sideband = sideband;
 	p.ctx = (void *)name;
-	while ((r = input_getline(in, &line, &len)) > 0) {
+	for (; r > 0; r = input_getline(in, &line, &len)) {
 		const char *why;
 
 		if (perf_line(&p, line, len, in->lineno, &why) < 0)

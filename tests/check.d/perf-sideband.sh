@@ -15,6 +15,7 @@
 #    which our field list adds), its folded output equals
 #    `perf script | perf2events | events2folded`, stdin equals the file.
 #    Without perf (PATH without it): exit 1, nothing on stdout, the message.
+#    A zstd-compressed perf.data: exit 1, nothing on stdout, a message.
 #    A fake perf that cannot print the cpu field: perf2events reruns it
 #    without that field.
 set -u
@@ -79,6 +80,13 @@ PATH=$tmp/noperf "$p2e" - <"$pd" >"$tmp/np.out" 2>"$tmp/np.err"
 st=$?
 [ $st = 1 ] && [ ! -s "$tmp/np.out" ] && grep -q '<stdin>: a perf.data file' "$tmp/np.err" && ok ||
 	no "no perf, stdin: status $st"
+
+# a compressed perf.data: an error, not binary read as text
+zstd -qc "$pd" >"$tmp/pd.zst"
+"$p2e" "$tmp/pd.zst" >"$tmp/z.out" 2>"$tmp/z.err"
+st=$?
+[ $st = 1 ] && [ ! -s "$tmp/z.out" ] && grep -q 'pd.zst: a compressed perf.data file: decompress it' "$tmp/z.err" &&
+	ok || { no "compressed perf.data: status $st"; cat "$tmp/z.err"; }
 
 # a fake perf that cannot print the cpu field (perf 6.1's message)
 mkdir "$tmp/fake"
