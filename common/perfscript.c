@@ -399,6 +399,99 @@ static long find_time(const char *s, size_t n, size_t *end)
 	return -1;
 }
 
+/* Side-band records (formats.md §12): "PERF_RECORD_NAME PAYLOAD" where a
+ * sample has its event. The header's left part and time are parsed. */
+
+/* "[exec]: NAME:PID/TID" after PERF_RECORD_COMM; NAME may hold ':' and
+ * spaces, so PID/TID is found from the right. */
+static int sb_comm(struct perf_parser *p, struct perf_sideband *sb, const char *s, size_t n)
+{
+	size_t i = 0, e = n, slash, colon;
+
+	while (i < n && is_space(s[i]))
+		i++;
+	if (starts_with(s + i, n - i, "exec"))
+		i += 4;
+	if (i >= n || s[i] != ':')
+		return -1;
+	i++;
+	while (i < n && is_space(s[i]))
+		i++;
+	while (e > i && is_space(s[e - 1]))
+		e--;
+	for (slash = e; slash > i && is_digit(s[slash - 1]); slash--)
+		;
+	if (slash == e || slash == i || s[slash - 1] != '/')
+		return -1;
+	for (colon = slash - 1; colon > i && is_digit(s[colon - 1]); colon--)
+		;
+	if (colon == slash - 1 || colon == i || s[colon - 1] != ':')
+		return -1;
+	sb->comm = save(p, s + i, colon - 1 - i);
+	sb->pid = save(p, s + colon, slash - 1 - colon);
+	sb->tid = save(p, s + slash, e - slash);
+	return 0;
+}
+
+/* "lost N" (PERF_RECORD_LOST), else the first number of the payload. */
+static int64_t sb_lost(const char *s, size_t n)
+{
+	const char *hit = memmem(s, n, "lost ", 5);
+	size_t i = hit ? (size_t)(hit - s) + 5 : 0, b;
+	int64_t v;
+
+	while (i < n && !is_digit(s[i]))
+		i++;
+	for (b = i; i < n && is_digit(s[i]); i++)
+		;
+	if (i == b || ev_parse_i64(s + b, i - b, &v) < 0)
+		return -1;
+	return v;
+}
+
+/* s points at "PERF_RECORD_"; begin() and parse_left() have run. */
+static void sideband(struct perf_parser *p, const char *s, size_t n)
+{
+	struct perf_sideband sb;
+	size_t i = 12;
+
+	while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i]) || s[i] == '_'))
+		i++;
+	memset(&sb, 0, sizeof sb);
+	sb.kind = PERF_SB_OTHER;
+	sb.record = save(p, s, i);
+	sb.comm = p->s.comm;
+	sb.pid = p->s.pid;
+	sb.tid = p->s.tid;
+	sb.cpu = p->s.cpu;
+	sb.time = p->s.time;
+	sb.lost = -1;
+	sb.lineno = p->s.lineno;
+	if (i == 16 && memcmp(s, "PERF_RECORD_COMM", 16) == 0) {
+		if (sb_comm(p, &sb, s + i, n - i) == 0)
+			sb.kind = PERF_SB_COMM;
+	} else if (starts_with(s, i, "PERF_RECORD_LOST")) {
+		sb.kind = PERF_SB_LOST;
+		sb.lost = sb_lost(s + i, n - i);
+	}
+	p->in_sample = 0;	/* not a sample: frames cannot follow */
+	p->last_was_frame = 0;
+	if (p->sideband)
+		p->sideband(&sb, p->text.p, p->ctx);
+}
+
+/* The offset of "PERF_RECORD_" right of a header's time, or -1. */
+static long sideband_at(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_space(s[i]))
+		i++;
+	if (n - i > 12 && memcmp(s + i, "PERF_RECORD_", 12) == 0)
+		return (long)i;
+	return -1;
+}
+
 /* An old header without a time: "COMM TID [CPU] EVENT:" at the end. */
 static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t lineno)
 {
@@ -468,7 +561,8 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, const char **why)
 {
 	size_t tend;
-	long t;
+	long t, sb;
+	const char *hit;
 
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
@@ -498,7 +592,18 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		parse_left(p, s, (size_t)t);
 		if (ev_parse_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
-		parse_right(p, s + tend + 1, n - tend - 1);
+		sb = sideband_at(s + tend + 1, n - tend - 1);
+		if (sb >= 0)
+			sideband(p, s + tend + 1 + sb, n - tend - 1 - (size_t)sb);
+		else
+			parse_right(p, s + tend + 1, n - tend - 1);
+		return 0;
+	}
+	/* a side-band record printed without the time field */
+	if (!is_space(s[0]) && (hit = memmem(s, n, " PERF_RECORD_", 13)) != NULL) {
+		begin(p, lineno);
+		parse_left(p, s, (size_t)(hit - s));
+		sideband(p, hit + 1, n - (size_t)(hit + 1 - s));
 		return 0;
 	}
 	if (old_header(p, s, n, lineno) == 0)

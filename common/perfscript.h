@@ -27,6 +27,24 @@ struct perf_sample {
 	size_t nframes;
 };
 
+/* A side-band record (docs/events.md, formats.md §12): perf's
+ * "COMM PID/TID [CPU] TIME: PERF_RECORD_NAME PAYLOAD" lines. */
+enum perf_sb_kind {
+	PERF_SB_COMM,		/* PERF_RECORD_COMM[ exec]: NAME:PID/TID (parsed) */
+	PERF_SB_LOST,		/* PERF_RECORD_LOST*: count lost */
+	PERF_SB_OTHER		/* anything else PERF_RECORD_* */
+};
+
+struct perf_sideband {
+	enum perf_sb_kind kind;
+	struct ptext record;	/* "PERF_RECORD_MMAP2" */
+	struct ptext comm, pid, tid;	/* COMM: the new name and its ids; else the header's */
+	int cpu;		/* -1 if absent */
+	int64_t time;		/* ns; EV_NONE if absent */
+	int64_t lost;		/* LOST: the number lost, -1 if not printed */
+	uint64_t lineno;
+};
+
 struct perf_parser {
 	struct buf text;	/* comm, ids and frame text of the current sample */
 	struct perf_sample s;
@@ -37,6 +55,8 @@ struct perf_parser {
 	void (*sample)(const struct perf_sample *s, const char *text, void *ctx);
 	/* called for "# cmdline : ..." (key "command") */
 	void (*header)(const char *key, const char *val, size_t len, void *ctx);
+	/* called for each side-band record (never for samples); NULL: ignored */
+	void (*sideband)(const struct perf_sideband *sb, const char *text, void *ctx);
 	void *ctx;
 	char dso_cache[256];	/* the last dso classified, and its kind */
 	size_t dso_cache_len;

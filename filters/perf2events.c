@@ -1,6 +1,16 @@
 /* perf2events - convert `perf script` text to the flamepipe events format */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "../common/alloc.h"
+#include "../common/buf.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -15,6 +25,7 @@ static const struct cli_info info = {
 	"perf2events [-adq] [--strict] [FILE ...]",
 	"Convert `perf script` text (plain, gzip or zstd) to a flamepipe events\n"
 	"stream (events(5)) on standard output. FILE - or no FILE reads stdin.\n"
+	"A perf.data file is converted by running `perf script` on it.\n"
 	"\n"
 	"  -a, --addrs     give every frame its address (addr=); unknown frames always have it\n"
 	"  -d, --dso       give every frame its dso (dso=); unknown frames always have it\n"
@@ -29,7 +40,18 @@ static struct {
 	struct skips skips;
 	struct intern events;	/* event name -> aux: 1 period, 2 no period, 3 warned */
 	uint64_t samples;
+	int started;		/* the stream's magic and headers are written */
+	int ran_perf;		/* the current input is our own perf script run */
+	struct intern sb;	/* side-band record name -> count, this input */
+	uint64_t sb_total, lost[2], lost_records, lost_line;	/* lost[1]: samples */
+	int lost_unknown;	/* a LOST line without its number */
+	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
 } opt;
+
+/* The fields perf2events asks perf script for (man/perf2events.1,
+ * docs/compat.md); a field perf cannot print for a capture is dropped. */
+#define PERF_FIELDS "comm,pid,tid,cpu,time,period,event,ip,sym,dso"
+#define PERF_STDERR_SHOWN 5	/* lines of perf's stderr relayed per run */
 
 static void put_text(const char *text, struct ptext t)
 {
@@ -43,6 +65,17 @@ static struct slice sl(const char *text, struct ptext t)
 	return s;
 }
 
+/* cpu-clock and task-clock (any :modifiers) count time: their period is ns. */
+static int clock_event(const char *ev, size_t n)
+{
+	const char *colon = memchr(ev, ':', n);
+
+	if (colon)
+		n = (size_t)(colon - ev);
+	return (n == 9 && memcmp(ev, "cpu-clock", 9) == 0) ||
+	       (n == 10 && memcmp(ev, "task-clock", 10) == 0);
+}
+
 static void declare_event(const struct perf_sample *s, const char *text, const char *file)
 {
 	int added;
@@ -54,7 +87,8 @@ static void declare_event(const struct perf_sample *s, const char *text, const c
 		e->aux = has_period ? 1 : 2;
 		out_puts("E\t-\t");
 		put_text(text, s->event);
-		out_puts(has_period ? "\tperiod\n" : "\tsamples\n");
+		out_puts(has_period ? (clock_event(text + s->event.off, s->event.len) ?
+					"\tnanoseconds\n" : "\tperiod\n") : "\tsamples\n");
 	} else if (e->aux != 3 && (e->aux == 1) != has_period) {
 		fp_warn("%s:%llu: event %.*s: samples with and without a period; "
 			"those without count 1", file, (unsigned long long)s->lineno,
@@ -108,35 +142,438 @@ static void header(const char *key, const char *val, size_t len, void *ctx)
 	out_putc('\n');
 }
 
-static int convert(const char *path, void *ctx)
+static void start_stream(void)
 {
-	struct input in;
+	if (opt.started)
+		return;
+	opt.started = 1;
+	ev_put_magic();
+	out_puts("#source perf-script\n#clock perf\n");
+}
+
+/* PERF_RECORD_COMM becomes a T record, PERF_RECORD_LOST* an L record
+ * (docs/events.md §3.2); the others are counted for one summary line. */
+static void sideband(const struct perf_sideband *sb, const char *text, void *ctx)
+{
+	int added;
+	size_t i;
+
+	if (sb->kind == PERF_SB_COMM) {
+		out_puts("T\t");
+		ev_put_time(sb->time);
+		out_putc('\t');
+		put_text(text, sb->pid);
+		out_putc('\t');
+		put_text(text, sb->tid);
+		out_putc('\t');
+		put_text(text, sb->comm);
+		out_putc('\n');
+		return;
+	}
+	if (sb->kind == PERF_SB_LOST) {
+		int samples = sb->record.len > 16;	/* PERF_RECORD_LOST_SAMPLES */
+
+		out_puts("L\t");
+		ev_put_time(sb->time);
+		out_putc('\t');
+		if (sb->lost >= 0)
+			out_i64(sb->lost);
+		else
+			out_putc('-');
+		out_puts(samples ? "\tsamples\t" : "\trecords\t");
+		if (sb->cpu >= 0)
+			out_i64(sb->cpu);
+		else
+			out_putc('-');
+		out_putc('\n');
+		if (opt.lost_records++ == 0)
+			opt.lost_line = sb->lineno;
+		if (sb->lost > 0)
+			opt.lost[samples] += (uint64_t)sb->lost;
+		if (sb->lost < 0)
+			opt.lost_unknown = 1;
+		return;
+	}
+	if (sb->record.len == 16 && memcmp(text + sb->record.off, "PERF_RECORD_COMM", 16) == 0) {
+		skip_record(&opt.skips, ctx, sb->lineno, "PERF_RECORD_COMM without NAME:PID/TID");
+		return;
+	}
+	i = intern_get(&opt.sb, text + sb->record.off, sb->record.len, &added);
+	opt.sb.ents[i].aux++;
+	opt.sb_total++;
+}
+
+/* The per-input summaries of side-band and lost records. */
+static void sideband_done(const char *name)
+{
+	if (opt.lost_records)
+		fp_warn("%s: the profiler lost %s%llu records and %llu samples (%llu PERF_RECORD_LOST* "
+			"lines, the first at line %llu): the profile is incomplete", name,
+			opt.lost_unknown ? "at least " : "", (unsigned long long)opt.lost[0], (unsigned long long)opt.lost[1],
+			(unsigned long long)opt.lost_records, (unsigned long long)opt.lost_line);
+	if (opt.sb_total && !opt.ran_perf) {
+		struct buf b = { 0 };
+		size_t i, k = 0;
+
+		for (i = 0; i < opt.sb.count; i++) {
+			const struct ient *e = &opt.sb.ents[i];
+			char num[32];
+
+			snprintf(num, sizeof num, " %llu", (unsigned long long)e->aux);
+			if (k++)
+				buf_add(&b, ", ", 2);
+			buf_add(&b, e->key, e->len);
+			buf_add(&b, num, strlen(num));
+		}
+		fp_warn("%s: %llu side-band records (%.*s) are not samples, not written", name,
+			(unsigned long long)opt.sb_total, (int)b.len, b.p);
+		buf_free(&b);
+	}
+	intern_free(&opt.sb);
+	memset(&opt.sb, 0, sizeof opt.sb);
+	opt.sb_total = opt.lost[0] = opt.lost[1] = opt.lost_records = opt.lost_line = 0;
+	opt.lost_unknown = 0;
+}
+
+/* Parse the perf script text of an open input; name is for messages. */
+static int parse_text(struct input *in, const char *name)
+{
 	struct perf_parser p;
 	char *line;
 	size_t len;
+	int r = input_getline(in, &line, &len);
+
+	if (r > 0 && len >= 8 && memcmp(line, "PERFILE2", 8) == 0) {
+		fp_warn("%s: a compressed perf.data file: decompress it and give it to "
+			"perf2events, or pipe the text of 'perf script' in", name);
+		return 1;
+	}
+	start_stream();
+	out_puts("#input ");
+	ev_put_escaped(name, strlen(name));
+	out_putc('\n');
+	perf_init(&p);
+	p.sample = sample;
+	p.header = header;
+	p.sideband = sideband;
+	p.ctx = (void *)name;
+	for (; r > 0; r = input_getline(in, &line, &len)) {
+		const char *why;
+
+		if (perf_line(&p, line, len, in->lineno, &why) < 0)
+			skip_record(&opt.skips, name, in->lineno, why);
+	}
+	perf_end(&p);	/* the last sample counts even without a final blank line */
+	perf_free(&p);
+	skip_file_done(&opt.skips, name, "lines");
+	sideband_done(name);
+	return r < 0;
+}
+
+static int on_path(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	struct buf b = { 0 };
+	struct stat st;
+	int found = 0;
+
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path; !found; p = e + 1) {
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		b.len = 0;
+		if (e > p) {
+			buf_add(&b, p, (size_t)(e - p));
+			buf_addc(&b, '/');
+		}
+		buf_add(&b, prog, strlen(prog));
+		buf_addc(&b, '\0');
+		found = stat(b.p, &st) == 0 && S_ISREG(st.st_mode) && access(b.p, X_OK) == 0;
+		if (!*e)
+			break;
+	}
+	buf_free(&b);
+	return found;
+}
+
+static void remove_tmp(void)
+{
+	if (opt.tmp)
+		unlink(opt.tmp);
+}
+
+/* perf script needs a file it can seek: copy a perf.data from a pipe to a
+ * temporary file. Returns its path or NULL (reported). */
+/* 0, or -1 with errno */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static const char *tmp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+static const char *stdin_copy(struct input *in)
+{
+	const char *dir = tmp_dir();
+	char chunk[1 << 16];
+	ssize_t r;
+	int fd;
+
+	opt.tmp = fp_malloc(strlen(dir) + 32);
+	sprintf(opt.tmp, "%s/perf2events.XXXXXX", dir);
+	fd = mkstemp(opt.tmp);
+	if (fd < 0) {
+		fp_warn("%s: cannot create a temporary copy of the perf.data in %s:", in->name, dir);
+		free(opt.tmp);
+		opt.tmp = NULL;
+		return NULL;
+	}
+	atexit(remove_tmp);
+	/* the bytes input_open() has read already, then the rest */
+	r = write_all(fd, in->buf + in->start, in->end - in->start);
+	while (r == 0) {
+		ssize_t k = read(in->fd, chunk, sizeof chunk);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r = k < 0 ? -1 : 1;
+			break;
+		}
+		r = write_all(fd, chunk, (size_t)k);
+	}
+	if (close(fd) < 0 || r < 0) {
+		fp_warn("%s: copying it to %s:", in->name, opt.tmp);
+		return NULL;
+	}
+	return opt.tmp;
+}
+
+/* Start `perf script` on data; its stdout is the returned fd, its stderr
+ * goes to errfd. */
+static int perf_spawn(const char *data, const char *fields, int errfd, pid_t *pid)
+{
+	char *argv[] = { "perf", "script", "-i", (char *)data, "-F", (char *)fields, "--ns",
+			 "--show-task-events", "--show-lost-events", NULL };
+	int pfd[2];
+
+	if (pipe(pfd) < 0)
+		fp_die("pipe:");
+	fflush(NULL);
+	*pid = fork();
+	if (*pid < 0)
+		fp_die("fork:");
+	if (*pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		signal(SIGPIPE, SIG_DFL);
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(errfd, STDERR_FILENO);
+		close(pfd[0]);
+		close(pfd[1]);
+		execvp("perf", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	return pfd[0];
+}
+
+/* Relay perf's stderr (errfd, from its start) without flooding: the first
+ * PERF_STDERR_SHOWN lines, then their number. If field is not NULL and
+ * perf said it "Cannot print 'F' field", copy F there instead. */
+static int perf_stderr(int errfd, const char *name, char *field, size_t fsize)
+{
+	struct input e;
+	char path[64], *line;
+	size_t len;
+	unsigned long n = 0;
+	int bad_field = 0;
+
+	snprintf(path, sizeof path, "/dev/fd/%d", errfd);
+	lseek(errfd, 0, SEEK_SET);
+	if (input_open(&e, path) < 0)
+		return 0;
+	while (input_getline(&e, &line, &len) > 0) {
+		const char *f = memmem(line, len, "Cannot print '", 14);
+
+		if (field && f) {
+			const char *q = f + 14, *end = memchr(q, '\'', len - (size_t)(q - line));
+
+			if (end && (size_t)(end - q) < fsize) {
+				memcpy(field, q, (size_t)(end - q));
+				field[end - q] = '\0';
+				bad_field = 1;
+			}
+		}
+		while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		if (!field && n < PERF_STDERR_SHOWN)
+			fp_warn("%s: perf script: %.*s", name, (int)len, line);
+		n++;
+	}
+	input_close(&e);
+	if (!field && n > PERF_STDERR_SHOWN)
+		fp_warn("%s: perf script: %lu more lines on stderr", name, n - PERF_STDERR_SHOWN);
+	return bad_field;
+}
+
+/* Drop field f from the comma-separated list. */
+static void drop_field(char *list, const char *f)
+{
+	size_t n = strlen(f);
+	char *p = list;
+
+	while (*p) {
+		char *e = strchr(p, ',');
+		size_t k = e ? (size_t)(e - p) : strlen(p);
+
+		if (k == n && memcmp(p, f, n) == 0) {
+			if (e)
+				memmove(p, e + 1, strlen(e + 1) + 1);
+			else if (p > list)
+				p[-1] = '\0';
+			else
+				*p = '\0';
+			return;
+		}
+		p += k + (e != NULL);
+	}
+}
+
+/* Convert a perf.data file by running `perf script` on it. */
+static int convert_perf_data(struct input *in, const char *path)
+{
+	char fields[] = PERF_FIELDS, bad[32];
+	const char *data = path;
+	struct stat sb;
+	int tries;
+
+	if (!on_path("perf")) {
+		fp_warn("%s: a perf.data file: run 'perf script' on it and pipe the text in "
+			"(perf is not installed)", in->name);
+		return 1;
+	}
+	/* perf seeks: stdin and pipes (/dev/stdin, <(...)) are copied first */
+	if ((strcmp(path, "-") == 0 || fstat(in->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) &&
+	    !(data = stdin_copy(in)))
+		return 1;
+	for (tries = 0; tries < 10; tries++) {
+		struct input pi;
+		char fdpath[32];
+		pid_t pid;
+		int errfd, outfd, st, r = 0, got;
+		struct buf errpath = { 0 };
+
+		buf_add(&errpath, tmp_dir(), strlen(tmp_dir()));
+		buf_add(&errpath, "/perf2events-err.XXXXXX", 24);	/* with the NUL */
+		errfd = mkstemp(errpath.p);
+		if (errfd < 0)
+			fp_die("%s:", errpath.p);
+		unlink(errpath.p);
+		buf_free(&errpath);
+		outfd = perf_spawn(data, fields, errfd, &pid);
+		snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", outfd);
+		if (input_open(&pi, fdpath) < 0)
+			fp_die("%s: cannot read perf script's output", in->name);
+		close(outfd);
+		/* perf checks the fields before it prints anything: when it
+		 * fails without output, drop the field it names and rerun */
+		got = pi.end > 0;
+		if (!got) {
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) &&
+			    perf_stderr(errfd, in->name, bad, sizeof bad)) {
+				size_t before = strlen(fields);
+
+				input_close(&pi);
+				close(errfd);
+				drop_field(fields, bad);
+				if (strlen(fields) == before)
+					break;
+				continue;
+			}
+		}
+		if (got || (WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+			opt.ran_perf = 1;
+			r = parse_text(&pi, in->name);
+			opt.ran_perf = 0;
+		}
+		input_close(&pi);
+		if (got)
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+		perf_stderr(errfd, in->name, NULL, 0);
+		close(errfd);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+			fp_warn("%s: cannot run perf", in->name);
+		else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			fp_warn("%s: perf script failed (%s %d)", in->name,
+				WIFEXITED(st) ? "exit status" : "signal",
+				WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		return r || !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	fp_warn("%s: perf script cannot print the fields perf2events needs", in->name);
+	return 1;
+}
+
+/* A perf.data starts with "PERFILE2". input_open() has read at least 4
+ * bytes (or all of a shorter input); a pipe may have given fewer than 8. */
+static int is_perf_data(struct input *in)
+{
+	if (in->codec != INPUT_PLAIN || in->start != 0 || in->end < 4 ||
+	    memcmp(in->buf, "PERF", 4) != 0)
+		return 0;
+	while (in->end < 8 && !in->eof && !in->raw_eof && memcmp(in->buf, "PERFILE2", in->end) == 0) {
+		ssize_t r = read(in->fd, in->buf + in->end, in->cap - in->end);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {	/* a read error shows again in input_getline() */
+			if (r == 0)
+				in->eof = in->raw_eof = 1;
+			break;
+		}
+		in->end += (size_t)r;
+	}
+	return in->end >= 8 && memcmp(in->buf, "PERFILE2", 8) == 0;
+}
+
+static int convert(const char *path, void *ctx)
+{
+	struct input in;
 	int r;
 
 	(void)ctx;
 	if (input_open(&in, path) < 0)
 		return 1;
-	out_puts("#input ");
-	ev_put_escaped(in.name, strlen(in.name));
-	out_putc('\n');
-	perf_init(&p);
-	p.sample = sample;
-	p.header = header;
-	p.ctx = (void *)in.name;
-	while ((r = input_getline(&in, &line, &len)) > 0) {
-		const char *why;
-
-		if (perf_line(&p, line, len, in.lineno, &why) < 0)
-			skip_record(&opt.skips, in.name, in.lineno, why);
-	}
-	perf_end(&p);	/* the last sample counts even without a final blank line */
-	perf_free(&p);
-	skip_file_done(&opt.skips, in.name, "lines");
+	if (is_perf_data(&in))
+		r = convert_perf_data(&in, path);
+	else
+		r = parse_text(&in, in.name);
 	input_close(&in);
-	return r < 0;
+	return r;
 }
 
 int main(int argc, char **argv)
@@ -159,8 +596,6 @@ int main(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
-	ev_put_magic();
-	out_puts("#source perf-script\n#clock perf\n");
 	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
 	out_close();
 	return status;

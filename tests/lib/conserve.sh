@@ -63,6 +63,7 @@ function header_event(s,    rest, tok, i) {
 {
 	sub(/\r$/, "")
 	if ($0 ~ /^[ \t\r\f\v]*$/ || $0 ~ /^#/) next
+	if ($0 ~ /^[^ \t].*[ \t]PERF_RECORD_[A-Z0-9_]/) next	# side-band records are not samples
 	e = $0 ~ /^[ \t]/ ? "\001" : header_event($0)
 	if (e == "\001") {
 		# frames: "[blanks] HEXIP ..." (old perf versions do not indent)

@@ -1,0 +1,1 @@
+p=$(command -v perf2events); mkdir -p /tmp/fp-noperf.$$ && PATH=/tmp/fp-noperf.$$ "$p" ../../data/perf/workload.data; s=$?; PATH=/tmp/fp-noperf.$$ "$p" - < ../../data/perf/workload.data; t=$?; rmdir /tmp/fp-noperf.$$; echo "exit $s $t" >&2
