@@ -133,6 +133,41 @@ static void on_sample(const struct perf_sample *s, const char *text, void *vctx)
 	roundtrip(c, s, text);
 }
 
+/* A side-band record: its text in the buffer, never counted as a sample;
+ * a COMM's new name survives a T record's round trip. */
+static void on_sideband(const struct perf_sideband *sb, const char *text, void *vctx)
+{
+	struct ctx *c = vctx;
+
+	FUZZ_CHECK(text == c->p->text.p);
+	FUZZ_CHECK(sb->lineno >= 1 && sb->lineno <= c->lines);
+	FUZZ_CHECK(sb->kind == PERF_SB_COMM || sb->kind == PERF_SB_LOST || sb->kind == PERF_SB_OTHER);
+	check_text(c->p, sb->record);
+	check_text(c->p, sb->comm);
+	check_text(c->p, sb->pid);
+	check_text(c->p, sb->tid);
+	FUZZ_CHECK(sb->record.len >= 12 && memcmp(text + sb->record.off, "PERF_RECORD_", 12) == 0);
+	FUZZ_CHECK(sb->kind != PERF_SB_LOST || sb->lost >= -1);
+	if (sb->kind == PERF_SB_COMM && sb->comm.len + sb->pid.len + sb->tid.len < 4096) {
+		struct ev_rec r;
+		const char *why = NULL;
+		char *line;
+		size_t len;
+
+		fuzz_out_reset();
+		ev_put_tname(sb->time, sl(text, sb->pid), sl(text, sb->tid), sl(text, sb->comm));
+		FUZZ_CHECK(fp_out.len > 0 && fp_out.buf[fp_out.len - 1] == '\n');
+		len = fp_out.len - 1;
+		FUZZ_CHECK(memchr(fp_out.buf, '\n', len) == NULL);
+		line = fuzz_copy(fp_out.buf, len);
+		FUZZ_CHECK(ev_parse(&r, line, len, &why) == EV_RECORD && r.type == 'T');
+		if (sb->comm.len)
+			check_unescaped(&c->tmp, r.name, text + sb->comm.off, sb->comm.len);
+		free(line);
+		fuzz_out_reset();
+	}
+}
+
 static void on_header(const char *key, const char *val, size_t len, void *vctx)
 {
 	struct ctx *c = vctx;
@@ -154,6 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.p = &p;
 	p.sample = on_sample;
 	p.header = on_header;
+	p.sideband = on_sideband;
 	p.ctx = &c;
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
