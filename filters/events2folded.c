@@ -56,6 +56,7 @@ struct span_thread {
 static struct {
 	struct fold_opts fold;
 	int pid, tid, count, no_comm, ordered;
+	int bad_input;		/* an input was not an events stream: write nothing */
 	const char *event;	/* chosen event, or NULL until the first is seen */
 	char kind;		/* 'S' samples or 'O' spans, 0 until chosen */
 	struct skips skips;
@@ -355,6 +356,8 @@ static int fold_input(const char *path, void *ctx)
 		record(&r, rd.in.name, rd.in.lineno);
 	}
 	ev_reader_close(&rd);
+	if (k == EV_ERROR)
+		g.bad_input = 1;
 	return k == EV_ERROR;
 }
 
@@ -481,13 +484,17 @@ int main(int argc, char **argv)
 	}
 	status = cli_each_input(argc - optind, argv + optind, fold_input, NULL);
 	close_all();
-	if (g.ordered) {
+	if (g.bad_input) {
+		/* a wrong input: nothing on stdout (--ordered has streamed what it
+		 * read before it) */
+	} else if (g.ordered) {
 		if (g.have_prev)
 			put_line(g.prev.p, g.prev.len, g.prev_weight);
 	} else {
 		print_sorted();
 	}
-	report_other_events();
+	if (!g.bad_input)
+		report_other_events();
 	out_close();
 	return status;
 }

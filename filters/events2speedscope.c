@@ -114,6 +114,7 @@ struct thread {
 };
 
 static struct {
+	int bad_input;	/* an input was not an events stream: write nothing */
 	const char *event, *name;
 	const char **pids, **tids;
 	size_t npids, ntids;
@@ -765,6 +766,8 @@ static int convert_input(const char *path, void *ctx)
 			header(r.line);
 	}
 	ev_reader_close(&rd);
+	if (k == EV_ERROR)
+		g.bad_input = 1;
 	return k == EV_ERROR;
 }
 
@@ -1159,7 +1162,8 @@ int main(int argc, char **argv)
 	status = cli_each_input(argc - optind, argv + optind, convert_input, NULL);
 	finish_profiles();
 	choose_top();
-	if (status == 0 || g.np > 0) {	/* no file when no input could be read */
+	/* no file when no input could be read, nor when one is not an events stream */
+	if (!g.bad_input && (status == 0 || g.np > 0)) {
 		write_file();
 		report();
 	}

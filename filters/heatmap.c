@@ -47,6 +47,7 @@ enum format { F_TSV, F_LIST, F_JSON, F_SVG, F_TERM };
 
 static struct {
 	int rows, weight, keep_idle;
+	int bad_input;		/* an input was not an events stream: write nothing */
 	int64_t width;		/* column width, ns */
 	long long max_cols;
 	enum format fmt;
@@ -212,6 +213,8 @@ static int map_input(const char *path, void *ctx)
 			header(&r, rd.in.name, rd.in.lineno);
 	}
 	ev_reader_close(&rd);
+	if (k == EV_ERROR)
+		g.bad_input = 1;
 	return k == EV_ERROR;
 }
 
@@ -588,6 +591,17 @@ static void put_term(void)
 	}
 }
 
+static void put_map(void)
+{
+	switch (g.fmt) {
+	case F_TSV: put_tsv(); break;
+	case F_LIST: put_list(); break;
+	case F_JSON: put_json(); break;
+	case F_SVG: put_svg(); break;
+	case F_TERM: put_term(); break;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_MAXCOLS = CLI_FIRST_LONG, OPT_STRICT };
@@ -637,13 +651,8 @@ int main(int argc, char **argv)
 	}
 	status = cli_each_input(argc - optind, argv + optind, map_input, NULL);
 	finish();
-	switch (g.fmt) {
-	case F_TSV: put_tsv(); break;
-	case F_LIST: put_list(); break;
-	case F_JSON: put_json(); break;
-	case F_SVG: put_svg(); break;
-	case F_TERM: put_term(); break;
-	}
+	if (!g.bad_input)	/* a wrong input: no map at all, not an empty one */
+		put_map();
 	if (g.other)
 		fp_warn("%" PRIu64 " samples of other events than '%s' left out (choose with --event)",
 			g.other, g.event);
