@@ -17,7 +17,7 @@
 
 static const struct cli_info info = {
 	"events2folded",
-	"events2folded [-acijknoprt] [-e EVENT] [--strict] [FILE ...]",
+	"events2folded [-acijknoprt] [-e EVENT] [--no-inlined] [--strict] [FILE ...]",
 	"Aggregate a flamepipe events stream (events(5)) into folded stacks,\n"
 	"\"comm;root;...;leaf COUNT\" sorted in byte order, compatible with\n"
 	"stackcollapse-perf.pl. Samples (S) count their weights; spans (O/C)\n"
@@ -30,8 +30,10 @@ static const struct cli_info info = {
 	"  -n, --no-comm      no root frame for the thread name\n"
 	"  -k, --kernel       append _[k] to kernel frames\n"
 	"  -j, --jit          append _[j] to JIT frames\n"
-	"  -i, --inlined      append _[i] to inlined frames\n"
-	"  -a, --all          all three annotations (-kji)\n"
+	"  -i, --inlined      append _[i] to inlined frames (the default, as\n"
+	"                     stackcollapse-perf.pl and inferno do for Java's a->b)\n"
+	"      --no-inlined   no _[i] on inlined frames\n"
+	"  -a, --all          -k and -j (with the default _[i]: all three)\n"
 	"      --addrs        show unknown frames as [dso <address>]\n"
 	"  -r, --raw          keep names as recorded (no argument cutting, quotes kept)\n"
 	"  -o, --ordered      no aggregation: one line per run of equal consecutive\n"
@@ -443,7 +445,7 @@ static void report_other_events(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_STRICT };
+	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_NO_INLINED, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'e' },
 		{ "count", no_argument, NULL, 'c' },
@@ -453,6 +455,7 @@ int main(int argc, char **argv)
 		{ "kernel", no_argument, NULL, 'k' },
 		{ "jit", no_argument, NULL, 'j' },
 		{ "inlined", no_argument, NULL, 'i' },
+		{ "no-inlined", no_argument, NULL, OPT_NO_INLINED },
 		{ "all", no_argument, NULL, 'a' },
 		{ "addrs", no_argument, NULL, OPT_ADDRS },
 		{ "raw", no_argument, NULL, 'r' },
@@ -464,6 +467,7 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
+	g.fold.inlined = 1;	/* _[i] by default, as stackcollapse-perf.pl and inferno */
 	while ((c = getopt_long(argc, argv, "ace:ijknoprt", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': g.event = optarg; break;
@@ -474,7 +478,8 @@ int main(int argc, char **argv)
 		case 'k': g.fold.kernel = 1; break;
 		case 'j': g.fold.jit = 1; break;
 		case 'i': g.fold.inlined = 1; break;
-		case 'a': g.fold.kernel = g.fold.jit = g.fold.inlined = 1; break;
+		case OPT_NO_INLINED: g.fold.inlined = 0; break;
+		case 'a': g.fold.kernel = g.fold.jit = 1; break;
 		case OPT_ADDRS: g.fold.addrs = 1; break;
 		case 'r': g.fold.raw = 1; break;
 		case 'o': g.ordered = 1; break;
