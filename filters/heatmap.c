@@ -917,7 +917,9 @@ static void put_term_legend(int width)
 	out_write("                                        ", (size_t)(width > 6 ? width - 6 : 0));
 	out_puts("scale 0 ");
 	for (i = 0; i <= 10; i++) {
-		put_term_colour(1, i == 0 ? 0 : m.max * i / 10 > 0 ? m.max * i / 10 : 1);
+		int64_t val = m.max / 10 * i + m.max % 10 * i / 10;	/* no overflow */
+
+		put_term_colour(1, i == 0 ? 0 : val > 0 ? val : 1);
 		out_puts("\xe2\x96\x88");
 	}
 	out_puts("\033[0m ");
@@ -925,6 +927,16 @@ static void put_term_legend(int width)
 	add_value(&g_tmp, m.max);
 	out_write(g_tmp.p, g_tmp.len);
 	out_puts(" per cell (a character is one column, two rows)\n");
+}
+
+/* A title line for a terminal: no control characters from user text. */
+static void put_plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out_putc((unsigned char)p[i] < 0x20 || p[i] == 0x7f ? '?' : p[i]);
+	out_putc('\n');
 }
 
 /* Two rows per line: the upper half block in the foreground colour. */
@@ -935,10 +947,8 @@ static void put_term(void)
 	int64_t c0, c;
 	int b, width = (int)timespec_format(t, g.width * 1000) + 3;
 
-	out_write(v.t1.p, v.t1.len);
-	out_putc('\n');
-	out_write(v.t2.p, v.t2.len);
-	out_putc('\n');
+	put_plain(v.t1.p, v.t1.len);
+	put_plain(v.t2.p, v.t2.len);
 	for (c0 = 0; c0 < m.ncols; c0 += BAND) {
 		int64_t c1 = c0 + BAND < m.ncols ? c0 + BAND : m.ncols;
 
