@@ -152,6 +152,7 @@ static void report_list(const struct list *l)
 {
 	const char *p = l->b.p, *end = l->b.p + l->b.len;
 	const char *in = g.ninputs > 1 ? "the inputs" : g.input;
+	const char *upto = g.stop ? " up to END (reading stopped there)" : "";
 	struct buf v = { 0 };
 	int i;
 
@@ -164,11 +165,12 @@ static void report_list(const struct list *l)
 		if (l->hit[i])
 			;
 		else if (!l->present)
-			fp_warn("%s %s: no record of %s has a %s (the stream has '-' in that "
-				"field%s%s)", l->opt, v.p, in, l->field, l->hint ? "; " : "",
+			fp_warn("%s %s: no record of %s%s has a %s (the stream has '-' in that "
+				"field%s%s)", l->opt, v.p, in, upto, l->field, l->hint ? "; " : "",
 				l->hint ? l->hint : "");
 		else
-			fp_warn("%s %s: no record of %s has %s %s", l->opt, v.p, in, l->field, v.p);
+			fp_warn("%s %s: no record of %s%s has %s %s", l->opt, v.p, in, upto, l->field,
+				v.p);
 		p = nl + 1;
 	}
 	free(v.p);
