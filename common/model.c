@@ -338,5 +338,7 @@ int model_read(const char *path, void *model)
 		record(m, &r);
 	}
 	ev_reader_close(&rd);
+	if (k == EV_ERROR)
+		m->bad_input = 1;
 	return k == EV_ERROR;
 }

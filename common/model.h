@@ -107,6 +107,7 @@ struct model {
 	const char *file;	/* the input being read, for messages */
 	uint64_t lineno;
 	uint64_t forced, unclosed, reordered;
+	int bad_input;		/* an input was not an events stream, or not readable to its end */
 	struct buf key;
 	uint32_t last_thread;	/* of the last record, MD_NONE at first */
 };

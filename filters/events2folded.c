@@ -17,7 +17,7 @@
 
 static const struct cli_info info = {
 	"events2folded",
-	"events2folded [-acijknopqrt] [-e EVENT] [--strict] [FILE ...]",
+	"events2folded [-acijknopqrt] [-e EVENT] [--no-inlined] [--strict] [FILE ...]",
 	"Aggregate a flamepipe events stream (events(5)) into folded stacks,\n"
 	"\"comm;root;...;leaf COUNT\" sorted in byte order, compatible with\n"
 	"stackcollapse-perf.pl. Samples (S) count their weights; spans (O/C)\n"
@@ -30,8 +30,10 @@ static const struct cli_info info = {
 	"  -n, --no-comm      no root frame for the thread name\n"
 	"  -k, --kernel       append _[k] to kernel frames\n"
 	"  -j, --jit          append _[j] to JIT frames\n"
-	"  -i, --inlined      append _[i] to inlined frames\n"
-	"  -a, --all          all three annotations (-kji)\n"
+	"  -i, --inlined      append _[i] to inlined frames (the default, as\n"
+	"                     stackcollapse-perf.pl and inferno do for Java's a->b)\n"
+	"      --no-inlined   no _[i] on inlined frames\n"
+	"  -a, --all          -k and -j (with the default _[i]: all three)\n"
 	"      --addrs        show unknown frames as [dso <address>]\n"
 	"  -r, --raw          keep names as recorded (no argument cutting, quotes kept)\n"
 	"  -o, --ordered      no aggregation: one line per run of equal consecutive\n"
@@ -326,7 +328,7 @@ static void report_other_events(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_STRICT };
+	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_NO_INLINED, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'e' },
 		{ "count", no_argument, NULL, 'c' },
@@ -336,6 +338,7 @@ int main(int argc, char **argv)
 		{ "kernel", no_argument, NULL, 'k' },
 		{ "jit", no_argument, NULL, 'j' },
 		{ "inlined", no_argument, NULL, 'i' },
+		{ "no-inlined", no_argument, NULL, OPT_NO_INLINED },
 		{ "all", no_argument, NULL, 'a' },
 		{ "addrs", no_argument, NULL, OPT_ADDRS },
 		{ "raw", no_argument, NULL, 'r' },
@@ -352,6 +355,7 @@ int main(int argc, char **argv)
 	cli_init(&info);
 	model_init(&g.m, &sink, NULL);
 	g.last_other = (size_t)-1;
+	g.fold.inlined = 1;	/* _[i] by default, as stackcollapse-perf.pl and inferno */
 	while ((c = getopt_long(argc, argv, "ace:ijknoprtq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': g.event = optarg; break;
@@ -362,7 +366,8 @@ int main(int argc, char **argv)
 		case 'k': g.fold.kernel = 1; break;
 		case 'j': g.fold.jit = 1; break;
 		case 'i': g.fold.inlined = 1; break;
-		case 'a': g.fold.kernel = g.fold.jit = g.fold.inlined = 1; break;
+		case OPT_NO_INLINED: g.fold.inlined = 0; break;
+		case 'a': g.fold.kernel = g.fold.jit = 1; break;
 		case OPT_ADDRS: g.fold.addrs = 1; break;
 		case 'r': g.fold.raw = 1; break;
 		case 'o': g.ordered = 1; break;
@@ -372,13 +377,17 @@ int main(int argc, char **argv)
 	}
 	status = cli_each_input(argc - optind, argv + optind, model_read, &g.m);
 	model_end(&g.m);
-	if (g.ordered) {
+	if (g.m.bad_input) {
+		/* a wrong input: nothing on stdout (--ordered has streamed what it
+		 * read before it) */
+	} else if (g.ordered) {
 		if (g.have_prev)
 			put_line(g.prev.p, g.prev.len, g.prev_weight);
 	} else {
 		print_sorted();
 	}
-	report_other_events();
+	if (!g.m.bad_input)
+		report_other_events();
 	out_close();
 	return status;
 }

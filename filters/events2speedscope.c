@@ -25,6 +25,7 @@
 #include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
+#include "../common/timeunit.h"
 
 static const struct cli_info info = {
 	"events2speedscope",
@@ -115,6 +116,7 @@ struct thread {
 };
 
 static struct {
+	int bad_input;	/* an input was not an events stream: write nothing */
 	const char *event, *name;
 	const char **pids, **tids;
 	size_t npids, ntids;
@@ -766,6 +768,8 @@ static int convert_input(const char *path, void *ctx)
 			header(r.line);
 	}
 	ev_reader_close(&rd);
+	if (k == EV_ERROR)
+		g.bad_input = 1;
 	return k == EV_ERROR;
 }
 
@@ -866,22 +870,29 @@ static int several_kinds(void)
 	return 0;
 }
 
+/* speedscope's ValueUnit for the profile: time units (also perf's period
+ * of cpu-clock and task-clock, which is nanoseconds) so speedscope shows
+ * "3.50s" rather than a bare count, bytes, else none. */
 static const char *unit_of(const struct profile *p)
 {
-	static const char *known[] = { "nanoseconds", "microseconds", "milliseconds",
-				       "seconds", "bytes" };
-	size_t i = intern_find(&g.units, p->event.p, p->event.n), k;
+	size_t i = intern_find(&g.units, p->event.p, p->event.n);
 	const struct ient *u;
+	struct slice unit;
+	const char *name;
 
 	if (p->kind == 'O')
 		return "nanoseconds";
 	if (i == (size_t)-1)
 		return "none";
 	u = &g.names.ents[g.units.ents[i].aux];
-	for (k = 0; k < sizeof known / sizeof *known; k++)
-		if (strlen(known[k]) == u->len && memcmp(known[k], u->key, u->len) == 0)
-			return known[k];
-	return "none";	/* period, samples, count and others */
+	unit.p = u->key;
+	unit.n = u->len;
+	name = timeunit_name(timeunit_ns(p->event, unit));
+	if (name)
+		return name;
+	if (u->len == 5 && memcmp(u->key, "bytes", 5) == 0)
+		return "bytes";
+	return "none";	/* period of other events, samples, count and others */
 }
 
 static void write_stream(const struct stream *s)
@@ -1160,7 +1171,8 @@ int main(int argc, char **argv)
 	status = cli_each_input(argc - optind, argv + optind, convert_input, NULL);
 	finish_profiles();
 	choose_top();
-	if (status == 0 || g.np > 0) {	/* no file when no input could be read */
+	/* no file when no input could be read, nor when one is not an events stream */
+	if (!g.bad_input && (status == 0 || g.np > 0)) {
 		write_file();
 		report();
 	}

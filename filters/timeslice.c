@@ -53,6 +53,11 @@ enum mode { M_RELATIVE, M_ABSOLUTE, M_FLAMESCOPE };
 struct list {
 	struct buf b;		/* escaped values, each followed by '\n' */
 	int n;
+	/* what the stream had, for the report at the end */
+	const char *opt, *field;	/* "--pid", "pid" */
+	const char *hint;	/* why a stream may lack the field, or NULL */
+	int present;		/* a thread record had a value (not '-') here */
+	char *hit;		/* hit[i]: a thread record had value i */
 };
 
 struct frame {
@@ -74,6 +79,8 @@ static struct {
 	struct buf filter;	/* "#filter timeslice ...\n" */
 	struct buf key;
 	struct skips skips;
+	const char *input;	/* the input's name, for the selection report */
+	int ninputs;
 	/* the stream */
 	int have_origin, magic_done, opened, closed, stop;
 	int64_t origin, base, lo, hi, last;
@@ -96,30 +103,88 @@ static void list_add(struct list *l, const char *value)
 {
 	put_escaped_buf(&l->b, value);
 	buf_addc(&l->b, '\n');
-	l->n++;
+	l->hit = fp_realloc(l->hit, (size_t)l->n + 1);
+	l->hit[l->n++] = 0;
 }
 
-/* An empty list matches everything. */
-static int list_match(const struct list *l, struct slice s)
+/* The index of the value equal to s, or -1. */
+static int list_find(const struct list *l, struct slice s)
 {
 	const char *p = l->b.p, *end = l->b.p + l->b.len;
+	int i;
 
-	if (l->n == 0)
-		return 1;
-	while (p < end) {
+	for (i = 0; p < end; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if ((size_t)(nl - p) == s.n && memcmp(p, s.p, s.n) == 0)
-			return 1;
+			return i;
 		p = nl + 1;
 	}
-	return 0;
+	return -1;
+}
+
+/* An empty list matches everything. Notes what the stream has. */
+static int list_match(struct list *l, struct slice s)
+{
+	int i;
+
+	if (l->n == 0)
+		return 1;
+	if (!ev_absent(s) && s.n > 0)
+		l->present = 1;
+	i = list_find(l, s);
+	if (i < 0)
+		return 0;
+	l->hit[i] = 1;
+	return 1;
 }
 
 static int selected(const struct ev_rec *r)
 {
-	return list_match(&g.pids, r->pid) && list_match(&g.tids, r->tid) &&
-	       list_match(&g.comms, r->comm) && list_match(&g.events, r->event);
+	/* every list sees every record, for the report */
+	int pid = list_match(&g.pids, r->pid), tid = list_match(&g.tids, r->tid);
+	int comm = list_match(&g.comms, r->comm), event = list_match(&g.events, r->event);
+
+	return pid && tid && comm && event;
+}
+
+/* A selection value that no record had: say why, at the end. */
+static void report_list(const struct list *l)
+{
+	const char *p = l->b.p, *end = l->b.p + l->b.len;
+	const char *in = g.ninputs > 1 ? "the inputs" : g.input;
+	const char *upto = g.stop ? " up to END (reading stopped there)" : "";
+	struct buf v = { 0 };
+	int i;
+
+	for (i = 0; p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		v.len = 0;
+		ev_unescape(&v, p, (size_t)(nl - p));
+		buf_addc(&v, '\0');
+		if (l->hit[i])
+			;
+		else if (!l->present)
+			fp_warn("%s %s: no record of %s%s has a %s (the stream has '-' in that "
+				"field%s%s)", l->opt, v.p, in, upto, l->field, l->hint ? "; " : "",
+				l->hint ? l->hint : "");
+		else
+			fp_warn("%s %s: no record of %s%s has %s %s", l->opt, v.p, in, upto, l->field,
+				v.p);
+		p = nl + 1;
+	}
+	free(v.p);
+}
+
+static void report_selections(void)
+{
+	if (!g.input)
+		return;	/* no input could be read */
+	report_list(&g.pids);
+	report_list(&g.tids);
+	report_list(&g.comms);
+	report_list(&g.events);
 }
 
 /* ---- spans: the open frames of each thread ---- */
@@ -378,6 +443,8 @@ static int slice_input(const char *path, void *ctx)
 		return 0;
 	if (ev_reader_open(&rd, path, &g.skips) < 0)
 		return 1;
+	g.input = rd.in.name;
+	g.ninputs++;
 	while (!g.stop && (k = evscan_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
 		if (k == EV_RECORD)
 			record(&r, rd.in.name, rd.in.lineno);
@@ -399,6 +466,16 @@ static void parse_bound(const char *arg, const char *what, int64_t *v, int *open
 	if (timespec_parse(arg, v) < 0)
 		cli_usage_error(&info, "%s: expected a time such as 1.2, 1200ms, 500us or -, got '%s'",
 				what, arg);
+}
+
+static void init_lists(void)
+{
+	g.pids = (struct list){ .opt = "--pid", .field = "pid",
+		.hint = "perf script's default fields omit it: use perf script -F +pid" };
+	g.tids = (struct list){ .opt = "--tid", .field = "tid" };
+	g.comms = (struct list){ .opt = "--comm", .field = "comm",
+		.hint = "thread names may come in T records, which --comm does not read" };
+	g.events = (struct list){ .opt = "--event", .field = "event" };
 }
 
 static void make_filter_header(int argc, char **argv, int nargs)
@@ -436,6 +513,7 @@ int main(int argc, char **argv)
 	int c, status;
 
 	cli_init(&info);
+	init_lists();
 	g.last = INT64_MIN;
 	while ((c = getopt_long(argc, argv, "ac:e:fp:st:q", longopts, NULL)) != -1) {
 		switch (c) {
@@ -462,6 +540,7 @@ int main(int argc, char **argv)
 	status = cli_each_input(argc - optind - 2, argv + optind + 2, slice_input, NULL);
 	if (g.opened && !g.closed)
 		close_all(g.last);	/* frames never closed in the input end with it */
+	report_selections();
 	out_close();
 	return status;
 }

@@ -1,0 +1,1 @@
+perf2events java-inline.perf | events2folded --no-inlined --jit
