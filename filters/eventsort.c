@@ -468,8 +468,8 @@ static int sort_all(int argc, char **argv)
 			"its level (split)", g.split);
 	if (g.folded)
 		fp_warn("%" PRIu64 " spans nested deeper than %lld levels (down to level %zu) were "
-			"folded into the marker frame '%s' (change with --max-depth)", g.folded,
-			g.max_depth, g.deepest, g.marker.p);
+			"folded into the marker frame '%.*s' (change with --max-depth)", g.folded,
+			g.max_depth, g.deepest, (int)g.marker.len, g.marker.p);
 	return status;
 }
 
