@@ -33,9 +33,10 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	fp_grow(&tr->thr.th, &tr->thr.cap, tr->thr.n + 1, sizeof *tr->thr.th);
 	t = &tr->thr.th[tr->thr.n];
 	memset(t, 0, sizeof *t);
-	t->pid = fp_strndup(pid->p, pid->len);
+	/* an empty buffer may have no storage yet (p NULL) */
+	t->pid = fp_strndup(pid->len ? pid->p : "", pid->len);
 	t->pid_len = pid->len;
-	t->tid = fp_strndup(tid->p, tid->len);
+	t->tid = fp_strndup(tid->len ? tid->p : "", tid->len);
 	t->tid_len = tid->len;
 	tr->thr.ids.ents[i].aux = (int64_t)tr->thr.n++;
 	return t;
