@@ -3,7 +3,9 @@
 #
 # usage: fuzz-regress.sh BINDIR
 # Each tests/fuzz/TARGET.c is linked with tests/fuzz/replay.c (a plain
-# main) against BINDIR/../common/libflamepipe.a, with ASan+UBSan when the
+# main) and the filters it calls (cmd_NAME: filters/NAME.c and
+# filters/NAME/*.c, built with -DFP_NO_MAIN) against
+# BINDIR/../common/libflamepipe.a, with ASan+UBSan when the
 # filters in BINDIR were built with them, and run over
 # tests/fuzz/regress/TARGET/ (inputs that once crashed or broke a property)
 # and over the seeds tests/fuzz/seed.sh makes from tests/ and the corpus.
@@ -34,9 +36,15 @@ cflags=$(pkg-config --cflags libzstd zlib yajl 2>/dev/null)
 for src in "$fuzz"/*.c; do
 	t=$(basename "$src" .c)
 	[ "$t" = replay ] && continue
+	# the filters the target calls (cmd_NAME, filters/cmds.h): their
+	# sources without main(), as tests/fuzz/fuzz.mk links them
+	filters=
+	for f in $(grep -o '[^a-z0-9_]cmd_[a-z0-9_]*' "$src" | sed 's/.*cmd_//' | sort -u); do
+		filters="$filters $root/filters/$f.c $(ls "$root/filters/$f/"*.c 2>/dev/null)"
+	done
 	# shellcheck disable=SC2086
-	if ! $cc -std=c11 -D_GNU_SOURCE -O1 -g $san $cflags -o "$tmp/$t" "$src" "$fuzz/replay.c" \
-		$lib $libs 2>"$tmp/cc.err"; then
+	if ! $cc -std=c11 -D_GNU_SOURCE -DFP_NO_MAIN -O1 -g $san $cflags -o "$tmp/$t" "$src" "$fuzz/replay.c" \
+		$filters $lib $libs 2>"$tmp/cc.err"; then
 		bad "$t: does not build"; head -n 20 "$tmp/cc.err"; continue
 	fi
 	mkdir -p "$tmp/seeds-$t"

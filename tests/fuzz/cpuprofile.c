@@ -1,13 +1,15 @@
 /* cpuprofile.c - fuzz cpuprofile2events in-process (filters/cpuprofile2events.c)
  *
- * The filter's own main() runs on each input (renamed
- * cpuprofile2events_main; the input is a memfd opened through
- * /proc/self/fd/N), so options, convert() and emit() are the real code.
+ * The filter's program logic, cmd_cpuprofile2events() (filters/cmds.h,
+ * linked from the filter's objects built with -DFP_NO_MAIN), runs on each
+ * input (a memfd opened through /proc/self/fd/N), so options, convert()
+ * and emit() are the real code; its state is per call.
  * The first input byte picks the options: bit 0 -c, bit 1 -i, bit 2 -r.
  * stdout is another memfd, read back after each run; stderr (the stdio
  * stream only, so sanitizer and libFuzzer reports still reach fd 2) is
  * captured too. Properties:
- *  - the filter never exits inside main() (converters report and go on);
+ *  - the filter never exits inside cmd_cpuprofile2events() (converters
+ *    report and go on);
  *  - the output is a valid events stream (see trace.c): the magic line
  *    first, every line parses, exact field counts, no control bytes;
  *  - only S and E records; S records are of event "wall", their times
@@ -21,10 +23,7 @@
 
 #include "fuzz.h"
 
-int cpuprofile2events_main(int argc, char **argv);
-#define main cpuprofile2events_main
-#include "../../filters/cpuprofile2events.c"
-#undef main
+#include "../../filters/cmds.h"
 
 #define PROG "cpuprofile2events"
 
@@ -33,6 +32,7 @@ int cpuprofile2events_main(int argc, char **argv);
 /* ---- cpuprofile2events ---- */
 
 static int64_t last_time;
+static int count;	/* -c given */
 
 static void record(const struct ev_rec *r, const char *p, size_t n)
 {
@@ -44,7 +44,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		FUZZ_CHECK(r->weight >= 0);
 		if (r->time == EV_NONE)
 			return;
-		FUZZ_CHECK(!g.count || r->weight == 1);
+		FUZZ_CHECK(!count || r->weight == 1);
 		FUZZ_CHECK(last_time == EV_NONE || r->time >= last_time);
 		last_time = r->time;
 		return;
@@ -74,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "-r";
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	g.count = g.no_idle = g.raw = 0;
-	out = run_main(cpuprofile2events_main, argc, argv, &n, &status);
+	count = data[0] & 1;
+	out = run_cmd(cmd_cpuprofile2events, argc, argv, &n, &status);
 	check_stderr();
 	last_time = EV_NONE;
 	check_output(out, n, record);

@@ -1,11 +1,12 @@
-/* filter.h - run a filter's main() in-process on fuzz inputs and check its
- * output (the converter targets: trace.c, cpuprofile.c, spans.c)
+/* filter.h - run a filter's cmd_NAME() in-process on fuzz inputs and check
+ * its output (the converter targets: trace.c, cpuprofile.c, spans.c)
  *
- * Include after the filter's source (with main renamed) and after
- * defining PROG, the filter's name. setup() once, then per input:
- * put_input(), run_main() (stdout and stderr captured; exit() inside main
- * is a property failure), check_stderr(), check_output() with a callback
- * per line for the target's own properties.
+ * The target calls cmd_NAME (filters/cmds.h); fuzz.mk links the filter's
+ * objects built with -DFP_NO_MAIN. Include after defining PROG, the
+ * filter's name. setup() once, then per input: put_input(), run_cmd()
+ * (stdout and stderr captured; exit() inside cmd_NAME is a property
+ * failure), check_stderr(), check_output() with a callback per line for
+ * the target's own properties.
  */
 #ifndef FUZZ_FILTER_H
 #define FUZZ_FILTER_H
@@ -16,7 +17,7 @@
 
 static int in_fd = -1, out_fd = -1;
 static char in_path[64];
-static int running;		/* inside main() */
+static int running;		/* inside cmd_NAME() */
 static FILE *real_stderr, *err_f;
 static char *err_p;
 static size_t err_n;
@@ -53,9 +54,9 @@ static void put_input(const uint8_t *data, size_t size)
 	}
 }
 
-/* Run main(argc, argv) with stdout and stderr captured; the output is
+/* Run cmd(argc, argv) with stdout and stderr captured; the output is
  * returned as an exact-size heap copy (free it), stderr in err_p/err_n. */
-static char *run_main(int (*m)(int, char **), int argc, char **argv, size_t *outn, int *status)
+static char *run_cmd(int (*cmd)(int, char **), int argc, char **argv, size_t *outn, int *status)
 {
 	off_t n;
 	char *out;
@@ -72,7 +73,7 @@ static char *run_main(int (*m)(int, char **), int argc, char **argv, size_t *out
 	stderr = err_f;
 	optind = 0;		/* glibc: start getopt afresh */
 	running = 1;
-	*status = m(argc, argv);	/* ends with out_close(): stdout is closed */
+	*status = cmd(argc, argv);	/* ends with out_close(): stdout is closed */
 	running = 0;
 	stderr = real_stderr;
 	fclose(err_f);
@@ -86,6 +87,10 @@ static char *run_main(int (*m)(int, char **), int argc, char **argv, size_t *out
 	*outn = (size_t)n;
 	return out;
 }
+
+/* Targets that still #include their filter's .c with main renamed (and
+ * reset its file-static state themselves) call it this way. */
+#define run_main run_cmd
 
 static void check_stderr(void)
 {

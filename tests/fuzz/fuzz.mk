@@ -7,7 +7,8 @@
 #
 # Targets are tests/fuzz/*.c (but replay.c), built with clang's libFuzzer,
 # ASan and UBSan; common/ is built again with coverage instrumentation into
-# $(FUZZ_BUILD)/common. tests/fuzz/run.sh seeds each corpus from tests/ and
+# $(FUZZ_BUILD)/common, and so are the filters a target calls (cmd_NAME)
+# into $(FUZZ_BUILD)/filters. tests/fuzz/run.sh seeds each corpus from tests/ and
 # tests/data/corpus/, runs the target, keeps crashes under
 # $(FUZZ_BUILD)/crashes/TARGET/ and prints a one-line summary. Needs the
 # Debian packages clang and libclang-rt-dev (in the Makefile's DEB_TEST).
@@ -23,16 +24,28 @@ FUZZ_OBJS = $(COMMON:%=$(FUZZ_BUILD)/common/%.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
-# keep the instrumented objects between builds
-.SECONDARY: $(FUZZ_OBJS)
 
 $(FUZZ_BUILD)/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-$(FUZZ_BUILD)/bin/%: tests/fuzz/%.c tests/fuzz/*.h $(FUZZ_OBJS) common/*.h filters/*.c
+# A target that calls cmd_NAME() (filters/cmds.h) links filter NAME's
+# objects: filters/NAME.c and filters/NAME/*.c, compiled with -DFP_NO_MAIN
+# (no main(): the target's is libFuzzer's) into $(FUZZ_BUILD)/filters.
+fuzz_filters = $(sort $(shell grep -o '[^a-z0-9_]cmd_[a-z0-9_]*' tests/fuzz/$(1).c | sed 's/.*cmd_//'))
+fuzz_filter_objs = $(foreach f,$(call fuzz_filters,$(1)),$(FUZZ_BUILD)/filters/$(f).o \
+	$(patsubst %.c,$(FUZZ_BUILD)/%.o,$(wildcard filters/$(f)/*.c)))
+
+# keep the instrumented objects between builds
+.SECONDARY: $(FUZZ_OBJS) $(foreach t,$(FUZZ_TARGETS),$(call fuzz_filter_objs,$(t)))
+
+$(FUZZ_BUILD)/filters/%.o: filters/%.c $(wildcard filters/*.h filters/*/*.h) common/*.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFP_NO_MAIN -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/bin/%: tests/fuzz/%.c tests/fuzz/*.h $(FUZZ_OBJS) $$(call fuzz_filter_objs,$$*) common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_filter_objs,$*) $(FUZZ_OBJS) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -1,22 +1,25 @@
 /* spans.c - fuzz spans2events in-process (filters/spans2events.c)
  *
- * The filter's own main() runs on each input (renamed spans2events_main;
- * the input is a memfd opened through /proc/self/fd/N), so options,
- * read_input() and emit() are the real code. The first input byte picks
- * the options: bit 0 -t name, bit 1 -t k, bits 2-3 nothing, -r RUN (the
- * run id "r"), -a, nothing. stdout is another memfd, read back after each
+ * The filter's program logic, cmd_spans2events() (filters/cmds.h, linked
+ * from the filter's objects built with -DFP_NO_MAIN), runs on each input
+ * (a memfd opened through /proc/self/fd/N), so options, read_input() and
+ * the output are the real code; its state is per call. The first input
+ * byte picks the options: bit 0 -t name, bit 1 -t k, bits 2-3 nothing,
+ * -r RUN (the run id "r"), -a, -d 2 (the depth cap). stdout is another memfd, read back after each
  * run; stderr (the stdio stream only, so sanitizer and libFuzzer reports
  * still reach fd 2) is captured too.
  *
- * SQLite is replaced by a fake (the sqlite3_* calls are renamed below), so
- * the fuzzer reaches parse_sqlite() without mutating database pages and
+ * SQLite is replaced by a fake (the sqlite3_* functions the filter calls
+ * are defined below; they take the place of the library's), so the fuzzer
+ * reaches the Ferret database code without mutating database pages and
  * the target links without libsqlite3: an input that starts with SQLite's
  * 16-byte magic is a "database" whose first line names the table that
  * exists and whose next lines are rows "LOG_NAME<TAB>DATA" in timestamp
  * order; a row "!" makes the query fail there.
  *
  * Properties:
- *  - the filter never exits inside main() (converters report and go on);
+ *  - the filter never exits inside cmd_spans2events() (converters report
+ *    and go on);
  *  - the output is a valid events stream (see trace.c): the magic line
  *    first, every line parses, exact field counts, no control bytes;
  *  - only O, C, I, P, T records, times never decrease, event "span";
@@ -48,26 +51,26 @@ struct fake_stmt {
 static struct fake_stmt fake_st;
 static char fake_db;
 
-static int fake_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs)
+int sqlite3_open_v2(const char *path, sqlite3 **db, int flags, const char *vfs)
 {
 	(void)path, (void)flags, (void)vfs;
 	*db = (sqlite3 *)&fake_db;
 	return SQLITE_OK;
 }
 
-static int fake_close(sqlite3 *db)
+int sqlite3_close(sqlite3 *db)
 {
 	(void)db;
 	return SQLITE_OK;
 }
 
-static const char *fake_errmsg(sqlite3 *db)
+const char *sqlite3_errmsg(sqlite3 *db)
 {
 	(void)db;
 	return "fake database error";
 }
 
-static int fake_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
+int sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
 			   const char **tail)
 {
 	(void)db, (void)n, (void)tail;
@@ -77,14 +80,14 @@ static int fake_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **s
 	return SQLITE_OK;
 }
 
-static int fake_bind_text(sqlite3_stmt *st, int i, const char *v, int n, void (*d)(void *))
+int sqlite3_bind_text(sqlite3_stmt *st, int i, const char *v, int n, void (*d)(void *))
 {
 	(void)i, (void)n, (void)d;
 	((struct fake_stmt *)st)->arg = v;
 	return SQLITE_OK;
 }
 
-static int fake_finalize(sqlite3_stmt *st)
+int sqlite3_finalize(sqlite3_stmt *st)
 {
 	(void)st;
 	return SQLITE_OK;
@@ -106,7 +109,7 @@ static int db_line(struct fake_stmt *s, const char **p, size_t *n)
 	return 1;
 }
 
-static int fake_step(sqlite3_stmt *stmt)
+int sqlite3_step(sqlite3_stmt *stmt)
 {
 	struct fake_stmt *s = (struct fake_stmt *)stmt;
 	const char *p, *tab;
@@ -138,7 +141,7 @@ static int fake_step(sqlite3_stmt *stmt)
 }
 
 /* sqlite3_column_text(): a NUL-terminated copy, valid until the next call */
-static const unsigned char *fake_column_text(sqlite3_stmt *st, int i)
+const unsigned char *sqlite3_column_text(sqlite3_stmt *st, int i)
 {
 	static char *copy;
 	struct fake_stmt *s = (struct fake_stmt *)st;
@@ -153,27 +156,13 @@ static const unsigned char *fake_column_text(sqlite3_stmt *st, int i)
 	return (const unsigned char *)copy;
 }
 
-static int fake_column_bytes(sqlite3_stmt *st, int i)
+int sqlite3_column_bytes(sqlite3_stmt *st, int i)
 {
 	(void)i;
 	return (int)((struct fake_stmt *)st)->row_n;
 }
 
-#define sqlite3_open_v2 fake_open_v2
-#define sqlite3_close fake_close
-#define sqlite3_errmsg fake_errmsg
-#define sqlite3_prepare_v2 fake_prepare_v2
-#define sqlite3_bind_text fake_bind_text
-#define sqlite3_finalize fake_finalize
-#define sqlite3_step fake_step
-#define sqlite3_column_text fake_column_text
-#define sqlite3_column_bytes fake_column_bytes
-
-int spans2events_main(int argc, char **argv);
-#define FP_FUZZ_TARGET 1
-#define main spans2events_main
-#include "../../filters/spans2events.c"
-#undef main
+#include "../../filters/cmds.h"
 
 #define PROG "spans2events"
 
@@ -280,12 +269,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "-rr";
 	else if ((data[0] >> 2 & 3) == 2)
 		argv[argc++] = "-a";
+	else if ((data[0] >> 2 & 3) == 3)
+		argv[argc++] = "-d2";
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	g.ntags = 0;
-	g.run_id = NULL;
-	g.all_runs = 0;
-	out = run_main(spans2events_main, argc, argv, &n, &status);
+	out = run_cmd(cmd_spans2events, argc, argv, &n, &status);
 	check_stderr();
 	last_time = EV_NONE;
 	check_output(out, n, record);
@@ -300,6 +288,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	nolanes = 0;
 	free(out);
-	fuzz_reset();
 	return 0;
 }

@@ -1,18 +1,24 @@
 /* trace.c - fuzz trace2events in-process (filters/trace2events.c)
  *
- * The filter's own main() runs on each input (renamed trace2events_main;
- * the input is a memfd opened through /proc/self/fd/N), so options,
- * convert() and the end of the stream are the real code. The first input
+ * The filter's program logic, cmd_trace2events() (filters/cmds.h, linked
+ * from the filter's objects built with -DFP_NO_MAIN), runs on each input
+ * (a memfd opened through /proc/self/fd/N), so options, convert() and the
+ * end of the stream are the real code; its state is per call, so nothing
+ * leaks from one input to the next. The first input
  * byte picks the options: bit 0 -a, bit 1 -e EVENT. stdout is another
  * memfd, read back after each run; stderr (the stdio stream only, so
  * sanitizer and libFuzzer reports still reach fd 2) is captured too.
  * Properties:
- *  - the filter never exits inside main() (converters report and go on);
+ *  - the filter never exits inside cmd_trace2events() (converters report
+ *    and go on);
  *  - the output is a valid events stream: the magic line first, every line
  *    parses (ev_parse), records have exactly their number of fields and no
  *    control bytes (escaping), header keys are [a-z][a-z0-9-]*, stacks
  *    give one frame per ';' plus one; only S, D, E, P, T records;
  *  - S weights and D durations are not negative;
+ *  - every S record's event has its E record earlier in the same output
+ *    (state from an earlier input, such as the events declared, does not
+ *    leak into the next run);
  *  - every stderr line starts with "trace2events: ".
  */
 #include <fcntl.h>
@@ -21,17 +27,29 @@
 
 #include "fuzz.h"
 
-int trace2events_main(int argc, char **argv);
-#define FP_FUZZ_TARGET 1
-#define main trace2events_main
-#include "../../filters/trace2events.c"
-#undef main
+#include "../../filters/cmds.h"
 
 #define PROG "trace2events"
 
 #include "filter.h"
 
 /* ---- trace2events ---- */
+
+static struct buf units;	/* the events of this output's E records, each + '\n' */
+
+static int declared(struct slice ev)
+{
+	const char *p = units.p, *end = units.p + units.len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (bytes_eq(p, (size_t)(nl - p), ev.p, ev.n))
+			return 1;
+		p = nl + 1;
+	}
+	return 0;
+}
 
 static void record(const struct ev_rec *r, const char *p, size_t n)
 {
@@ -41,10 +59,15 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	int64_t v;
 
 	switch (r->type) {
-	case 0: case 'E': case 'P': case 'T':
+	case 'E':
+		buf_add(&units, r->event.p, r->event.n);
+		buf_addc(&units, '\n');
+		return;
+	case 0: case 'P': case 'T':
 		return;
 	case 'S':
 		FUZZ_CHECK(r->weight >= 0);
+		FUZZ_CHECK(declared(r->event));
 		return;
 	case 'D':
 		/* D TIME PID TID CPU COMM EVENT DURATION FRAMES ORDER */
@@ -91,12 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "-eev";
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	g.args = 0;
-	g.event = NULL;
-	out = run_main(trace2events_main, argc, argv, &n, &status);
+	out = run_cmd(cmd_trace2events, argc, argv, &n, &status);
 	check_stderr();
+	units.len = 0;
 	check_output(out, n, record);
 	free(out);
-	fuzz_reset();
 	return 0;
 }

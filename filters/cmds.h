@@ -1,0 +1,13 @@
+/* cmds.h - the filters callable in-process: cmd_NAME(argc, argv) is
+ * NAME's program logic (options, inputs, output, status); filters/NAME.c's
+ * main() only calls it, and is left out with -DFP_NO_MAIN (the fuzz
+ * targets link the filter's objects and call cmd_NAME directly).
+ * One line per filter. */
+#ifndef FP_CMDS_H
+#define FP_CMDS_H
+
+int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_spans2events(int argc, char **argv);
+int cmd_trace2events(int argc, char **argv);
+
+#endif

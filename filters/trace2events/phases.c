@@ -1,0 +1,303 @@
+/* phases.c - trace2events: one event by its phase (B/E/X/i spans as D
+ * records, M metadata as P/T records) and the thread table */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/alloc.h"
+#include "../../common/buf.h"
+#include "../../common/err.h"
+#include "../../common/events.h"
+#include "../../common/intern.h"
+#include "../../common/json.h"
+#include "../../common/out.h"
+#include "trace.h"
+
+/* ---- threads and spans ---- */
+
+static struct thread *thread_of(struct trace *tr, const struct buf *pid, const struct buf *tid)
+{
+	int added;
+	size_t i;
+	struct thread *t;
+	struct buf *key = &tr->thr.key;
+
+	key->len = 0;
+	buf_add(key, pid->p, pid->len);
+	buf_addc(key, 0);
+	buf_add(key, tid->p, tid->len);
+	i = intern_get(&tr->thr.ids, key->p, key->len, &added);
+	if (!added)
+		return &tr->thr.th[tr->thr.ids.ents[i].aux];
+	fp_grow(&tr->thr.th, &tr->thr.cap, tr->thr.n + 1, sizeof *tr->thr.th);
+	t = &tr->thr.th[tr->thr.n];
+	memset(t, 0, sizeof *t);
+	/* an empty buffer may have no storage yet (p NULL) */
+	t->pid = fp_strndup(pid->len ? pid->p : "", pid->len);
+	t->pid_len = pid->len;
+	t->tid = fp_strndup(tid->len ? tid->p : "", tid->len);
+	t->tid_len = tid->len;
+	tr->thr.ids.ents[i].aux = (int64_t)tr->thr.n++;
+	return t;
+}
+
+static void saw_time(struct thread *t, int64_t ts)
+{
+	if (!t->has_last || ts > t->last) {
+		t->last = ts;
+		t->has_last = 1;
+	}
+}
+
+/* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. */
+static void put_span(const struct thread *t, int64_t ts, int64_t dur, struct slice ev,
+		     struct slice frame, uint64_t seq)
+{
+	static const struct slice none = { NULL, 0 };
+	struct slice pid = { t->pid, t->pid_len }, tid = { t->tid, t->tid_len };
+
+	ev_put_head('D', ts, pid, tid, -1, none, ev, dur);
+	if (frame.n)
+		out_write(frame.p, frame.n);
+	ev_put_d_end(seq);
+}
+
+/* The frame text of the current event, escaped. */
+static void span_frame(const struct trace *tr, struct buf *frame)
+{
+	frame->len = 0;
+	if (tr->e.has_name && tr->e.name.len > 0) {
+		ev_buf_escaped(frame, tr->e.name.p, tr->e.name.len);
+		if (frame->len == 1 && frame->p[0] == '-')
+			sset(frame, "\\x2d", 4);
+	} else {
+		buf_adds(frame, "(unnamed)");
+	}
+	if (tr->e.hermes == HERMES_ALL) {
+		/* a Hermes frame: args are its location, not part of its name */
+		char tmp[64];
+
+		if (tr->e.hurl.len) {
+			buf_adds(frame, "`file=");
+			ev_buf_escaped(frame, tr->e.hurl.p, tr->e.hurl.len);
+		}
+		if (tr->e.hline > 0)
+			buf_add(frame, tmp, (size_t)snprintf(tmp, sizeof tmp, "`line=%" PRId64, tr->e.hline));
+		if (tr->e.hcol > 0)
+			buf_add(frame, tmp, (size_t)snprintf(tmp, sizeof tmp, "`col=%" PRId64, tr->e.hcol));
+	} else if (tr->args && tr->e.has_args) {
+		ev_buf_escaped(frame, " ", 1);
+		ev_buf_escaped(frame, tr->e.args.p, tr->e.args.len);
+	}
+}
+
+/* The EVENT field of the current event's span, raw: -e EVENT, else its category. */
+static struct slice span_event(const struct trace *tr)
+{
+	struct slice ev = { tr->e.cat.p, tr->e.cat.len };
+
+	return tr->event ? ev_str(tr->event) : ev;
+}
+
+static void span_begin(struct trace *tr, struct thread *t)
+{
+	struct buf *frame = &tr->thr.frame;
+	struct slice ev = span_event(tr);
+	struct bopen *b;
+
+	span_frame(tr, frame);
+	fp_grow(&t->b, &t->cap, t->nb + 1, sizeof *t->b);
+	b = &t->b[t->nb++];
+	b->ts = tr->e.ts;
+	b->seq = tr->e.seq;
+	b->off = t->text.len;
+	b->name_len = tr->e.has_name ? tr->e.name.len : 0;
+	buf_add(&t->text, tr->e.name.p, b->name_len);
+	b->frame_len = frame->len;
+	buf_add(&t->text, frame->p, frame->len);
+	b->event_len = ev.n;
+	buf_add(&t->text, ev.p, ev.n);
+}
+
+static void close_b(struct thread *t, size_t i, int64_t end)
+{
+	struct bopen *b = &t->b[i];
+	const char *s = t->text.p + b->off;
+	struct slice ev = { s + b->name_len + b->frame_len, b->event_len };
+	struct slice frame = { s + b->name_len, b->frame_len };
+
+	put_span(t, b->ts, ns_until(b->ts, end), ev, frame, b->seq);
+	memmove(&t->b[i], &t->b[i + 1], (t->nb - i - 1) * sizeof *t->b);
+	t->nb--;
+	if (t->nb == 0 || i == t->nb)
+		t->text.len = t->nb ? t->b[t->nb - 1].off + t->b[t->nb - 1].name_len +
+				      t->b[t->nb - 1].frame_len + t->b[t->nb - 1].event_len : 0;
+}
+
+/* E closes the innermost open B of its thread with the same name (any B
+ * when E has no name). Nesting is decided later by time (eventsort). */
+static void span_end(struct trace *tr, struct thread *t)
+{
+	size_t i;
+
+	for (i = t->nb; i-- > 0;) {
+		const struct bopen *b = &t->b[i];
+
+		if (!tr->e.has_name || (b->name_len == tr->e.name.len &&
+				      (b->name_len == 0 ||
+				       memcmp(t->text.p + b->off, tr->e.name.p, b->name_len) == 0)))
+			break;
+	}
+	if (i == (size_t)-1) {
+		tr->thr.unmatched++;
+		tr_skip(tr, "E event that matches no open B event; ignored");
+		return;
+	}
+	close_b(t, i, tr->e.ts);
+}
+
+static void span_complete(struct trace *tr, struct thread *t)
+{
+	int64_t dur = tr->e.has_dur ? tr->e.dur : tr->e.has_tdur ? tr->e.tdur : 0;
+
+	if (!tr->e.has_dur && !tr->e.has_tdur)
+		tr->thr.nodur++;
+	if (dur < 0) {
+		tr_skip(tr, "X event with a negative dur");
+		return;
+	}
+	if (tr->e.ts > INT64_MAX - dur) {
+		tr_skip(tr, "X event ends after the largest time");
+		return;
+	}
+	span_frame(tr, &tr->thr.frame);
+	saw_time(t, tr->e.ts + dur);
+	put_span(t, tr->e.ts, dur, span_event(tr),
+		 (struct slice){ tr->thr.frame.p, tr->thr.frame.len }, tr->e.seq);
+}
+
+/* ---- metadata ---- */
+
+static void meta_event(const struct trace *tr)
+{
+	struct slice pid = { tr->e.pid.p, tr->e.pid.len };
+	struct slice name = { tr->e.argname.p, tr->e.argname.len };
+	struct slice tid = { tr->e.tid.p, tr->e.tid.len };
+
+	if (!tr->e.has_argname)
+		return;
+	if (beq(&tr->e.name, "process_name"))
+		ev_put_pname(EV_NONE, pid, name);
+	else if (beq(&tr->e.name, "thread_name"))
+		ev_put_tname(EV_NONE, pid, tr->e.has_tid ? tid : pid, name);
+}
+
+/* ---- one event ---- */
+
+void tr_event_done(struct trace *tr)
+{
+	struct thread *t;
+	char ph = tr->e.ph;
+
+	if (!tr->e.has_ph) {
+		tr_skip(tr, "event without ph");
+		return;
+	}
+	if (ph == 'M') {
+		meta_event(tr);
+		return;
+	}
+	if (tr->e.has_args && (beq(&tr->e.name, "Profile") || beq(&tr->e.name, "ProfileChunk") ||
+			     beq(&tr->e.name, "CpuProfile"))) {
+		if (tr->e.bad_ts || tr->e.has_start || tr->e.nnodes || tr->e.nsamples || beq(&tr->e.name, "Profile"))
+			tr_profile_event(tr);
+		return;
+	}
+	if (!strchr("BEXiIP", ph) || ph == 0) {
+		char k[2] = { ph, 0 };
+
+		intern_add(&tr->ignored, k, 1)->value++;
+		return;
+	}
+	if (!tr->e.has_ts || tr->e.bad_ts) {
+		tr_skip(tr, tr->e.bad_ts ? "bad ts" : "event without ts");
+		return;
+	}
+	if (tr->e.bad_dur) {
+		tr_skip(tr, "bad dur");
+		return;
+	}
+	if (!tr->e.has_pid)
+		sset(&tr->e.pid, "", 0);
+	if (!tr->e.has_tid)
+		sset(&tr->e.tid, tr->e.pid.p, tr->e.pid.len);
+	t = thread_of(tr, &tr->e.pid, &tr->e.tid);
+	saw_time(t, tr->e.ts);
+	switch (ph) {
+	case 'B': span_begin(tr, t); break;
+	case 'E': span_end(tr, t); break;
+	case 'X': span_complete(tr, t); break;
+	case 'i':
+	case 'I':
+		tr->e.has_dur = 1;
+		tr->e.dur = 0;
+		span_complete(tr, t);
+		break;
+	case 'P':
+		if (!tr->e.has_sf && !tr->e.is_stack) {
+			tr_skip(tr, "sample (P) without sf or stack");
+			return;
+		}
+		tr->e.sname.len = 0;
+		if (tr->e.has_name)
+			sset(&tr->e.sname, tr->e.name.p, tr->e.name.len);
+		tr->e.cpu.len = 0;
+		tr_sample_event(tr);
+		break;
+	}
+}
+
+/* An entry of the top-level samples array. */
+void tr_sample_entry_done(struct trace *tr)
+{
+	if (!tr->e.has_ts || tr->e.bad_ts) {
+		tr_skip(tr, tr->e.bad_ts ? "sample with a bad ts" : "sample without ts");
+		return;
+	}
+	if (!tr->e.has_sf && !tr->e.is_stack) {
+		tr_skip(tr, "sample without sf or stack");
+		return;
+	}
+	if (!tr->e.has_pid)
+		sset(&tr->e.pid, "", 0);
+	tr->e.sname.len = 0;
+	if (tr->e.has_name)
+		sset(&tr->e.sname, tr->e.name.p, tr->e.name.len);
+	if (tr->e.cpu.len == 2 && memcmp(tr->e.cpu.p, "-1", 2) == 0)
+		tr->e.cpu.len = 0;
+	tr_sample_event(tr);
+}
+
+/* The end of an input: B events never ended end at their thread's last
+ * time; the thread table is freed. */
+void tr_spans_end(struct trace *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->thr.n; i++) {
+		struct thread *t = &tr->thr.th[i];
+
+		while (t->nb > 0) {
+			tr->thr.unclosed++;
+			close_b(t, t->nb - 1, t->last);
+		}
+		free(t->b);
+		free(t->pid);
+		free(t->tid);
+		buf_free(&t->text);
+	}
+	tr->thr.n = 0;
+	intern_free(&tr->thr.ids);
+	memset(&tr->thr.ids, 0, sizeof tr->thr.ids);
+}

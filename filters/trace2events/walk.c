@@ -1,0 +1,437 @@
+/* walk.c - trace2events: the JSON walk (the array and object forms, the
+ * samples and stackFrames tables), event fields into struct tev */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/alloc.h"
+#include "../../common/buf.h"
+#include "../../common/err.h"
+#include "../../common/events.h"
+#include "../../common/intern.h"
+#include "../../common/json.h"
+#include "../../common/out.h"
+#include "trace.h"
+
+/* The args keys of a Hermes (React Native) frame event. */
+static const char *const hermes_keys[] = {
+	"line", "column", "name", "category", "url", "params", "allocatedCategory", "allocatedName",
+};
+
+/* A pid or tid: numbers as integers, strings as they are. */
+static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
+{
+	int64_t v;
+
+	b->len = 0;
+	if (t == JSON_NUMBER && n > 0 && n < 19 && p[0] != '-' && p[0] != '0' &&
+	    strspn(p, "0123456789") == n) {
+		buf_add(b, p, n);	/* the common case: a plain integer */
+	} else if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
+		char tmp[24];
+
+		buf_add(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%" PRId64, v));
+	} else if (t == JSON_NUMBER || t == JSON_STRING) {
+		buf_add(b, p, n);
+	}
+}
+
+/* A time in µs (number or numeric string) to ns. */
+static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
+{
+	if (t != JSON_NUMBER && t != JSON_STRING)
+		return -1;
+	return json_decimal(p, n, 3, ns);
+}
+
+/* ---- the JSON walk ---- */
+
+/* Is the current key at level d the literal k? (length known at compile time) */
+static inline int key_n(struct trace *tr, size_t d, const char *k, size_t n)
+{
+	struct slice s = json_key(&tr->j, d);
+
+	return s.n == n && memcmp(s.p, k, n) == 0;
+}
+#define key(d, lit) key_n(tr, (d), "" lit, sizeof(lit) - 1)
+
+static void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
+{
+	if (t == JSON_STRING || t == JSON_NUMBER)
+		sset(b, p, n);
+}
+
+/* Append p[0..n) and a \0 to a \0-separated list: one entry, so cut at a
+ * \0 inside (a JSON string may hold one) that would make two. */
+static void add0(struct buf *b, const char *p, size_t n)
+{
+	const char *z = n ? memchr(p, 0, n) : NULL;
+
+	buf_add(b, p, z ? (size_t)(z - p) : n);
+	buf_addc(b, 0);
+}
+
+/* The frame text of a V8 profile node being read. */
+static void node_done(struct trace *tr)
+{
+	struct buf *f = &tr->e.node_frames;
+
+	add0(&tr->e.node_ids, tr->e.nid.p, tr->e.nid.len);
+	add0(&tr->e.node_parents, tr->e.nparent.p, tr->e.nparent.len);
+	if (beq(&tr->e.fname, "(root)") || beq(&tr->e.furl, "native dummy.js")) {
+		/* not frames: the tree's root, and V8's placeholder DevTools hides */
+		buf_addc(f, 0);
+		tr->e.nnodes++;
+		return;
+	}
+	if (tr->e.fname.len)
+		ev_buf_escaped(f, tr->e.fname.p, tr->e.fname.len);
+	else
+		buf_adds(f, "(anonymous)");
+	if (beq(&tr->e.fname, "(idle)"))
+		buf_adds(f, "`idle");
+	if (tr->e.furl.len) {
+		buf_adds(f, "`file=");
+		ev_buf_escaped(f, tr->e.furl.p, tr->e.furl.len);
+	}
+	if (tr->e.fline >= 0) {
+		char tmp[32];
+
+		buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`line=%" PRIu64,
+						 (uint64_t)tr->e.fline + 1));
+		if (tr->e.fcol >= 0)
+			buf_add(f, tmp, (size_t)snprintf(tmp, sizeof tmp, "`col=%" PRIu64,
+							 (uint64_t)tr->e.fcol + 1));
+	}
+	buf_addc(f, 0);
+	tr->e.nnodes++;
+}
+
+static void list_add(struct buf *b, int64_t *count, enum json_type t, const char *p, size_t n)
+{
+	if (t != JSON_NUMBER && t != JSON_STRING)
+		return;
+	add0(b, p, n);
+	(*count)++;
+}
+
+/* A value inside args.data (profiles); d = depth - E. */
+static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, const char *p, size_t n)
+{
+	int64_t v;
+	int64_t dummy = 0;
+
+	if (d == 3 && (key(E + 2, "startTime"))) {
+		if (set_time(t, p, n, &tr->e.start) == 0)
+			tr->e.has_start = 1;
+	} else if (d == 4 && key(E + 2, "timeDeltas")) {
+		list_add(&tr->e.deltas, &tr->e.ndeltas, t, p, n);
+	} else if (!key(E + 2, "cpuProfile")) {
+		return;
+	} else if (d == 4 && key(E + 3, "startTime")) {
+		if (set_time(t, p, n, &tr->e.start) == 0)
+			tr->e.has_start = 1;
+	} else if (d == 5 && key(E + 3, "timeDeltas")) {
+		list_add(&tr->e.deltas, &tr->e.ndeltas, t, p, n);
+	} else if (d == 5 && key(E + 3, "samples")) {
+		list_add(&tr->e.samples, &tr->e.nsamples, t, p, n);
+	} else if (key(E + 3, "nodes")) {
+		if (d == 5 && t == JSON_MAP) {
+			tr->e.nid.len = tr->e.nparent.len = tr->e.fname.len = tr->e.furl.len = 0;
+			tr->e.fline = tr->e.fcol = -1;
+		} else if (d == 6 && key(E + 5, "id")) {
+			text_value(&tr->e.nid, t, p, n);
+		} else if (d == 6 && key(E + 5, "parent")) {
+			text_value(&tr->e.nparent, t, p, n);
+		} else if (d == 7 && key(E + 5, "children")) {
+			add0(&tr->e.children, tr->e.nid.p, tr->e.nid.len);
+			list_add(&tr->e.children, &dummy, t, p, n);
+		} else if (d == 7 && key(E + 5, "callFrame")) {
+			if (key(E + 6, "functionName"))
+				text_value(&tr->e.fname, t, p, n);
+			else if (key(E + 6, "url"))
+				text_value(&tr->e.furl, t, p, n);
+			else if (key(E + 6, "lineNumber") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0)
+				tr->e.fline = v;
+			else if (key(E + 6, "columnNumber") && t == JSON_NUMBER &&
+				 json_decimal(p, n, 0, &v) == 0)
+				tr->e.fcol = v;
+		}
+	}
+}
+
+/* A top-level field of the event (or samples entry) being read, at level E. */
+static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
+{
+	struct slice k = json_key(&tr->j, E);
+
+	if (k.n == 2 && memcmp(k.p, "ph", 2) == 0) {
+		tr->e.has_ph = 1;
+		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
+	} else if (key(E, "name")) {
+		tr->e.has_name = 1;
+		text_value(&tr->e.name, t, p, n);
+	} else if (key(E, "cat")) {
+		text_value(&tr->e.cat, t, p, n);
+	} else if (key(E, "pid")) {
+		tr->e.has_pid = 1;
+		set_id(&tr->e.pid, t, p, n);
+	} else if (key(E, "tid")) {
+		tr->e.has_tid = 1;
+		set_id(&tr->e.tid, t, p, n);
+	} else if (key(E, "ts")) {
+		tr->e.has_ts = 1;
+		tr->e.bad_ts = set_time(t, p, n, &tr->e.ts) < 0;
+	} else if (key(E, "dur")) {
+		tr->e.has_dur = 1;
+		tr->e.bad_dur = set_time(t, p, n, &tr->e.dur) < 0;
+	} else if (key(E, "tdur")) {
+		tr->e.has_tdur = set_time(t, p, n, &tr->e.tdur) == 0;
+	} else if (key(E, "id")) {
+		text_value(&tr->e.id, t, p, n);
+	} else if (key(E, "cpu")) {
+		set_id(&tr->e.cpu, t, p, n);
+	} else if (key(E, "sf")) {
+		tr->e.has_sf = 1;
+		text_value(&tr->e.sfid, t, p, n);
+	} else if (key(E, "stack") && t == JSON_ARRAY) {
+		tr->e.is_stack = 1;
+	} else if (key(E, "args")) {
+		tr->e.has_args = 1;
+		if (tr->args)	/* the JSON text is needed only for -a */
+			json_capture(&tr->j, &tr->e.args);
+	}
+}
+
+/* A value inside the event's args (d = depth - E >= 2): the name of an M
+ * event, a Hermes frame's location, profile data. */
+static void args_value(struct trace *tr, size_t E, size_t d, enum json_type t, const char *p,
+		       size_t n)
+{
+	if (d == 2) {
+		struct slice hk = json_key(&tr->j, E + 1);
+		size_t i;
+		int64_t v;
+
+		if (hk.n >= 3 && hk.n <= 17)
+			for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
+				if (strlen(hermes_keys[i]) == hk.n &&
+				    memcmp(hermes_keys[i], hk.p, hk.n) == 0)
+					tr->e.hermes |= 1u << i;
+		if (key(E + 1, "name")) {
+			tr->e.has_argname = 1;
+			text_value(&tr->e.argname, t, p, n);
+		} else if (key(E + 1, "url") && t == JSON_STRING) {
+			sset(&tr->e.hurl, p, n);
+		} else if (key(E + 1, "line") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
+			tr->e.hline = v;
+		} else if (key(E + 1, "column") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
+			tr->e.hcol = v;
+		}
+	} else if (d >= 3 && key(E + 1, "data")) {
+		data_value(tr, E, d, t, p, n);
+	}
+}
+
+/* A value of the event (or samples entry) being read. */
+static void event_value(struct trace *tr, enum json_type t, const char *p, size_t n)
+{
+	size_t E = (size_t)tr->e.level, d = tr->j.depth - E;
+
+	if (d == 1) {
+		event_field(tr, E, t, p, n);
+		return;
+	}
+	if (d == 2 && key(E, "stack") && (t == JSON_STRING || t == JSON_NUMBER)) {
+		if (tr->e.stack.len)
+			buf_addc(&tr->e.stack, ';');
+		if (n == 0)
+			buf_adds(&tr->e.stack, "[unnamed]");
+		else
+			ev_buf_escaped(&tr->e.stack, p, n);
+		return;
+	}
+	if (key(E, "args"))
+		args_value(tr, E, d, t, p, n);
+}
+
+static void sframe_value(struct trace *tr, enum json_type t, const char *p, size_t n)
+{
+	if (tr->j.depth != 3)
+		return;
+	if (key(2, "name")) {
+		text_value(&tr->walk.cur_sf_name, t, p, n);
+	} else if (key(2, "parent") && (t == JSON_STRING || t == JSON_NUMBER)) {
+		sset(&tr->walk.cur_sf_parent, p, n);
+		tr->walk.cur_sf.has_parent = 1;
+	}
+}
+
+static void sframe_done(struct trace *tr)
+{
+	struct slice id = json_key(&tr->j, 1);
+	int added;
+	size_t i = intern_get(&tr->smp.sfid, id.p, id.n, &added);
+	struct sframe *f;
+
+	if (!added)
+		return;
+	fp_grow(&tr->smp.sf, &tr->smp.sfcap, tr->smp.nsf + 1, sizeof *tr->smp.sf);
+	f = &tr->smp.sf[tr->smp.nsf];
+	*f = tr->walk.cur_sf;
+	f->off = tr->smp.sf_text.len;
+	if (tr->walk.cur_sf_name.len)
+		ev_buf_escaped(&tr->smp.sf_text, tr->walk.cur_sf_name.p, tr->walk.cur_sf_name.len);
+	else
+		buf_adds(&tr->smp.sf_text, "[unnamed]");
+	f->len = tr->smp.sf_text.len - f->off;
+	f->poff = tr->smp.sf_text.len;
+	f->plen = f->has_parent ? tr->walk.cur_sf_parent.len : 0;
+	buf_add(&tr->smp.sf_text, tr->walk.cur_sf_parent.p, f->plen);
+	tr->smp.sfid.ents[i].aux = (int64_t)tr->smp.nsf++;
+}
+
+/* "#trace-KEY VALUE" for other keys of the object form: KEY lower case,
+ * other bytes than letters and digits as '-'; VALUE escaped. */
+static void put_meta(struct trace *tr, struct slice k, const char *v, size_t n)
+{
+	struct buf *key = &tr->walk.meta_key, *val = &tr->walk.meta_val;
+	size_t i;
+
+	sset(key, "trace-", 6);
+	for (i = 0; i < k.n; i++) {
+		unsigned char c = (unsigned char)k.p[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			c = '-';
+		buf_addc(key, (char)c);
+	}
+	buf_addc(key, 0);
+	val->len = 0;
+	ev_buf_escaped(val, v, n);
+	ev_put_header(key->p, (struct slice){ val->p, val->len });
+}
+
+static void event_start(struct trace *tr, int level)
+{
+	struct buf *bufs[] = { &tr->e.name, &tr->e.cat, &tr->e.pid, &tr->e.tid, &tr->e.args, &tr->e.argname,
+			       &tr->e.id, &tr->e.sfid, &tr->e.stack, &tr->e.sname, &tr->e.cpu, &tr->e.node_ids,
+			       &tr->e.node_parents, &tr->e.node_frames, &tr->e.children, &tr->e.samples,
+			       &tr->e.deltas };
+	size_t i;
+
+	for (i = 0; i < sizeof bufs / sizeof *bufs; i++)
+		bufs[i]->len = 0;
+	tr->e.level = level;
+	tr->e.ph = 0;
+	tr->e.has_ph = tr->e.has_name = tr->e.has_pid = tr->e.has_tid = tr->e.has_args = tr->e.has_ts = 0;
+	tr->e.has_dur = tr->e.has_tdur = tr->e.has_sf = tr->e.has_argname = tr->e.bad_ts = tr->e.bad_dur = 0;
+	tr->e.is_stack = tr->e.has_start = 0;
+	tr->e.nnodes = 0;
+	tr->e.hermes = 0;
+	tr->e.hurl.len = 0;
+	tr->e.hline = tr->e.hcol = -1;
+	tr->e.nsamples = tr->e.ndeltas = 0;
+	tr->e.seq = tr->seq++;
+}
+
+static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
+{
+	struct trace *tr = j->ctx;
+	size_t d = j->depth;
+
+	if (tr->walk.active) {
+		if (tr->walk.kind == 'f')
+			sframe_value(tr, t, p, n);
+		else
+			event_value(tr, t, p, n);
+		return 1;
+	}
+	if (d == 0) {
+		if (t != JSON_MAP && t != JSON_ARRAY) {
+			fp_warn("%s: not a Trace Event Format document (neither an array nor an object)",
+				tr->file);
+			return 0;
+		}
+		tr->walk.form = t == JSON_MAP ? '{' : '[';
+		return 1;
+	}
+	if (d == 1 && tr->walk.form == '[') {
+		if (t != JSON_MAP) {
+			tr_skip(tr, "array element is not an object");
+			return 1;
+		}
+		event_start(tr, 1);
+		tr->walk.active = 1;
+		tr->walk.kind = 'e';
+		return 1;
+	}
+	if (d == 1) {
+		struct slice k = json_key(j, 0);
+
+		if (key(0, "traceEvents") || key(0, "samples") || key(0, "stackFrames"))
+			return 1;
+		if (key(0, "systemTraceEvents"))
+			return 1;	/* ftrace or ETW text: not read */
+		if (t == JSON_MAP || t == JSON_ARRAY) {
+			tr->walk.meta.len = 0;
+			json_capture(j, &tr->walk.meta);
+		} else {
+			put_meta(tr, k, p, n);
+		}
+		return 1;
+	}
+	if (d == 2 && t == JSON_MAP && (key(0, "traceEvents") || key(0, "samples"))) {
+		event_start(tr, 2);
+		tr->walk.active = 1;
+		tr->walk.kind = key(0, "samples") ? 's' : 'e';
+		return 1;
+	}
+	if (d == 2 && t == JSON_MAP && key(0, "stackFrames")) {
+		memset(&tr->walk.cur_sf, 0, sizeof tr->walk.cur_sf);
+		tr->walk.cur_sf_name.len = tr->walk.cur_sf_parent.len = 0;
+		tr->walk.active = 1;
+		tr->walk.kind = 'f';
+		return 1;
+	}
+	return 1;
+}
+
+static int on_end(struct json *j, enum json_type t)
+{
+	struct trace *tr = j->ctx;
+	size_t d = j->depth;
+
+	if (tr->walk.active) {
+		size_t E = tr->walk.kind == 'f' ? 2 : (size_t)tr->e.level;
+
+		if (d == E && t == JSON_MAP) {
+			tr->walk.active = 0;
+			if (tr->walk.kind == 'f')
+				sframe_done(tr);
+			else if (tr->walk.kind == 's')
+				tr_sample_entry_done(tr);
+			else
+				tr_event_done(tr);
+		} else if (tr->walk.kind != 'f' && d == E + 5 && t == JSON_MAP && key(E, "args") &&
+			   key(E + 1, "data") && key(E + 2, "cpuProfile") && key(E + 3, "nodes")) {
+			node_done(tr);
+		}
+		return 1;
+	}
+	if (d == 1 && tr->walk.form == '{') {
+		if (key(0, "stackFrames")) {
+			tr->smp.sf_done = 1;
+			tr_release_held(tr);
+		} else if (!key(0, "traceEvents") && !key(0, "samples") &&
+			   !key(0, "systemTraceEvents")) {
+			put_meta(tr, json_key(j, 0), tr->walk.meta.p, tr->walk.meta.len);
+		}
+	}
+	return 1;
+}
+
+const struct json_handler tr_json_handler = { on_value, on_end };
