@@ -130,6 +130,14 @@ trace | cpuprofile | spans)
 		done
 	fi
 	;;
+reduce)
+	# rule files: the goldens' (valid and broken ones) and docs/reduce.md's examples
+	for f in "$root"/tests/golden/eventreduce/*.yaml; do
+		[ -f "$f" ] && cp "$f" "$dir/$(basename "$f")"
+	done
+	awk '/^```yaml/ { n++; f = sprintf("%s/doc-%d.yaml", dir, n); next }
+		/^```/ { f = ""; next } f != "" { print > f }' dir="$dir" "$root/docs/reduce.md"
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;
