@@ -202,6 +202,9 @@ static int check_replacement(struct ctx *c, const yaml_node_t *n, const struct r
 					    c->rule, shown(n));
 			memcpy(nm, p + 1, (size_t)(q - p - 1));
 			nm[q - p - 1] = 0;
+			for (char *z = nm; *z; z++)	/* for messages */
+				if ((unsigned char)*z < 0x20 || *z == 0x7f)
+					*z = '?';
 			if (nm[0] >= '0' && nm[0] <= '9') {
 				const char *d;
 

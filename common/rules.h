@@ -19,6 +19,7 @@ enum rule_kind {
 struct rx {
 	pcre2_code *code;
 	pcre2_match_data *md;
+	void *memo;		/* the user's cache of results (freed by the user) */
 };
 
 /* keep/drop: every field given must match. */

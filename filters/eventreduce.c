@@ -51,6 +51,8 @@ struct fr {
 	size_t attrn;
 	int orig;		/* index in the input stack; -1 for a marker */
 	int own;		/* u is new: escape it on output */
+	int hv;			/* h is the hash of u */
+	uint64_t h;
 };
 
 struct stat_row {
@@ -84,6 +86,8 @@ static struct {
 	uint64_t in_n, out_n;
 	int64_t *in_w, *out_w;
 	struct stat_row *st;
+	size_t *run_end;	/* rule i starts a run of stack-only rules up to run_end[i] (> i) */
+	struct scache **sc;	/* the cache of each run */
 	/* bucket */
 	struct rule *bucket;
 	struct order order;
@@ -169,6 +173,7 @@ static void split_frames(void)
 		f->attrn = (size_t)(fe - f->attr);
 		f->orig = (int)g.nf;
 		f->own = 0;
+		f->hv = 0;
 		g.nf++;
 		if (!semi)
 			break;
@@ -210,6 +215,76 @@ static int rx_match(const struct rx *x, const char *s, size_t n)
 	return pcre2_match(x->code, (PCRE2_SPTR)s, n, 0, 0, x->md, NULL) >= 0;
 }
 
+/*
+ * Frame names repeat: each pattern keeps a direct-mapped cache of its
+ * results by name (MEMO_SLOTS slots, names up to MEMO_MAX bytes), so
+ * memory stays bounded and a repeated name costs one hash.
+ */
+#define MEMO_SLOTS 4096
+#define MEMO_MAX 256
+
+struct mslot {
+	uint64_t h;
+	uint32_t n, on, cap;
+	int state;		/* 0 empty, 1 no match / unchanged, 2 match, 3 renamed */
+	char *buf;		/* the name, then the renamed name */
+};
+
+static struct mslot *memo_slot(struct rx *x, uint64_t h)
+{
+	if (!x->memo)
+		x->memo = fp_calloc(MEMO_SLOTS, sizeof(struct mslot));
+	return (struct mslot *)x->memo + (h & (MEMO_SLOTS - 1));
+}
+
+static int memo_hit(const struct mslot *m, uint64_t h, const char *s, size_t n)
+{
+	return m->state && m->h == h && m->n == n && memcmp(m->buf, s, n) == 0;
+}
+
+static void memo_put(struct mslot *m, uint64_t h, const char *s, size_t n, int state,
+		     const char *o, size_t on)
+{
+	if (m->cap < n + on + 1) {
+		m->cap = (uint32_t)(n + on + 1);
+		m->buf = fp_realloc(m->buf, m->cap);
+	}
+	memcpy(m->buf, s, n);
+	if (on)
+		memcpy(m->buf + n, o, on);
+	m->h = h;
+	m->n = (uint32_t)n;
+	m->on = (uint32_t)on;
+	m->state = state;
+}
+
+static uint64_t frame_hash(struct fr *f)
+{
+	if (!f->hv) {
+		f->h = fp_hash(f->u, f->un);
+		f->hv = 1;
+	}
+	return f->h;
+}
+
+static int frame_match(const struct rx *cx, struct fr *f)
+{
+	struct rx *x = (struct rx *)cx;
+	struct mslot *m;
+	uint64_t h;
+	int r;
+
+	if (f->un > MEMO_MAX)
+		return rx_match(x, f->u, f->un);
+	h = frame_hash(f);
+	m = memo_slot(x, h);
+	if (memo_hit(m, h, f->u, f->un))
+		return m->state == 2;
+	r = rx_match(x, f->u, f->un);
+	memo_put(m, h, f->u, f->un, r ? 2 : 1, NULL, 0);
+	return r;
+}
+
 static int list_match(const struct buf *b, struct slice s)
 {
 	const char *p = b->p, *end = b->p + b->len;
@@ -241,7 +316,7 @@ static int any_frame(const struct rx *x)
 
 	need_frames();
 	for (i = 0; i < g.nf; i++)
-		if (rx_match(x, g.f[i].u, g.f[i].un))
+		if (frame_match(x, &g.f[i]))
 			return 1;
 	return 0;
 }
@@ -270,12 +345,12 @@ static int match(const struct rule_match *m)
 		return 0;
 	if (m->leaf.code) {
 		need_frames();
-		if (g.nf == 0 || !rx_match(&m->leaf, g.f[g.nf - 1].u, g.f[g.nf - 1].un))
+		if (g.nf == 0 || !frame_match(&m->leaf, &g.f[g.nf - 1]))
 			return 0;
 	}
 	if (m->root.code) {
 		need_frames();
-		if (g.nf == 0 || !rx_match(&m->root, g.f[0].u, g.f[0].un))
+		if (g.nf == 0 || !frame_match(&m->root, &g.f[0]))
 			return 0;
 	}
 	return 1;
@@ -346,12 +421,36 @@ static int do_rename(const struct rule *ru)
 	}
 	need_frames();
 	for (i = 0; i < g.nf; i++) {
-		if (substitute(ru, g.f[i].u, g.f[i].un, &o, &on)) {
-			g.f[i].u = o;
-			g.f[i].un = on;
-			g.f[i].own = 1;
-			changed = 1;
+		struct fr *f = &g.f[i];
+		struct mslot *m = NULL;
+		uint64_t h = 0;
+		int r;
+
+		if (f->un <= MEMO_MAX) {
+			h = frame_hash(f);
+			m = memo_slot((struct rx *)&ru->re, h);
+			if (memo_hit(m, h, f->u, f->un)) {
+				if (m->state == 1)
+					continue;
+				char *d = scratch(m->on + 1);
+
+				memcpy(d, m->buf + m->n, m->on);
+				o = d;
+				on = m->on;
+				goto renamed;
+			}
 		}
+		r = substitute(ru, f->u, f->un, &o, &on);
+		if (m)
+			memo_put(m, h, f->u, f->un, r ? 3 : 1, o, r ? on : 0);
+		if (!r)
+			continue;
+renamed:
+		f->u = o;
+		f->un = on;
+		f->own = 1;
+		f->hv = 0;
+		changed = 1;
 	}
 	if (changed)
 		g.stack_dirty = 1;
@@ -395,7 +494,7 @@ static int do_strip(const struct rule *ru)
 		const char *p = f->attr, *end = f->attr + f->attrn;
 		char *d, *w;
 
-		if (f->attrn == 0 || (ru->re.code && !rx_match(&ru->re, f->u, f->un)))
+		if (f->attrn == 0 || (ru->re.code && !frame_match(&ru->re, f)))
 			continue;
 		d = w = scratch(f->attrn);
 		while (p < end) {	/* p at a '`' */
@@ -425,7 +524,7 @@ static int do_hide(const struct rule *ru)
 
 	need_frames();
 	for (i = 0; i < g.nf; i++)
-		if (!rx_match(&ru->re, g.f[i].u, g.f[i].un))
+		if (!frame_match(&ru->re, &g.f[i]))
 			g.f[k++] = g.f[i];
 	if (k == g.nf)
 		return 0;
@@ -441,7 +540,7 @@ static int do_prune(const struct rule *ru)
 
 	need_frames();
 	for (i = g.nf; i-- > 0;) {
-		if (rx_match(&ru->re, g.f[i].u, g.f[i].un)) {
+		if (frame_match(&ru->re, &g.f[i])) {
 			if (i + 1 == g.nf)
 				return 0;
 			g.nf = i + 1;
@@ -468,7 +567,7 @@ static int do_depth(const struct rule *ru)
 	n = snprintf(name, sizeof name, "[%zu frames cut]", cut);
 	d = scratch((size_t)n);
 	memcpy(d, name, (size_t)n);
-	m = (struct fr){ d, (size_t)n, d, (size_t)n, "", 0, -1, 1 };
+	m = (struct fr){ d, (size_t)n, d, (size_t)n, "", 0, -1, 1, 0, 0 };
 	for (i = 0; i < leaf; i++)
 		g.f[root + 1 + i] = g.f[g.nf - leaf + i];
 	g.f[root] = m;
@@ -732,6 +831,113 @@ static void bucket_add(int64_t w_ev)
 
 /* ---- records ---- */
 
+/* One rule but bucket on the current record: *drop, *changed. */
+static void rule_step(const struct rule *ru, int *drop, int *changed)
+{
+	int k;
+
+	*drop = *changed = 0;
+	switch (ru->kind) {
+	case R_KEEP:
+		k = match(&ru->m);
+		*drop = k == 0;
+		break;
+	case R_DROP:
+		k = match(&ru->m);
+		*drop = k == 1;
+		break;
+	case R_IDLE:
+		if (ru->on && g.r->type == 'S')
+			*drop = idle_sample(g.comm, cur_stack());
+		break;
+	case R_RENAME: *changed = do_rename(ru); break;
+	case R_STRIP: *changed = do_strip(ru); break;
+	case R_HIDE: *changed = do_hide(ru); break;
+	case R_FOCUS: *drop = !any_frame(&ru->re); break;
+	case R_IGNORE: *drop = any_frame(&ru->re); break;
+	case R_PRUNE: *changed = do_prune(ru); break;
+	case R_DEPTH: *changed = do_depth(ru); break;
+	case R_RECURSION: *changed = do_recursion(ru); break;
+	case R_THREADS: *changed = do_threads(ru); break;
+	default: break;
+	}
+}
+
+/* Did the rule just applied remove the stack's own (leaf) frame? */
+static int leaf_removed(const struct rule *ru)
+{
+	return ru->kind >= R_HIDE && ru->kind <= R_RECURSION &&
+	       (g.nf == 0 || g.f[g.nf - 1].orig != g.orig_n - 1);
+}
+
+/*
+ * Rules that look at the stack only (frame renames, strip, hide, prune,
+ * depth, recursion, focus, ignore, keep/drop on frames) are a function of
+ * the stack text: a run of them is computed once per distinct stack and
+ * kept in a direct-mapped cache per run (SC_SLOTS entries, stacks up to
+ * SC_MAX bytes), so memory stays bounded and a repeated stack costs a hash.
+ */
+#define SC_SLOTS 4096
+#define SC_MAX 4096
+
+struct scache {
+	uint64_t h, mask;	/* mask: the rules of the run that changed the stack */
+	uint32_t in_n, out_n, cap;
+	int state, drop_at, span_at;	/* rule indices, or -1 */
+	char *buf;		/* the stack in, then out */
+};
+
+static int stack_pure(const struct rule *ru)
+{
+	const struct rule_match *m = &ru->m;
+
+	switch (ru->kind) {
+	case R_RENAME: return !ru->comm;
+	case R_STRIP: case R_HIDE: case R_FOCUS: case R_IGNORE: case R_PRUNE: case R_DEPTH:
+	case R_RECURSION:
+		return 1;
+	case R_KEEP: case R_DROP:
+		return !m->npids && !m->ntids && !m->comm.code && !m->event.code && !m->has_from &&
+		       !m->has_to;
+	default: return 0;
+	}
+}
+
+/* Run [i, end) on the current stack into slot e. */
+static void run_compute(size_t i, size_t end, struct scache *e, struct slice in, uint64_t h)
+{
+	struct slice out;
+	size_t k;
+
+	e->mask = 0;
+	e->drop_at = e->span_at = -1;
+	for (k = i; k < end; k++) {
+		const struct rule *ru = &g.rules.r[k];
+		int drop, changed;
+
+		rule_step(ru, &drop, &changed);
+		if (changed && e->span_at < 0 && leaf_removed(ru))
+			e->span_at = (int)k;
+		if (drop) {
+			e->drop_at = (int)k;
+			break;
+		}
+		if (changed)
+			e->mask |= (uint64_t)1 << (k - i);
+	}
+	out = cur_stack();
+	if (e->cap < in.n + out.n + 1) {
+		e->cap = (uint32_t)(in.n + out.n + 1);
+		e->buf = fp_realloc(e->buf, e->cap);
+	}
+	memcpy(e->buf, in.p, in.n);
+	memcpy(e->buf + in.n, out.p, out.n);
+	e->h = h;
+	e->in_n = (uint32_t)in.n;
+	e->out_n = (uint32_t)out.n;
+	e->state = 1;
+}
+
 static void thread_record(const struct ev_rec *r, const char *file, uint64_t lineno)
 {
 	size_t i;
@@ -762,31 +968,51 @@ static void thread_record(const struct ev_rec *r, const char *file, uint64_t lin
 	for (i = 0; i < g.rules.n; i++) {
 		const struct rule *ru = &g.rules.r[i];
 		struct stat_row *s = &g.st[i];
-		int drop = 0, changed = 0, k;
+		int drop = 0, changed = 0;
 
-		switch (ru->kind) {
-		case R_KEEP:
-			k = match(&ru->m);
-			drop = k == 0;
-			break;
-		case R_DROP:
-			k = match(&ru->m);
-			drop = k == 1;
-			break;
-		case R_IDLE:
-			if (ru->on && r->type == 'S')
-				drop = idle_sample(g.comm, cur_stack());
-			break;
-		case R_RENAME: changed = do_rename(ru); break;
-		case R_STRIP: changed = do_strip(ru); break;
-		case R_HIDE: changed = do_hide(ru); break;
-		case R_FOCUS: drop = !any_frame(&ru->re); break;
-		case R_IGNORE: drop = any_frame(&ru->re); break;
-		case R_PRUNE: changed = do_prune(ru); break;
-		case R_DEPTH: changed = do_depth(ru); break;
-		case R_RECURSION: changed = do_recursion(ru); break;
-		case R_THREADS: changed = do_threads(ru); break;
-		case R_BUCKET:
+		if (g.run_end[i] > i) {
+			size_t end = g.run_end[i], k;
+			struct slice st = cur_stack();
+			struct scache *e;
+			uint64_t h;
+
+			if (st.n <= SC_MAX) {
+				if (g.stack_dirty) {	/* the cache's stacks are text */
+					char *d = scratch(st.n + 1);
+
+					memcpy(d, st.p, st.n);
+					g.stack = st = (struct slice){ d, st.n };
+					g.stack_dirty = g.have_frames = 0;
+				}
+				h = fp_hash(st.p, st.n) ^ ((uint64_t)(i + 1) * 0x9e3779b97f4a7c15ull);
+				e = &g.sc[i][h & (SC_SLOTS - 1)];
+				if (!(e->state && e->h == h && e->in_n == st.n &&
+				      memcmp(e->buf, st.p, st.n) == 0))
+					run_compute(i, end, e, st, h);
+				for (k = i; k < end; k++) {
+					s = &g.st[k];
+					if ((span && (int)k == e->span_at) || (int)k == e->drop_at) {
+						s->dropped++;
+						if (ev >= 0)
+							s->dw[ev] += w;
+						return;
+					}
+					if (e->mask & ((uint64_t)1 << (k - i))) {
+						g.dirty = 1;
+						s->changed++;
+						if (ev >= 0)
+							s->cw[ev] += w;
+					}
+				}
+				if (e->mask) {
+					g.stack = (struct slice){ e->buf + e->in_n, e->out_n };
+					g.stack_dirty = g.have_frames = 0;
+				}
+				i = end - 1;
+				continue;
+			}
+		}
+		if (ru->kind == R_BUCKET) {
 			bucket_advance(r->time);
 			if (r->type == 'S' && r->time != EV_NONE) {
 				bucket_add(w);
@@ -806,11 +1032,10 @@ static void thread_record(const struct ev_rec *r, const char *file, uint64_t lin
 				return;
 			}
 			break;
-		default: break;
 		}
+		rule_step(ru, &drop, &changed);
 		/* a span whose own frame was removed goes with its close */
-		if (changed && span && ru->kind >= R_HIDE && ru->kind <= R_RECURSION &&
-		    (g.nf == 0 || g.f[g.nf - 1].orig != g.orig_n - 1))
+		if (changed && span && leaf_removed(ru))
 			drop = 1;
 		if (drop) {
 			s->dropped++;
@@ -1080,6 +1305,19 @@ int main(int argc, char **argv)
 	for (i = 0; i < g.rules.n; i++)
 		if (g.rules.r[i].kind == R_BUCKET)
 			g.bucket = &g.rules.r[i];
+	g.run_end = fp_calloc(g.rules.n + 1, sizeof *g.run_end);
+	g.sc = fp_calloc(g.rules.n + 1, sizeof *g.sc);
+	for (i = 0; i < g.rules.n; i++) {
+		size_t j = i;
+
+		while (j < g.rules.n && j - i < 64 && stack_pure(&g.rules.r[j]))
+			j++;
+		if (j > i) {
+			g.run_end[i] = j;
+			g.sc[i] = fp_calloc(SC_SLOTS, sizeof **g.sc);
+			i = j - 1;
+		}
+	}
 	buf_adds(&g.filter, "#filter eventreduce ");
 	{
 		const char *s;

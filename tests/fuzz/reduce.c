@@ -27,8 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = fuzz_copy(data, size);
 	size_t i, lines = 1;
 
+	/* YAML's line breaks are LF, CR, CR LF, and NEL, LS, PS in UTF-8 */
 	for (i = 0; i < size; i++)
-		lines += data[i] == '\n';
+		lines += data[i] == '\n' || data[i] == '\r' || data[i] == 0x85 || data[i] == 0xa8 ||
+			 data[i] == 0xa9;
 	if (rules_parse(&rs, "f.yaml", text, size, &err) < 0) {
 		FUZZ_CHECK(err.len > 7 && memcmp(err.p, "f.yaml:", 7) == 0);
 		FUZZ_CHECK(memchr(err.p, '\n', err.len) == NULL);
