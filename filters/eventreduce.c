@@ -750,7 +750,8 @@ static void bucket_flush(void)
 		g.out_n++;
 		g.out_w[event_id(ev)] += e->value;
 	}
-	out_write(g.held.p, g.held.len);
+	if (g.held.len)
+		out_write(g.held.p, g.held.len);
 	g.out_n += g.held_n;
 	g.held.len = 0;
 	g.held_n = 0;
