@@ -755,8 +755,7 @@ static void bucket_flush(void)
 	g.out_n += g.held_n;
 	g.held.len = 0;
 	g.held_n = 0;
-	intern_free(&g.bk);
-	memset(&g.bk, 0, sizeof g.bk);
+	intern_clear(&g.bk);
 	g.nbe = 0;
 	g.cpus.len = 0;
 }
