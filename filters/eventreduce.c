@@ -785,7 +785,7 @@ static void bucket_advance(int64_t t)
 	}
 }
 
-static void bucket_add(int64_t w_ev)
+static void bucket_add(void)
 {
 	const struct ev_rec *r = g.r;
 	struct slice st = cur_stack();
@@ -794,7 +794,6 @@ static void bucket_add(int64_t w_ev)
 	size_t i;
 	int added;
 
-	(void)w_ev;
 	k->len = 0;
 	buf_add(k, &w, 8);
 	buf_add(k, g.pid.p, g.pid.n);
@@ -1015,7 +1014,7 @@ static void thread_record(const struct ev_rec *r, const char *file, uint64_t lin
 		if (ru->kind == R_BUCKET) {
 			bucket_advance(r->time);
 			if (r->type == 'S' && r->time != EV_NONE) {
-				bucket_add(w);
+				bucket_add();
 				return;
 			}
 			if (r->time != EV_NONE) {	/* held until the window is written */
