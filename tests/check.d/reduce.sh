@@ -10,7 +10,9 @@
 #    in and out figures equal what awk counts in the input and output
 #    streams (S, O, C, I records; S weights per event);
 #  - the output is a valid stream: eventsort --check accepts it (spans
-#    well nested and each thread in time order).
+#    well nested and each thread in time order);
+#  - the caches change nothing: the output (and its figures) is the same
+#    with EVENTREDUCE_NO_CACHE=1.
 # bucket: heatmap -w -e EVENT of the bucketed stream equals the original's
 # at 10 ms, 20 ms and 100 ms cells (multiples of the 10 ms window; but the
 # header's count of idle samples, which bucket merges), and
@@ -94,6 +96,9 @@ for f in $inputs; do
 		{ cmp -s "$tmp/a" "$tmp/b" && [ "$(grep '^records' "$tmp/fig.out")" = "$(grep '^records' "$tmp/out.count")" ]; } &&
 			ok || no "$name $r: #reduce-out differs from the output: $(diff "$tmp/out.count" "$tmp/fig.out" | head -n 4)"
 		"$bin/eventsort" --check "$tmp/out.events" >/dev/null 2>"$tmp/err" && ok || no "$name $r: output not in order: $(head -n 2 "$tmp/err")"
+		# the stack cache changes nothing
+		EVENTREDUCE_NO_CACHE=1 "$bin/eventreduce" -q --stats -c "$tmp/$r.yaml" "$tmp/in.events" >"$tmp/nocache.events" 2>/dev/null
+		cmp -s "$tmp/out.events" "$tmp/nocache.events" && ok || no "$name $r: output differs without the cache"
 	done
 	# bucket: heat maps of weights and folded stacks do not change
 	"$bin/eventreduce" -q -c "$tmp/bucket.yaml" "$tmp/in.events" >"$tmp/b.events"
