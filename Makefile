@@ -3,6 +3,7 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man
+SHAREDIR = $(PREFIX)/share/flamepipe
 DESTDIR ?=
 
 CC ?= cc
@@ -116,10 +117,14 @@ install: all
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	mkdir -p $(DESTDIR)$(SHAREDIR)
+	cp share/flamepipe/reduce.yaml $(DESTDIR)$(SHAREDIR)/
+	cp share/flamepipe/flamepipe-hourly share/flamepipe/flamepipe-daily $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(FILTERS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(FILTERS:%=$(DESTDIR)$(MANDIR)/man1/%.1) $(DESTDIR)$(MANDIR)/man5/events.5
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf build build-test build-asan build-fuzz

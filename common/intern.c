@@ -131,6 +131,24 @@ size_t intern_get(struct intern *t, const void *key, size_t len, int *added)
 	return t->count - 1;
 }
 
+void intern_clear(struct intern *t)
+{
+	char *base = t->chunk ? t->chunk - (ARENA_CHUNK - t->chunk_left) : NULL;
+	size_t i;
+
+	for (i = 0; i < t->nchunks; i++)
+		if (t->chunks[i] != base)
+			free(t->chunks[i]);
+	t->nchunks = 0;
+	if (base)
+		t->chunks[t->nchunks++] = base;
+	t->chunk = base;
+	t->chunk_left = base ? ARENA_CHUNK : 0;
+	t->count = 0;
+	if (t->slots)
+		memset(t->slots, 0, (t->mask + 1) * sizeof *t->slots);
+}
+
 void intern_free(struct intern *t)
 {
 	size_t i;

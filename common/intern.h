@@ -37,6 +37,9 @@ static inline struct ient *intern_add(struct intern *t, const void *key, size_t 
 }
 /* Index of KEY or (size_t)-1. */
 size_t intern_find(const struct intern *t, const void *key, size_t len);
+/* Forget every key but keep the memory for the next ones (an aggregation
+ * that restarts, e.g. per time window): no allocation in steady state. */
+void intern_clear(struct intern *t);
 void intern_free(struct intern *t);
 
 #endif

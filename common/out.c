@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "digits.h"
 #include "err.h"
@@ -37,6 +38,47 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
+/* -z: stdout as one zstd frame (out_zstd), fed by put_bytes() */
+static ZSTD_CCtx *zc;
+static char *zbuf;
+static size_t zcap;
+
+void out_zstd(int level)
+{
+	zc = ZSTD_createCCtx();
+	if (!zc)
+		fp_die("zstd: out of memory");
+	ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, level);
+	zcap = ZSTD_CStreamOutSize();
+	zbuf = malloc(zcap);
+	if (!zbuf)
+		fp_die("zstd: out of memory");
+}
+
+/* Feed p[0..n) to the compressor; end the frame when end is set. */
+static void zwrite(const char *p, size_t n, int end)
+{
+	ZSTD_inBuffer in = { p, n, 0 };
+	size_t left;
+
+	do {
+		ZSTD_outBuffer o = { zbuf, zcap, 0 };
+
+		left = ZSTD_compressStream2(zc, &o, &in, end ? ZSTD_e_end : ZSTD_e_continue);
+		if (ZSTD_isError(left))
+			fp_die("zstd: %s", ZSTD_getErrorName(left));
+		write_all(zbuf, o.pos);
+	} while (end ? left != 0 : in.pos < in.size);
+}
+
+static void put_bytes(const char *p, size_t n)
+{
+	if (zc)
+		zwrite(p, n, 0);
+	else
+		write_all(p, n);
+}
+
 /* Write buf up to its last '\n' and move the partial record after it to
  * the front; with no '\n' at all, write everything (a line longer than the
  * buffer cannot be held back). Runs once per OUT_BUFSIZE bytes: the
@@ -56,7 +98,7 @@ void out_flush(void)
 	if (nl)
 		keep = n - (size_t)(nl + 1 - fp_out.buf);
 	fp_out.len = 0;		/* re-entry from fp_die writes nothing */
-	write_all(fp_out.buf, n - keep);
+	put_bytes(fp_out.buf, n - keep);
 	if (keep)
 		memmove(fp_out.buf, fp_out.buf + n - keep, keep);
 	fp_out.len = keep;
@@ -90,9 +132,15 @@ void out_close(void)
 		size_t n = fp_out.len;
 
 		fp_out.len = 0;
-		write_all(fp_out.buf, n);
+		put_bytes(fp_out.buf, n);
 	}
 	fp_out.len = 0;
+	if (zc) {
+		if (!fp_out.aborted)
+			zwrite(NULL, 0, 1);
+		ZSTD_freeCCtx(zc);
+		zc = NULL;
+	}
 	if (close(STDOUT_FILENO) < 0 && errno != EBADF) {
 		if (errno == EPIPE) {
 			progress_clear();

@@ -39,6 +39,9 @@ void out_close(void);
  * same before exiting. */
 void out_abort(void);
 void out_write_slow(const void *p, size_t n);
+/* From now on compress everything written to stdout as one zstd frame at
+ * LEVEL (1..19); out_close() ends the frame. */
+void out_zstd(int level);
 
 static inline void out_write(const void *p, size_t n)
 {

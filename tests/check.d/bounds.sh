@@ -18,6 +18,8 @@
 #   events2speedscope  64 MiB (distinct frames and threads; bodies spill
 #                   to a temporary file)
 #   trace2events    32 MiB on a generated trace (tests/bench/gen-trace.sh)
+#   eventreduce     32 MiB with share/flamepipe/reduce.yaml (bounded caches,
+#                   bucket's distinct stacks of one 10 ms window)
 # Skipped (visibly) when the filters are built with ASan, whose shadow
 # memory makes RSS meaningless.
 set -u
@@ -98,6 +100,13 @@ for spec in timeslice:16 heatmap:16 events2speedscope:64; do
 	[ "$k2" -le "$bound" ]
 	judge "$f" $? "peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound $bound KiB)"
 done
+if [ -x "$bin/eventreduce" ]; then
+	# the example rules: caches of 4096 names and stacks, bucket's 10 ms windows
+	k1=$(rss "$small" eventreduce -q -c "$root/share/flamepipe/reduce.yaml")
+	k2=$(rss "$mb" eventreduce -q -c "$root/share/flamepipe/reduce.yaml")
+	[ "$k2" -le 32768 ]
+	judge eventreduce $? "peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound 32768 KiB)"
+fi
 if [ -x "$bin/trace2events" ]; then
 	sh "$root/tests/bench/gen-trace.sh" "$mb" 2>/dev/null |
 		/usr/bin/time -f %M -o "$tmp/rss" "$bin/trace2events" >/dev/null 2>"$tmp/err"

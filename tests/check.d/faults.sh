@@ -498,7 +498,7 @@ for exe in "$bin"/*; do
 	fargs=
 	options "$f"
 	kind=$(kind_of "$f")
-	fargs=$(table_field "$f" args)
+	fargs=$(table_field "$f" args | sed "s|@ROOT@|$root|g")
 	if [ "$kind" = none ] || [ ! -e "$tmp/in/base.$kind" ]; then
 		note "$f: no known input type (add a line to tests/fault/inputs): only option tests run"
 		continue

@@ -30,8 +30,8 @@ if [ ! -f "$lib" ]; then
 	# installed filters: build the library sources along with the target
 	lib=$(ls "$root"/common/*.c)
 fi
-libs=$(pkg-config --libs libzstd zlib yajl 2>/dev/null || echo -lzstd -lz -lyajl)
-cflags=$(pkg-config --cflags libzstd zlib yajl 2>/dev/null)
+libs=$(pkg-config --libs libzstd zlib yajl yaml-0.1 libpcre2-8 2>/dev/null || echo -lzstd -lz -lyajl -lyaml -lpcre2-8)
+cflags=$(pkg-config --cflags libzstd zlib yajl yaml-0.1 libpcre2-8 2>/dev/null)
 
 for src in "$fuzz"/*.c; do
 	t=$(basename "$src" .c)

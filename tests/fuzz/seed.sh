@@ -164,6 +164,14 @@ folded | stacks)
 		i=$((i + 1))
 	done
 	;;
+reduce)
+	# rule files: the goldens' (valid and broken ones) and docs/reduce.md's examples
+	for f in "$root"/tests/golden/eventreduce/*.yaml; do
+		[ -f "$f" ] && cp "$f" "$dir/$(basename "$f")"
+	done
+	awk '/^```yaml/ { n++; f = sprintf("%s/doc-%d.yaml", dir, n); next }
+		/^```/ { f = ""; next } f != "" { print > f }' dir="$dir" "$root/docs/reduce.md"
+	;;
 *)
 	echo "seed.sh: no seeds for $target" >&2
 	;;

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Benchmark of eventreduce (issue 17) on a ~200 MB events stream made by
+# perf2events from tests/bench/gen-perf.sh output, with the 10-rule file
+# share/flamepipe/reduce.yaml (drop, idle, renames, strip, hide, depth,
+# recursion, bucket 10ms), no rules, and cat as the floor. Prints MiB/s
+# (wall, and CPU = user + sys), peak RSS, and the output size with and
+# without -z. Asserts nothing.
+#   FP_BENCH_REDUCE_MB   size of the events stream (default 200)
+set -u
+bin=$(cd "${1:?usage: bench-reduce.sh BINDIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mb=${FP_BENCH_REDUCE_MB:-200}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-reduce.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+TIME=/usr/bin/time
+rules=$root/share/flamepipe/reduce.yaml
+printf 'rules: []\n' >"$tmp/none.yaml"
+
+bash "$here/gen-perf.sh" $((mb * 22 / 10)) - | "$bin/perf2events" 2>/dev/null >"$tmp/in.events"
+size=$(wc -c <"$tmp/in.events")
+printf 'input: %d MiB events, %s samples\n' $((size >> 20)) "$(grep -c '^S' "$tmp/in.events")"
+
+run() {	# best of 3 by wall time
+	label=$1; shift
+	best=
+	for i in 1 2 3; do
+		$TIME -f '%e %U %S %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>&1
+		read -r secs user sys rss <"$tmp/t"
+		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then
+			best=$secs bcpu=$(echo "$user + $sys" | bc) brss=$rss
+		fi
+	done
+	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	[ "$(echo "$bcpu == 0" | bc)" = 1 ] && bcpu=0.01
+	printf '%-36s %6.0f MiB/s wall %6.0f MiB/s CPU %6.2f s  peak RSS %6d KiB\n' "$label" \
+		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
+		"$best" "$brss"
+}
+run "cat" "cat '$tmp/in.events'"
+run "eventreduce, no rules" "'$bin/eventreduce' -q -c '$tmp/none.yaml' '$tmp/in.events'"
+run "eventreduce, 10 rules" "'$bin/eventreduce' -q -c '$rules' '$tmp/in.events'"
+run "eventreduce, 10 rules, -z" "'$bin/eventreduce' -q -z -c '$rules' '$tmp/in.events'"
+"$bin/eventreduce" -q -c "$rules" "$tmp/in.events" >"$tmp/out"
+"$bin/eventreduce" -q -z -c "$rules" "$tmp/in.events" >"$tmp/out.zst"
+o=$(wc -c <"$tmp/out") z=$(wc -c <"$tmp/out.zst")
+printf 'output: %d bytes (%.1f%% of the input), -z: %d bytes (%.2f%% of the input, %.1f:1 against the plain output)\n' \
+	"$o" "$(echo "$o * 100 / $size" | bc -l)" "$z" "$(echo "$z * 100 / $size" | bc -l)" "$(echo "$o / $z" | bc -l)"

@@ -1,0 +1,1 @@
+eventreduce -z --level=19 -q -c example.yaml mixed.events | zstd -dc
