@@ -243,7 +243,7 @@ static void span(struct model *m, const struct ev_rec *r)
 	close_top(m, t, at, r, 0);
 }
 
-void model_end(struct model *m)
+void model_close_all(struct model *m)
 {
 	size_t i;
 
@@ -253,14 +253,26 @@ void model_end(struct model *m)
 			close_top(m, (uint32_t)i, m->th[i].last, NULL, 1);
 		}
 	}
-	if (m->unclosed)
+}
+
+void model_warn(const struct model *m, enum md_repair what)
+{
+	if (what == MD_UNCLOSED && m->unclosed)
 		fp_warn("%" PRIu64 " frames never closed; closed at their thread's last time",
 			m->unclosed);
-	if (m->forced)
+	if (what == MD_FORCED && m->forced)
 		fp_warn("%" PRIu64 " frames closed by the close of an enclosing frame", m->forced);
-	if (m->reordered)
+	if (what == MD_REORDERED && m->reordered)
 		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
 			"moved to its time (sort the stream with eventsort)", m->reordered);
+}
+
+void model_end(struct model *m)
+{
+	model_close_all(m);
+	model_warn(m, MD_UNCLOSED);
+	model_warn(m, MD_FORCED);
+	model_warn(m, MD_REORDERED);
 }
 
 /* ---- records ---- */

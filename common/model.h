@@ -116,8 +116,15 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 /* Read one input through the sink; 0 ok, 1 when it could not be read.
  * Fits cli_each_input() with the model as ctx. */
 int model_read(const char *path, void *model);
-/* Close the spans still open and report the repairs made. */
+/* Close the spans still open and report the repairs made: model_close_all(),
+ * then model_warn() for MD_UNCLOSED, MD_FORCED and MD_REORDERED. */
 void model_end(struct model *m);
+/* The same in two steps, for a filter that reports in its own order (or
+ * only when it writes its output): close the spans still open at their
+ * thread's last time; and warn about one kind of repair, if any was made. */
+enum md_repair { MD_FORCED, MD_UNCLOSED, MD_REORDERED };
+void model_close_all(struct model *m);
+void model_warn(const struct model *m, enum md_repair what);
 void model_free(struct model *m);
 
 static inline const struct md_thread *model_thread(const struct model *m, uint32_t t)
