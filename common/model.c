@@ -26,6 +26,7 @@ void model_free(struct model *m)
 	for (i = 0; i < m->nth; i++) {
 		free(m->th[i].open);
 		stk_cursor_free(&m->th[i].cur);
+		stk_cursor_free(&m->th[i].fcur);
 	}
 	free(m->th);
 	stacks_free(&m->stacks);
@@ -286,7 +287,16 @@ static void point(struct model *m, const struct ev_rec *r)
 	s.thread = thread_of(m, r->pid, r->tid);
 	th = &m->th[s.thread];
 	s.comm = comm_of(m, th, r->comm);
-	s.stack = m->opts.no_stacks ? MD_NONE : stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	s.frames = NULL;
+	s.nframes = 0;
+	if (m->opts.no_stacks) {
+		s.stack = MD_NONE;
+	} else if (m->opts.flat_samples) {
+		s.stack = MD_NONE;
+		s.nframes = stacks_frames_at(&m->stacks, &th->fcur, r->stack, &s.frames);
+	} else {
+		s.stack = stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	}
 	s.time = r->time;
 	s.weight = r->weight;
 	if (r->type == 'S') {

@@ -52,6 +52,7 @@ struct md_thread {
 	int64_t last;		/* time of its last span record */
 	int timed;		/* last is set */
 	struct stk_cursor cur;	/* its last stack (stacks.h) */
+	struct stk_cursor fcur;	/* its last sample's frames (flat_samples) */
 };
 
 /* A sample (S), or an instant (I: weight EV_NONE). */
@@ -59,6 +60,10 @@ struct md_sample {
 	const struct ev_rec *rec;
 	uint32_t thread, stack, comm;	/* comm: this record's COMM or MD_NONE */
 	int64_t time, weight;
+	/* with flat_samples: stack is MD_NONE, and these are its frame ids,
+	 * root first (valid during the call) */
+	const uint32_t *frames;
+	size_t nframes;
 };
 
 /* A span: at open, end and self are EV_NONE; at close, self is its time
@@ -90,6 +95,10 @@ struct md_sink {
 struct model_opts {
 	int no_stacks;		/* samples and spans get stack MD_NONE (no parsing) */
 	int spans_need_frame;	/* skip O/C records with an empty STACK */
+	int flat_samples;	/* samples and instants get their frame ids, not a
+				 * stack node: memory grows with the distinct frames
+				 * only, not with the distinct stacks (for writers
+				 * that do not aggregate by stack) */
 };
 
 struct model {

@@ -174,17 +174,17 @@ static void add_weight(struct ss_profile *p, int64_t w)
 	p->total = p->total > INT64_MAX - w ? INT64_MAX : p->total + w;
 }
 
-/* The frame indices of a stack in s->idx, root (MD_NONE: none) first,
- * truncated to --max-depth; returns their number. */
-static size_t stack_frames(struct ss *s, uint32_t root, uint32_t node)
+/* The frame indices of a sample's frames in s->idx, root (MD_NONE: none)
+ * first, truncated to --max-depth; returns their number. */
+static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, size_t n)
 {
-	size_t i, n = stacks_path(&s->m.stacks, node, &s->path, &s->pathcap), k = 0;
+	size_t i, k = 0;
 
 	fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
 	if (root != MD_NONE)
 		s->idx[k++] = root;
 	for (i = 0; i < n; i++)
-		s->idx[k++] = frames_model(&s->fr, &s->m.stacks, s->path[i]);
+		s->idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
 	if (s->max_depth > 0 && k > (size_t)s->max_depth) {
 		/* keep the root half and the leaf half around one marker */
 		size_t d = (size_t)s->max_depth, half = d / 2, leaf = d - half - 1;
@@ -197,26 +197,43 @@ static size_t stack_frames(struct ss *s, uint32_t root, uint32_t node)
 	return k;
 }
 
+/* Is this sample's STACK (and, merged, its thread and COMM) the one of
+ * the last sample of the profile? Keeps it for the next one. */
+static int same_stack(struct ss_profile *p, const struct md_sample *smp)
+{
+	size_t n = smp->nframes;
+
+	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
+	    p->last_comm == smp->comm && memcmp(p->last, smp->frames, n * sizeof *p->last) == 0)
+		return 1;
+	fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
+	if (n)
+		memcpy(p->last, smp->frames, n * sizeof *p->last);
+	p->nlast = n;
+	p->last_thread = smp->thread;
+	p->last_comm = smp->comm;
+	return 0;
+}
+
+/* A run goes on while the frames shown are the same. */
 static void sample(void *ctx, const struct md_sample *smp)
 {
 	struct ss *s = ctx;
 	struct ss_profile *p = profile_of(s, 'S', smp->rec->event, smp->thread);
-	uint32_t root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
+	uint32_t root;
 	int64_t w = smp->weight;
 	size_t n;
 
 	p->records++;
-	if (p->have_prev && p->prevw <= INT64_MAX - w && p->prev_node == smp->stack &&
-	    p->prev_root == root) {
-		add_weight(p, w);	/* the run's stack */
+	if (same_stack(p, smp) && p->prevw <= INT64_MAX - w) {
+		add_weight(p, w);
 		return;
 	}
-	p->prev_node = smp->stack;
-	p->prev_root = root;
-	n = stack_frames(s, root, smp->stack);
+	root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
+	n = stack_frames(s, root, smp->frames, smp->nframes);
 	if (p->have_prev && p->nprev == n && memcmp(p->prev, s->idx, n * sizeof *s->idx) == 0 &&
 	    p->prevw <= INT64_MAX - w) {
-		add_weight(p, w);	/* another stack that shows the same */
+		add_weight(p, w);	/* another stack that shows the same frames */
 		return;
 	}
 	flush_run(s, p);
@@ -297,6 +314,7 @@ void ss_init(struct ss *s)
 	sink.open = span_open;
 	sink.close = span_close;
 	o.spans_need_frame = 1;
+	o.flat_samples = 1;	/* memory bounded by distinct frames and threads */
 	model_init(&s->m, &sink, &o);
 	s->max_depth = 2000;
 	s->last_event = MD_NONE;
@@ -331,6 +349,7 @@ void ss_free(struct ss *s)
 		for (k = 0; k < 2; k++)
 			buf_free(&s->p[i].s[k].b);
 		free(s->p[i].prev);
+		free(s->p[i].last);
 		free((char *)s->p[i].event.p);
 	}
 	free(s->p);
@@ -339,7 +358,6 @@ void ss_free(struct ss *s)
 	frames_free(&s->fr);
 	spill_free(&s->sp);
 	model_free(&s->m);
-	free(s->path);
 	free(s->idx);
 	free(s->pids);
 	free(s->tids);

@@ -122,7 +122,10 @@ struct ss_profile {
 	size_t nprev, prevcap;
 	int64_t prevw;
 	int have_prev;
-	uint32_t prev_node, prev_root;	/* the run's stack node and root frame */
+	/* S: the last sample's model frames, thread and COMM */
+	uint32_t *last;
+	size_t nlast, lastcap;
+	uint32_t last_thread, last_comm;
 	int keep;
 };
 
@@ -149,8 +152,8 @@ struct ss {
 	struct ss_frames fr;
 	struct ss_spill sp;
 	uint64_t truncated;
-	uint32_t *path, *idx;	/* a stack's model frames; its frame indices */
-	size_t pathcap, idxcap;
+	uint32_t *idx;		/* a sample's frame indices */
+	size_t idxcap;
 	struct buf elem, listed;
 };
 
