@@ -220,10 +220,23 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	return node;
 }
 
+/* The frame of text p[0..n) at depth d of the stack after cursor c's
+ * (whose old text and frames are still there, up to depth old): the old
+ * one when it is the same text, as it often is below a frame that changed. */
+static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t old, size_t ostart,
+			 const char *p, size_t n)
+{
+	size_t d = c->depth;
+
+	if (d < old && c->end[d] - ostart == n && memcmp(c->text.p + ostart, p, n) == 0)
+		return c->nodes[d];
+	return stacks_frame(s, p, n);
+}
+
 size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
 			const uint32_t **ids)
 {
-	size_t at = 0;
+	size_t at = 0, old = c->depth, ostart;
 
 	*ids = c->nodes;
 	if (stack.n == 0)
@@ -232,11 +245,15 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 		return c->depth;
 	if (cursor_shared(c, stack) > 0)
 		at = c->end[c->depth - 1] + 1;
+	ostart = at;	/* where the old text's next frame starts */
 	while (at <= stack.n) {
 		const char *semi = memchr(stack.p + at, ';', stack.n - at);
 		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
+		size_t oend = c->depth < old ? c->end[c->depth] : 0;
+		uint32_t id = frame_at(s, c, old, ostart, stack.p + at, end - at);
 
-		cursor_push(c, end, stacks_frame(s, stack.p + at, end - at));
+		cursor_push(c, end, id);
+		ostart = oend + 1;
 		at = end + 1;
 	}
 	c->text.len = 0;
