@@ -146,21 +146,42 @@ static void elem_u64(struct buf *b, uint64_t v)
 	buf_add(b, tmp, jo_fmt_i64(tmp, (int64_t)v));
 }
 
+/* v's decimal digits at p (room for 10); returns their number. Frame
+ * indices are written for every run: this is the hot path of a stream
+ * whose consecutive stacks all differ. */
+static size_t put_u32(char *p, uint32_t v)
+{
+	size_t n = 1, i;
+	uint32_t t = v;
+
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	for (i = n; i-- > 0; v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return n;
+}
+
 static void flush_run(struct ss *s, struct ss_profile *p)
 {
 	struct buf *b = &s->elem;
 	size_t i;
+	char *q;
 
 	if (!p->have_prev)
 		return;
 	b->len = 0;
-	buf_addc(b, '[');
+	buf_reserve(b, p->nprev * 11 + 2);
+	q = b->p;
+	*q++ = '[';
 	for (i = 0; i < p->nprev; i++) {
 		if (i)
-			buf_addc(b, ',');
-		elem_u64(b, p->prev[i]);
+			*q++ = ',';
+		q += put_u32(q, p->prev[i]);
 	}
-	buf_addc(b, ']');
+	*q++ = ']';
+	b->len = (size_t)(q - b->p);
 	stream_add(s, &p->s[0], b->p, b->len);
 	b->len = 0;
 	elem_u64(b, (uint64_t)p->prevw);
