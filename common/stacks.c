@@ -174,7 +174,8 @@ static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
 
 static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 {
-	fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
+	if (c->depth == c->cap)
+		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
 	if (c->cap > c->ncap) {
 		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
 		c->ncap = c->cap;

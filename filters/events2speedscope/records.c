@@ -201,7 +201,8 @@ static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, 
 {
 	size_t i, k = 0;
 
-	fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
+	if (n + 1 > s->idxcap)
+		fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
 	if (root != MD_NONE)
 		s->idx[k++] = root;
 	for (i = 0; i < n; i++)
@@ -227,7 +228,8 @@ static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
 	    p->last_comm == smp->comm && memcmp(p->last, smp->frames, n * sizeof *p->last) == 0)
 		return 1;
-	fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
+	if (n > p->lastcap)
+		fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
 	if (n)
 		memcpy(p->last, smp->frames, n * sizeof *p->last);
 	p->nlast = n;
@@ -258,7 +260,8 @@ static void sample(void *ctx, const struct md_sample *smp)
 		return;
 	}
 	flush_run(s, p);
-	fp_grow(&p->prev, &p->prevcap, n, sizeof *p->prev);
+	if (n > p->prevcap)
+		fp_grow(&p->prev, &p->prevcap, n, sizeof *p->prev);
 	if (n)
 		memcpy(p->prev, s->idx, n * sizeof *s->idx);
 	p->nprev = n;
