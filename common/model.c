@@ -26,6 +26,7 @@ void model_free(struct model *m)
 	for (i = 0; i < m->nth; i++) {
 		free(m->th[i].open);
 		stk_cursor_free(&m->th[i].cur);
+		stk_cursor_free(&m->th[i].fcur);
 	}
 	free(m->th);
 	stacks_free(&m->stacks);
@@ -243,7 +244,7 @@ static void span(struct model *m, const struct ev_rec *r)
 	close_top(m, t, at, r, 0);
 }
 
-void model_end(struct model *m)
+void model_close_all(struct model *m)
 {
 	size_t i;
 
@@ -253,14 +254,26 @@ void model_end(struct model *m)
 			close_top(m, (uint32_t)i, m->th[i].last, NULL, 1);
 		}
 	}
-	if (m->unclosed)
+}
+
+void model_warn(const struct model *m, enum md_repair what)
+{
+	if (what == MD_UNCLOSED && m->unclosed)
 		fp_warn("%" PRIu64 " frames never closed; closed at their thread's last time",
 			m->unclosed);
-	if (m->forced)
+	if (what == MD_FORCED && m->forced)
 		fp_warn("%" PRIu64 " frames closed by the close of an enclosing frame", m->forced);
-	if (m->reordered)
+	if (what == MD_REORDERED && m->reordered)
 		fp_warn("%" PRIu64 " span records earlier than the previous one of their thread; "
 			"moved to its time (sort the stream with eventsort)", m->reordered);
+}
+
+void model_end(struct model *m)
+{
+	model_close_all(m);
+	model_warn(m, MD_UNCLOSED);
+	model_warn(m, MD_FORCED);
+	model_warn(m, MD_REORDERED);
 }
 
 /* ---- records ---- */
@@ -274,7 +287,16 @@ static void point(struct model *m, const struct ev_rec *r)
 	s.thread = thread_of(m, r->pid, r->tid);
 	th = &m->th[s.thread];
 	s.comm = comm_of(m, th, r->comm);
-	s.stack = m->opts.no_stacks ? MD_NONE : stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	s.frames = NULL;
+	s.nframes = 0;
+	if (m->opts.no_stacks) {
+		s.stack = MD_NONE;
+	} else if (m->opts.flat_samples) {
+		s.stack = MD_NONE;
+		s.nframes = stacks_frames_at(&m->stacks, &th->fcur, r->stack, &s.frames);
+	} else {
+		s.stack = stacks_intern_at(&m->stacks, &th->cur, r->stack);
+	}
 	s.time = r->time;
 	s.weight = r->weight;
 	if (r->type == 'S') {

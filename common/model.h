@@ -52,6 +52,7 @@ struct md_thread {
 	int64_t last;		/* time of its last span record */
 	int timed;		/* last is set */
 	struct stk_cursor cur;	/* its last stack (stacks.h) */
+	struct stk_cursor fcur;	/* its last sample's frames (flat_samples) */
 };
 
 /* A sample (S), or an instant (I: weight EV_NONE). */
@@ -59,6 +60,10 @@ struct md_sample {
 	const struct ev_rec *rec;
 	uint32_t thread, stack, comm;	/* comm: this record's COMM or MD_NONE */
 	int64_t time, weight;
+	/* with flat_samples: stack is MD_NONE, and these are its frame ids,
+	 * root first (valid during the call) */
+	const uint32_t *frames;
+	size_t nframes;
 };
 
 /* A span: at open, end and self are EV_NONE; at close, self is its time
@@ -90,6 +95,10 @@ struct md_sink {
 struct model_opts {
 	int no_stacks;		/* samples and spans get stack MD_NONE (no parsing) */
 	int spans_need_frame;	/* skip O/C records with an empty STACK */
+	int flat_samples;	/* samples and instants get their frame ids, not a
+				 * stack node: memory grows with the distinct frames
+				 * only, not with the distinct stacks (for writers
+				 * that do not aggregate by stack) */
 };
 
 struct model {
@@ -116,8 +125,15 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 /* Read one input through the sink; 0 ok, 1 when it could not be read.
  * Fits cli_each_input() with the model as ctx. */
 int model_read(const char *path, void *model);
-/* Close the spans still open and report the repairs made. */
+/* Close the spans still open and report the repairs made: model_close_all(),
+ * then model_warn() for MD_UNCLOSED, MD_FORCED and MD_REORDERED. */
 void model_end(struct model *m);
+/* The same in two steps, for a filter that reports in its own order (or
+ * only when it writes its output): close the spans still open at their
+ * thread's last time; and warn about one kind of repair, if any was made. */
+enum md_repair { MD_FORCED, MD_UNCLOSED, MD_REORDERED };
+void model_close_all(struct model *m);
+void model_warn(const struct model *m, enum md_repair what);
 void model_free(struct model *m);
 
 static inline const struct md_thread *model_thread(const struct model *m, uint32_t t)

@@ -158,9 +158,35 @@ static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t 
 	return end == 0;
 }
 
+/* How many frames of the cursor's last stack this one starts with: those
+ * that end before the first differing byte, or at it when both texts have
+ * a frame boundary there. The cursor keeps them. */
+static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
+{
+	size_t k = 0, p = common_prefix(stack.p, stack.n, c->text.p, c->text.len);
+
+	while (k < c->depth && (c->end[k] < p ||
+	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
+		k++;
+	c->depth = k;
+	return k;
+}
+
+static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
+{
+	if (c->depth == c->cap)
+		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
+	if (c->cap > c->ncap) {
+		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
+		c->ncap = c->cap;
+	}
+	c->end[c->depth] = end;
+	c->nodes[c->depth++] = id;
+}
+
 uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice stack)
 {
-	size_t k = 0, at = 0, p;
+	size_t k, at = 0;
 	uint32_t node = STK_ROOT;
 	struct stk_cached *e;
 	uint64_t h;
@@ -175,30 +201,17 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	e = &s->cache[h & (STK_CACHE - 1)];
 	if (e->hash == h && e->node != STK_ROOT && node_is(s, e->node, stack.p, stack.n))
 		return e->node;
-	/* Reuse the frames this stack shares with the last one: those that
-	 * end before the first differing byte, or at it when both texts have
-	 * a frame boundary there. */
-	p = common_prefix(stack.p, stack.n, c->text.p, c->text.len);
-	while (k < c->depth && (c->end[k] < p ||
-	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
-		k++;
+	k = cursor_shared(c, stack);
 	if (k > 0) {
 		node = c->nodes[k - 1];
 		at = c->end[k - 1] + 1;
 	}
-	c->depth = k;
 	while (at <= stack.n) {
 		const char *semi = memchr(stack.p + at, ';', stack.n - at);
 		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
 
 		node = child_text(s, node, stack.p + at, end - at);
-		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
-		if (c->cap > c->ncap) {
-			c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
-			c->ncap = c->cap;
-		}
-		c->end[c->depth] = end;
-		c->nodes[c->depth++] = node;
+		cursor_push(c, end, node);
 		at = end + 1;
 	}
 	c->text.len = 0;
@@ -206,6 +219,48 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	e->hash = h;
 	e->node = node;
 	return node;
+}
+
+/* The frame of text p[0..n) at depth d of the stack after cursor c's
+ * (whose old text and frames are still there, up to depth old): the old
+ * one when it is the same text, as it often is below a frame that changed. */
+static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t old, size_t ostart,
+			 const char *p, size_t n)
+{
+	size_t d = c->depth;
+
+	if (d < old && c->end[d] - ostart == n && memcmp(c->text.p + ostart, p, n) == 0)
+		return c->nodes[d];
+	return stacks_frame(s, p, n);
+}
+
+size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
+			const uint32_t **ids)
+{
+	size_t at = 0, old = c->depth, ostart;
+
+	*ids = c->nodes;
+	if (stack.n == 0)
+		return 0;
+	if (stack.n == c->text.len && memcmp(stack.p, c->text.p, stack.n) == 0)
+		return c->depth;
+	if (cursor_shared(c, stack) > 0)
+		at = c->end[c->depth - 1] + 1;
+	ostart = at;	/* where the old text's next frame starts */
+	while (at <= stack.n) {
+		const char *semi = memchr(stack.p + at, ';', stack.n - at);
+		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
+		size_t oend = c->depth < old ? c->end[c->depth] : 0;
+		uint32_t id = frame_at(s, c, old, ostart, stack.p + at, end - at);
+
+		cursor_push(c, end, id);
+		ostart = oend + 1;
+		at = end + 1;
+	}
+	c->text.len = 0;
+	buf_add(&c->text, stack.p, stack.n);
+	*ids = c->nodes;
+	return c->depth;
 }
 
 uint32_t stacks_intern(struct stacks *s, struct slice stack)

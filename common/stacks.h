@@ -33,7 +33,7 @@ struct stk_node {
 
 /* The last STACK interned through a cursor, to reuse the frames the next
  * one shares with it: its text, and for each of its frames the offset
- * where it ends and its node. Keep one per thread: a thread's consecutive
+ * where it ends and its node (its frame id for stacks_frames_at). Keep one per thread: a thread's consecutive
  * stacks share long prefixes. */
 struct stk_cursor {
 	struct buf text;
@@ -73,6 +73,12 @@ uint32_t stacks_child(struct stacks *s, uint32_t parent, uint32_t frame);
 uint32_t stacks_intern(struct stacks *s, struct slice stack);
 /* The same, reusing and updating cursor c. */
 uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice stack);
+/* Only the frame ids of a STACK field, root first, in *ids (valid until
+ * the cursor's next use); returns their number. No stack node is made, so
+ * memory grows with the distinct frames only. A cursor serves either this
+ * or stacks_intern_at(), never both. */
+size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
+			const uint32_t **ids);
 void stk_cursor_free(struct stk_cursor *c);
 
 /* Frame id's text, parsed again into *f (slices into the table). */

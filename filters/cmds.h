@@ -7,6 +7,7 @@
 #define FP_CMDS_H
 
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_events2speedscope(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
 

@@ -105,6 +105,38 @@ static void test_stacks(void)
 	stacks_free(&s);
 }
 
+/* stacks_frames_at() gives the frame ids of stacks_path() on the stack's
+ * node, whatever the cursor saw before (frames reused from the previous
+ * stack at the same depth, or from its shared prefix). */
+static void test_frames_at(void)
+{
+	enum { N = 200000, CURSORS = 3 };
+	struct stacks s;
+	struct stk_cursor cur[CURSORS] = { { { 0 } } };
+	uint32_t *path = NULL;
+	size_t cap = 0;
+	char text[256];
+	int i;
+
+	stacks_init(&s);
+	srand(11);
+	for (i = 0; i < N; i++) {
+		size_t n = random_stack(text, sizeof text), k, j;
+		const uint32_t *ids;
+		uint32_t node;
+
+		k = stacks_frames_at(&s, &cur[rand() % CURSORS], (struct slice){ text, n }, &ids);
+		node = stacks_intern(&s, (struct slice){ text, n });
+		j = stacks_path(&s, node, &path, &cap);
+		CHECK(k == j && (k == 0 || memcmp(ids, path, k * sizeof *ids) == 0),
+		      "stack %d '%.*s': %zu frames, the tree has %zu", i, (int)n, text, k, j);
+	}
+	for (i = 0; i < CURSORS; i++)
+		stk_cursor_free(&cur[i]);
+	free(path);
+	stacks_free(&s);
+}
+
 /* ---- the model's span repair ---- */
 
 static struct buf log_;
@@ -176,6 +208,7 @@ static void test_spans(void)
 int main(void)
 {
 	test_stacks();
+	test_frames_at();
 	test_spans();
 	fprintf(stderr, "model: %d checks, %d failed\n", checks, failed);
 	return failed != 0;

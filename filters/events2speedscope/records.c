@@ -1,0 +1,392 @@
+/* records.c - events2speedscope's callbacks from the stream model: which
+ * records it takes, the headers it reads, one profile per thread and
+ * event (or per event, merged), samples as runs of equal consecutive
+ * stacks, spans as open/close events */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/alloc.h"
+#include "../../common/events.h"
+#include "../../common/jsonout.h"
+#include "../../common/skip.h"
+#include "ss.h"
+
+/* ---- which records ---- */
+
+static void note_time(struct ss *s, int64_t t)
+{
+	if (t == EV_NONE)
+		return;
+	if (!s->origin_set) {
+		s->origin = s->have_start_hdr ? s->start_hdr : t;
+		s->origin_set = 1;
+	}
+	t -= s->origin;
+	if (!s->any_time || t < s->tmin)
+		s->tmin = t;
+	if (!s->any_time || t > s->tmax)
+		s->tmax = t;
+	s->any_time = 1;
+}
+
+static int listed(struct ss *s, const char **list, size_t n, struct slice v)
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	s->listed.len = 0;
+	ev_unescape(&s->listed, v.p, v.n);
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == s->listed.len &&
+		    memcmp(list[i], s->listed.p, s->listed.len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every timed S O C I record counts for the time range; samples and spans
+ * of the chosen event, processes and threads, with a positive weight for
+ * samples, go on. */
+static int want(void *ctx, const struct ev_rec *r)
+{
+	struct ss *s = ctx;
+
+	note_time(s, r->time);
+	if (r->type == 'I')
+		return 0;
+	if (s->event && (strlen(s->event) != r->event.n || memcmp(s->event, r->event.p, r->event.n)))
+		return 0;
+	if (!listed(s, s->pids, s->npids, r->pid) || !listed(s, s->tids, s->ntids, r->tid))
+		return 0;
+	if (r->type == 'S' && r->weight < 0) {
+		skip_record(&s->m.skips, s->m.file, s->m.lineno,
+			    "negative weight (speedscope needs positive weights)");
+		return 0;
+	}
+	return r->type != 'S' || r->weight > 0;
+}
+
+static void header(void *ctx, struct slice line)
+{
+	struct ss *s = ctx;
+	const char *sp = memchr(line.p, ' ', line.n);
+	size_t k, n;
+	const char *v;
+	int64_t t;
+
+	if (!sp)
+		return;
+	k = (size_t)(sp - line.p);
+	v = sp + 1;
+	n = line.n - k - 1;
+	if (k == 6 && memcmp(line.p, "#start", 6) == 0 && ev_parse_time(v, n, &t) == 0) {
+		s->start_hdr = t;
+		s->have_start_hdr = 1;
+	} else if (k == 4 && memcmp(line.p, "#end", 4) == 0 && ev_parse_time(v, n, &t) == 0) {
+		s->end_hdr = t;
+		s->have_end_hdr = 1;
+	} else if (k == 8 && memcmp(line.p, "#command", 8) == 0 && s->command.len == 0) {
+		buf_add(&s->command, v, n);
+	} else if (k == 6 && memcmp(line.p, "#input", 6) == 0 && s->input.len == 0 && n > 0) {
+		const char *slash = memrchr(v, '/', n);
+
+		if (slash && (size_t)(slash - v) + 1 < n) {
+			n -= (size_t)(slash + 1 - v);
+			v = slash + 1;
+		}
+		buf_add(&s->input, v, n);
+	}
+}
+
+/* ---- profiles ---- */
+
+static uint32_t event_id(struct ss *s, struct slice ev)
+{
+	const struct ient *e;
+	int added;
+
+	if (s->last_event != MD_NONE) {
+		e = &s->events.ents[s->last_event];
+		if (e->len == ev.n && memcmp(e->key, ev.p, ev.n) == 0)
+			return s->last_event;
+	}
+	s->last_event = (uint32_t)intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
+	return s->last_event;
+}
+
+/* Sampled profiles are per event and thread (per event when merged),
+ * evented ones per thread. */
+static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event, uint32_t thread)
+{
+	int merged = kind == 'S' && s->merge;
+	uint32_t ev = kind == 'S' ? event_id(s, event) : MD_NONE;
+	struct u64ent *e = u64map_add(&s->profs, (uint64_t)ev << 32 | (merged ? MD_NONE : thread));
+	struct ss_profile *p;
+
+	if (e->value)
+		return &s->p[e->value - 1];
+	fp_grow(&s->p, &s->pcap, s->np + 1, sizeof *s->p);
+	p = &s->p[s->np++];
+	e->value = (int64_t)s->np;
+	memset(p, 0, sizeof *p);
+	p->kind = kind;
+	p->thread = merged ? MD_NONE : thread;
+	p->event.p = fp_strndup(event.p, event.n);
+	p->event.n = event.n;
+	p->keep = 1;
+	return p;
+}
+
+/* ---- samples ---- */
+
+static void elem_u64(struct buf *b, uint64_t v)
+{
+	char tmp[24];
+
+	buf_add(b, tmp, jo_fmt_i64(tmp, (int64_t)v));
+}
+
+/* v's decimal digits at p (room for 10); returns their number. Frame
+ * indices are written for every run: this is the hot path of a stream
+ * whose consecutive stacks all differ. */
+static size_t put_u32(char *p, uint32_t v)
+{
+	size_t n = 1, i;
+	uint32_t t = v;
+
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	for (i = n; i-- > 0; v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return n;
+}
+
+static void flush_run(struct ss *s, struct ss_profile *p)
+{
+	struct buf *b = &s->elem;
+	size_t i;
+	char *q;
+
+	if (!p->have_prev)
+		return;
+	b->len = 0;
+	buf_reserve(b, p->nprev * 11 + 2);
+	q = b->p;
+	*q++ = '[';
+	for (i = 0; i < p->nprev; i++) {
+		if (i)
+			*q++ = ',';
+		q += put_u32(q, p->prev[i]);
+	}
+	*q++ = ']';
+	b->len = (size_t)(q - b->p);
+	stream_add(s, &p->s[0], b->p, b->len);
+	b->len = 0;
+	elem_u64(b, (uint64_t)p->prevw);
+	stream_add(s, &p->s[1], b->p, b->len);
+	p->have_prev = 0;
+}
+
+static void add_weight(struct ss_profile *p, int64_t w)
+{
+	p->prevw += w;
+	p->total = p->total > INT64_MAX - w ? INT64_MAX : p->total + w;
+}
+
+/* The frame indices of a sample's frames in s->idx, root (MD_NONE: none)
+ * first, truncated to --max-depth; returns their number. */
+static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n + 1 > s->idxcap)
+		fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
+	if (root != MD_NONE)
+		s->idx[k++] = root;
+	for (i = 0; i < n; i++)
+		s->idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
+	if (s->max_depth > 0 && k > (size_t)s->max_depth) {
+		/* keep the root half and the leaf half around one marker */
+		size_t d = (size_t)s->max_depth, half = d / 2, leaf = d - half - 1;
+
+		s->idx[half] = frames_marker(&s->fr);
+		memmove(s->idx + half + 1, s->idx + k - leaf, leaf * sizeof *s->idx);
+		k = d;
+		s->truncated++;
+	}
+	return k;
+}
+
+/* Is this sample's STACK (and, merged, its thread and COMM) the one of
+ * the last sample of the profile? Keeps it for the next one. */
+static int same_stack(struct ss_profile *p, const struct md_sample *smp)
+{
+	size_t n = smp->nframes;
+
+	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
+	    p->last_comm == smp->comm && memcmp(p->last, smp->frames, n * sizeof *p->last) == 0)
+		return 1;
+	if (n > p->lastcap)
+		fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
+	if (n)
+		memcpy(p->last, smp->frames, n * sizeof *p->last);
+	p->nlast = n;
+	p->last_thread = smp->thread;
+	p->last_comm = smp->comm;
+	return 0;
+}
+
+/* A run goes on while the frames shown are the same. */
+static void sample(void *ctx, const struct md_sample *smp)
+{
+	struct ss *s = ctx;
+	struct ss_profile *p = profile_of(s, 'S', smp->rec->event, smp->thread);
+	uint32_t root;
+	int64_t w = smp->weight;
+	size_t n;
+
+	p->records++;
+	if (same_stack(p, smp) && p->prevw <= INT64_MAX - w) {
+		add_weight(p, w);
+		return;
+	}
+	root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
+	n = stack_frames(s, root, smp->frames, smp->nframes);
+	if (p->have_prev && p->nprev == n && memcmp(p->prev, s->idx, n * sizeof *s->idx) == 0 &&
+	    p->prevw <= INT64_MAX - w) {
+		add_weight(p, w);	/* another stack that shows the same frames */
+		return;
+	}
+	flush_run(s, p);
+	if (n > p->prevcap)
+		fp_grow(&p->prev, &p->prevcap, n, sizeof *p->prev);
+	if (n)
+		memcpy(p->prev, s->idx, n * sizeof *s->idx);
+	p->nprev = n;
+	p->prevw = 0;
+	p->have_prev = 1;
+	add_weight(p, w);
+}
+
+/* ---- spans ---- */
+
+static void put_event(struct ss *s, struct ss_profile *p, char type, uint32_t frame, int64_t at)
+{
+	struct buf *b = &s->elem;
+	char tmp[24];
+
+	b->len = 0;
+	buf_adds(b, type == 'O' ? "{\"type\":\"O\",\"frame\":" : "{\"type\":\"C\",\"frame\":");
+	elem_u64(b, frame);
+	buf_adds(b, ",\"at\":");
+	buf_add(b, tmp, jo_fmt_i64(tmp, at));
+	buf_addc(b, '}');
+	stream_add(s, &p->s[0], b->p, b->len);
+}
+
+/* The frame index of a span's own (leaf) frame. */
+static uint32_t span_frame(struct ss *s, uint32_t node)
+{
+	if (node == STK_ROOT)
+		return frames_none(&s->fr);	/* a STACK without a frame in it */
+	return frames_model(&s->fr, &s->m.stacks, s->m.stacks.nodes[node].frame);
+}
+
+/* Spans at depth --max-depth and deeper are shown as one marker frame at
+ * that depth. */
+static void span_open(void *ctx, const struct md_span *sp)
+{
+	struct ss *s = ctx;
+	struct ss_profile *p = profile_of(s, 'O', sp->rec->event, sp->thread);
+	uint32_t frame = span_frame(s, sp->stack);
+
+	p->records++;
+	if (s->max_depth == 0 || sp->depth < (size_t)s->max_depth) {
+		put_event(s, p, 'O', frame, sp->start - s->origin);
+	} else if (sp->depth == (size_t)s->max_depth) {
+		put_event(s, p, 'O', frames_marker(&s->fr), sp->start - s->origin);
+		s->truncated++;
+	}
+}
+
+static void span_close(void *ctx, const struct md_span *sp)
+{
+	struct ss *s = ctx;
+	struct u64ent *e = u64map_find(&s->profs, (uint64_t)MD_NONE << 32 | sp->thread);
+	struct ss_profile *p = &s->p[e->value - 1];	/* made when the span opened */
+
+	if (s->max_depth == 0 || sp->depth < (size_t)s->max_depth)
+		put_event(s, p, 'C', span_frame(s, sp->stack), sp->end - s->origin);
+	else if (sp->depth == (size_t)s->max_depth)
+		put_event(s, p, 'C', frames_marker(&s->fr), sp->end - s->origin);
+}
+
+/* ---- the run ---- */
+
+void ss_init(struct ss *s)
+{
+	struct md_sink sink = { 0 };
+	struct model_opts o = { 0 };
+
+	memset(s, 0, sizeof *s);
+	sink.ctx = s;
+	sink.want = want;
+	sink.header = header;
+	sink.sample = sample;
+	sink.open = span_open;
+	sink.close = span_close;
+	o.spans_need_frame = 1;
+	o.flat_samples = 1;	/* memory bounded by distinct frames and threads */
+	model_init(&s->m, &sink, &o);
+	s->max_depth = 2000;
+	s->last_event = MD_NONE;
+	s->sp.fd = -1;
+}
+
+int ss_read(const char *path, void *ctx)
+{
+	struct ss *s = ctx;
+	int status = model_read(path, &s->m);
+
+	if (!s->first_input && (status == 0 || s->m.bad_input))
+		s->first_input = path;	/* the name: the first input that opened */
+	return status;
+}
+
+void ss_finish(struct ss *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->np; i++)
+		flush_run(s, &s->p[i]);
+	model_close_all(&s->m);
+}
+
+void ss_free(struct ss *s)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->np; i++) {
+		for (k = 0; k < 2; k++)
+			buf_free(&s->p[i].s[k].b);
+		free(s->p[i].prev);
+		free(s->p[i].last);
+		free((char *)s->p[i].event.p);
+	}
+	free(s->p);
+	u64map_free(&s->profs);
+	intern_free(&s->events);
+	frames_free(&s->fr);
+	spill_free(&s->sp);
+	model_free(&s->m);
+	free(s->idx);
+	free(s->pids);
+	free(s->tids);
+	buf_free(&s->command);
+	buf_free(&s->input);
+	buf_free(&s->elem);
+	buf_free(&s->listed);
+}

@@ -1,0 +1,144 @@
+/* spill.c - events2speedscope's profile bodies: per-stream buffers that
+ * spill in chunks to one unlinked temporary file, so memory is bounded by
+ * distinct frames and threads, not by the number of samples */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../common/alloc.h"
+#include "../../common/err.h"
+#include "../../common/jsonout.h"
+#include "ss.h"
+
+#define CHUNK (64 << 10)	/* a stream's buffer spills when it is this full */
+
+static void spill_open(struct ss_spill *sp)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	size_t n;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	n = strlen(dir) + 32;
+	path = fp_malloc(n);
+	snprintf(path, n, "%s/events2speedscope.XXXXXX", dir);
+	sp->fd = mkstemp(path);
+	if (sp->fd < 0)
+		fp_die("%s:", path);
+	/* unlinked at once: gone on every exit, signals and crashes included */
+	unlink(path);
+	free(path);
+}
+
+static void spill_write(struct ss_spill *sp, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(sp->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			fp_die("temporary file:");
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void spill(struct ss_spill *sp, struct ss_stream *st)
+{
+	struct ss_chunk *c;
+	size_t n = st->b.len;
+
+	if (n == 0)
+		return;
+	if (n > UINT32_MAX)
+		fp_die("a stack too deep to store (use --max-depth)");
+	if (sp->fd < 0)
+		spill_open(sp);
+	spill_write(sp, st->b.p, n);
+	fp_grow(&sp->chunks, &sp->chunkcap, sp->nchunks + 1, sizeof *sp->chunks);
+	c = &sp->chunks[sp->nchunks++];
+	c->off = sp->off;
+	c->len = (uint32_t)n;
+	c->next = 0;
+	if (n > sp->maxchunk)
+		sp->maxchunk = n;
+	sp->off += n;
+	if (st->last)
+		sp->chunks[st->last - 1].next = (uint32_t)sp->nchunks;
+	else
+		st->first = (uint32_t)sp->nchunks;
+	st->last = (uint32_t)sp->nchunks;
+	st->b.len = 0;
+}
+
+static void spill_all(struct ss *s)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->np; i++) {
+		for (k = 0; k < 2; k++) {
+			spill(&s->sp, &s->p[i].s[k]);
+			buf_free(&s->p[i].s[k].b);
+		}
+	}
+	s->sp.bufcap = 0;
+}
+
+void stream_add(struct ss *s, struct ss_stream *st, const char *p, size_t n)
+{
+	size_t cap = st->b.cap;
+
+	if (st->b.len > 0)
+		buf_addc(&st->b, ',');
+	buf_add(&st->b, p, n);
+	s->sp.bufcap += st->b.cap - cap;
+	if (st->b.len >= CHUNK)
+		spill(&s->sp, st);
+	if (s->sp.bufcap > s->sp.budget)
+		spill_all(s);
+}
+
+void stream_write(struct ss_spill *sp, const struct ss_stream *st)
+{
+	uint32_t c;
+
+	if (!sp->rbuf)
+		sp->rbuf = fp_malloc(sp->maxchunk + 1);
+	jo_array_open();
+	for (c = st->first; c; c = sp->chunks[c - 1].next) {
+		const struct ss_chunk *ch = &sp->chunks[c - 1];
+		size_t got = 0;
+
+		while (got < ch->len) {
+			ssize_t r = pread(sp->fd, sp->rbuf + got, ch->len - got,
+					  (off_t)(ch->off + got));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				fp_die("temporary file: read failed");
+			got += (size_t)r;
+		}
+		jo_raw(sp->rbuf, ch->len);
+	}
+	if (st->b.len)
+		jo_raw(st->b.p, st->b.len);
+	jo_array_close();
+}
+
+void spill_free(struct ss_spill *sp)
+{
+	if (sp->fd >= 0)
+		close(sp->fd);
+	sp->fd = -1;
+	free(sp->chunks);
+	free(sp->rbuf);
+	memset(sp, 0, sizeof *sp);
+	sp->fd = -1;
+}
