@@ -10,6 +10,7 @@ int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
+int cmd_stacks2events(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
 
 #endif
