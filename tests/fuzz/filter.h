@@ -90,10 +90,6 @@ static char *run_cmd(int (*cmd)(int, char **), int argc, char **argv, size_t *ou
 	return out;
 }
 
-/* Targets that still #include their filter's .c with main renamed (and
- * reset its file-static state themselves) call it this way. */
-#define run_main run_cmd
-
 static int same_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
 	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
