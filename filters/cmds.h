@@ -6,9 +6,12 @@
 #ifndef FP_CMDS_H
 #define FP_CMDS_H
 
+int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
+int cmd_folded2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
+int cmd_stacks2events(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
 
 #endif

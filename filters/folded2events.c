@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/alloc.h"
 #include "../common/buf.h"
 #include "../common/cli.h"
 #include "../common/err.h"
@@ -12,6 +13,7 @@
 #include "../common/input.h"
 #include "../common/out.h"
 #include "../common/skip.h"
+#include "cmds.h"
 
 static const struct cli_info info = {
 	"folded2events",
@@ -38,7 +40,9 @@ static const struct cli_info info = {
 
 enum { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
 
-static struct {
+/* The state of one run of cmd_folded2events: options, the output so far,
+ * then the current file (reset per input). */
+struct folded {
 	int comm, diff, decimals;
 	const char *event, *unit, *before, *after;
 	struct skips skips;
@@ -55,55 +59,50 @@ static struct {
 	int npend;
 	unsigned hi;		/* a high surrogate waiting for its pair, or 0 */
 	uint64_t u16_line;
-} g;
+};
 
 /* ---- output ---- */
 
-static void start_output(void)
+static void start_output(struct folded *fo)
 {
 	int i;
 
-	if (g.started)
+	if (fo->started)
 		return;
-	g.started = 1;
+	fo->started = 1;
 	ev_put_magic();
 	out_puts("#source folded\n#clock none\n");
-	for (i = 0; i < 1 + g.diff; i++) {
-		const char *name = g.diff ? (i ? g.after : g.before) : g.event;
+	for (i = 0; i < 1 + fo->diff; i++) {
+		const char *name = fo->diff ? (i ? fo->after : fo->before) : fo->event;
 
 		out_puts("E\t-\t");
 		ev_put_field(name, strlen(name));
 		out_putc('\t');
-		ev_put_field(g.unit, strlen(g.unit));
+		ev_put_field(fo->unit, strlen(fo->unit));
 		out_putc('\n');
-		g.ev[i].len = 0;
-		buf_addc(&g.ev[i], '\t');
-		ev_buf_field(&g.ev[i], name, strlen(name));
-		buf_addc(&g.ev[i], '\t');
+		fo->ev[i].len = 0;
+		buf_addc(&fo->ev[i], '\t');
+		ev_buf_field(&fo->ev[i], name, strlen(name));
+		buf_addc(&fo->ev[i], '\t');
 	}
 }
 
-static void accept_file(void)
+static void accept_file(struct folded *fo)
 {
-	start_output();
-	g.decided = 1;
+	start_output(fo);
+	fo->decided = 1;
 	out_puts("#input ");
-	ev_put_escaped(g.file, strlen(g.file));
+	ev_put_escaped(fo->file, strlen(fo->file));
 	out_putc('\n');
 }
 
 /* Bytes that need attention in a stack: what events.md §5 escapes, and ']'
  * (the end of _[k] _[j] _[i] and of [unknown]). */
-static unsigned char special[256];
-
-static void init_special(void)
-{
-	int c;
-
-	for (c = 0; c < 0x20; c++)
-		special[c] = 1;
-	special[0x7f] = special['\\'] = special['`'] = special[']'] = 1;
-}
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 - 0x1f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['\\'] = 1, [']'] = 1, ['`'] = 1, [0x7f] = 1,
+};
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -245,7 +244,7 @@ static const int64_t pow10s[] = {
 
 /* The count that ends at p[e]: its first byte's index in *start and its
  * value in *w; NULL, or why it is not one. */
-static const char *count_back(const char *p, size_t e, size_t *start, int64_t *w)
+static const char *count_back(const struct folded *fo, const char *p, size_t e, size_t *start, int64_t *w)
 {
 	size_t i = e, k, dot = e;
 	uint64_t v = 0;
@@ -267,9 +266,9 @@ static const char *count_back(const char *p, size_t e, size_t *start, int64_t *w
 			continue;
 		}
 		if (dot != e) {
-			if (frac == g.decimals) {
+			if (frac == fo->decimals) {
 				if (p[k] != '0')
-					return g.decimals ? "count has more decimals than --decimals"
+					return fo->decimals ? "count has more decimals than --decimals"
 							  : "count has a fraction (see --decimals)";
 				continue;
 			}
@@ -279,9 +278,9 @@ static const char *count_back(const char *p, size_t e, size_t *start, int64_t *w
 			return "count out of range";
 		v = v * 10 + (uint64_t)(p[k] - '0');
 	}
-	if (v > (uint64_t)INT64_MAX / (uint64_t)pow10s[g.decimals - frac])
+	if (v > (uint64_t)INT64_MAX / (uint64_t)pow10s[fo->decimals - frac])
 		return "count out of range";
-	v *= (uint64_t)pow10s[g.decimals - frac];
+	v *= (uint64_t)pow10s[fo->decimals - frac];
 	if (v > (uint64_t)INT64_MAX)
 		return "count out of range";
 	*start = i;
@@ -332,10 +331,10 @@ static int bpftrace_line(const char *p, size_t n)
 	return i < n && (p[i] == '[' || p[i] == ':');
 }
 
-static int reject(const char *what)
+static int reject(struct folded *fo, const char *what)
 {
-	fp_warn("%s: %s, not folded stacks", g.file, what);
-	g.rejected = 1;
+	fp_warn("%s: %s, not folded stacks", fo->file, what);
+	fo->rejected = 1;
 	return -1;
 }
 
@@ -349,15 +348,15 @@ static int ends_in_number(const char *p, size_t e)
 	return i < e && i > 0 && is_ws(p[i - 1]);
 }
 
-static void put_record(int which, const char *comm, size_t ncomm, int64_t w,
+static void put_record(const struct folded *fo, int which, const char *comm, size_t ncomm, int64_t w,
 		       const char *stack, size_t nstack)
 {
 	out_write("S\t-\t-\t-\t-\t", 10);
-	if (g.comm)
+	if (fo->comm)
 		ev_put_field(comm, ncomm);
 	else
 		out_putc('-');
-	out_write(g.ev[which].p, g.ev[which].len);
+	out_write(fo->ev[which].p, fo->ev[which].len);
 	out_i64(w);
 	out_putc('\t');
 	put_stack(stack, nstack);
@@ -365,7 +364,7 @@ static void put_record(int which, const char *comm, size_t ncomm, int64_t w,
 }
 
 /* One line without its LF; -1 when the file turns out to be another format. */
-static int do_line(const char *p, size_t n, uint64_t lineno)
+static int do_line(struct folded *fo, const char *p, size_t n, uint64_t lineno)
 {
 	const char *why;
 	size_t st, st2 = 0, e;
@@ -373,48 +372,48 @@ static int do_line(const char *p, size_t n, uint64_t lineno)
 
 	while (n > 0 && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
 		n--;
-	if (!g.decided) {
+	if (!fo->decided) {
 		if (has_prefix(p, n, "#flamepipe-events"))
-			return reject("already a flamepipe events stream");
+			return reject(fo, "already a flamepipe events stream");
 		if (n == 0 || p[0] == '#')
 			return 0;
 		if (bpftrace_line(p, n))
-			return reject("bpftrace or DTrace output (use stacks2events)");
+			return reject(fo, "bpftrace or DTrace output (use stacks2events)");
 	}
 	if (n == 0 || p[0] == '#')
 		return 0;
-	why = count_back(p, n, &st, &w);
-	if (!why && g.diff) {
+	why = count_back(fo, p, n, &st, &w);
+	if (!why && fo->diff) {
 		w0 = w;
-		why = count_back(p, st - 1, &st2, &w0);
+		why = count_back(fo, p, st - 1, &st2, &w0);
 		if (why)
 			why = "one count where --diff expects two";
 		else
 			st = st2;
 	}
-	if (!g.decided) {
+	if (!fo->decided) {
 		if (why && (p[0] == '{' || p[0] == '['))
-			return reject("JSON (speedscope, Trace Event or cpuprofile?)");
+			return reject(fo, "JSON (speedscope, Trace Event or cpuprofile?)");
 		if (why && perf_header(p, n))
-			return reject("perf script text (use perf2events)");
-		accept_file();
+			return reject(fo, "perf script text (use perf2events)");
+		accept_file(fo);
 	}
 	if (why) {
-		skip_record(&g.skips, g.file, lineno, why);
+		skip_record(&fo->skips, fo->file, lineno, why);
 		return 0;
 	}
 	e = st - 1;	/* the stack is p[0..e) */
-	g.lines++;
-	if (!g.diff && ends_in_number(p, e))
-		g.two_numbers++;
-	if (g.diff) {
+	fo->lines++;
+	if (!fo->diff && ends_in_number(p, e))
+		fo->two_numbers++;
+	if (fo->diff) {
 		/* w0 is the first count, w the second */
 		const char *comm = p;
 		size_t ncomm = e;
 		const char *s = p;
 		size_t ns = e;
 
-		if (g.comm) {
+		if (fo->comm) {
 			const char *semi = memchr(p, ';', e);
 
 			ncomm = semi ? (size_t)(semi - p) : e;
@@ -422,101 +421,101 @@ static int do_line(const char *p, size_t n, uint64_t lineno)
 			ns = (size_t)(p + e - s);
 		}
 		if (w0)
-			put_record(0, comm, ncomm, w0, s, ns);
+			put_record(fo, 0, comm, ncomm, w0, s, ns);
 		if (w)
-			put_record(1, comm, ncomm, w, s, ns);
+			put_record(fo, 1, comm, ncomm, w, s, ns);
 		return 0;
 	}
-	if (g.comm) {
+	if (fo->comm) {
 		const char *semi = memchr(p, ';', e);
 		size_t ncomm = semi ? (size_t)(semi - p) : e;
 
-		put_record(0, p, ncomm, w, semi ? semi + 1 : p + e, semi ? e - ncomm - 1 : 0);
+		put_record(fo, 0, p, ncomm, w, semi ? semi + 1 : p + e, semi ? e - ncomm - 1 : 0);
 	} else {
-		put_record(0, NULL, 0, w, p, e);
+		put_record(fo, 0, NULL, 0, w, p, e);
 	}
 	return 0;
 }
 
 /* ---- UTF-16 ---- */
 
-static void u8_put(unsigned cp)
+static void u8_put(struct buf *u8, unsigned cp)
 {
 	if (cp < 0x80) {
-		buf_addc(&g.u8, (char)cp);
+		buf_addc(u8, (char)cp);
 	} else if (cp < 0x800) {
-		buf_addc(&g.u8, (char)(0xc0 | cp >> 6));
-		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+		buf_addc(u8, (char)(0xc0 | cp >> 6));
+		buf_addc(u8, (char)(0x80 | (cp & 0x3f)));
 	} else if (cp < 0x10000) {
-		buf_addc(&g.u8, (char)(0xe0 | cp >> 12));
-		buf_addc(&g.u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+		buf_addc(u8, (char)(0xe0 | cp >> 12));
+		buf_addc(u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(u8, (char)(0x80 | (cp & 0x3f)));
 	} else {
-		buf_addc(&g.u8, (char)(0xf0 | cp >> 18));
-		buf_addc(&g.u8, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_addc(&g.u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_addc(&g.u8, (char)(0x80 | (cp & 0x3f)));
+		buf_addc(u8, (char)(0xf0 | cp >> 18));
+		buf_addc(u8, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_addc(u8, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_addc(u8, (char)(0x80 | (cp & 0x3f)));
 	}
 }
 
-/* One UTF-16 code unit; a whole line goes to do_line(). */
-static int u16_unit(unsigned u)
+/* One UTF-16 code unit; a whole line goes to do_line(fo, ). */
+static int u16_unit(struct folded *fo, unsigned u)
 {
-	if (g.hi) {
+	if (fo->hi) {
 		if (u >= 0xdc00 && u <= 0xdfff) {
-			u8_put(0x10000 + ((g.hi - 0xd800) << 10) + (u - 0xdc00));
-			g.hi = 0;
+			u8_put(&fo->u8, 0x10000 + ((fo->hi - 0xd800) << 10) + (u - 0xdc00));
+			fo->hi = 0;
 			return 0;
 		}
-		u8_put(0xfffd);	/* an unpaired high surrogate */
-		g.hi = 0;
+		u8_put(&fo->u8, 0xfffd);	/* an unpaired high surrogate */
+		fo->hi = 0;
 	}
 	if (u >= 0xd800 && u <= 0xdbff) {
-		g.hi = u;
+		fo->hi = u;
 		return 0;
 	}
 	if (u >= 0xdc00 && u <= 0xdfff) {
-		u8_put(0xfffd);
+		u8_put(&fo->u8, 0xfffd);
 		return 0;
 	}
 	if (u == '\n') {
-		int r = do_line(g.u8.p, g.u8.len, ++g.u16_line);
+		int r = do_line(fo, fo->u8.p, fo->u8.len, ++fo->u16_line);
 
-		g.u8.len = 0;
+		fo->u8.len = 0;
 		return r;
 	}
-	u8_put(u);
+	u8_put(&fo->u8, u);
 	return 0;
 }
 
-static int u16_feed(const char *p, size_t n)
+static int u16_feed(struct folded *fo, const char *p, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		g.pend[g.npend++] = (unsigned char)p[i];
-		if (g.npend == 2) {
-			unsigned u = g.enc == ENC_UTF16LE ? (unsigned)(g.pend[0] | g.pend[1] << 8)
-							   : (unsigned)(g.pend[0] << 8 | g.pend[1]);
+		fo->pend[fo->npend++] = (unsigned char)p[i];
+		if (fo->npend == 2) {
+			unsigned u = fo->enc == ENC_UTF16LE ? (unsigned)(fo->pend[0] | fo->pend[1] << 8)
+							   : (unsigned)(fo->pend[0] << 8 | fo->pend[1]);
 
-			g.npend = 0;
-			if (u16_unit(u) < 0)
+			fo->npend = 0;
+			if (u16_unit(fo, u) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static int u16_end(void)
+static int u16_end(struct folded *fo)
 {
-	if (g.hi || g.npend)
-		u8_put(0xfffd);	/* a lone surrogate or an odd byte at the end */
-	g.hi = 0;
-	g.npend = 0;
-	if (g.u8.len) {
-		int r = do_line(g.u8.p, g.u8.len, ++g.u16_line);
+	if (fo->hi || fo->npend)
+		u8_put(&fo->u8, 0xfffd);	/* a lone surrogate or an odd byte at the end */
+	fo->hi = 0;
+	fo->npend = 0;
+	if (fo->u8.len) {
+		int r = do_line(fo, fo->u8.p, fo->u8.len, ++fo->u16_line);
 
-		g.u8.len = 0;
+		fo->u8.len = 0;
 		return r;
 	}
 	return 0;
@@ -526,22 +525,22 @@ static int u16_end(void)
 
 static int convert(const char *path, void *ctx)
 {
+	struct folded *fo = ctx;
 	struct input in;
 	char *line;
 	size_t len;
 	int r, first = 1, bad = 0;
 
-	(void)ctx;
 	if (input_open(&in, path) < 0)
 		return 1;
-	g.file = in.name;
-	g.decided = g.rejected = 0;
-	g.lines = g.two_numbers = 0;
-	g.enc = ENC_UTF8;
-	g.u8.len = 0;
-	g.npend = 0;
-	g.hi = 0;
-	g.u16_line = 0;
+	fo->file = in.name;
+	fo->decided = fo->rejected = 0;
+	fo->lines = fo->two_numbers = 0;
+	fo->enc = ENC_UTF8;
+	fo->u8.len = 0;
+	fo->npend = 0;
+	fo->hi = 0;
+	fo->u16_line = 0;
 	while ((r = input_getline(&in, &line, &len)) > 0) {
 		const unsigned char *b = (const unsigned char *)line;
 		size_t avail = (size_t)(in.buf + in.end - line);	/* the LF and beyond */
@@ -554,40 +553,40 @@ static int convert(const char *path, void *ctx)
 				len -= 3;
 			} else if (avail >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
 						  (b[0] == 0xfe && b[1] == 0xff))) {
-				g.enc = b[0] == 0xff ? ENC_UTF16LE : ENC_UTF16BE;
+				fo->enc = b[0] == 0xff ? ENC_UTF16LE : ENC_UTF16BE;
 				/* "\n" right after the BOM: the line is the BOM or shorter */
 				line += len >= 2 ? 2 : len;
 				len -= len >= 2 ? 2 : len;
 			} else if (avail >= 2 && b[0] && !b[1] && b[0] < 0x80) {
-				g.enc = ENC_UTF16LE;
+				fo->enc = ENC_UTF16LE;
 			} else if (avail >= 2 && !b[0] && b[1] && b[1] < 0x80) {
-				g.enc = ENC_UTF16BE;
+				fo->enc = ENC_UTF16BE;
 			}
 		}
-		if (g.enc == ENC_UTF8) {
-			if (do_line(line, len, in.lineno) < 0)
+		if (fo->enc == ENC_UTF8) {
+			if (do_line(fo, line, len, in.lineno) < 0)
 				break;
-		} else if (u16_feed(line, len) < 0 || (had_lf && u16_feed("\n", 1) < 0)) {
+		} else if (u16_feed(fo, line, len) < 0 || (had_lf && u16_feed(fo, "\n", 1) < 0)) {
 			break;
 		}
 	}
 	if (r < 0)
 		bad = 1;
-	if (!g.rejected && g.enc != ENC_UTF8 && r == 0)
-		u16_end();
-	if (!g.rejected && !g.decided)
-		accept_file();	/* nothing but blank lines and comments */
-	if (g.rejected)
+	if (!fo->rejected && fo->enc != ENC_UTF8 && r == 0)
+		u16_end(fo);
+	if (!fo->rejected && !fo->decided)
+		accept_file(fo);	/* nothing but blank lines and comments */
+	if (fo->rejected)
 		bad = 1;
-	if (!g.diff && g.lines > 0 && g.two_numbers == g.lines)
+	if (!fo->diff && fo->lines > 0 && fo->two_numbers == fo->lines)
 		fp_warn("%s: every line ends in two numbers: a differential file? (use --diff)",
-			g.file);
-	skip_file_done(&g.skips, in.name, "lines");
+			fo->file);
+	skip_file_done(&fo->skips, in.name, "lines");
 	input_close(&in);
 	return bad;
 }
 
-int main(int argc, char **argv)
+int cmd_folded2events(int argc, char **argv)
 {
 	enum { OPT_BEFORE = CLI_FIRST_LONG, OPT_AFTER, OPT_DECIMALS, OPT_STRICT };
 	static const struct option longopts[] = {
@@ -602,37 +601,42 @@ int main(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct folded *fo = fp_calloc(1, sizeof *fo);
 	int c, status;
 
 	cli_init(&info);
-	g.event = g.unit = "samples";
-	g.before = "before";
-	g.after = "after";
-	g.comm = g.diff = g.decimals = 0;
-	g.started = 0;
-	g.skips.strict = 0;
+	fo->event = fo->unit = "samples";
+	fo->before = "before";
+	fo->after = "after";
 	while ((c = getopt_long(argc, argv, "cde:u:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': g.comm = 1; break;
-		case 'd': g.diff = 1; break;
-		case 'e': g.event = optarg; break;
-		case 'u': g.unit = optarg; break;
-		case OPT_BEFORE: g.before = optarg; break;
-		case OPT_AFTER: g.after = optarg; break;
+		case 'c': fo->comm = 1; break;
+		case 'd': fo->diff = 1; break;
+		case 'e': fo->event = optarg; break;
+		case 'u': fo->unit = optarg; break;
+		case OPT_BEFORE: fo->before = optarg; break;
+		case OPT_AFTER: fo->after = optarg; break;
 		case OPT_DECIMALS:
-			g.decimals = (int)cli_number(&info, "--decimals", optarg, 0, 9);
+			fo->decimals = (int)cli_number(&info, "--decimals", optarg, 0, 9);
 			break;
-		case OPT_STRICT: g.skips.strict = 1; break;
+		case OPT_STRICT: fo->skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}
 	}
-	if (!*g.event || !*g.unit || !*g.before || !*g.after)
+	if (!*fo->event || !*fo->unit || !*fo->before || !*fo->after)
 		cli_usage_error(&info, "event and unit names must not be empty");
-	if (g.diff && strcmp(g.before, g.after) == 0)
+	if (fo->diff && strcmp(fo->before, fo->after) == 0)
 		cli_usage_error(&info, "--before and --after must differ");
-	init_special();
-	buf_reserve(&g.u8, 256);	/* never NULL: do_line(g.u8.p, 0) */
-	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
+	buf_reserve(&fo->u8, 256);	/* never NULL: do_line(fo, fo->u8.p, 0) */
+	status = cli_each_input(argc - optind, argv + optind, convert, fo);
+	buf_free(&fo->ev[0]);
+	buf_free(&fo->ev[1]);
+	buf_free(&fo->u8);
+	free(fo);
 	out_close();
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_folded2events(argc, argv); }
+#endif

@@ -1,12 +1,14 @@
 /* callgrind.c - fuzz callgrind2events in-process (filters/callgrind2events.c)
  *
- * The filter's own main() runs on each input (renamed
- * callgrind2events_main; the input is a memfd opened through
- * /proc/self/fd/N), so options, the parser and the stack walk are the
- * real code. The first input byte picks the options: bit 0 `-e Dr`, bit 1
+ * The filter's program logic, cmd_callgrind2events() (filters/cmds.h,
+ * linked from the filter's objects built with -DFP_NO_MAIN), runs on each
+ * input (a memfd opened through /proc/self/fd/N), so options, the parser
+ * and the stack walk are the real code; its state is per call. The first input byte picks the options: bit 0 `-e Dr`, bit 1
  * the input given twice (two files, as with --separate-threads), bit 2
  * --lines. stdout and stderr are captured (filter.h). Properties:
- *  - the filter never exits inside main(), status 0 or 1;
+ *  - the filter never exits inside cmd_callgrind2events(), status 0 or 1;
+ *  - no state survives a call: a second run on the same input gives the
+ *    same status, output and messages (filter.h's check_again);
  *  - the output is empty or a valid events stream (filter.h's checks);
  *  - only S and E records; S records are untimed, CPU "-", of an event
  *    declared by an E record before them, with a weight > 0;
@@ -18,10 +20,7 @@
 
 #include "fuzz.h"
 
-int callgrind2events_main(int argc, char **argv);
-#define main callgrind2events_main
-#include "../../filters/callgrind2events.c"
-#undef main
+#include "../../filters/cmds.h"
 
 #define PROG "callgrind2events"
 
@@ -74,12 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 4)
 		argv[argc++] = "--lines";
 	argv[argc] = NULL;
-	g.event = NULL;
-	g.lines = 0;
-	g.started = 0;
-	g.last_e.len = 0;
-	g.skips.total = g.skips.in_file = 0;
-	out = run_main(callgrind2events_main, argc, argv, &n, &status);
+	out = run_cmd(cmd_callgrind2events, argc, argv, &n, &status);
+	check_again(cmd_callgrind2events, argc, argv, out, n, status);
 	check_stderr();
 	last_event.len = 0;
 	if (n > 0)

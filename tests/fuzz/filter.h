@@ -1,12 +1,14 @@
 /* filter.h - run a filter's cmd_NAME() in-process on fuzz inputs and check
- * its output (the converter targets: trace.c, cpuprofile.c, spans.c)
+ * its output (the converter targets: trace.c, cpuprofile.c, spans.c, callgrind.c,
+ * folded.c, stacks.c)
  *
  * The target calls cmd_NAME (filters/cmds.h); fuzz.mk links the filter's
  * objects built with -DFP_NO_MAIN. Include after defining PROG, the
  * filter's name. setup() once, then per input: put_input(), run_cmd()
  * (stdout and stderr captured; exit() inside cmd_NAME is a property
  * failure), check_stderr(), check_output() with a callback per line for
- * the target's own properties.
+ * the target's own properties; check_again() runs it a second time to show
+ * that no state survives a call.
  */
 #ifndef FUZZ_FILTER_H
 #define FUZZ_FILTER_H
@@ -88,9 +90,38 @@ static char *run_cmd(int (*cmd)(int, char **), int argc, char **argv, size_t *ou
 	return out;
 }
 
-/* Targets that still #include their filter's .c with main renamed (and
- * reset its file-static state themselves) call it this way. */
-#define run_main run_cmd
+static int same_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
+/* Run cmd a second time on the same input, after run_cmd() and before
+ * check_stderr(): the same status, output and messages, or some state of
+ * the first call survived it (state is per call: filters/cmds.h). argv
+ * may have been permuted by getopt: the options are the same. */
+static void check_again(int (*cmd)(int, char **), int argc, char **argv, const char *out,
+			size_t n, int status)
+{
+	char *err1 = err_p, *out2;
+	size_t err1_n = err_n, n2;
+	int status2, same;
+
+	err_p = NULL;
+	err_n = 0;
+	out2 = run_cmd(cmd, argc, argv, &n2, &status2);
+	same = status2 == status && same_bytes(out2, n2, out, n) &&
+	       same_bytes(err_p, err_n, err1, err1_n);
+	if (!same)
+		fprintf(stderr, "second run: status %d (first %d)\n--- first output\n%.*s"
+			"--- second output\n%.*s--- first messages\n%.*s--- second messages\n%.*s",
+			status2, status, (int)n, out, (int)n2, out2, (int)err1_n, err1,
+			(int)err_n, err_p);
+	FUZZ_CHECK(same);
+	free(out2);
+	free(err_p);
+	err_p = err1;
+	err_n = err1_n;
+}
 
 static void check_stderr(void)
 {

@@ -1,10 +1,13 @@
 /* folded.c - fuzz folded2events in-process (filters/folded2events.c)
  *
- * The filter's own main() runs on each input (renamed folded2events_main;
- * the input is a memfd opened through /proc/self/fd/N; see filter.h). The
+ * The filter's program logic, cmd_folded2events() (filters/cmds.h, linked
+ * from the filter's objects built with -DFP_NO_MAIN), runs on each input
+ * (a memfd opened through /proc/self/fd/N; see filter.h). The
  * first input byte picks the options: bit 0 --comm, bit 1 --diff, bit 2
  * --decimals 2. Properties:
- *  - the filter never exits inside main();
+ *  - the filter never exits inside cmd_folded2events();
+ *  - no state survives a call: a second run on the same input gives the
+ *    same status, output and messages (filter.h's check_again);
  *  - no output at all, with status 1, when the input is another format;
  *    otherwise a valid events stream (filter.h: the magic line first,
  *    every line parses, exact field counts, no control bytes);
@@ -25,10 +28,7 @@
 
 #include "fuzz.h"
 
-int folded2events_main(int argc, char **argv);
-#define main folded2events_main
-#include "../../filters/folded2events.c"
-#undef main
+#include "../../filters/cmds.h"
 
 #define PROG "folded2events"
 
@@ -36,6 +36,7 @@ int folded2events_main(int argc, char **argv);
 
 static unsigned __int128 out_sum;
 static size_t out_records;
+static int diff;	/* --diff given */
 
 static void record(const struct ev_rec *r, const char *p, size_t n)
 {
@@ -46,7 +47,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		FUZZ_CHECK(r->time == EV_NONE);
 		FUZZ_CHECK(ev_absent(r->pid) && ev_absent(r->tid) && ev_absent(r->cpu));
 		FUZZ_CHECK(r->weight >= 0);
-		FUZZ_CHECK(!g.diff || r->weight > 0);
+		FUZZ_CHECK(!diff || r->weight > 0);
 		out_sum += (unsigned __int128)r->weight;
 		out_records++;
 		return;
@@ -119,7 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "--decimals=2";
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	out = run_main(folded2events_main, argc, argv, &n, &status);
+	diff = (data[0] & 2) != 0;
+	out = run_cmd(cmd_folded2events, argc, argv, &n, &status);
+	check_again(cmd_folded2events, argc, argv, out, n, status);
 	check_stderr();
 	out_sum = 0;
 	out_records = 0;
@@ -131,12 +134,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_output(out, n, record);
 	free(out);
 	want = reference((const char *)data + 1, size - 1, &lines);
-	FUZZ_CHECK(out_records <= lines * (g.diff ? 2 : 1));
+	FUZZ_CHECK(out_records <= lines * (diff ? 2 : 1));
 	/* UTF-8 without a BOM (the encoding sniff of convert()), not
 	 * compressed (the magic bytes of gzip 1f 8b and zstd 28 b5 2f fd) */
 	utf8 = size - 1 < 2 || (data[1] != 0xff && data[1] != 0xfe && data[1] != 0xef &&
 				data[1] != 0 && data[2] != 0 && data[1] != 0x1f && data[1] != 0x28);
-	if (utf8 && !g.diff && !g.decimals)
+	if (utf8 && !diff && !(data[0] & 4))	/* no --diff, no --decimals */
 		FUZZ_CHECK(out_sum == want);
 	return 0;
 }

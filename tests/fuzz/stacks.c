@@ -1,9 +1,13 @@
 /* stacks.c - fuzz stacks2events in-process (filters/stacks2events.c)
  *
- * The filter's own main() runs on each input (renamed stacks2events_main;
- * see filter.h). The first input byte picks the options: bit 0
- * --keys kstack,ustack,comm, bit 1 --keys pid,frame,stack,cpu. Properties:
- *  - the filter never exits inside main();
+ * The filter's program logic, cmd_stacks2events() (filters/cmds.h, linked
+ * from the filter's objects built with -DFP_NO_MAIN, those of
+ * filters/stacks2events/ too), runs on each input (see filter.h). The
+ * first input byte picks the options: bit 0 --keys kstack,ustack,comm,
+ * bit 1 --keys pid,frame,stack,cpu. Properties:
+ *  - the filter never exits inside cmd_stacks2events();
+ *  - no state survives a call: a second run on the same input gives the
+ *    same status, output and messages (filter.h's check_again);
  *  - no output at all, with status 1, when the input is another format;
  *    otherwise a valid events stream (filter.h);
  *  - only S and E records; S records are untimed, their event has an E
@@ -17,10 +21,8 @@
 
 #include "fuzz.h"
 
-int stacks2events_main(int argc, char **argv);
-#define main stacks2events_main
-#include "../../filters/stacks2events.c"
-#undef main
+#include "../../common/intern.h"
+#include "../../filters/cmds.h"
 
 #define PROG "stacks2events"
 
@@ -66,7 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "--keys=pid,frame,stack,cpu";
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	out = run_main(stacks2events_main, argc, argv, &n, &status);
+	out = run_cmd(cmd_stacks2events, argc, argv, &n, &status);
+	check_again(cmd_stacks2events, argc, argv, out, n, status);
 	check_stderr();
 	out_records = 0;
 	if (n == 0) {
