@@ -7,7 +7,8 @@
 #
 # The output is made by replicating real captures:
 #   - tests/data/perf/*.perf, and *.perf.zst that have no plain twin
-#     (.zst needs zstd(1); skipped with a warning if it is missing);
+#     (.zst needs zstd(1); skipped with a warning if it is missing), but
+#     the side-band fixtures (sideband*.perf.zst);
 #   - if present, tests/data/corpus/perf/flamegraph/inputs/*.txt relative
 #     to the repo root (override with FLAMEPIPE_PERF_CORPUS=DIR), using only
 #     files whose sample header lines carry timestamps.
@@ -48,6 +49,9 @@ for f in "$data"/*.perf; do
 done
 for z in "$data"/*.perf.zst; do
 	[ -f "$z" ] || continue
+	# the side-band fixtures: perf's synthesized records at time 0 would
+	# stretch the template's time span to the capture's uptime
+	case $(basename "$z") in sideband*) continue ;; esac
 	[ -f "${z%.zst}" ] && continue          # plain twin already used
 	if command -v zstd >/dev/null 2>&1; then
 		d=$tmp/$(basename "${z%.zst}")
