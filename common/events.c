@@ -653,6 +653,13 @@ void ev_put_header_time(const char *key, int64_t ns)
 	out_putc('\n');
 }
 
+void ev_put_input(const char *name)
+{
+	out_puts("#input ");
+	ev_put_escaped(name, strlen(name));
+	out_putc('\n');
+}
+
 void ev_put_unit(struct slice event, const char *unit)
 {
 	out_puts("E\t-\t");

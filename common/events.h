@@ -113,6 +113,8 @@ void ev_put_frame(const struct ev_frame_out *f);
  * so a header is always one line; an empty value writes "#KEY". */
 void ev_put_header(const char *key, struct slice value);
 void ev_put_header_time(const char *key, int64_t ns);	/* "#start 1.500000000" */
+/* "#input NAME": the input's name, escaped like a field (docs/events.md §2). */
+void ev_put_input(const char *name);
 /* "E - EVENT UNIT": the unit of EVENT's weights (docs/events.md §3.2). */
 void ev_put_unit(struct slice event, const char *unit);
 /* "T TIME PID TID NAME" and "P TIME PID NAME" (TIME EV_NONE: "-"). */

@@ -353,9 +353,7 @@ static void start_output(struct cgx *g)
 		out_puts("#source callgrind\n#clock none\n");
 		g->started = 1;
 	}
-	out_puts("#input ");
-	ev_put_escaped(g->cg.file, strlen(g->cg.file));
-	out_putc('\n');
+	ev_put_input(g->cg.file);
 }
 
 /* The sum of the part's self costs, checked against totals: or summary:. */

@@ -422,16 +422,6 @@ static void reset(struct cp *cp)
 	cp->nstk = 0;
 }
 
-/* "#input NAME", the name escaped as before typed headers (a \ stays \\). */
-static void put_input_header(const char *name)
-{
-	struct buf b = { 0 };
-
-	ev_buf_escaped(&b, name, strlen(name));
-	ev_put_header("input", (struct slice){ b.p, b.len });
-	buf_free(&b);
-}
-
 static int convert(const char *path, void *ctx)
 {
 	struct cp *cp = ctx;
@@ -444,7 +434,7 @@ static int convert(const char *path, void *ctx)
 		return 1;
 	reset(cp);
 	cp->file = in.name;
-	put_input_header(in.name);
+	ev_put_input(in.name);
 	json_init(&j, &cp_json_handler, cp);
 	r = json_parse_input(&j, &in);
 	json_free(&j);

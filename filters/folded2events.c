@@ -91,9 +91,7 @@ static void accept_file(struct folded *fo)
 {
 	start_output(fo);
 	fo->decided = 1;
-	out_puts("#input ");
-	ev_put_escaped(fo->file, strlen(fo->file));
-	out_putc('\n');
+	ev_put_input(fo->file);
 }
 
 /* Bytes that need attention in a stack: what events.md §5 escapes, and ']'

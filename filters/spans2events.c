@@ -44,16 +44,6 @@ static const struct cli_info info = {
 	"      --version      show the version and exit\n",
 };
 
-/* "#input NAME", the name escaped as before typed headers (a \ stays \\). */
-static void put_input_header(const char *name)
-{
-	struct buf b = { 0 };
-
-	ev_buf_escaped(&b, name, strlen(name));
-	ev_put_header("input", (struct slice){ b.p, b.len });
-	buf_free(&b);
-}
-
 static int read_input(const char *path, void *ctx)
 {
 	static const char magic[16] = "SQLite format 3";
@@ -64,7 +54,7 @@ static int read_input(const char *path, void *ctx)
 	if (input_open(&in, path) < 0)
 		return 1;
 	sp->file = in.name;
-	put_input_header(in.name);
+	ev_put_input(in.name);
 	if (in.codec == INPUT_PLAIN && in.end - in.start >= 16 &&
 	    memcmp(in.buf + in.start, magic, 16) == 0) {
 		input_close(&in);

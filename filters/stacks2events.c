@@ -57,9 +57,7 @@ static void accept_file(struct st *st)
 {
 	start_output(st);
 	st->decided = 1;
-	out_puts("#input ");
-	ev_put_escaped(st->file, strlen(st->file));
-	out_putc('\n');
+	ev_put_input(st->file);
 }
 
 /* A perf script sample header: "... 123.456789:" then a space or the end. */

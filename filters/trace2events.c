@@ -104,16 +104,6 @@ static void report(struct trace *tr)
 	tr->thr.unclosed = tr->thr.nodur = 0;
 }
 
-/* "#input NAME", the name escaped as before typed headers (a \ stays \\). */
-static void put_input_header(const char *name)
-{
-	struct buf b = { 0 };
-
-	ev_buf_escaped(&b, name, strlen(name));
-	ev_put_header("input", (struct slice){ b.p, b.len });
-	buf_free(&b);
-}
-
 static int convert(const char *path, void *ctx)
 {
 	struct trace *tr = ctx;
@@ -127,7 +117,7 @@ static int convert(const char *path, void *ctx)
 	tr->walk.form = 0;
 	tr->walk.active = 0;
 	tr->smp.sf_done = 0;
-	put_input_header(in.name);
+	ev_put_input(in.name);
 	json_init(&tr->j, &tr_json_handler, tr);
 	r = json_parse_input(&tr->j, &in);
 	switch (r) {

@@ -74,7 +74,7 @@ static int is_number(struct slice s)
 {
 	int64_t v;
 
-	return st_parse_i64(s.p, s.n, &v) == 0;
+	return ev_parse_i64(s.p, s.n, &v) == 0;
 }
 
 static void put_event(struct st *st, struct slice ev)

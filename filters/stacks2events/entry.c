@@ -67,7 +67,7 @@ static void bpf_segment(struct st *st, const char *p, size_t n, uint64_t lineno)
 	if (i < n && i > 0 && p[i - 1] == '-')
 		i--;
 	if (i < n && i >= 3 && p[i - 1] == ' ' && p[i - 2] == ':' && p[i - 3] == ']') {
-		if (st_parse_i64(p + i, n - i, &w) < 0) {
+		if (ev_parse_i64(p + i, n - i, &w) < 0) {
 			st_skip(st, lineno, "bad value");
 			st_entry_reset(st);
 			return;
@@ -145,7 +145,7 @@ int st_bpf_start(struct st *st, const char *p, size_t n, uint64_t lineno)
 		bpf_segment(st, p + i + 1, n - i - 1, lineno);
 		return 0;
 	}
-	if (i + 2 <= n && p[i] == ':' && p[i + 1] == ' ' && st_parse_i64(p + i + 2, n - i - 2, &w) == 0) {
+	if (i + 2 <= n && p[i] == ':' && p[i + 1] == ' ' && ev_parse_i64(p + i + 2, n - i - 2, &w) == 0) {
 		st_entry_reset(st);
 		buf_add(&st->map, p + 1, i - 1);
 		st_emit(st, w);
@@ -166,7 +166,7 @@ void st_dtrace_line(struct st *st, const char *p, size_t n, size_t indent, uint6
 		st->entry_line = lineno;
 		new_key(st);
 	}
-	if (st_parse_i64(p, n, &w) == 0 && (st->nfr > 0 || st->keys[0].has_text || indent >= 8)) {
+	if (ev_parse_i64(p, n, &w) == 0 && (st->nfr > 0 || st->keys[0].has_text || indent >= 8)) {
 		st_emit(st, w);
 		st_entry_reset(st);
 		return;

@@ -27,30 +27,6 @@ static int slice_is(struct slice s, const char *lit)
 	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
 }
 
-/* An integer (optional '-'), int64. */
-int st_parse_i64(const char *p, size_t n, int64_t *v)
-{
-	size_t i = 0;
-	int neg = 0;
-	uint64_t x = 0;
-
-	if (n > 0 && p[0] == '-') {
-		neg = 1;
-		i = 1;
-	}
-	if (i == n)
-		return -1;
-	for (; i < n; i++) {
-		if (!is_digit(p[i]) || x > (UINT64_MAX - 9) / 10)
-			return -1;
-		x = x * 10 + (uint64_t)(p[i] - '0');
-	}
-	if (x > (uint64_t)INT64_MAX + (uint64_t)neg)
-		return -1;
-	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
-	return 0;
-}
-
 /* Hex digits p[0..n) into f->addr; 0 if they are not an address. */
 static int set_addr(struct pframe *f, const char *p, size_t n)
 {

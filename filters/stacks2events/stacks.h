@@ -77,7 +77,6 @@ void st_parse_frame(const char *s, size_t n, struct pframe *f);
 /* A kernel entry point (entry_SYSCALL_64, ret_from_fork, ...). */
 int st_kernel_root(struct slice s);
 /* An integer (optional '-'), int64: 0, or -1 if it is not one. */
-int st_parse_i64(const char *p, size_t n, int64_t *v);
 
 /* entry.c */
 void st_entry_reset(struct st *st);
