@@ -90,6 +90,12 @@ struct md_sink {
 struct model_opts {
 	int no_stacks;		/* samples and spans get stack MD_NONE (no parsing) */
 	int spans_need_frame;	/* skip O/C records with an empty STACK */
+	/* O and C records (once want() took them) go to other() as they are:
+	 * for a filter that keeps its own span handling (timeslice clips
+	 * spans at its window, which the repair policy would change). */
+	int own_spans;
+	int keep_unnested;	/* D records go to other() instead of ending the run */
+	int no_units;		/* E records are not read (nor checked): only other() sees them */
 };
 
 struct model {
@@ -110,11 +116,17 @@ struct model {
 	int bad_input;		/* an input was not an events stream, or not readable to its end */
 	struct buf key;
 	uint32_t last_thread;	/* of the last record, MD_NONE at first */
+#define MD_RECENT 4
+	uint32_t recent[MD_RECENT];	/* the threads last looked up in the table */
+	unsigned nrecent;	/* recent[nrecent % MD_RECENT] is the latest */
+	unsigned ninputs;	/* inputs opened; file names the last one */
+	int stop;		/* a callback sets it to stop reading (model_read returns 0) */
 };
 
 void model_init(struct model *m, const struct md_sink *sink, const struct model_opts *o);
 /* Read one input through the sink; 0 ok, 1 when it could not be read.
- * Fits cli_each_input() with the model as ctx. */
+ * Fits cli_each_input() with the model as ctx. Once a callback has set
+ * m->stop, reads nothing more and returns 0. */
 int model_read(const char *path, void *model);
 /* Close the spans still open and report the repairs made. */
 void model_end(struct model *m);
