@@ -7,7 +7,12 @@
 #define FP_CMDS_H
 
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_events2folded(int argc, char **argv);
+int cmd_eventsort(int argc, char **argv);
+int cmd_heatmap(int argc, char **argv);
+int cmd_perf2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
+int cmd_timeslice(int argc, char **argv);
 
 #endif
