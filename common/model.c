@@ -97,6 +97,11 @@ static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 	return m->last_thread;
 }
 
+uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)
+{
+	return thread_of(m, pid, tid);
+}
+
 struct slice model_comm(const struct model *m, uint32_t comm)
 {
 	struct slice s = { m->comms.ents[comm].key, m->comms.ents[comm].len };

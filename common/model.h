@@ -132,6 +132,9 @@ int model_read(const char *path, void *model);
 void model_end(struct model *m);
 void model_free(struct model *m);
 
+/* The id of thread pid/tid in the thread table, added on first sight (for
+ * a filter that handles O/C records itself: opts.own_spans). */
+uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid);
 static inline const struct md_thread *model_thread(const struct model *m, uint32_t t)
 {
 	return &m->th[t];
