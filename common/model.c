@@ -36,6 +36,7 @@ void model_free(struct model *m)
 	intern_free(&m->pnames);
 	intern_free(&m->units);
 	buf_free(&m->key);
+	memset(m, 0, sizeof *m);	/* a second call frees nothing */
 }
 
 /* The comm id of r's COMM field (MD_NONE when absent); the thread's last

@@ -130,7 +130,7 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 int model_read(const char *path, void *model);
 /* Close the spans still open and report the repairs made. */
 void model_end(struct model *m);
-void model_free(struct model *m);
+void model_free(struct model *m);	/* leaves m zeroed: may be called twice */
 
 /* The id of thread pid/tid in the thread table, added on first sight (for
  * a filter that handles O/C records itself: opts.own_spans). */

@@ -14,6 +14,7 @@
 #include "../common/model.h"
 #include "../common/out.h"
 #include "../common/u64map.h"
+#include "cmds.h"
 
 static const struct cli_info info = {
 	"events2folded",
@@ -326,7 +327,25 @@ static void report_other_events(void)
 			g.other.ents[i].key, g.other.ents[i].value);
 }
 
-int main(int argc, char **argv)
+static void state_free(void)
+{
+	size_t i;
+
+	model_free(&g.m);
+	intern_free(&g.other);
+	u64map_free(&g.roots);
+	u64map_free(&g.stacks);
+	free(g.path);
+	buf_free(&g.line);
+	buf_free(&g.tmp);
+	buf_free(&g.prev);
+	for (i = 0; i < arena.n; i++)
+		free(arena.chunk[i]);
+	free(arena.chunk);
+}
+
+/* State per call: g and arena are reset here and freed at the end. */
+int cmd_events2folded(int argc, char **argv)
 {
 	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_NO_INLINED, OPT_STRICT };
 	static const struct option longopts[] = {
@@ -352,6 +371,8 @@ int main(int argc, char **argv)
 	};
 	int c, status;
 
+	memset(&g, 0, sizeof g);
+	memset(&arena, 0, sizeof arena);
 	cli_init(&info);
 	model_init(&g.m, &sink, NULL);
 	g.last_other = (size_t)-1;
@@ -389,5 +410,10 @@ int main(int argc, char **argv)
 	if (!g.m.bad_input)
 		report_other_events();
 	out_close();
+	state_free();
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_events2folded(argc, argv); }
+#endif
