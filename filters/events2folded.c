@@ -57,6 +57,7 @@ static struct {
 	struct fold_opts fold;
 	int pid, tid, count, no_comm, ordered;
 	const char *event;	/* chosen event, or NULL until the first is seen */
+	char *event_alloc;	/* event when chosen from the first record */
 	char kind;		/* 'S' samples or 'O' spans, 0 until chosen */
 	struct intern other;	/* other events -> records skipped */
 	size_t last_other;	/* the last one counted, or -1 */
@@ -203,7 +204,7 @@ static int wanted(void *ctx, const struct ev_rec *r)
 	if (!g.kind && (!g.event || same)) {
 		g.kind = kind;
 		if (!g.event)
-			g.event = fp_strndup(ev.p, ev.n);
+			g.event = g.event_alloc = fp_strndup(ev.p, ev.n);
 		same = 1;
 	}
 	if (same && kind == g.kind)
@@ -336,6 +337,7 @@ static void state_free(void)
 	u64map_free(&g.roots);
 	u64map_free(&g.stacks);
 	free(g.path);
+	free(g.event_alloc);
 	buf_free(&g.line);
 	buf_free(&g.tmp);
 	buf_free(&g.prev);
