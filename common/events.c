@@ -559,13 +559,27 @@ void ev_put_field(const char *p, size_t n)
 		ev_put_escaped(p, n);
 }
 
-void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
-		 struct slice comm, struct slice event, int64_t weight)
+static void put_type_time(char type, int64_t time)
 {
 	out_putc(type);
 	out_putc('\t');
 	ev_put_time(time);
 	out_putc('\t');
+}
+
+static void put_weight(int64_t weight)
+{
+	if (weight == EV_NONE)
+		out_putc('-');
+	else
+		out_i64(weight);
+	out_putc('\t');
+}
+
+void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
+		 struct slice comm, struct slice event, int64_t weight)
+{
+	put_type_time(type, time);
 	ev_put_field(pid.p, pid.n);
 	out_putc('\t');
 	ev_put_field(tid.p, tid.n);
@@ -579,11 +593,26 @@ void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, in
 	out_putc('\t');
 	ev_put_field(event.p, event.n);
 	out_putc('\t');
-	if (weight == EV_NONE)
-		out_putc('-');
-	else
-		out_i64(weight);
+	put_weight(weight);
+}
+
+static void put_text(struct slice s)
+{
+	if (s.n)
+		out_write(s.p, s.n);
+}
+
+void ev_put_head_escaped(char type, int64_t time, struct slice pid, struct slice tid,
+			 struct slice cpu_comm_event, int64_t weight)
+{
+	put_type_time(type, time);
+	put_text(pid);
 	out_putc('\t');
+	put_text(tid);
+	out_putc('\t');
+	put_text(cpu_comm_event);
+	out_putc('\t');
+	put_weight(weight);
 }
 
 static void put_attr(const char *key, struct slice v)

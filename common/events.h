@@ -99,6 +99,11 @@ void ev_buf_field(struct buf *b, const char *p, size_t n);
  * the stack with ev_put_frame() calls separated by ';' and a '\n'. */
 void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
 		 struct slice comm, struct slice event, int64_t weight);
+/* ev_put_head() for fields already escaped (as a stream carries them):
+ * pid, tid and "CPU\tCOMM\tEVENT" are copied as they are, empty ones
+ * too; weight EV_NONE prints "-". The stack follows as for ev_put_head(). */
+void ev_put_head_escaped(char type, int64_t time, struct slice pid, struct slice tid,
+			 struct slice cpu_comm_event, int64_t weight);
 /* One frame: the raw name and attributes (kind bits; raw dso/file text,
  * empty slices are left out; line/col <= 0 are left out). */
 struct ev_frame_out {

@@ -16,6 +16,7 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 	if (o)
 		m->opts = *o;
 	m->last_thread = MD_NONE;
+	memset(m->recent, 0xff, sizeof m->recent);	/* MD_NONE */
 	stacks_init(&m->stacks);
 }
 
@@ -36,6 +37,7 @@ void model_free(struct model *m)
 	intern_free(&m->pnames);
 	intern_free(&m->units);
 	buf_free(&m->key);
+	memset(m, 0, sizeof *m);	/* a second call frees nothing */
 }
 
 /* The comm id of r's COMM field (MD_NONE when absent); the thread's last
@@ -54,19 +56,34 @@ static int same(struct slice a, struct slice b)
 	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
 }
 
+static int same_thread(const struct md_thread *t, struct slice pid, struct slice tid)
+{
+	return same(t->tid, tid) && same(t->pid, pid);
+}
+
+/* The id of thread pid/tid, added on first sight. Profiles interleave a
+ * few threads, so the last MD_RECENT threads are compared before the hash
+ * table is asked (a hash per record was the model's main cost in heatmap). */
 static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 {
 	int added;
 	size_t i;
+	unsigned k;
 	struct md_thread *t;
 
-	if (m->last_thread != MD_NONE && same(m->th[m->last_thread].tid, tid) &&
-	    same(m->th[m->last_thread].pid, pid))
-		return m->last_thread;
+	for (k = 0; k < MD_RECENT; k++) {
+		uint32_t id = m->recent[(m->nrecent - k) % MD_RECENT];
+
+		if (id != MD_NONE && same_thread(&m->th[id], pid, tid))
+			return m->last_thread = id;
+	}
 	ev_thread_key(&m->key, pid, tid);
 	i = intern_get(&m->threads, m->key.p, m->key.len, &added);
-	if (!added)
-		return m->last_thread = (uint32_t)m->threads.ents[i].aux;
+	if (!added) {
+		m->last_thread = (uint32_t)m->threads.ents[i].aux;
+		m->recent[++m->nrecent % MD_RECENT] = m->last_thread;
+		return m->last_thread;
+	}
 	fp_grow(&m->th, &m->thcap, m->nth + 1, sizeof *m->th);
 	t = &m->th[m->nth];
 	memset(t, 0, sizeof *t);
@@ -77,7 +94,14 @@ static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 	t->tid.n = tid.n;
 	t->comm = t->tname = MD_NONE;
 	m->threads.ents[i].aux = (int64_t)m->nth;
-	return m->last_thread = (uint32_t)m->nth++;
+	m->last_thread = (uint32_t)m->nth++;
+	m->recent[++m->nrecent % MD_RECENT] = m->last_thread;
+	return m->last_thread;
+}
+
+uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)
+{
+	return thread_of(m, pid, tid);
 }
 
 struct slice model_comm(const struct model *m, uint32_t comm)
@@ -318,10 +342,14 @@ static void record(struct model *m, const struct ev_rec *r)
 			return;
 		if (r->type == 'S' || r->type == 'I')
 			point(m, r);
-		else
+		else if (!m->opts.own_spans)
 			span(m, r);
+		else if (m->sink.other)
+			m->sink.other(m->sink.ctx, r);
 		return;
 	case 'D':
+		if (m->opts.keep_unnested)
+			break;
 		fp_die("%s:%" PRIu64 ": %s", m->file, m->lineno, order_unnested);
 	case 'T':
 		set_tname(m, r);
@@ -330,7 +358,8 @@ static void record(struct model *m, const struct ev_rec *r)
 		set_pname(m, r);
 		break;
 	case 'E':
-		set_unit(m, r);
+		if (!m->opts.no_units)
+			set_unit(m, r);
 		break;
 	default:
 		break;
@@ -346,10 +375,13 @@ int model_read(const char *path, void *model)
 	struct ev_rec r;
 	int k;
 
+	if (m->stop)
+		return 0;
 	if (ev_reader_open(&rd, path, &m->skips) < 0)
 		return 1;
 	m->file = rd.in.name;
-	while ((k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast : ev_parse)) !=
+	m->ninputs++;
+	while (!m->stop && (k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast : ev_parse)) !=
 		EV_EOF && k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {
@@ -359,6 +391,8 @@ int model_read(const char *path, void *model)
 		}
 		record(m, &r);
 	}
+	if (m->stop)
+		k = EV_EOF;
 	ev_reader_close(&rd);
 	if (k == EV_ERROR)
 		m->bad_input = 1;

@@ -99,6 +99,12 @@ struct model_opts {
 				 * stack node: memory grows with the distinct frames
 				 * only, not with the distinct stacks (for writers
 				 * that do not aggregate by stack) */
+	/* O and C records (once want() took them) go to other() as they are:
+	 * for a filter that keeps its own span handling (timeslice clips
+	 * spans at its window, which the repair policy would change). */
+	int own_spans;
+	int keep_unnested;	/* D records go to other() instead of ending the run */
+	int no_units;		/* E records are not read (nor checked): only other() sees them */
 };
 
 struct model {
@@ -119,11 +125,17 @@ struct model {
 	int bad_input;		/* an input was not an events stream, or not readable to its end */
 	struct buf key;
 	uint32_t last_thread;	/* of the last record, MD_NONE at first */
+#define MD_RECENT 4
+	uint32_t recent[MD_RECENT];	/* the threads last looked up in the table */
+	unsigned nrecent;	/* recent[nrecent % MD_RECENT] is the latest */
+	unsigned ninputs;	/* inputs opened; file names the last one */
+	int stop;		/* a callback sets it to stop reading (model_read returns 0) */
 };
 
 void model_init(struct model *m, const struct md_sink *sink, const struct model_opts *o);
 /* Read one input through the sink; 0 ok, 1 when it could not be read.
- * Fits cli_each_input() with the model as ctx. */
+ * Fits cli_each_input() with the model as ctx. Once a callback has set
+ * m->stop, reads nothing more and returns 0. */
 int model_read(const char *path, void *model);
 /* Close the spans still open and report the repairs made: model_close_all(),
  * then model_warn() for MD_UNCLOSED, MD_FORCED and MD_REORDERED. */
@@ -134,8 +146,11 @@ void model_end(struct model *m);
 enum md_repair { MD_FORCED, MD_UNCLOSED, MD_REORDERED };
 void model_close_all(struct model *m);
 void model_warn(const struct model *m, enum md_repair what);
-void model_free(struct model *m);
+void model_free(struct model *m);	/* leaves m zeroed: may be called twice */
 
+/* The id of thread pid/tid in the thread table, added on first sight (for
+ * a filter that handles O/C records itself: opts.own_spans). */
+uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid);
 static inline const struct md_thread *model_thread(const struct model *m, uint32_t t)
 {
 	return &m->th[t];

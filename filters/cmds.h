@@ -8,10 +8,15 @@
 
 int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_events2folded(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
+int cmd_eventsort(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);
+int cmd_heatmap(int argc, char **argv);
+int cmd_perf2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
 int cmd_stacks2events(int argc, char **argv);
+int cmd_timeslice(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../common/model.h"
 #include "../common/out.h"
 #include "../common/u64map.h"
+#include "cmds.h"
 
 static const struct cli_info info = {
 	"events2folded",
@@ -56,6 +57,7 @@ static struct {
 	struct fold_opts fold;
 	int pid, tid, count, no_comm, ordered;
 	const char *event;	/* chosen event, or NULL until the first is seen */
+	char *event_alloc;	/* event when chosen from the first record */
 	char kind;		/* 'S' samples or 'O' spans, 0 until chosen */
 	struct intern other;	/* other events -> records skipped */
 	size_t last_other;	/* the last one counted, or -1 */
@@ -202,7 +204,7 @@ static int wanted(void *ctx, const struct ev_rec *r)
 	if (!g.kind && (!g.event || same)) {
 		g.kind = kind;
 		if (!g.event)
-			g.event = fp_strndup(ev.p, ev.n);
+			g.event = g.event_alloc = fp_strndup(ev.p, ev.n);
 		same = 1;
 	}
 	if (same && kind == g.kind)
@@ -326,7 +328,26 @@ static void report_other_events(void)
 			g.other.ents[i].key, g.other.ents[i].value);
 }
 
-int main(int argc, char **argv)
+static void state_free(void)
+{
+	size_t i;
+
+	model_free(&g.m);
+	intern_free(&g.other);
+	u64map_free(&g.roots);
+	u64map_free(&g.stacks);
+	free(g.path);
+	free(g.event_alloc);
+	buf_free(&g.line);
+	buf_free(&g.tmp);
+	buf_free(&g.prev);
+	for (i = 0; i < arena.n; i++)
+		free(arena.chunk[i]);
+	free(arena.chunk);
+}
+
+/* State per call: g and arena are reset here and freed at the end. */
+int cmd_events2folded(int argc, char **argv)
 {
 	enum { OPT_ADDRS = CLI_FIRST_LONG, OPT_NO_INLINED, OPT_STRICT };
 	static const struct option longopts[] = {
@@ -352,6 +373,8 @@ int main(int argc, char **argv)
 	};
 	int c, status;
 
+	memset(&g, 0, sizeof g);
+	memset(&arena, 0, sizeof arena);
 	cli_init(&info);
 	model_init(&g.m, &sink, NULL);
 	g.last_other = (size_t)-1;
@@ -389,5 +412,10 @@ int main(int argc, char **argv)
 	if (!g.m.bad_input)
 		report_other_events();
 	out_close();
+	state_free();
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_events2folded(argc, argv); }
+#endif

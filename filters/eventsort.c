@@ -14,10 +14,11 @@
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/input.h"
-#include "../common/intern.h"
+#include "../common/model.h"
 #include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
+#include "cmds.h"
 
 /* out_write() for spans that may be empty (and then NULL). */
 static void wr(const char *p, size_t n)
@@ -64,21 +65,21 @@ struct thread {
 	struct buf arena;
 };
 
-static struct {
+struct es {
 	int check;
 	const char *size, *tmpdir;
-	struct skips skips;
+	struct model md;	/* the reader (skips, file, line) and the thread table */
 	FILE *to_sort;
-	struct buf line, key;
-	struct intern threads;
-	struct thread *th;
-	size_t nth, thcap;
+	struct buf key;
+	struct thread *th;	/* by model thread id */
+	size_t nth;
 	uint64_t split, unmatched;
 	long long max_depth;	/* 0: no limit */
 	struct buf marker;	/* the marker frame's text */
 	uint64_t folded;	/* spans folded into markers */
 	size_t deepest;		/* the deepest level met */
-} g = { .max_depth = 2000 };
+	struct order order;	/* --check */
+};
 
 /* ---- fields of a D record ---- */
 
@@ -139,11 +140,11 @@ static uint64_t ord(int64_t v)
 	return (uint64_t)v ^ ((uint64_t)1 << 63);
 }
 
-static void emit(const struct buf *key, char tag, const char *line, size_t len)
+static void emit(struct es *g, const struct buf *key, char tag, const char *line, size_t len)
 {
-	if (fwrite(key->p, 1, key->len, g.to_sort) != key->len || putc('\t', g.to_sort) == EOF ||
-	    putc(tag, g.to_sort) == EOF || putc('\t', g.to_sort) == EOF ||
-	    fwrite(line, 1, len, g.to_sort) != len || putc('\n', g.to_sort) == EOF)
+	if (fwrite(key->p, 1, key->len, g->to_sort) != key->len || putc('\t', g->to_sort) == EOF ||
+	    putc(tag, g->to_sort) == EOF || putc('\t', g->to_sort) == EOF ||
+	    fwrite(line, 1, len, g->to_sort) != len || putc('\n', g->to_sort) == EOF)
 		fp_die("writing to sort:");
 }
 
@@ -156,35 +157,35 @@ static size_t depth(struct slice stack)
 	return n;
 }
 
-static void decorate(const struct ev_rec *r, const char *file, uint64_t lineno)
+static void decorate(struct es *g, const struct ev_rec *r)
 {
-	struct buf *k = &g.key;
+	struct buf *k = &g->key;
 	struct drec d;
 
 	k->len = 0;
 	if (r->type == 'D') {
 		if (parse_d(r->line.p, r->line.n, &d) < 0) {
-			skip_record(&g.skips, file, lineno, "bad D record");
+			skip_record(&g->md.skips, g->md.file, g->md.lineno, "bad D record");
 			return;
 		}
 		buf_addc(k, '2');
 		key_u64(k, ord(d.time));
 		if (d.dur == 0) {	/* zero length: an instant, after the opens */
 			buf_addc(k, '2');
-			emit(k, 'z', r->line.p, r->line.n);
+			emit(g, k, 'z', r->line.p, r->line.n);
 			return;
 		}
 		buf_addc(k, '1');	/* open: longer first, then input order */
 		key_u64(k, ~ord(d.time + d.dur));
 		key_u64(k, d.seq);
-		emit(k, 'o', r->line.p, r->line.n);
+		emit(g, k, 'o', r->line.p, r->line.n);
 		k->len = 0;
 		buf_addc(k, '2');
 		key_u64(k, ord(d.time + d.dur));
 		buf_addc(k, '0');	/* close: later start first, then later input first */
 		key_u64(k, ~ord(d.time));
 		key_u64(k, ~d.seq);
-		emit(k, 'c', r->line.p, r->line.n);
+		emit(g, k, 'c', r->line.p, r->line.n);
 		return;
 	}
 	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type)) {
@@ -202,39 +203,32 @@ static void decorate(const struct ev_rec *r, const char *file, uint64_t lineno)
 			buf_addc(k, '2');
 		}
 	}
-	emit(k, '-', r->line.p, r->line.n);
+	emit(g, k, '-', r->line.p, r->line.n);
 }
 
 /* ---- nesting the sorted stream ---- */
 
-static struct thread *thread_of(struct slice pid, struct slice tid)
+/* The open spans of a thread: the model's thread table gives its id. */
+static struct thread *thread_of(struct es *g, struct slice pid, struct slice tid)
 {
-	int added;
-	size_t i;
+	uint32_t id = model_thread_id(&g->md, pid, tid);
 
-	ev_thread_key(&g.line, pid, tid);
-	i = intern_get(&g.threads, g.line.p, g.line.len, &added);
-	if (added) {
-		fp_grow(&g.th, &g.thcap, g.nth + 1, sizeof *g.th);
-		memset(&g.th[g.nth], 0, sizeof *g.th);
-		g.threads.ents[i].aux = (int64_t)g.nth++;
+	if (id >= g->nth) {
+		size_t n = g->nth;
+
+		fp_grow(&g->th, &g->nth, (size_t)id + 1, sizeof *g->th);
+		memset(g->th + n, 0, (g->nth - n) * sizeof *g->th);
 	}
-	return &g.th[g.threads.ents[i].aux];
+	return &g->th[id];
 }
 
+/* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped). */
 static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, const char *head,
 		    size_t head_len, const char *stack, size_t stack_len)
 {
-	out_putc(type);
-	out_putc('\t');
-	ev_put_time(t);
-	out_putc('\t');
-	wr(pid.p, pid.n);
-	out_putc('\t');
-	wr(tid.p, tid.n);
-	out_putc('\t');
-	wr(head, head_len);
-	out_puts("\t-\t");
+	struct slice h = { head, head_len };
+
+	ev_put_head_escaped(type, t, pid, tid, h, EV_NONE);
 	wr(stack, stack_len);
 	out_putc('\n');
 }
@@ -243,7 +237,7 @@ static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, co
  * thread's stack and an O record written; the first level over the limit
  * gets the marker frame instead, and the levels under that write nothing:
  * their time stays inside the marker's span. */
-static void push(struct thread *th, const struct drec *d, const char *head, size_t head_len,
+static void push(struct es *g, struct thread *th, const struct drec *d, const char *head, size_t head_len,
 		 const char *frame, size_t frame_len, uint64_t seq, int64_t start)
 {
 	struct span *s;
@@ -260,14 +254,14 @@ static void push(struct thread *th, const struct drec *d, const char *head, size
 	s->frame_len = frame_len;
 	buf_add(&th->arena, head, head_len);
 	buf_add(&th->arena, frame, frame_len);
-	if (depth > g.deepest)
-		g.deepest = depth;
-	if (g.max_depth && depth > (size_t)g.max_depth) {
-		g.folded++;
-		if (depth > (size_t)g.max_depth + 1)
+	if (depth > g->deepest)
+		g->deepest = depth;
+	if (g->max_depth && depth > (size_t)g->max_depth) {
+		g->folded++;
+		if (depth > (size_t)g->max_depth + 1)
 			return;
-		frame = g.marker.p;
-		frame_len = g.marker.len;
+		frame = g->marker.p;
+		frame_len = g->marker.len;
 	}
 	if (th->stack.len)
 		buf_addc(&th->stack, ';');
@@ -277,7 +271,7 @@ static void push(struct thread *th, const struct drec *d, const char *head, size
 
 /* Close span i of th at time t. Spans above it (they outlive it: the input
  * did not nest) are closed too and opened again at t without it. */
-static void close_span(struct thread *th, size_t i, const struct drec *d)
+static void close_span(struct es *g, struct thread *th, size_t i, const struct drec *d)
 {
 	size_t k, above = th->n - i - 1;
 	struct buf keep = { 0 };
@@ -286,7 +280,7 @@ static void close_span(struct thread *th, size_t i, const struct drec *d)
 	for (k = th->n; k-- > i;) {
 		struct span *s = &th->s[k];
 
-		if (!g.max_depth || k < (size_t)g.max_depth + 1)	/* level k + 1 was written */
+		if (!g->max_depth || k < (size_t)g->max_depth + 1)	/* level k + 1 was written */
 			put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
 				th->stack.p, th->stack.len);
 		th->stack.len = s->stack_off;
@@ -296,7 +290,7 @@ static void close_span(struct thread *th, size_t i, const struct drec *d)
 		th->n--;
 		return;
 	}
-	g.split += above;
+	g->split += above;
 	moved = fp_malloc(above * sizeof *moved);
 	memcpy(moved, &th->s[i + 1], above * sizeof *moved);
 	buf_add(&keep, th->arena.p + moved[0].off, th->arena.len - moved[0].off);
@@ -305,14 +299,14 @@ static void close_span(struct thread *th, size_t i, const struct drec *d)
 	for (k = 0; k < above; k++) {
 		const char *h = keep.p + (moved[k].off - moved[0].off);
 
-		push(th, d, h, moved[k].head_len, h + moved[k].head_len, moved[k].frame_len,
+		push(g, th, d, h, moved[k].head_len, h + moved[k].head_len, moved[k].frame_len,
 		     moved[k].seq, moved[k].start);
 	}
 	free(moved);
 	buf_free(&keep);
 }
 
-static void nest(char tag, const char *line, size_t len)
+static void nest(struct es *g, char tag, const char *line, size_t len)
 {
 	struct drec d;
 	struct thread *th;
@@ -320,14 +314,14 @@ static void nest(char tag, const char *line, size_t len)
 
 	if (parse_d(line, len, &d) < 0)
 		fp_die("sort returned a damaged line");
-	th = thread_of(d.pid, d.tid);
+	th = thread_of(g, d.pid, d.tid);
 	if (tag == 'o') {
-		push(th, &d, d.head.p, d.head.n, d.stack.p, d.stack.n, d.seq, d.time);
+		push(g, th, &d, d.head.p, d.head.n, d.stack.p, d.stack.n, d.seq, d.time);
 		return;
 	}
 	if (tag == 'z') {
 		size_t base = th->stack.len;
-		int folded = g.max_depth && th->n > (size_t)g.max_depth;
+		int folded = g->max_depth && th->n > (size_t)g->max_depth;
 
 		if (base && !folded)	/* an instant under the marker is the marker's */
 			buf_addc(&th->stack, ';');
@@ -341,16 +335,16 @@ static void nest(char tag, const char *line, size_t len)
 		if (th->s[i].seq == d.seq && th->s[i].start == d.time)
 			break;
 	if (i == (size_t)-1) {
-		g.unmatched++;	/* the same span twice in the input */
+		g->unmatched++;	/* the same span twice in the input */
 		return;
 	}
 	d.time += d.dur;
-	close_span(th, i, &d);
+	close_span(g, th, i, &d);
 }
 
 /* ---- running sort(1) ---- */
 
-static pid_t start_sort(int *to, int *from)
+static pid_t start_sort(struct es *g, int *to, int *from)
 {
 	int in[2], outp[2];
 	pid_t pid;
@@ -364,11 +358,11 @@ static pid_t start_sort(int *to, int *from)
 	argv[n++] = "-s";
 	argv[n++] = "-t\t";
 	argv[n++] = "-k1,1";
-	if (asprintf(&S, "-S%s", g.size ? g.size : "32M") < 0)
+	if (asprintf(&S, "-S%s", g->size ? g->size : "32M") < 0)
 		fp_die("out of memory");
 	argv[n++] = S;
-	if (g.tmpdir) {
-		if (asprintf(&T, "-T%s", g.tmpdir) < 0)
+	if (g->tmpdir) {
+		if (asprintf(&T, "-T%s", g->tmpdir) < 0)
 			fp_die("out of memory");
 		argv[n++] = T;
 	}
@@ -398,46 +392,47 @@ static pid_t start_sort(int *to, int *from)
 	return pid;
 }
 
-static int feed(const char *path, void *ctx)
+/* The model reads (magic, headers, skips); every record goes to sort(1)
+ * as it is: want() takes S O C I records before the model looks at them,
+ * other() the rest (D records kept, E records not checked: no_units). */
+static int on_record(void *ctx, const struct ev_rec *r)
 {
-	struct ev_reader rd;
-	struct ev_rec r;
-	int k;
-
-	(void)ctx;
-	if (ev_reader_open(&rd, path, &g.skips) < 0)
-		return 1;
-	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
-		if (k == EV_HEADER) {
-			/* one magic line and our own #order header are written first */
-			if (strncmp(r.line.p, "#flamepipe-events ", 18) == 0 ||
-			    strncmp(r.line.p, "#order ", 7) == 0)
-				continue;
-			g.key.len = 0;
-			buf_addc(&g.key, '0');
-			emit(&g.key, '-', r.line.p, r.line.n);
-			continue;
-		}
-		decorate(&r, rd.in.name, rd.in.lineno);
-	}
-	ev_reader_close(&rd);
-	return k == EV_ERROR;
+	decorate(ctx, r);
+	return 0;
 }
 
-static int sort_all(int argc, char **argv)
+static void on_other(void *ctx, const struct ev_rec *r)
+{
+	decorate(ctx, r);
+}
+
+static void on_header(void *ctx, struct slice line)
+{
+	struct es *g = ctx;
+
+	/* one magic line and our own #order header are written first */
+	if ((line.n >= 18 && strncmp(line.p, "#flamepipe-events ", 18) == 0) ||
+	    (line.n >= 7 && strncmp(line.p, "#order ", 7) == 0))
+		return;
+	g->key.len = 0;
+	buf_addc(&g->key, '0');
+	emit(g, &g->key, '-', line.p, line.n);
+}
+
+static int sort_all(struct es *g, int argc, char **argv)
 {
 	int to, from, status, st, r;
-	pid_t pid = start_sort(&to, &from);
+	pid_t pid = start_sort(g, &to, &from);
 	char path[32], *line;
 	size_t len;
 	struct input in;
 
-	g.to_sort = fdopen(to, "w");
-	if (!g.to_sort)
+	g->to_sort = fdopen(to, "w");
+	if (!g->to_sort)
 		fp_die("fdopen:");
-	setvbuf(g.to_sort, NULL, _IOFBF, 1 << 16);
-	status = cli_each_input(argc, argv, feed, NULL);
-	if (fclose(g.to_sort) != 0)
+	setvbuf(g->to_sort, NULL, _IOFBF, 1 << 16);
+	status = cli_each_input(argc, argv, model_read, &g->md);
+	if (fclose(g->to_sort) != 0)
 		fp_die("writing to sort:");
 	ev_put_magic();
 	out_puts("#order sorted\n");
@@ -454,7 +449,7 @@ static int sort_all(int argc, char **argv)
 		if (*t == '-')
 			wr(t + 2, len - (size_t)(t + 2 - line));
 		else
-			nest(*t, t + 2, len - (size_t)(t + 2 - line));
+			nest(g, *t, t + 2, len - (size_t)(t + 2 - line));
 		if (*t == '-')
 			out_putc('\n');
 	}
@@ -463,31 +458,34 @@ static int sort_all(int argc, char **argv)
 		fp_die("sort failed");
 	if (r < 0)
 		status = 1;
-	if (g.split)
+	if (g->split)
 		fp_warn("%" PRIu64 " spans outlived their enclosing span: continued after it at "
-			"its level (split)", g.split);
-	if (g.folded)
+			"its level (split)", g->split);
+	if (g->folded)
 		fp_warn("%" PRIu64 " spans nested deeper than %lld levels (down to level %zu) were "
-			"folded into the marker frame '%.*s' (change with --max-depth)", g.folded,
-			g.max_depth, g.deepest, (int)g.marker.len, g.marker.p);
+			"folded into the marker frame '%.*s' (change with --max-depth)", g->folded,
+			g->max_depth, g->deepest, (int)g->marker.len, g->marker.p);
 	return status;
 }
 
 /* --check: the first record out of order is an error. */
+/* --check: the first record out of order is an error. Its own reader
+ * loop: it stops at that record and goes on with the next input, which
+ * the model's reader (one stop for the run) does not do. */
 static int check_input(const char *path, void *ctx)
 {
-	struct order *o = ctx;
+	struct es *g = ctx;
 	struct ev_reader rd;
 	struct ev_rec r;
 	const char *why;
 	int k;
 
-	if (ev_reader_open(&rd, path, &g.skips) < 0)
+	if (ev_reader_open(&rd, path, &g->md.skips) < 0)
 		return 1;
 	while ((k = ev_reader_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
 		if (k == EV_HEADER) {
-			order_header(o, r.line.p, r.line.n);
-		} else if (order_check(o, &r, &why) < 0) {
+			order_header(&g->order, r.line.p, r.line.n);
+		} else if (order_check(&g->order, &r, &why) < 0) {
 			fp_warn("%s:%" PRIu64 ": %s", rd.in.name, rd.in.lineno, why);
 			ev_reader_close(&rd);
 			return 1;
@@ -497,7 +495,7 @@ static int check_input(const char *path, void *ctx)
 	return k == EV_ERROR;
 }
 
-int main(int argc, char **argv)
+static void parse_options(struct es *g, int argc, char **argv)
 {
 	enum { OPT_STRICT = CLI_FIRST_LONG };
 	static const struct option longopts[] = {
@@ -509,23 +507,50 @@ int main(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, status;
-	struct order o = { 0 };
+	int c;
 
-	cli_init(&info);
 	while ((c = getopt_long(argc, argv, "cd:S:T:q", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': g.check = 1; break;
-		case 'd': g.max_depth = cli_number(&info, "--max-depth", optarg, 0, 1000000000); break;
-		case 'S': g.size = optarg; break;
-		case 'T': g.tmpdir = optarg; break;
-		case OPT_STRICT: g.skips.strict = 1; break;
+		case 'c': g->check = 1; break;
+		case 'd': g->max_depth = cli_number(&info, "--max-depth", optarg, 0, 1000000000); break;
+		case 'S': g->size = optarg; break;
+		case 'T': g->tmpdir = optarg; break;
+		case OPT_STRICT: g->md.skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}
 	}
+}
+
+static void es_free(struct es *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nth; i++) {
+		free(g->th[i].s);
+		buf_free(&g->th[i].stack);
+		buf_free(&g->th[i].arena);
+	}
+	free(g->th);
+	buf_free(&g->key);
+	buf_free(&g->marker);
+	order_free(&g->order);
+	model_free(&g->md);
+}
+
+int cmd_eventsort(int argc, char **argv)
+{
+	static const struct model_opts opts = { .keep_unnested = 1, .no_units = 1 };
+	struct es g = { .max_depth = 2000 };
+	const struct md_sink sink = { .ctx = &g, .want = on_record, .header = on_header,
+				      .other = on_other };
+	int status;
+
+	cli_init(&info);
+	model_init(&g.md, &sink, &opts);
+	parse_options(&g, argc, argv);
 	if (g.check) {
-		status = cli_each_input(argc - optind, argv + optind, check_input, &o);
-		order_free(&o);
+		status = cli_each_input(argc - optind, argv + optind, check_input, &g);
+		es_free(&g);
 		return status;
 	}
 	{
@@ -534,7 +559,12 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof name, "[spans deeper than %lld levels]", g.max_depth);
 		buf_adds(&g.marker, name);
 	}
-	status = sort_all(argc - optind, argv + optind);
+	status = sort_all(&g, argc - optind, argv + optind);
 	out_close();
+	es_free(&g);
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_eventsort(argc, argv); }
+#endif

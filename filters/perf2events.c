@@ -19,6 +19,7 @@
 #include "../common/out.h"
 #include "../common/perfscript.h"
 #include "../common/skip.h"
+#include "cmds.h"
 
 static const struct cli_info info = {
 	"perf2events",
@@ -576,7 +577,9 @@ static int convert(const char *path, void *ctx)
 	return r;
 }
 
-int main(int argc, char **argv)
+/* State per call: opt is reset here and its tables freed at the end (a
+ * copy of perf.data from stdin is removed then, or by remove_tmp at exit). */
+int cmd_perf2events(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "addrs", no_argument, NULL, 'a' },
@@ -587,6 +590,7 @@ int main(int argc, char **argv)
 	};
 	int c, status;
 
+	memset(&opt, 0, sizeof opt);
 	cli_init(&info);
 	while ((c = getopt_long(argc, argv, "adq", longopts, NULL)) != -1) {
 		switch (c) {
@@ -598,5 +602,14 @@ int main(int argc, char **argv)
 	}
 	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
 	out_close();
+	remove_tmp();
+	free(opt.tmp);
+	opt.tmp = NULL;
+	intern_free(&opt.events);
+	intern_free(&opt.sb);
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_perf2events(argc, argv); }
+#endif

@@ -11,11 +11,11 @@
 #include "../common/events.h"
 #include "../common/evscan.h"
 #include "../common/idle.h"
-#include "../common/intern.h"
-#include "../common/order.h"
+#include "../common/model.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 #include "../common/timespec.h"
+#include "cmds.h"
 
 static const struct cli_info info = {
 	"timeslice",
@@ -70,24 +70,23 @@ struct thread {
 	struct buf arena;
 };
 
-static struct {
+struct ts {
 	enum mode mode;
 	int no_idle, sorted, read_all;
 	int64_t start, end;	/* as given (relative or absolute) */
 	int open_start, open_end;
 	struct list pids, tids, comms, events;
 	struct buf filter;	/* "#filter timeslice ...\n" */
-	struct buf key;
-	struct skips skips;
-	const char *input;	/* the input's name, for the selection report */
-	int ninputs;
+	struct model md;	/* the reader: skips, file, line, threads */
 	/* the stream */
-	int have_origin, magic_done, opened, closed, stop;
+	int have_origin, magic_done, opened, closed;
 	int64_t origin, base, lo, hi, last;
-	struct intern keys;	/* "pid\ttid" -> aux: index in threads */
+	/* the open frames, per thread in order of its first span record */
 	struct thread *threads;
 	size_t nthreads, cap;
-} g;
+	uint32_t *slot;		/* model thread id -> index in threads + 1, or 0 */
+	size_t nslot;
+};
 
 /* ---- selections ---- */
 
@@ -139,21 +138,21 @@ static int list_match(struct list *l, struct slice s)
 	return 1;
 }
 
-static int selected(const struct ev_rec *r)
+static int selected(struct ts *g, const struct ev_rec *r)
 {
 	/* every list sees every record, for the report */
-	int pid = list_match(&g.pids, r->pid), tid = list_match(&g.tids, r->tid);
-	int comm = list_match(&g.comms, r->comm), event = list_match(&g.events, r->event);
+	int pid = list_match(&g->pids, r->pid), tid = list_match(&g->tids, r->tid);
+	int comm = list_match(&g->comms, r->comm), event = list_match(&g->events, r->event);
 
 	return pid && tid && comm && event;
 }
 
 /* A selection value that no record had: say why, at the end. */
-static void report_list(const struct list *l)
+static void report_list(const struct ts *g, const struct list *l)
 {
 	const char *p = l->b.p, *end = l->b.p + l->b.len;
-	const char *in = g.ninputs > 1 ? "the inputs" : g.input;
-	const char *upto = g.stop ? " up to END (reading stopped there)" : "";
+	const char *in = g->md.ninputs > 1 ? "the inputs" : g->md.file;
+	const char *upto = g->md.stop ? " up to END (reading stopped there)" : "";
 	struct buf v = { 0 };
 	int i;
 
@@ -177,31 +176,37 @@ static void report_list(const struct list *l)
 	free(v.p);
 }
 
-static void report_selections(void)
+static void report_selections(const struct ts *g)
 {
-	if (!g.input)
+	if (!g->md.ninputs)
 		return;	/* no input could be read */
-	report_list(&g.pids);
-	report_list(&g.tids);
-	report_list(&g.comms);
-	report_list(&g.events);
+	report_list(g, &g->pids);
+	report_list(g, &g->tids);
+	report_list(g, &g->comms);
+	report_list(g, &g->events);
 }
 
 /* ---- spans: the open frames of each thread ---- */
 
-static struct thread *thread_of(const struct ev_rec *r)
+/* The open frames of r's thread (the model's thread table gives its id;
+ * the frames are kept in order of the thread's first span record, the
+ * order in which they are reopened and closed at the window's edges). */
+static struct thread *thread_of(struct ts *g, const struct ev_rec *r)
 {
-	size_t i;
-	int added;
+	uint32_t id = model_thread_id(&g->md, r->pid, r->tid);
 
-	ev_thread_key(&g.key, r->pid, r->tid);
-	i = intern_get(&g.keys, g.key.p, g.key.len, &added);
-	if (added) {
-		fp_grow(&g.threads, &g.cap, g.nthreads + 1, sizeof *g.threads);
-		memset(&g.threads[g.nthreads], 0, sizeof *g.threads);
-		g.keys.ents[i].aux = (int64_t)g.nthreads++;
+	if (id >= g->nslot) {
+		size_t n = g->nslot;
+
+		fp_grow(&g->slot, &g->nslot, (size_t)id + 1, sizeof *g->slot);
+		memset(g->slot + n, 0, (g->nslot - n) * sizeof *g->slot);
 	}
-	return &g.threads[g.keys.ents[i].aux];
+	if (g->slot[id] == 0) {
+		fp_grow(&g->threads, &g->cap, g->nthreads + 1, sizeof *g->threads);
+		memset(&g->threads[g->nthreads], 0, sizeof *g->threads);
+		g->slot[id] = (uint32_t)++g->nthreads;
+	}
+	return &g->threads[g->slot[id] - 1];
 }
 
 /* The record after its time field: "PID\tTID\t...\tSTACK..." */
@@ -274,23 +279,23 @@ static long find(const struct thread *th, struct slice stack)
 }
 
 /* Reopen at lo every frame open before the slice, outer first. */
-static void open_window(void)
+static void open_window(struct ts *g)
 {
 	size_t i, j;
 
-	g.opened = 1;
-	for (i = 0; i < g.nthreads; i++)
-		for (j = 0; j < g.threads[i].n; j++)
-			put_span('O', g.lo, &g.threads[i], &g.threads[i].f[j]);
+	g->opened = 1;
+	for (i = 0; i < g->nthreads; i++)
+		for (j = 0; j < g->threads[i].n; j++)
+			put_span('O', g->lo, &g->threads[i], &g->threads[i].f[j]);
 }
 
 /* Close at t every frame still open, inner first. */
-static void close_all(int64_t t)
+static void close_all(struct ts *g, int64_t t)
 {
 	size_t i;
 
-	for (i = 0; i < g.nthreads; i++) {
-		struct thread *th = &g.threads[i];
+	for (i = 0; i < g->nthreads; i++) {
+		struct thread *th = &g->threads[i];
 
 		while (th->n > 0) {
 			put_span('C', t, th, &th->f[th->n - 1]);
@@ -299,65 +304,68 @@ static void close_all(int64_t t)
 	}
 }
 
-static void span(const struct ev_rec *r, const char *file, uint64_t lineno)
+static void span(struct ts *g, const struct ev_rec *r)
 {
 	struct thread *th;
 	long i;
 
-	if (r->time >= g.hi)
+	if (r->time >= g->hi)
 		return;
-	if ((r->time < g.lo && g.opened) || g.closed) {
-		skip_record(&g.skips, file, lineno, "span record out of time order "
+	if ((r->time < g->lo && g->opened) || g->closed) {
+		skip_record(&g->md.skips, g->md.file, g->md.lineno, "span record out of time order "
 			    "(timeslice needs spans sorted by time: eventsort)");
 		return;
 	}
-	th = thread_of(r);
+	th = thread_of(g, r);
 	if (r->type == 'O') {
 		push(th, rest_of(r));
-		if (r->time >= g.lo)
+		if (r->time >= g->lo)
 			put_line(r);
 		return;
 	}
 	i = find(th, ev_stack_cut(r->stack));
 	if (i < 0) {
-		if (r->time >= g.lo)
-			skip_record(&g.skips, file, lineno, "close (C) of a frame that is not open");
+		if (r->time >= g->lo)
+			skip_record(&g->md.skips, g->md.file, g->md.lineno, "close (C) of a frame that is not open");
 		return;
 	}
 	while ((long)th->n > i + 1) {	/* frames left open inside it close with it */
-		if (r->time >= g.lo)
+		if (r->time >= g->lo)
 			put_span('C', r->time, th, &th->f[th->n - 1]);
 		pop(th);
 	}
 	pop(th);
-	if (r->time >= g.lo)
+	if (r->time >= g->lo)
 		put_line(r);
 }
 
 /* ---- the stream ---- */
 
-static int64_t bound(int64_t rel, int open, int64_t inf)
+static int64_t bound(const struct ts *g, int64_t rel, int open, int64_t inf)
 {
 	int64_t v;
 
 	if (open)
 		return inf;
-	if (__builtin_add_overflow(g.base, rel, &v))
+	if (__builtin_add_overflow(g->base, rel, &v))
 		fp_die("START or END is out of range for this stream's times");
 	return v;
 }
 
-static void set_origin(int64_t t, const char *file, uint64_t lineno, int from_header)
+static void set_origin(struct ts *g, int64_t t, int from_header)
 {
-	if (!g.have_origin) {
-		g.have_origin = 1;
-		g.origin = t;
-		if (g.mode == M_FLAMESCOPE && t < TIME_FLOOR_MIN)
+	const char *file = g->md.file;
+	uint64_t lineno = g->md.lineno;
+
+	if (!g->have_origin) {
+		g->have_origin = 1;
+		g->origin = t;
+		if (g->mode == M_FLAMESCOPE && t < TIME_FLOOR_MIN)
 			fp_die("%s:%" PRIu64 ": time out of range for -f", file, lineno);
-		g.base = g.mode == M_ABSOLUTE ? 0 : g.mode == M_FLAMESCOPE ? floor_second(t) : t;
-		g.lo = bound(g.start, g.open_start, INT64_MIN);
-		g.hi = bound(g.end, g.open_end, INT64_MAX);
-		if (!from_header && g.mode != M_ABSOLUTE) {
+		g->base = g->mode == M_ABSOLUTE ? 0 : g->mode == M_FLAMESCOPE ? floor_second(t) : t;
+		g->lo = bound(g, g->start, g->open_start, INT64_MIN);
+		g->hi = bound(g, g->end, g->open_end, INT64_MAX);
+		if (!from_header && g->mode != M_ABSOLUTE) {
 			/* later slicing and heat maps of the slice keep this origin */
 			out_puts("#start ");
 			ev_put_time(t);
@@ -365,7 +373,7 @@ static void set_origin(int64_t t, const char *file, uint64_t lineno, int from_he
 		}
 		return;
 	}
-	if (g.mode != M_ABSOLUTE && t < g.base) {
+	if (g->mode != M_ABSOLUTE && t < g->base) {
 		char buf[32];
 
 		timespec_format(buf, t);
@@ -375,86 +383,71 @@ static void set_origin(int64_t t, const char *file, uint64_t lineno, int from_he
 	}
 }
 
-static void header(const struct ev_rec *r, const char *file, uint64_t lineno)
+static void on_header(void *ctx, struct slice line)
 {
+	struct ts *g = ctx;
 	int64_t t;
 
-	out_write(r->line.p, r->line.n);
+	out_write(line.p, line.n);
 	out_putc('\n');
-	if (!g.magic_done) {
-		g.magic_done = 1;
-		out_write(g.filter.p, g.filter.len);
-		g.filter.len = 0;
+	if (!g->magic_done) {
+		g->magic_done = 1;
+		out_write(g->filter.p, g->filter.len);
+		g->filter.len = 0;
 		return;
 	}
-	if (r->line.n > 7 && memcmp(r->line.p, "#start ", 7) == 0 &&
-	    ev_parse_time(r->line.p + 7, r->line.n - 7, &t) == 0)
-		set_origin(t, file, lineno, 1);
-	if (r->line.n == 13 && memcmp(r->line.p, "#order sorted", 13) == 0)
-		g.sorted = 1;
+	if (line.n > 7 && memcmp(line.p, "#start ", 7) == 0 &&
+	    ev_parse_time(line.p + 7, line.n - 7, &t) == 0)
+		set_origin(g, t, 1);
+	if (line.n == 13 && memcmp(line.p, "#order sorted", 13) == 0)
+		g->sorted = 1;
 }
 
-static void record(const struct ev_rec *r, const char *file, uint64_t lineno)
+/* want(): a thread record (S O C I) moves the window's edges, before the
+ * model looks at it; it goes on (to on_point or on_other) when selected. */
+static int on_record(void *ctx, const struct ev_rec *r)
 {
+	struct ts *g = ctx;
 	int64_t t = r->time;
 
-	if (r->type == 'D')	/* a span whose end and nesting eventsort works out */
-		fp_die("%s:%" PRIu64 ": %s", file, lineno, order_unnested);
-	if (!strchr("SOCI", r->type) || r->type == 0) {
-		put_line(r);	/* metadata and unknown types */
-		return;
-	}
 	if (t == EV_NONE) {
-		skip_record(&g.skips, file, lineno, "record without a time");
-		return;
+		skip_record(&g->md.skips, g->md.file, g->md.lineno, "record without a time");
+		return 0;
 	}
-	set_origin(t, file, lineno, 0);
-	if (t > g.last)
-		g.last = t;
-	if (!g.opened && t >= g.lo)
-		open_window();
-	if (!g.closed && t >= g.hi) {
-		close_all(g.hi);
-		g.closed = 1;
-		if (g.sorted && !g.read_all)
-			g.stop = 1;
+	set_origin(g, t, 0);
+	if (t > g->last)
+		g->last = t;
+	if (!g->opened && t >= g->lo)
+		open_window(g);
+	if (!g->closed && t >= g->hi) {
+		close_all(g, g->hi);
+		g->closed = 1;
+		if (g->sorted && !g->read_all)
+			g->md.stop = 1;
 	}
-	if (!selected(r))
+	return selected(g, r);
+}
+
+/* S and I records, selected */
+static void on_point(void *ctx, const struct md_sample *s)
+{
+	struct ts *g = ctx;
+	const struct ev_rec *r = s->rec;
+
+	if (r->time < g->lo || r->time >= g->hi)
 		return;
-	if (r->type == 'O' || r->type == 'C') {
-		span(r, file, lineno);
-		return;
-	}
-	if (t < g.lo || t >= g.hi)
-		return;
-	if (g.no_idle && r->type == 'S' && idle_sample(r->comm, r->stack))
+	if (g->no_idle && r->type == 'S' && idle_sample(r->comm, r->stack))
 		return;
 	put_line(r);
 }
 
-static int slice_input(const char *path, void *ctx)
+/* O and C records (selected: own_spans), metadata and unknown types */
+static void on_other(void *ctx, const struct ev_rec *r)
 {
-	struct ev_reader rd;
-	struct ev_rec r;
-	int k;
-
-	(void)ctx;
-	if (g.stop)
-		return 0;
-	if (ev_reader_open(&rd, path, &g.skips) < 0)
-		return 1;
-	g.input = rd.in.name;
-	g.ninputs++;
-	while (!g.stop && (k = evscan_next(&rd, &r)) != EV_EOF && k != EV_ERROR) {
-		if (k == EV_RECORD)
-			record(&r, rd.in.name, rd.in.lineno);
-		else
-			header(&r, rd.in.name, rd.in.lineno);
-	}
-	if (g.stop)
-		k = EV_EOF;
-	ev_reader_close(&rd);
-	return k == EV_ERROR;
+	if (r->type == 'O' || r->type == 'C')
+		span(ctx, r);
+	else
+		put_line(r);
 }
 
 static void parse_bound(const char *arg, const char *what, int64_t *v, int *open)
@@ -468,32 +461,32 @@ static void parse_bound(const char *arg, const char *what, int64_t *v, int *open
 				what, arg);
 }
 
-static void init_lists(void)
+static void init_lists(struct ts *g)
 {
-	g.pids = (struct list){ .opt = "--pid", .field = "pid",
+	g->pids = (struct list){ .opt = "--pid", .field = "pid",
 		.hint = "perf script's default fields omit it: use perf script -F +pid" };
-	g.tids = (struct list){ .opt = "--tid", .field = "tid" };
-	g.comms = (struct list){ .opt = "--comm", .field = "comm",
+	g->tids = (struct list){ .opt = "--tid", .field = "tid" };
+	g->comms = (struct list){ .opt = "--comm", .field = "comm",
 		.hint = "thread names may come in T records, which --comm does not read" };
-	g.events = (struct list){ .opt = "--event", .field = "event" };
+	g->events = (struct list){ .opt = "--event", .field = "event" };
 }
 
-static void make_filter_header(int argc, char **argv, int nargs)
+static void make_filter_header(struct ts *g, int argc, char **argv, int nargs)
 {
 	int i;
 
-	buf_adds(&g.filter, "#filter timeslice");
+	buf_adds(&g->filter, "#filter timeslice");
 	for (i = 1; i < nargs && i < argc; i++) {
 		const char *s;
 
-		buf_addc(&g.filter, ' ');
+		buf_addc(&g->filter, ' ');
 		for (s = argv[i]; *s; s++)
-			buf_addc(&g.filter, (unsigned char)*s < 0x20 ? '?' : *s);
+			buf_addc(&g->filter, (unsigned char)*s < 0x20 ? '?' : *s);
 	}
-	buf_addc(&g.filter, '\n');
+	buf_addc(&g->filter, '\n');
 }
 
-int main(int argc, char **argv)
+static void parse_options(struct ts *g, int argc, char **argv)
 {
 	enum { OPT_NOIDLE = CLI_FIRST_LONG, OPT_READALL, OPT_STRICT };
 	static const struct option longopts[] = {
@@ -510,37 +503,77 @@ int main(int argc, char **argv)
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, status;
+	int c;
 
-	cli_init(&info);
-	init_lists();
-	g.last = INT64_MIN;
 	while ((c = getopt_long(argc, argv, "ac:e:fp:st:q", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': g.mode = M_ABSOLUTE; break;
-		case 'f': g.mode = M_FLAMESCOPE; break;
-		case 'p': list_add(&g.pids, optarg); break;
-		case 't': list_add(&g.tids, optarg); break;
-		case 'c': list_add(&g.comms, optarg); break;
-		case 'e': list_add(&g.events, optarg); break;
-		case OPT_NOIDLE: g.no_idle = 1; break;
-		case 's': g.sorted = 1; break;
-		case OPT_READALL: g.read_all = 1; break;
-		case OPT_STRICT: g.skips.strict = 1; break;
+		case 'a': g->mode = M_ABSOLUTE; break;
+		case 'f': g->mode = M_FLAMESCOPE; break;
+		case 'p': list_add(&g->pids, optarg); break;
+		case 't': list_add(&g->tids, optarg); break;
+		case 'c': list_add(&g->comms, optarg); break;
+		case 'e': list_add(&g->events, optarg); break;
+		case OPT_NOIDLE: g->no_idle = 1; break;
+		case 's': g->sorted = 1; break;
+		case OPT_READALL: g->read_all = 1; break;
+		case OPT_STRICT: g->md.skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}
 	}
 	if (argc - optind < 2)
 		cli_usage_error(&info, "START and END are required");
-	parse_bound(argv[optind], "START", &g.start, &g.open_start);
-	parse_bound(argv[optind + 1], "END", &g.end, &g.open_end);
-	if (!g.open_start && !g.open_end && g.start > g.end)
+	parse_bound(argv[optind], "START", &g->start, &g->open_start);
+	parse_bound(argv[optind + 1], "END", &g->end, &g->open_end);
+	if (!g->open_start && !g->open_end && g->start > g->end)
 		cli_usage_error(&info, "START is after END");
-	make_filter_header(argc, argv, optind + 2);
-	status = cli_each_input(argc - optind - 2, argv + optind + 2, slice_input, NULL);
+}
+
+static void ts_free(struct ts *g)
+{
+	struct list *l[] = { &g->pids, &g->tids, &g->comms, &g->events };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		buf_free(&l[i]->b);
+		free(l[i]->hit);
+	}
+	for (i = 0; i < g->nthreads; i++) {
+		free(g->threads[i].f);
+		buf_free(&g->threads[i].arena);
+	}
+	free(g->threads);
+	free(g->slot);
+	buf_free(&g->filter);
+	model_free(&g->md);
+}
+
+/* The model reads (headers, D records refused, the thread table) with no
+ * stacks, and leaves O/C records to timeslice: its spans are clipped at
+ * the window (reopened at START, closed at END) and records out of order
+ * are skipped, where the model's repair would move them; nor does it read
+ * E records (they pass through, a second unit is not timeslice's error). */
+int cmd_timeslice(int argc, char **argv)
+{
+	static const struct model_opts opts = { .no_stacks = 1, .own_spans = 1, .no_units = 1 };
+	struct ts g = { .last = INT64_MIN };
+	const struct md_sink sink = { .ctx = &g, .want = on_record, .header = on_header,
+				      .sample = on_point, .instant = on_point, .other = on_other };
+	int status;
+
+	cli_init(&info);
+	model_init(&g.md, &sink, &opts);
+	init_lists(&g);
+	parse_options(&g, argc, argv);
+	make_filter_header(&g, argc, argv, optind + 2);
+	status = cli_each_input(argc - optind - 2, argv + optind + 2, model_read, &g.md);
 	if (g.opened && !g.closed)
-		close_all(g.last);	/* frames never closed in the input end with it */
-	report_selections();
+		close_all(&g, g.last);	/* frames never closed in the input end with it */
+	report_selections(&g);
 	out_close();
+	ts_free(&g);
 	return status;
 }
+
+#ifndef FP_NO_MAIN
+int main(int argc, char **argv) { return cmd_timeslice(argc, argv); }
+#endif
