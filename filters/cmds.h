@@ -8,6 +8,7 @@
 
 int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_eventreduce(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
