@@ -52,13 +52,11 @@ static void grow_events(struct acct *a, size_t i)
 	}
 }
 
-int event_id(struct acct *a, struct slice ev)
+int event_id_new(struct acct *a, struct slice ev)
 {
 	int added;
 	size_t i;
 
-	if (a->ev_id >= 0 && ev.n == a->last_ev.n && memcmp(ev.p, a->last_ev.p, ev.n) == 0)
-		return a->ev_id;
 	i = intern_get(&a->events, ev.p, ev.n, &added);
 	if (added) {
 		if (i >= a->evcap)

@@ -167,23 +167,6 @@ static int cached_run(struct red *rd, size_t i, int span, int ev, int64_t w)
 	return 0;
 }
 
-/* The bucket rule on the record: 1 when it took the record (a sample
- * into its window, a span or instant held until the window is written),
- * 0 when the record is written now (no time). */
-static int bucket_step(struct red *rd)
-{
-	const struct ev_rec *r = rd->c.r;
-
-	bucket_advance(rd, r->time);
-	if (r->time == EV_NONE)
-		return 0;
-	if (r->type == 'S')
-		bucket_add(rd);
-	else
-		bucket_hold(rd);
-	return 1;
-}
-
 void thread_record(struct red *rd, const struct ev_rec *r, const char *file, uint64_t lineno)
 {
 	struct rec *c = &rd->c;
@@ -216,7 +199,7 @@ void thread_record(struct red *rd, const struct ev_rec *r, const char *file, uin
 			continue;
 		}
 		if (ru->kind == R_BUCKET) {
-			if (bucket_step(rd))
+			if (bucket_record(rd))
 				return;
 			break;
 		}

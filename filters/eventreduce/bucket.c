@@ -86,7 +86,8 @@ static int64_t window_of(const struct bucket *bu, int64_t t)
 	return w;
 }
 
-void bucket_advance(struct red *rd, int64_t t)
+/* The record is at time t: flush the window when t is past it. */
+static void bucket_advance(struct red *rd, int64_t t)
 {
 	struct bucket *bu = &rd->b;
 	int64_t w;
@@ -102,7 +103,8 @@ void bucket_advance(struct red *rd, int64_t t)
 	}
 }
 
-void bucket_add(struct red *rd)
+/* Add the current sample to its window. */
+static void bucket_add(struct red *rd)
 {
 	struct rec *c = &rd->c;
 	struct bucket *bu = &rd->b;
@@ -147,7 +149,8 @@ void bucket_add(struct red *rd)
 	bu->bk.ents[i].value += r->weight;
 }
 
-void bucket_hold(struct red *rd)
+/* Hold the current span or instant record until its window is written. */
+static void bucket_hold(struct red *rd)
 {
 	struct rec *c = &rd->c;
 	struct buf *b = &rd->b.held;
@@ -160,4 +163,18 @@ void bucket_hold(struct red *rd)
 		buf_addc(b, '\n');
 	}
 	rd->b.held_n++;
+}
+
+int bucket_record(struct red *rd)
+{
+	const struct ev_rec *r = rd->c.r;
+
+	bucket_advance(rd, r->time);
+	if (r->time == EV_NONE)
+		return 0;
+	if (r->type == 'S')
+		bucket_add(rd);
+	else
+		bucket_hold(rd);
+	return 1;
 }

@@ -6,28 +6,9 @@
 #include "../../common/alloc.h"
 #include "reduce.h"
 
-/*
- * Frame names repeat: each pattern keeps a direct-mapped cache of its
- * results by name (MEMO_SLOTS slots, names up to MEMO_MAX bytes), so
- * memory stays bounded and a repeated name costs one hash.
- */
-#define MEMO_SLOTS 4096
-
 static int rx_match(const struct rx *x, const char *s, size_t n)
 {
 	return pcre2_match(x->code, (PCRE2_SPTR)s, n, 0, 0, x->md, NULL) >= 0;
-}
-
-struct mslot *memo_slot(struct rx *x, uint64_t h)
-{
-	if (!x->memo)
-		x->memo = fp_calloc(MEMO_SLOTS, sizeof(struct mslot));
-	return (struct mslot *)x->memo + (h & (MEMO_SLOTS - 1));
-}
-
-int memo_hit(const struct mslot *m, uint64_t h, const char *s, size_t n)
-{
-	return m->state && m->h == h && m->n == n && memcmp(m->buf, s, n) == 0;
 }
 
 void memo_put(struct mslot *m, uint64_t h, const char *s, size_t n, int state,
@@ -57,15 +38,6 @@ void memo_free(struct rx *x)
 		free(m[i].buf);
 	free(m);
 	x->memo = NULL;
-}
-
-uint64_t frame_hash(struct fr *f)
-{
-	if (!f->hv) {
-		f->h = fp_hash(f->u, f->un);
-		f->hv = 1;
-	}
-	return f->h;
 }
 
 int frame_match(const struct rx *cx, struct fr *f)

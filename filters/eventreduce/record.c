@@ -5,12 +5,9 @@
 #include <string.h>
 
 #include "../../common/alloc.h"
-#include "../../common/evscan.h"
-#include "../../common/out.h"
 #include "reduce.h"
 
 #define BLK (1u << 16)
-#define NONE ((size_t)-1)
 
 char *scratch(struct rec *c, size_t n)
 {
@@ -33,26 +30,6 @@ char *scratch(struct rec *c, size_t n)
 	return p;
 }
 
-void scratch_reset(struct rec *c)
-{
-	while (c->nbig > 0)
-		free(c->big[--c->nbig]);
-	c->cur = NONE;
-}
-
-void rec_start(struct rec *c, const struct ev_rec *r)
-{
-	c->r = r;
-	c->pid = r->pid;
-	c->tid = r->tid;
-	c->comm = r->comm;
-	c->stack = ev_stack_cut(r->stack);
-	c->extra = (struct slice){ c->stack.p + c->stack.n, r->stack.n - c->stack.n };
-	c->dirty = c->stack_dirty = c->have_frames = 0;
-	c->nf = 0;
-	scratch_reset(c);
-}
-
 void rec_free(struct rec *c)
 {
 	scratch_reset(c);
@@ -67,14 +44,10 @@ void rec_free(struct rec *c)
 	buf_free(&c->out);
 }
 
-const char *unescape_dup(struct rec *c, const char *p, size_t n, size_t *len)
+const char *unescape_slow(struct rec *c, const char *p, size_t n, size_t *len)
 {
 	char *d;
 
-	if (!memchr(p, '\\', n)) {
-		*len = n;
-		return p;
-	}
 	c->tmp.len = 0;
 	ev_unescape(&c->tmp, p, n);
 	d = scratch(c, c->tmp.len + 1);
@@ -134,12 +107,6 @@ struct slice cur_stack_build(struct rec *c)
 	return (struct slice){ c->stackbuf.p, c->stackbuf.len };
 }
 
-void put_line(const char *p, size_t n)
-{
-	out_write(p, n);
-	out_putc('\n');
-}
-
 void build_record(struct rec *c, struct buf *b)
 {
 	const struct ev_rec *r = c->r;
@@ -168,14 +135,4 @@ void build_record(struct rec *c, struct buf *b)
 	buf_add(b, st.p, st.n);
 	buf_add(b, c->extra.p, c->extra.n);
 	buf_addc(b, '\n');
-}
-
-void emit_current(struct rec *c)
-{
-	if (!c->dirty) {
-		put_line(c->r->line.p, c->r->line.n);
-		return;
-	}
-	build_record(c, &c->tmp);
-	out_write(c->tmp.p, c->tmp.len);
 }

@@ -20,11 +20,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../../common/alloc.h"
 #include "../../common/buf.h"
 #include "../../common/events.h"
+#include "../../common/evscan.h"
 #include "../../common/intern.h"
 #include "../../common/order.h"
+#include "../../common/out.h"
 #include "../../common/rules.h"
 #include "../../common/skip.h"
 
@@ -58,14 +63,40 @@ struct rec {
 	struct buf tmp, stackbuf, commbuf, out;
 };
 
-/* Start on record r: its fields, no frames yet, scratch memory reset. */
-void rec_start(struct rec *c, const struct ev_rec *r);
+#define NONE ((size_t)-1)
+
 void rec_free(struct rec *c);
 /* n bytes stable until the next record. */
 char *scratch(struct rec *c, size_t n);
-void scratch_reset(struct rec *c);
+static inline void scratch_reset(struct rec *c)
+{
+	while (c->nbig > 0)
+		free(c->big[--c->nbig]);
+	c->cur = NONE;
+}
+/* Start on record r: its fields, no frames yet, scratch memory reset. */
+static inline void rec_start(struct rec *c, const struct ev_rec *r)
+{
+	c->r = r;
+	c->pid = r->pid;
+	c->tid = r->tid;
+	c->comm = r->comm;
+	c->stack = ev_stack_cut(r->stack);
+	c->extra = (struct slice){ c->stack.p + c->stack.n, r->stack.n - c->stack.n };
+	c->dirty = c->stack_dirty = c->have_frames = 0;
+	c->nf = 0;
+	scratch_reset(c);
+}
+const char *unescape_slow(struct rec *c, const char *p, size_t n, size_t *len);
 /* The unescaped text of (p, n): p itself when it has no escapes. */
-const char *unescape_dup(struct rec *c, const char *p, size_t n, size_t *len);
+static inline const char *unescape_dup(struct rec *c, const char *p, size_t n, size_t *len)
+{
+	if (!memchr(p, '\\', n)) {
+		*len = n;
+		return p;
+	}
+	return unescape_slow(c, p, n, len);
+}
 void split_frames(struct rec *c);
 static inline void need_frames(struct rec *c)
 {
@@ -80,14 +111,32 @@ static inline struct slice cur_stack(struct rec *c)
 }
 /* The record as the rules left it, into b (with LF). */
 void build_record(struct rec *c, struct buf *b);
+static inline void put_line(const char *p, size_t n)
+{
+	out_write(p, n);
+	out_putc('\n');
+}
 /* Write the record as the rules left it. */
-void emit_current(struct rec *c);
-void put_line(const char *p, size_t n);
+static inline void emit_current(struct rec *c)
+{
+	if (!c->dirty) {
+		put_line(c->r->line.p, c->r->line.n);
+		return;
+	}
+	build_record(c, &c->tmp);
+	out_write(c->tmp.p, c->tmp.len);
+}
 
 /* ---- match.c ---- */
 
-/* The cache of a pattern's results by frame name (struct rx's memo). */
-#define MEMO_MAX 256	/* longer names are not cached */
+/*
+ * Frame names repeat: each pattern keeps a direct-mapped cache of its
+ * results by name (MEMO_SLOTS slots, names up to MEMO_MAX bytes) in its
+ * struct rx's memo, so memory stays bounded and a repeated name costs
+ * one hash.
+ */
+#define MEMO_SLOTS 4096
+#define MEMO_MAX 256
 struct mslot {
 	uint64_t h;
 	uint32_t n, on, cap;
@@ -95,12 +144,27 @@ struct mslot {
 	char *buf;		/* the name, then the renamed name */
 };
 
-struct mslot *memo_slot(struct rx *x, uint64_t h);
-int memo_hit(const struct mslot *m, uint64_t h, const char *s, size_t n);
+static inline struct mslot *memo_slot(struct rx *x, uint64_t h)
+{
+	if (!x->memo)
+		x->memo = fp_calloc(MEMO_SLOTS, sizeof(struct mslot));
+	return (struct mslot *)x->memo + (h & (MEMO_SLOTS - 1));
+}
+static inline int memo_hit(const struct mslot *m, uint64_t h, const char *s, size_t n)
+{
+	return m->state && m->h == h && m->n == n && memcmp(m->buf, s, n) == 0;
+}
 void memo_put(struct mslot *m, uint64_t h, const char *s, size_t n, int state,
 	      const char *o, size_t on);
 void memo_free(struct rx *x);
-uint64_t frame_hash(struct fr *f);
+static inline uint64_t frame_hash(struct fr *f)
+{
+	if (!f->hv) {
+		f->h = fp_hash(f->u, f->un);
+		f->hv = 1;
+	}
+	return f->h;
+}
 int frame_match(const struct rx *x, struct fr *f);
 /* Does any frame of the record match x? */
 int any_frame(struct rec *c, const struct rx *x);
@@ -139,8 +203,14 @@ struct acct {
 
 void acct_init(struct acct *a, size_t nrules);
 void acct_free(struct acct *a);
+int event_id_new(struct acct *a, struct slice ev);
 /* The id of an event text, with its weight counters. */
-int event_id(struct acct *a, struct slice ev);
+static inline int event_id(struct acct *a, struct slice ev)
+{
+	if (a->ev_id >= 0 && ev.n == a->last_ev.n && memcmp(ev.p, a->last_ev.p, ev.n) == 0)
+		return a->ev_id;
+	return event_id_new(a, ev);
+}
 /* The figures on stderr (unless quiet) and as #reduce-* headers (stats);
  * dies when in != out + dropped + merged. */
 void report(const struct acct *a, const struct rules *rs, const char *rules_path, int quiet,
@@ -177,12 +247,10 @@ struct red;
 void bucket_free(struct bucket *b);
 /* Write the open window's samples and held records. */
 void bucket_flush(struct red *rd);
-/* The record is at time t: flush the window when t is past it. */
-void bucket_advance(struct red *rd, int64_t t);
-/* Add the current sample to its window. */
-void bucket_add(struct red *rd);
-/* Hold the current span or instant record until its window is written. */
-void bucket_hold(struct red *rd);
+/* The bucket rule on the current record: 1 when it took the record (a
+ * sample into its window, a span or instant held until the window is
+ * written), 0 when the record is written now (no time). */
+int bucket_record(struct red *rd);
 
 /* ---- the whole ---- */
 
