@@ -8,6 +8,7 @@
 
 int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_eventreduce(int argc, char **argv);
 int cmd_events2folded(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
 int cmd_eventsort(int argc, char **argv);
