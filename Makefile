@@ -118,8 +118,8 @@ install: all
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	mkdir -p $(DESTDIR)$(SHAREDIR)
-	cp share/flamepipe/reduce.yaml $(DESTDIR)$(SHAREDIR)/
-	cp share/flamepipe/flamepipe-hourly share/flamepipe/flamepipe-daily $(DESTDIR)$(SHAREDIR)/
+	cp docs/examples/reduce.yaml $(DESTDIR)$(SHAREDIR)/
+	cp docs/examples/flamepipe-hourly docs/examples/flamepipe-daily $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(FILTERS:%=$(DESTDIR)$(BINDIR)/%)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Benchmark of eventreduce (issue 17) on a ~200 MB events stream made by
 # perf2events from tests/bench/gen-perf.sh output, with the 10-rule file
-# share/flamepipe/reduce.yaml (drop, idle, renames, strip, hide, depth,
+# docs/examples/reduce.yaml (drop, idle, renames, strip, hide, depth,
 # recursion, bucket 10ms), no rules, and cat as the floor. Prints MiB/s
 # (wall, and CPU = user + sys), peak RSS, and the output size with and
 # without -z. Asserts nothing.
@@ -14,7 +14,7 @@ mb=${FP_BENCH_REDUCE_MB:-200}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-reduce.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 TIME=/usr/bin/time
-rules=$root/share/flamepipe/reduce.yaml
+rules=$root/docs/examples/reduce.yaml
 printf 'rules: []\n' >"$tmp/none.yaml"
 
 bash "$here/gen-perf.sh" $((mb * 22 / 10)) - | "$bin/perf2events" 2>/dev/null >"$tmp/in.events"

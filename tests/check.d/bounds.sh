@@ -18,7 +18,7 @@
 #   events2speedscope  64 MiB (distinct frames and threads; bodies spill
 #                   to a temporary file)
 #   trace2events    32 MiB on a generated trace (tests/bench/gen-trace.sh)
-#   eventreduce     32 MiB with share/flamepipe/reduce.yaml (bounded caches,
+#   eventreduce     32 MiB with docs/examples/reduce.yaml (bounded caches,
 #                   bucket's distinct stacks of one 10 ms window)
 # Skipped (visibly) when the filters are built with ASan, whose shadow
 # memory makes RSS meaningless.
@@ -102,8 +102,8 @@ for spec in timeslice:16 heatmap:16 events2speedscope:64; do
 done
 if [ -x "$bin/eventreduce" ]; then
 	# the example rules: caches of 4096 names and stacks, bucket's 10 ms windows
-	k1=$(rss "$small" eventreduce -q -c "$root/share/flamepipe/reduce.yaml")
-	k2=$(rss "$mb" eventreduce -q -c "$root/share/flamepipe/reduce.yaml")
+	k1=$(rss "$small" eventreduce -q -c "$root/docs/examples/reduce.yaml")
+	k2=$(rss "$mb" eventreduce -q -c "$root/docs/examples/reduce.yaml")
 	[ "$k2" -le 32768 ]
 	judge eventreduce $? "peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound 32768 KiB)"
 fi

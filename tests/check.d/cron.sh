@@ -2,7 +2,7 @@
 # cron.sh - the cron recipe of docs/cron.md end to end
 #
 # usage: cron.sh BINDIR
-# share/flamepipe/flamepipe-hourly runs on recorded perf text (the real
+# docs/examples/flamepipe-hourly runs on recorded perf text (the real
 # captures of tests/data/perf) for two hours of one day, with the installed
 # example rules; then flamepipe-daily rolls the day up. Checked: the hourly
 # files are zstd event streams that name the host, the command and the
@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 pass=0 fail=0
 ok() { pass=$((pass+1)); }
 no() { fail=$((fail+1)); echo "FAIL $*"; }
-share=$root/share/flamepipe
+share=$root/docs/examples
 command -v zstd >/dev/null 2>&1 || { echo "cron: 0 passed, 0 failed (no zstd)"; exit 0; }
 
 zstd -dcq "$root/tests/data/perf/multi.perf.zst" >"$tmp/multi.perf"
