@@ -373,7 +373,7 @@ int model_read(const char *path, void *model)
 	struct model *m = model;
 	struct ev_reader rd;
 	struct ev_rec r;
-	int k;
+	int k = EV_EOF;		/* also when a callback stopped the reading first */
 
 	if (m->stop)
 		return 0;
@@ -381,8 +381,8 @@ int model_read(const char *path, void *model)
 		return 1;
 	m->file = rd.in.name;
 	m->ninputs++;
-	while (!m->stop && (k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast : ev_parse)) !=
-		EV_EOF && k != EV_ERROR) {
+	while (!m->stop && (k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast :
+						    ev_parse)) != EV_EOF && k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {
 			if (m->sink.header)
