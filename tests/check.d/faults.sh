@@ -125,6 +125,8 @@ kind_of() {
 	callgrind2events) echo callgrind ;;
 	folded2events) echo folded ;;
 	stacks2events) echo stacks ;;
+	pprof2events) echo pprof ;;
+	nflxprofile2events) echo nflxprofile ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -167,6 +169,9 @@ cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
 cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/null
 cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
 cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
+# protobuf kinds (binary: no CRLF case; no generated name/deep/utf8 cases yet)
+cp "$root/tests/data/pprof/labels.raw.pprof" "$tmp/in/base.pprof" 2>/dev/null
+cp "$corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/in/base.nflxprofile" 2>/dev/null
 
 # make KIND CASE FILE: write the input for a case
 gen() {
@@ -272,6 +277,8 @@ gen_big() {
 			for (i = 0; i < 20000; i++) printf "fn=(%d)\n%d %d\n", i + 1, i, i + 1 }' >"$2" ;;
 	folded) cp "$tmp/in/base.folded" "$2" ;;
 	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
+	pprof) cp "$root/tests/data/pprof/heap.pprof" "$2" ;;
+	nflxprofile) cp "$tmp/in/base.nflxprofile" "$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac
@@ -433,11 +440,16 @@ inputs() {
 		check "$f" garbage $? "magic line + ELF: status $st, want 0 or 1 and a message $crash"
 	fi
 
-	# CRLF
+	# CRLF (text kinds: a CR in a binary protobuf is data)
+	case $kind in
+	pprof | nflxprofile) ;;
+	*)
 	sed 's/$/\r/' "$in" >"$(variant crlf)"
 	run "$f" "$tmp/vcrlf/input"
 	{ [ -z "$crash" ] && [ "$st" = 0 ] && same_as_base; }
 	check "$f" crlf $? "CRLF line ends: status $st, want 0 and the same output $crash"
+	;;
+	esac
 
 	# empty input
 	: >"$tmp/empty"
