@@ -11,7 +11,7 @@
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
-#include "../common/input.h"
+#include "../common/pbinput.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 #include "../common/u64map.h"
@@ -299,11 +299,21 @@ static void put_headers(struct nx *nx)
 		ev_put_header("", ev_str(p->title));	/* "# TITLE" */
 }
 
-static void convert_profile(struct nx *nx)
+static const char *empty(const ProtobufCMessage *msg)
 {
-	const Profile *p = nx->p;
+	const Profile *p = (const Profile *)msg;
+
+	return p->n_nodes == 0 && p->n_samples == 0 ? "no nodes and no samples" : NULL;
+}
+
+static int convert_profile(const ProtobufCMessage *msg, const char *file, void *ctx)
+{
+	struct nx *nx = ctx;
+	const Profile *p = (const Profile *)msg;
 	size_t i;
 
+	nx->p = p;
+	nx->file = file;
 	nx->flags = param_flags(p);
 	nx->clamped = 0;
 	for (i = 0; i < p->n_nodes; i++)
@@ -320,36 +330,18 @@ static void convert_profile(struct nx *nx)
 	u64map_free(&nx->ids);
 	free(nx->parent);
 	nx->parent = NULL;
+	return 0;
 }
+
+static const struct pb_input nflx_input = {
+	&nflxprofile__profile__descriptor, "an nflxprofile", NULL, empty, convert_profile,
+};
 
 static int convert(const char *path, void *ctx)
 {
 	struct nx *nx = ctx;
-	struct input in;
-	const char *d;
-	size_t n;
-	Profile *p = NULL;
-	int bad = 0;
 
-	if (input_open(&in, path) < 0)
-		return 1;
-	nx->file = in.name;
-	if (input_slurp(&in, &d, &n) < 0) {
-		bad = 1;
-	} else if (!(p = nflxprofile__profile__unpack(NULL, n, (const uint8_t *)d)) ||
-		   (p->n_nodes == 0 && p->n_samples == 0)) {
-		fp_warn("%s: not an nflxprofile (%s)", in.name,
-			p ? "no nodes and no samples" : "truncated or corrupt protobuf");
-		bad = 1;
-	} else {
-		nx->p = p;
-		convert_profile(nx);
-	}
-	if (p)
-		nflxprofile__profile__free_unpacked(p, NULL);
-	skip_file_done(&nx->skips, in.name, "samples");
-	input_close(&in);
-	return bad;
+	return pb_convert(path, &nflx_input, &nx->skips, nx);
 }
 
 int cmd_nflxprofile2events(int argc, char **argv)

@@ -11,7 +11,7 @@
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
-#include "../common/input.h"
+#include "../common/pbinput.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 #include "../common/u64map.h"
@@ -357,15 +357,27 @@ static const char *legacy(const char *d, size_t n)
 	static const char zeros[8] = { 0 };
 
 	if (n >= 8 && memcmp(d, zeros, 8) == 0)
-		return "a legacy gperftools CPU profile";
+		return "this looks like a legacy gperftools CPU profile: not supported (pprof -proto FILE converts it)";
 	if ((n >= 13 && memcmp(d, "heap profile:", 13) == 0) || (n >= 4 && memcmp(d, "--- ", 4) == 0))
-		return "a legacy text profile";
+		return "this looks like a legacy text profile: not supported (pprof -proto FILE converts it)";
 	return NULL;
 }
 
-static void convert_profile(struct pp *pp)
+static const char *empty(const ProtobufCMessage *msg)
 {
-	const Profile *p = pp->p;
+	const Profile *p = (const Profile *)msg;
+
+	return p->n_sample_type == 0 && p->n_sample == 0 ? "no sample types" : NULL;
+}
+
+static int convert_profile(const ProtobufCMessage *msg, const char *file, void *ctx)
+{
+	struct pp *pp = ctx;
+	const Profile *p = (const Profile *)msg;
+
+	pp->p = p;
+	pp->file = file;
+	pp->bad_strings = pp->no_time = 0;
 
 	index_ids(&pp->locs, p->n_location, p->location, offsetof(Location, id));
 	index_ids(&pp->funcs, p->n_function, p->function, offsetof(Function, id));
@@ -384,40 +396,18 @@ static void convert_profile(struct pp *pp)
 	u64map_free(&pp->maps);
 	free(pp->events);
 	pp->events = NULL;
+	return 0;
 }
+
+static const struct pb_input pprof_input = {
+	&perftools__profiles__profile__descriptor, "a pprof profile", legacy, empty, convert_profile,
+};
 
 static int convert(const char *path, void *ctx)
 {
 	struct pp *pp = ctx;
-	struct input in;
-	const char *d, *what;
-	size_t n;
-	Profile *p = NULL;
-	int bad = 0;
 
-	if (input_open(&in, path) < 0)
-		return 1;
-	pp->file = in.name;
-	pp->bad_strings = pp->no_time = 0;
-	if (input_slurp(&in, &d, &n) < 0) {
-		bad = 1;
-	} else if ((what = legacy(d, n)) != NULL) {
-		fp_warn("%s: this looks like %s: not supported (pprof -proto FILE converts it)", in.name, what);
-		bad = 1;
-	} else if (!(p = perftools__profiles__profile__unpack(NULL, n, (const uint8_t *)d)) ||
-		   (p->n_sample_type == 0 && p->n_sample == 0)) {
-		fp_warn("%s: not a pprof profile (%s)", in.name,
-			p ? "no sample types" : "truncated or corrupt protobuf");
-		bad = 1;
-	} else {
-		pp->p = p;
-		convert_profile(pp);
-	}
-	if (p)
-		perftools__profiles__profile__free_unpacked(p, NULL);
-	skip_file_done(&pp->skips, in.name, "samples");
-	input_close(&in);
-	return bad;
+	return pb_convert(path, &pprof_input, &pp->skips, pp);
 }
 
 int cmd_pprof2events(int argc, char **argv)

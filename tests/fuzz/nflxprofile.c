@@ -46,9 +46,8 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[4], *out;
-	int argc = 0, status;
-	size_t n;
+	char *argv[4];
+	int argc = 0;
 
 	if (size < 1)
 		return 0;
@@ -58,11 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc++] = PROG;
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
-	out = run_cmd(cmd_nflxprofile2events, argc, argv, &n, &status);
-	check_again(cmd_nflxprofile2events, argc, argv, out, n, status);
-	check_stderr();
 	last_time = EV_NONE;
-	check_output(out, n, record);
-	free(out);
+	run_and_check(cmd_nflxprofile2events, argc, argv, record);
 	return 0;
 }

@@ -49,9 +49,8 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8], *out;
-	int argc = 0, status;
-	size_t n;
+	char *argv[8];
+	int argc = 0;
 
 	if (size < 1)
 		return 0;
@@ -70,11 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc++] = in_path;
 	argv[argc] = NULL;
 	timed = (data[0] & 4) != 0;
-	out = run_cmd(cmd_pprof2events, argc, argv, &n, &status);
-	check_again(cmd_pprof2events, argc, argv, out, n, status);
-	check_stderr();
 	seen_timed = 0;
-	check_output(out, n, record);
-	free(out);
+	run_and_check(cmd_pprof2events, argc, argv, record);
 	return 0;
 }
