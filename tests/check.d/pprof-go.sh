@@ -17,7 +17,10 @@
 #    pprof names an unsymbolized location by its mapping, "[libc.so.6]";
 #    we keep its address as the frame name (0x7f0000012345`dso=...), so
 #    the comparison maps ours to pprof's name; pprof marks inlined
-#    functions " (inline)", we with the `inlined kind.
+#    functions " (inline)", we with the `inlined kind;
+#  - stacks: per whole stack (root to leaf, inlined frames marked), the
+#    values of `pprof -traces` equal our weights (label frames left out:
+#    pprof prints labels apart; zero values left out: we write none).
 set -u
 bin=$(cd "${1:?usage: pprof-go.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -64,10 +67,10 @@ raw_sum() {
 }
 # pprof's flat value per function, "NAME VALUE" sorted, zero ones left out
 pprof_flat() {
-	u=
-	case $3 in nanoseconds) u=-unit=ns ;; bytes) u=-unit=B ;; esac
+	uopt=
+	case $3 in nanoseconds) uopt=-unit=ns ;; bytes) uopt=-unit=B ;; esac
 	"$tmp/pprof" -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 \
-		-sample_index="$2" $u "$1" 2>/dev/null | awk '
+		-sample_index="$2" $uopt "$1" 2>/dev/null | awk '
 		f && $1 != "0" { v = $1; sub(/[a-zA-Z]+$/, "", v)
 			name = $0; sub(/^ *[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +/, "", name)
 			sub(/ \(inline\)$/, "", name); print name "\t" v }
@@ -80,6 +83,35 @@ our_flat() {
 		if (name ~ /^0x[0-9a-f]+$/) for (k = 2; k in a; k++) if (a[k] ~ /^dso=/) {
 			d = substr(a[k], 5); sub(/.*\//, "", d); name = "[" d "]" }
 		gsub(/\\x3b/, ";", name); w[name] += $8 }
+		END { for (k in w) printf "%s\t%.0f\n", k, w[k] }' "$1" | sort
+}
+
+# pprof -traces: "VALUE<TAB>root|...|leaf" per sample, values summed per stack
+pprof_traces() {
+	uopt=
+	case $3 in nanoseconds) uopt=-unit=ns ;; bytes) uopt=-unit=B ;; esac
+	"$tmp/pprof" -traces -sample_index="$2" $uopt "$1" 2>/dev/null | awk '
+		function flush() { if (n && v != "0") { s = f[n]; for (k = n - 1; k >= 1; k--) s = s "|" f[k]; w[s] += v } n = 0 }
+		/^-----------\+/ { flush(); next }
+		/^             [^ ]/ { sub(/^ +/, ""); f[++n] = $0; next }
+		/^ *-?[0-9]+[a-zA-Z]*   [^ ]/ { flush(); v = $1; sub(/[a-zA-Z]+$/, "", v)
+			sub(/^ *[^ ]+   /, ""); f[++n] = $0; next }
+		END { flush(); for (k in w) printf "%s\t%.0f\n", k, w[k] }' | sort
+}
+# ours, the same way
+our_traces() {
+	awk -F'\t' -v ev="$2" '$1 == "S" && $7 == ev {
+		n = split($9, fr, ";"); s = ""
+		for (i = 1; i <= n; i++) {
+			m = split(fr[i], a, "`"); name = a[1]; inl = 0; lab = 0
+			for (k = 2; k <= m; k++) { if (a[k] == "inlined") inl = 1; if (a[k] == "label") lab = 1 }
+			if (lab) continue
+			if (name ~ /^0x[0-9a-f]+$/) for (k = 2; k <= m; k++) if (a[k] ~ /^dso=/) {
+				d = substr(a[k], 5); sub(/.*\//, "", d); name = "[" d "]" }
+			gsub(/\\x3b/, ";", name)
+			s = s (s == "" ? "" : "|") name (inl ? " (inline)" : "")
+		}
+		w[s] += $8 }
 		END { for (k in w) printf "%s\t%.0f\n", k, w[k] }' "$1" | sort
 }
 
@@ -98,6 +130,12 @@ for f in "$tmp"/fresh-cpu.pprof "$tmp"/fresh-heap.pprof "$root"/tests/data/pprof
 		our_flat "$tmp/ev" "$t" >"$tmp/got"
 		if cmp -s "$tmp/want" "$tmp/got"; then ok; else
 			no "$b: $t: flat per function differs from pprof -top (< pprof, > ours)"
+			diff "$tmp/want" "$tmp/got" | head -n 10
+		fi
+		pprof_traces "$f" "$t" "$u" >"$tmp/want"
+		our_traces "$tmp/ev" "$t" >"$tmp/got"
+		if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then ok; else
+			no "$b: $t: stacks differ from pprof -traces (< pprof, > ours)"
 			diff "$tmp/want" "$tmp/got" | head -n 10
 		fi
 	done <"$tmp/types"
