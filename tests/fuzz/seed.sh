@@ -171,7 +171,7 @@ pprof | nflxprofile)
 	case $target in
 	pprof) files="$(ls "$root"/tests/data/pprof/*.pprof "$corpus"/pprof/*.prof \
 			"$root"/tests/data/wrongkind/profile.pb.gz 2>/dev/null)" nopt=8 ;;
-	nflxprofile) files="$(ls "$corpus"/nflxprofile/*.nflxprofile \
+	nflxprofile) files="$(ls "$corpus"/nflxprofile/*.nflxprofile "$root"/tests/data/nflxprofile/*.nflxprofile \
 			"$root"/tests/data/wrongkind/profile.nflxprofile 2>/dev/null)" nopt=4 ;;
 	esac
 	i=0
