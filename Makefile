@@ -7,30 +7,39 @@ SHAREDIR = $(PREFIX)/share/flamepipe
 DESTDIR ?=
 
 CC ?= cc
-PKGS = yajl libzstd zlib sqlite3 yaml-0.1 libpcre2-8
+PKGS = yajl libzstd zlib sqlite3 yaml-0.1 libpcre2-8 libprotobuf-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz -lsqlite3 -lyaml -lpcre2-8)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lz -lsqlite3 -lyaml -lpcre2-8 -lprotobuf-c)
 OPT ?= -O2 -g
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS ?=
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' $(OPT) $(WARN) -I$(BUILD)/proto $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS)
 
 # Debian packages: what the build needs (the -dev packages that provide
 # $(PKGS) are installed only when pkg-config cannot find them), then what
 # the tests use: zstd/gzip, time(1) and bc (figures), man, rsvg-convert and
 # xmllint (heatmap SVG), node and chromium (the real speedscope app), clang's
-# libFuzzer (fuzz-smoke), valgrind, sqlite3 (Ferret span stores).
-DEB_BUILD = build-essential pkg-config
-DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev libyaml-dev libpcre2-dev
+# libFuzzer (fuzz-smoke), valgrind, sqlite3 (Ferret span stores), Go and
+# Google's pprof sources (real Go profiles and the pprof oracle, built offline).
+# protoc-c compiles common/proto/*.proto at build time.
+DEB_BUILD = build-essential pkg-config protobuf-c-compiler
+DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev libyaml-dev libpcre2-dev \
+	libprotobuf-c-dev
 DEB_TEST = zstd gzip time man-db groff-base bc sqlite3 \
-	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind
+	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind \
+	golang-go golang-github-google-pprof-dev
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
 FILTERS = $(sort $(basename $(notdir $(wildcard filters/*.c))))
 COMMON = $(sort $(basename $(notdir $(wildcard common/*.c))))
 BUILD ?= build
-COMMON_OBJS = $(COMMON:%=$(BUILD)/common/%.o)
+# Protocol buffers (pprof, nflxprofile): common/proto/NAME.proto is compiled
+# by protoc-c into $(BUILD)/proto/NAME.pb-c.{c,h} (generated, never committed)
+# and goes into the library with common/.
+PROTOS = $(sort $(basename $(notdir $(wildcard common/proto/*.proto))))
+PROTO_HDRS = $(PROTOS:%=$(BUILD)/proto/%.pb-c.h)
+COMMON_OBJS = $(COMMON:%=$(BUILD)/common/%.o) $(PROTOS:%=$(BUILD)/proto/%.pb-c.o)
 BINS = $(FILTERS:%=$(BUILD)/bin/%)
 UNITS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 MAN1 = $(FILTERS:%=man/%.1)
@@ -53,10 +62,21 @@ endif
 # installs them); say so instead of failing on a missing header.
 $(BUILD)/.libs-ok:
 	@pkg-config --exists $(PKGS) || { echo "missing libraries: $$(for p in $(PKGS); do pkg-config --exists $$p || printf '%s ' $$p; done)- run 'make deps' (Debian: $(DEB_LIBS))" >&2; exit 1; }
+	@command -v protoc-c >/dev/null || { echo "missing protoc-c - run 'make deps' (Debian: protobuf-c-compiler)" >&2; exit 1; }
 	@mkdir -p $(@D) && touch $@
 
 $(BUILD)/common/%.o: common/%.c common/*.h $(BUILD)/.flags | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+PROTOC = protoc-c --c_out=$(@D) --proto_path=common/proto $<
+# protoc-c writes the .c and .h of a .proto at once (a grouped pattern rule).
+$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: common/proto/%.proto $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(PROTOC)
+
+.SECONDARY: $(PROTOS:%=$(BUILD)/proto/%.pb-c.c)
+$(BUILD)/proto/%.pb-c.o: $(BUILD)/proto/%.pb-c.c $(PROTO_HDRS) $(BUILD)/.flags | $(BUILD)/.libs-ok
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/common/libflamepipe.a: $(COMMON_OBJS)

@@ -262,6 +262,17 @@ int input_peek(struct input *in, const char **p, size_t *n)
 	return 0;
 }
 
+int input_slurp(struct input *in, const char **p, size_t *n)
+{
+	while (!in->failed && fill(in) > 0)
+		;
+	if (in->failed)
+		return -1;
+	*p = in->buf + in->start;
+	*n = in->end - in->start;
+	return 0;
+}
+
 int input_getline(struct input *in, char **line, size_t *len)
 {
 	size_t scanned = 0;

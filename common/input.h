@@ -35,6 +35,11 @@ int input_getline(struct input *in, char **line, size_t *len);
  * without consuming them: *p and *n are valid until the next call. 0, or
  * -1 on a read or decompression error (reported). */
 int input_peek(struct input *in, const char **p, size_t *n);
+/* All the rest of the decoded input at once, for formats that cannot be
+ * read in pieces (protobuf messages): memory is the decoded size. *p and
+ * *n are valid until input_close(). 0, or -1 on a read or decompression
+ * error (reported). */
+int input_slurp(struct input *in, const char **p, size_t *n);
 void input_close(struct input *in);
 
 #endif

@@ -21,10 +21,10 @@ static const struct {
 	[SNIFF_OTLP] = { "an OpenTelemetry (OTLP) spans JSON file", "spans2events" },
 	[SNIFF_SQLITE] = { "a SQLite database (Ferret span store)", "spans2events" },
 	[SNIFF_SPEEDSCOPE] = { "a speedscope JSON file", NULL },
-	[SNIFF_PPROF] = { "a pprof profile (gzip'd protobuf)", NULL },
+	[SNIFF_PPROF] = { "a pprof profile (gzip'd protobuf)", "pprof2events" },
 	[SNIFF_FOLDED] = { "folded stacks (\"a;b;c 123\" lines)", "folded2events" },
 	[SNIFF_CALLGRIND] = { "a callgrind profile", "callgrind2events" },
-	[SNIFF_NFLXPROFILE] = { "an nflxprofile (FlameScope protobuf)", NULL },
+	[SNIFF_NFLXPROFILE] = { "an nflxprofile (FlameScope protobuf)", "nflxprofile2events" },
 	[SNIFF_ELF] = { "an ELF binary (a program or library, not a profile)", NULL },
 };
 
@@ -360,6 +360,8 @@ static const struct {
 	{ "cpuprofile2events", SNIFF_CPUPROFILE, SNIFF_CPUPROFILE },
 	{ "spans2events", SNIFF_OTLP, SNIFF_SQLITE },
 	{ "callgrind2events", SNIFF_CALLGRIND, SNIFF_CALLGRIND },
+	{ "pprof2events", SNIFF_PPROF, SNIFF_PPROF },
+	{ "nflxprofile2events", SNIFF_NFLXPROFILE, SNIFF_NFLXPROFILE },
 	{ "folded2events", SNIFF_FOLDED, SNIFF_FOLDED },
 	{ "events2folded", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },

@@ -125,6 +125,8 @@ kind_of() {
 	callgrind2events) echo callgrind ;;
 	folded2events) echo folded ;;
 	stacks2events) echo stacks ;;
+	pprof2events) echo pprof ;;
+	nflxprofile2events) echo nflxprofile ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -167,6 +169,61 @@ cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
 cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/null
 cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
 cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
+# protobuf kinds (binary: no CRLF case; inputs made by gen_pprof, gen_nflx)
+cp "$root/tests/data/pprof/labels.raw.pprof" "$tmp/in/base.pprof" 2>/dev/null
+cp "$corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/in/base.nflxprofile" 2>/dev/null
+
+# protobuf wire format in awk (mawk and gawk write any byte with %c in
+# the C locale): vi varint, vf varint field, ld length-delimited field
+PB_AWK='
+function vi(n,   s) { s = ""; while (n >= 128) { s = s sprintf("%c", n % 128 + 128); n = int(n / 128) } return s sprintf("%c", n) }
+function vf(f, n) { return vi(f * 8) vi(n) }
+function ld(f, d) { return vi(f * 8 + 2) vi(length(d)) d }
+function big(n,   s) { s = "Q"; while (length(s) * 2 <= n) s = s s; return s substr(s, 1, n - length(s)) }
+function zeros(n,   s) { s = ""; while (n-- > 0) s = s sprintf("%c", 0); return s }
+function join(a, lo, hi,   m) { if (lo == hi) return a[lo]; m = int((lo + hi) / 2); return join(a, lo, m) join(a, m + 1, hi) }
+'
+# a pprof profile: one sample of frames "main;NAME" (name, utf8), or of
+# fr0 (root) ... fr99999 (deep); "samples" in "count"
+gen_pprof() {
+	awk -v name="$2" -v deep="$3" -v size="${NAME:-0}" "$PB_AWK"'BEGIN {
+		p = ld(1, vf(1, 1) vf(2, 2)) ld(6, "") ld(6, "samples") ld(6, "count")
+		if (deep) {
+			# fields are written as they come (repeated fields may be
+			# anywhere): no quadratic string building
+			printf "%s", p
+			p = ""
+			for (i = 0; i < deep; i++) {
+				printf "%s", ld(6, "fr" i) ld(5, vf(1, i + 1) vf(2, i + 3)) ld(4, vf(1, i + 1) ld(4, vf(1, i + 1)))
+				a[i] = vf(1, deep - i)	# leaf first
+			}
+			st = join(a, 0, deep - 1)
+		} else {
+			if (name == "") name = big(size)
+			p = p ld(6, "main") ld(6, name) ld(5, vf(1, 1) vf(2, 3)) ld(5, vf(1, 2) vf(2, 4))
+			p = p ld(4, vf(1, 1) ld(4, vf(1, 1))) ld(4, vf(1, 2) ld(4, vf(1, 2)))
+			st = vf(1, 2) vf(1, 1)
+		}
+		printf "%s", p ld(2, st vf(2, 1)) }' >"$1"
+}
+# an nflxprofile (has_parent): one sample of node "NAME" under "main", or
+# of the end of a chain fr0 ... fr99999 (deep); start_time 1.0, delta 0
+gen_nflx() {
+	awk -v name="$2" -v deep="$3" -v size="${NAME:-0}" "$PB_AWK"'BEGIN {
+		one = zeros(6) sprintf("%c%c", 240, 63)
+		p = vi(9) one vi(17) one ld(8, ld(1, "has_parent") ld(2, "true"))
+		if (deep) {
+			for (i = 1; i <= deep; i++)
+				printf "%s", ld(5, vf(1, i) ld(2, ld(1, "fr" (i - 1)) vf(2, 1) vf(5, i - 1)))
+			leaf = deep
+		} else {
+			if (name == "") name = big(size)
+			p = p ld(5, vf(1, 1) ld(2, ld(1, "main") vf(2, 0) vf(5, 0)))
+			p = p ld(5, vf(1, 2) ld(2, ld(1, name) vf(2, 1) vf(5, 1)))
+			leaf = 2
+		}
+		printf "%s", p ld(3, vi(leaf)) ld(4, zeros(8)) }' >"$1"
+}
 
 # make KIND CASE FILE: write the input for a case
 gen() {
@@ -253,6 +310,15 @@ gen() {
 		awk -v n=100000 'BEGIN { printf "@[\n"; for (i = n - 1; i >= 0; i--) printf "    fr%d+1\n", i; printf "]: 1\n" }' >"$out" ;;
 	stacks.utf8)
 		printf '@[\n    bad\377\376\303\303name+1\n]: 1\n' >"$out" ;;
+	# protobuf: a name of more than 16 MiB (the "huge line" case) is not
+	# a line; each input is decoded whole in memory (docs/pprof.md)
+	pprof.name | nflxprofile.name)
+		[ "$NAME" -le 16777216 ] || return 1
+		if [ "$kind" = pprof ]; then gen_pprof "$out" "" 0; else gen_nflx "$out" "" 0; fi ;;
+	pprof.deep) gen_pprof "$out" "" 100000 ;;
+	nflxprofile.deep) gen_nflx "$out" "" 100000 ;;
+	pprof.utf8) gen_pprof "$out" "$(printf 'bad\377\376\303\303name')" 0 ;;
+	nflxprofile.utf8) gen_nflx "$out" "$(printf 'bad\377\376\303\303name')" 0 ;;
 	*)
 		return 1 ;;
 	esac
@@ -272,6 +338,8 @@ gen_big() {
 			for (i = 0; i < 20000; i++) printf "fn=(%d)\n%d %d\n", i + 1, i, i + 1 }' >"$2" ;;
 	folded) cp "$tmp/in/base.folded" "$2" ;;
 	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
+	pprof) cp "$root/tests/data/pprof/heap.pprof" "$2" ;;
+	nflxprofile) cp "$tmp/in/base.nflxprofile" "$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac
@@ -433,11 +501,16 @@ inputs() {
 		check "$f" garbage $? "magic line + ELF: status $st, want 0 or 1 and a message $crash"
 	fi
 
-	# CRLF
+	# CRLF (text kinds: a CR in a binary protobuf is data)
+	case $kind in
+	pprof | nflxprofile) ;;
+	*)
 	sed 's/$/\r/' "$in" >"$(variant crlf)"
 	run "$f" "$tmp/vcrlf/input"
 	{ [ -z "$crash" ] && [ "$st" = 0 ] && same_as_base; }
 	check "$f" crlf $? "CRLF line ends: status $st, want 0 and the same output $crash"
+	;;
+	esac
 
 	# empty input
 	: >"$tmp/empty"

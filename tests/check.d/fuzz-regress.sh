@@ -26,12 +26,17 @@ if nm "$bin/perf2events" 2>/dev/null | grep -q __asan_init; then
 	san='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
 fi
 lib=$bin/../common/libflamepipe.a
-if [ ! -f "$lib" ]; then
+# the protobuf code protoc-c generated for the build (Makefile: BUILD/proto)
+proto=$bin/../proto
+if [ ! -f "$lib" ] || [ ! -d "$proto" ]; then
 	# installed filters: build the library sources along with the target
-	lib=$(ls "$root"/common/*.c)
+	proto=$tmp/proto
+	mkdir -p "$proto"
+	protoc-c --c_out="$proto" --proto_path="$root/common/proto" "$root"/common/proto/*.proto
+	lib="$(ls "$root"/common/*.c) $(ls "$proto"/*.c)"
 fi
-libs=$(pkg-config --libs libzstd zlib yajl yaml-0.1 libpcre2-8 2>/dev/null || echo -lzstd -lz -lyajl -lyaml -lpcre2-8)
-cflags=$(pkg-config --cflags libzstd zlib yajl yaml-0.1 libpcre2-8 2>/dev/null)
+libs=$(pkg-config --libs libzstd zlib yajl yaml-0.1 libpcre2-8 libprotobuf-c 2>/dev/null || echo -lzstd -lz -lyajl -lyaml -lpcre2-8 -lprotobuf-c)
+cflags="-I$proto $(pkg-config --cflags libzstd zlib yajl yaml-0.1 libpcre2-8 libprotobuf-c 2>/dev/null)"
 
 for src in "$fuzz"/*.c; do
 	t=$(basename "$src" .c)

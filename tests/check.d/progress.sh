@@ -47,6 +47,8 @@ cp "$root/tests/data/perf/fp.perf" "$tmp/in.perf"
 cp "$root/tests/data/wrongkind/trace.json" "$tmp/in.trace"
 cp "$root/tests/data/wrongkind/profile.cpuprofile" "$tmp/in.cpuprofile"
 cp "$root/tests/data/wrongkind/otlp.json" "$tmp/in.spans"
+cp "$root/tests/data/pprof/heap.pprof" "$tmp/in.pprof"
+cp "$root/tests/data/corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/in.nflxprofile"
 
 FLAMEPIPE_PROGRESS_AFTER=0
 export FLAMEPIPE_PROGRESS_AFTER
@@ -59,6 +61,8 @@ for exe in "$bin"/*; do
 	trace2events) in=$tmp/in.trace ;;
 	cpuprofile2events) in=$tmp/in.cpuprofile ;;
 	spans2events) in=$tmp/in.spans ;;
+	pprof2events) in=$tmp/in.pprof ;;
+	nflxprofile2events) in=$tmp/in.nflxprofile ;;
 	timeslice) in=$tmp/in.events args="- -" ;;
 	events2* | eventsort | heatmap) in=$tmp/in.events ;;
 	*) echo "NOTE $f: no known input, not tested"; continue ;;

@@ -32,6 +32,8 @@ head -n 400 "$root/tests/data/perf/fp.perf" >"$tmp/perf"
 cp "$corpus/trace-event/multiprocess.json" "$tmp/trace" 2>/dev/null
 cp "$corpus/cpuprofile/chrome-65/simple.cpuprofile" "$tmp/cpuprofile" 2>/dev/null
 cp "$root/tests/data/spans/otlp.json" "$tmp/spans" 2>/dev/null
+cp "$root/tests/data/pprof/labels.pprof" "$tmp/pprof" 2>/dev/null
+cp "$corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/nflxprofile" 2>/dev/null
 for exe in "$bin"/*; do
 	[ -x "$exe" ] || continue
 	f=$(basename "$exe")

@@ -8,7 +8,7 @@
  * (stdout and stderr captured; exit() inside cmd_NAME is a property
  * failure), check_stderr(), check_output() with a callback per line for
  * the target's own properties; check_again() runs it a second time to show
- * that no state survives a call.
+ * that no state survives a call; run_and_check() does all of it.
  */
 #ifndef FUZZ_FILTER_H
 #define FUZZ_FILTER_H
@@ -227,6 +227,21 @@ static void check_output(const char *out, size_t n,
 		first = 0;
 		p = nl + 1;
 	}
+}
+
+/* The whole round for one input: run_cmd(), check_again(), check_stderr(),
+ * check_output() with fn (reset fn's state before the call). */
+static inline void run_and_check(int (*cmd)(int, char **), int argc, char **argv,
+				 void (*fn)(const struct ev_rec *, const char *, size_t))
+{
+	size_t n;
+	int status;
+	char *out = run_cmd(cmd, argc, argv, &n, &status);
+
+	check_again(cmd, argc, argv, out, n, status);
+	check_stderr();
+	check_output(out, n, fn);
+	free(out);
 }
 
 #endif

@@ -19,14 +19,23 @@ FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_NICE ?= nice -n 19
 FUZZ_TARGETS ?= $(sort $(basename $(filter-out replay.c,$(notdir $(wildcard tests/fuzz/*.c)))))
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' -O1 -g $(FUZZ_SAN) $(WARN) $(PKG_CFLAGS)
-FUZZ_OBJS = $(COMMON:%=$(FUZZ_BUILD)/common/%.o)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DFP_VERSION='"$(VERSION)"' -O1 -g $(FUZZ_SAN) $(WARN) -I$(FUZZ_BUILD)/proto $(PKG_CFLAGS)
+FUZZ_PROTO_HDRS = $(PROTOS:%=$(FUZZ_BUILD)/proto/%.pb-c.h)
+FUZZ_OBJS = $(COMMON:%=$(FUZZ_BUILD)/common/%.o) $(PROTOS:%=$(FUZZ_BUILD)/proto/%.pb-c.o)
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 
 $(FUZZ_BUILD)/common/%.o: common/%.c common/*.h
 	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# the protobuf code (common/proto, see the Makefile), generated again here
+$(FUZZ_BUILD)/proto/%.pb-c.c $(FUZZ_BUILD)/proto/%.pb-c.h: common/proto/%.proto
+	@mkdir -p $(@D)
+	$(PROTOC)
+
+$(FUZZ_BUILD)/proto/%.pb-c.o: $(FUZZ_BUILD)/proto/%.pb-c.c $(FUZZ_PROTO_HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 # A target that calls cmd_NAME() (filters/cmds.h) links filter NAME's
@@ -37,9 +46,9 @@ fuzz_filter_objs = $(foreach f,$(call fuzz_filters,$(1)),$(FUZZ_BUILD)/filters/$
 	$(patsubst %.c,$(FUZZ_BUILD)/%.o,$(wildcard filters/$(f)/*.c)))
 
 # keep the instrumented objects between builds
-.SECONDARY: $(FUZZ_OBJS) $(foreach t,$(FUZZ_TARGETS),$(call fuzz_filter_objs,$(t)))
+.SECONDARY: $(FUZZ_OBJS) $(PROTOS:%=$(FUZZ_BUILD)/proto/%.pb-c.c) $(foreach t,$(FUZZ_TARGETS),$(call fuzz_filter_objs,$(t)))
 
-$(FUZZ_BUILD)/filters/%.o: filters/%.c $(wildcard filters/*.h filters/*/*.h) common/*.h
+$(FUZZ_BUILD)/filters/%.o: filters/%.c $(wildcard filters/*.h filters/*/*.h) common/*.h $(FUZZ_PROTO_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFP_NO_MAIN -fsanitize=fuzzer-no-link -c -o $@ $<
 

@@ -164,6 +164,25 @@ folded | stacks)
 		i=$((i + 1))
 	done
 	;;
+pprof | nflxprofile)
+	# first byte: the options (see tests/fuzz/TARGET.c), then the whole
+	# decompressed protobuf (protobuf-c decodes messages whole), and some
+	# cut short
+	case $target in
+	pprof) files="$(ls "$root"/tests/data/pprof/*.pprof "$corpus"/pprof/*.prof \
+			"$root"/tests/data/wrongkind/profile.pb.gz 2>/dev/null)" nopt=8 ;;
+	nflxprofile) files="$(ls "$corpus"/nflxprofile/*.nflxprofile "$root"/tests/data/nflxprofile/*.nflxprofile \
+			"$root"/tests/data/wrongkind/profile.nflxprofile 2>/dev/null)" nopt=4 ;;
+	esac
+	i=0
+	for f in $files; do
+		gzip -dcf "$f" >"$tmp/whole" 2>/dev/null || continue
+		{ printf "\\$(printf %03o $((i % nopt)))"; cat "$tmp/whole"; } >"$dir/$(basename "$f")-$i"
+		{ printf "\\$(printf %03o $((i % nopt)))"; head -c $(($(wc -c <"$tmp/whole") / 2)) "$tmp/whole"; } \
+			>"$dir/$(basename "$f")-cut-$i"
+		i=$((i + 1))
+	done
+	;;
 reduce)
 	# rule files: the goldens' (valid and broken ones) and docs/reduce.md's examples
 	for f in "$root"/tests/golden/eventreduce/*.yaml; do

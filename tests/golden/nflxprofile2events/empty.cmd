@@ -1,0 +1,1 @@
+nflxprofile2events /dev/null

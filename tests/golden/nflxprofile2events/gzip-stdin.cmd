@@ -1,0 +1,1 @@
+gzip -c ../../data/nflxprofile/parent.nflxprofile | nflxprofile2events - 2>&1 | grep -v '^#input'

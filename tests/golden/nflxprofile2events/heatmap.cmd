@@ -1,0 +1,1 @@
+nflxprofile2events ../../data/corpus/nflxprofile/nodejs1.nflxprofile | heatmap -l

@@ -1,0 +1,1 @@
+pprof2events /dev/null

@@ -1,0 +1,1 @@
+pprof2events ../../data/pprof/cpu.pprof | events2folded -e cpu

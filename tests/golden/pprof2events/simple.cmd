@@ -1,0 +1,1 @@
+pprof2events ../../data/corpus/pprof/simple.prof | events2folded -n -r -e cpu

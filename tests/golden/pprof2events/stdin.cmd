@@ -1,0 +1,1 @@
+pprof2events - < ../../data/pprof/labels.pprof | grep -v '^#input'

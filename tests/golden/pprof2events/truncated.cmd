@@ -1,0 +1,1 @@
+head -c 300 ../../data/pprof/labels.raw.pprof | pprof2events

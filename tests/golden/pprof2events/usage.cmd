@@ -1,0 +1,1 @@
+pprof2events -t 2>&1; echo status $?

@@ -1,0 +1,1 @@
+zstd -qc ../../data/pprof/labels.raw.pprof | pprof2events | grep -v '^#input'
