@@ -108,6 +108,7 @@ static void setup(struct red *rd)
 	for (i = 0; i < rd->rules.n; i++)
 		if (rd->rules.r[i].kind == R_BUCKET)
 			rd->b.rule = &rd->rules.r[i];
+	rd->b.gen = rd->b.batch = 1;
 	runs_init(rd);
 	buf_adds(&rd->filter, "#filter eventreduce ");
 	for (s = rd->rules_path; *s; s++)

@@ -47,6 +47,19 @@ rule recursion "  - recursion: indirect"
 rule threads "  - threads: process"
 rule threads-all "  - threads: all"
 rule bucket "  - bucket: 10ms"
+# rules on comms, pids, threads and idle inside runs of stack rules (apply.c)
+rule mixed "  - rename: {frame: '\\.(constprop|isra|part)\\.[0-9]+\$', to: '', global: true}
+  - idle: true
+  - drop: {comm: '^perf\$'}
+  - rename: {comm: '^(kworker|swapper|my).*', to: '\$1'}
+  - hide: '^(start_thread|main)\$'
+  - drop: {pid: [0, 1], tid: 3606}
+  - threads: process
+  - depth: {root: 3, leaf: 2}
+  - idle: true
+  - ignore: hash
+  - recursion: direct
+  - bucket: 10ms"
 cp "$root/tests/golden/eventreduce/example.yaml" "$tmp/example.yaml"
 
 # awk: "records N" then "EVENT WEIGHT" lines, of a stream's thread records
@@ -81,7 +94,7 @@ for f in $inputs; do
 	name=$(basename "$f")
 	"$bin/perf2events" "$f" 2>/dev/null | "$bin/eventsort" >"$tmp/in.events" || { no "$name: perf2events | eventsort"; continue; }
 	count <"$tmp/in.events" >"$tmp/in.count"
-	for r in keep drop idle rename strip hide focus ignore prune depth recursion threads threads-all bucket example; do
+	for r in keep drop idle rename strip hide focus ignore prune depth recursion threads threads-all bucket mixed example; do
 		if ! "$bin/eventreduce" -q --stats -c "$tmp/$r.yaml" "$tmp/in.events" >"$tmp/out.events" 2>"$tmp/err"; then
 			no "$name $r: exit status $?: $(head -n 3 "$tmp/err")"
 			continue
