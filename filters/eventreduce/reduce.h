@@ -62,6 +62,10 @@ struct rec {
 	 * the stack is still sce_stack */
 	struct scache *sce;
 	struct slice sce_stack;
+	/* recursion on long stacks (rewrite.c): the record's names, and where
+	 * each stands among the frames kept */
+	struct intern names;
+	size_t *pos, poscap;
 	/* scratch memory stable until the next record */
 	char **blocks, **big;
 	size_t nblocks, bcap, cur, boff, nbig, bigcap;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../common/alloc.h"
 #include "../../common/err.h"
 #include "../../common/idle.h"
 #include "reduce.h"
@@ -237,11 +238,38 @@ static int same_name(const struct fr *a, const struct fr *b)
 	return a->un == b->un && memcmp(a->u, b->u, a->un) == 0;
 }
 
+/* Indirect recursion on a long stack in linear time: where each name
+ * stands among the frames kept so far (they are all different) comes from
+ * a table of the record's names, not from a scan. The number kept. */
+static size_t indirect_long(struct rec *c)
+{
+	size_t i, k = 0;
+
+	intern_clear(&c->names);
+	for (i = 0; i < c->nf; i++) {
+		int added;
+		size_t id = intern_get(&c->names, c->f[i].u, c->f[i].un, &added), p;
+
+		if (added)
+			fp_grow(&c->pos, &c->poscap, id + 1, sizeof *c->pos);
+		p = c->pos[id];
+		if (!added && p < k && same_name(&c->f[p], &c->f[i])) {
+			k = p + 1;
+			continue;
+		}
+		c->pos[id] = k;
+		c->f[k++] = c->f[i];
+	}
+	return k;
+}
+
 static int do_recursion(struct rec *c, const struct rule *ru)
 {
 	size_t i, k = 0, j;
 
 	need_frames(c);
+	if (ru->indirect && c->nf > 64)
+		return keep_frames(c, indirect_long(c));
 	for (i = 0; i < c->nf; i++) {
 		if (k > 0 && same_name(&c->f[k - 1], &c->f[i]))
 			continue;
