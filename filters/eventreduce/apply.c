@@ -8,6 +8,7 @@
 
 #include "../../common/alloc.h"
 #include "../../common/err.h"
+#include "../../common/idle.h"
 #include "../../common/out.h"
 #include "reduce.h"
 
@@ -17,25 +18,38 @@
  * the stack text: a run of them is computed once per distinct stack and
  * kept in a direct-mapped cache per run (SC_SLOTS entries, stacks up to
  * SC_MAX bytes), so memory stays bounded and a repeated stack costs a hash.
+ * Rules that neither read nor change the stack (comm renames, threads,
+ * keep/drop on pid, tid, comm, event or time) may sit inside a run: they
+ * are applied to each record as it comes. So may idle, whose stack half
+ * is cached and whose comm half is looked at on each record.
  */
 #define SC_SLOTS 4096
 #define SC_MAX 4096
 
-static int stack_pure(const struct rule *ru)
+enum { K_OTHER, K_STACK, K_FIELD, K_IDLE };
+
+static int rule_class(const struct rule *ru)
 {
 	const struct rule_match *m = &ru->m;
 
 	switch (ru->kind) {
-	case R_RENAME: return !ru->comm;
+	case R_RENAME: return ru->comm ? K_FIELD : K_STACK;
 	case R_STRIP: case R_HIDE: case R_FOCUS: case R_IGNORE: case R_PRUNE: case R_DEPTH:
 	case R_RECURSION:
-		return 1;
+		return K_STACK;
 	case R_KEEP: case R_DROP:
-		return !m->npids && !m->ntids && !m->comm.code && !m->event.code && !m->has_from &&
-		       !m->has_to;
-	default: return 0;
+		if (m->frame.code || m->leaf.code || m->root.code)
+			return !m->npids && !m->ntids && !m->comm.code && !m->event.code &&
+			       !m->has_from && !m->has_to ? K_STACK : K_OTHER;
+		return K_FIELD;
+	case R_THREADS: return K_FIELD;
+	case R_IDLE: return ru->on ? K_IDLE : K_FIELD;
+	default: return K_OTHER;
 	}
 }
+
+/* A stack idle by itself: idle_sample() then tells whether comm is the idle task's. */
+static const struct slice idle_probe = { "cpuidle", 7 };
 
 void runs_init(struct red *rd)
 {
@@ -43,17 +57,21 @@ void runs_init(struct red *rd)
 
 	rd->run_end = fp_calloc(n + 1, sizeof *rd->run_end);
 	rd->sc = fp_calloc(n + 1, sizeof *rd->sc);
+	rd->cls = fp_calloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		rd->cls[i] = (unsigned char)rule_class(&rd->rules.r[i]);
 	/* EVENTREDUCE_NO_CACHE=1: every rule on every record (tests compare) */
 	for (i = 0; i < n && !getenv("EVENTREDUCE_NO_CACHE"); i++) {
-		size_t j = i;
+		size_t j = i, last = i;
 
-		while (j < n && j - i < 64 && stack_pure(&rd->rules.r[j]))
-			j++;
-		if (j > i) {
-			rd->run_end[i] = j;
-			rd->sc[i] = fp_calloc(SC_SLOTS, sizeof **rd->sc);
-			i = j - 1;
-		}
+		if (rd->cls[i] != K_STACK && rd->cls[i] != K_IDLE)
+			continue;	/* a run starts with a rule on the stack ... */
+		while (j < n && j - i < 64 && rd->cls[j] != K_OTHER)
+			if (rd->cls[j++] != K_FIELD)
+				last = j;	/* ... and ends with one */
+		rd->run_end[i] = last;
+		rd->sc[i] = fp_calloc(SC_SLOTS, sizeof **rd->sc);
+		i = last - 1;
 	}
 }
 
@@ -70,6 +88,8 @@ void runs_free(struct red *rd)
 	}
 	free(rd->sc);
 	free(rd->run_end);
+	free(rd->cls);
+	rd->cls = NULL;
 	rd->sc = NULL;
 	rd->run_end = NULL;
 }
@@ -82,12 +102,19 @@ static void run_compute(struct red *rd, size_t i, size_t end, struct scache *e, 
 	struct slice out;
 	size_t k;
 
-	e->mask = 0;
+	e->mask = e->idle = 0;
 	e->drop_at = e->span_at = -1;
 	for (k = i; k < end; k++) {
 		const struct rule *ru = &rd->rules.r[k];
-		int drop, changed;
+		int drop, changed, cl = rd->cls[k];
 
+		if (cl == K_FIELD)
+			continue;
+		if (cl == K_IDLE) {
+			if (idle_sample((struct slice){ "swapper", 7 }, cur_stack(c)))
+				e->idle |= (uint64_t)1 << (k - i);
+			continue;
+		}
 		rule_step(c, rd->rules_path, ru, &drop, &changed);
 		if (changed && e->span_at < 0 && leaf_removed(c, ru))
 			e->span_at = (int)k;
@@ -109,6 +136,7 @@ static void run_compute(struct red *rd, size_t i, size_t end, struct scache *e, 
 	e->in_n = (uint32_t)in.n;
 	e->out_n = (uint32_t)out.n;
 	e->state = 1;
+	e->win_gen = 0;
 }
 
 static void count_dropped(struct stat_row *s, int ev, int64_t w)
@@ -125,10 +153,37 @@ static void count_changed(struct stat_row *s, int ev, int64_t w)
 		s->cw[ev] += w;
 }
 
-/* The run of stack-only rules from rule i on the record, through its
- * cache: 1 when it dropped the record, 0 when not, -1 when the stack is
- * too long for the cache (nothing done). ev, w: the record's event id
- * (-1 for spans and instants) and weight. */
+/* Rule k of a run, that is not on the stack, on the record as it comes:
+ * 1 when it dropped the record. */
+static int live_step(struct red *rd, size_t k, const struct scache *e, size_t i, int ev, int64_t w)
+{
+	struct rec *c = &rd->c;
+	const struct rule *ru = &rd->rules.r[k];
+	int drop, changed;
+
+	if (ru->kind == R_IDLE) {
+		if (c->r->type != 'S' || !(e->idle & ((uint64_t)1 << (k - i))) ||
+		    !idle_sample(c->comm, idle_probe))
+			return 0;
+		count_dropped(&rd->a.st[k], ev, w);
+		return 1;
+	}
+	rule_step(c, rd->rules_path, ru, &drop, &changed);
+	if (drop) {
+		count_dropped(&rd->a.st[k], ev, w);
+		return 1;
+	}
+	if (changed) {
+		c->dirty = 1;
+		count_changed(&rd->a.st[k], ev, w);
+	}
+	return 0;
+}
+
+/* The run of rules from rule i on the record, through its cache: 1 when
+ * it dropped the record, 0 when not, -1 when the stack is too long for
+ * the cache (nothing done). ev, w: the record's event id (-1 for spans
+ * and instants) and weight. */
 static int cached_run(struct red *rd, size_t i, int span, int ev, int64_t w)
 {
 	struct rec *c = &rd->c;
@@ -151,6 +206,11 @@ static int cached_run(struct red *rd, size_t i, int span, int ev, int64_t w)
 	if (!(e->state && e->h == h && e->in_n == st.n && memcmp(e->buf, st.p, st.n) == 0))
 		run_compute(rd, i, end, e, st, h);
 	for (k = i; k < end; k++) {
+		if (rd->cls[k] != K_STACK) {
+			if (live_step(rd, k, e, i, ev, w))
+				return 1;
+			continue;
+		}
 		if ((span && (int)k == e->span_at) || (int)k == e->drop_at) {
 			count_dropped(&rd->a.st[k], ev, w);
 			return 1;
@@ -164,6 +224,8 @@ static int cached_run(struct red *rd, size_t i, int span, int ev, int64_t w)
 		c->stack = (struct slice){ e->buf + e->in_n, e->out_n };
 		c->stack_dirty = c->have_frames = 0;
 	}
+	c->sce = e;
+	c->sce_stack = c->stack;
 	return 0;
 }
 
@@ -199,7 +261,7 @@ void thread_record(struct red *rd, const struct ev_rec *r, const char *file, uin
 			continue;
 		}
 		if (ru->kind == R_BUCKET) {
-			if (bucket_record(rd))
+			if (bucket_record(rd, ev))
 				return;
 			break;
 		}
@@ -236,7 +298,7 @@ void t_record(struct red *rd, const struct ev_rec *r)
 		const struct rule *ru = &rd->rules.r[i];
 
 		if (ru->kind == R_RENAME && ru->comm &&
-		    substitute(c, rd->rules_path, ru, u, n, &o, &on)) {
+		    substitute(c, rd->rules_path, ru, u, n, fp_hash(u, n), &o, &on)) {
 			u = o;
 			n = on;
 			changed = 1;

@@ -10,49 +10,57 @@
 #include "../../common/timespec.h"
 #include "reduce.h"
 
+/* A sample's identity but its stack: the key of bucket.whos. */
+struct bwho {
+	uint64_t back;		/* the open window's start less the sample's window's */
+	uint32_t thread, comm, event, pad;
+};
+
 void bucket_free(struct bucket *b)
 {
 	order_free(&b->order);
-	intern_free(&b->bk);
+	intern_free(&b->threads);
+	intern_free(&b->comms);
+	intern_free(&b->stacks);
+	intern_free(&b->whos);
+	u64map_free(&b->seen);
 	free(b->be);
+	buf_free(&b->key);
 	buf_free(&b->cpus);
 	buf_free(&b->held);
 }
 
-/* One window entry as an S record; returns its EVENT. */
-static struct slice put_entry(const struct bucket *bu, size_t i)
+static void put_text(const struct intern *t, uint32_t id)
 {
-	const struct ient *e = &bu->bk.ents[i];
-	const struct bent *b = &bu->be[i];
-	int64_t t;
-	const char *k = e->key + 8;
-	size_t kn = e->len - 8;
-	struct slice ev;
-	const char *p;
+	out_write(t->ents[id].key, t->ents[id].len);
+}
 
-	memcpy(&t, e->key, 8);
+/* Entry e of the open window as an S record; returns its event id. */
+static uint32_t put_entry(const struct bucket *bu, const struct intern *events,
+			  const struct bent *e)
+{
+	struct bwho w;
+
+	memcpy(&w, bu->whos.ents[e->key >> 32].key, sizeof w);
 	out_write("S\t", 2);
-	ev_put_time(t);
+	ev_put_time((int64_t)((uint64_t)bu->window - w.back));
 	out_putc('\t');
-	out_write(k, b->split);
+	put_text(&bu->threads, w.thread);
 	out_putc('\t');
-	if (b->cpu_same)
-		out_write(bu->cpus.p + b->cpu_off, b->cpu_n);
+	if (e->cpu_same)
+		out_write(bu->cpus.p + e->cpu_off, e->cpu_n);
 	else
 		out_putc('-');
 	out_putc('\t');
-	/* comm\tevent\tstack: the weight goes before the stack */
-	p = memchr(k + b->split + 1, '\t', kn - b->split - 1);	/* after comm */
-	p = memchr(p + 1, '\t', (size_t)(k + kn - p - 1));	/* after event */
-	out_write(k + b->split + 1, (size_t)(p - (k + b->split + 1)));
+	put_text(&bu->comms, w.comm);
 	out_putc('\t');
-	out_i64(e->value);
+	put_text(events, w.event);
 	out_putc('\t');
-	out_write(p + 1, (size_t)(k + kn - p - 1));
+	out_i64(e->weight);
+	out_putc('\t');
+	put_text(&bu->stacks, (uint32_t)e->key);
 	out_putc('\n');
-	ev.p = memchr(k + b->split + 1, '\t', kn - b->split - 1) + 1;
-	ev.n = (size_t)(p - ev.p);
-	return ev;
+	return w.event;
 }
 
 void bucket_flush(struct red *rd)
@@ -60,20 +68,27 @@ void bucket_flush(struct red *rd)
 	struct bucket *bu = &rd->b;
 	size_t i;
 
-	for (i = 0; i < bu->bk.count; i++) {
-		int id = event_id(&rd->a, put_entry(bu, i));
-
+	for (i = 0; i < bu->nbe; i++) {
 		rd->a.out_n++;
-		rd->a.out_w[id] += bu->bk.ents[i].value;
+		rd->a.out_w[put_entry(bu, &rd->a.events, &bu->be[i])] += bu->be[i].weight;
 	}
 	if (bu->held.len)
 		out_write(bu->held.p, bu->held.len);
 	rd->a.out_n += bu->held_n;
 	bu->held.len = 0;
 	bu->held_n = 0;
-	intern_clear(&bu->bk);
 	bu->nbe = 0;
 	bu->cpus.len = 0;
+	if (++bu->batch == UINT32_MAX || bu->seen.count > BK_LIMIT ||
+	    bu->stacks.count > BK_LIMIT || bu->whos.count > BK_LIMIT) {
+		intern_clear(&bu->threads);
+		intern_clear(&bu->comms);
+		intern_clear(&bu->stacks);
+		intern_clear(&bu->whos);
+		u64map_free(&bu->seen);
+		bu->batch = 1;
+		bu->gen++;
+	}
 }
 
 /* The start of t's window (INT64_MIN for the few times before the first whole window) */
@@ -103,50 +118,61 @@ static void bucket_advance(struct red *rd, int64_t t)
 	}
 }
 
-/* Add the current sample to its window. */
-static void bucket_add(struct red *rd)
+static uint32_t id_of(struct intern *t, const void *key, size_t n)
+{
+	int added;
+
+	return (uint32_t)intern_get(t, key, n, &added);
+}
+
+/* The id of the current stack: from the stack cache entry it came out of
+ * when that has one for these tables, else by its text. */
+static uint32_t stack_id(struct red *rd)
+{
+	struct rec *c = &rd->c;
+	struct bucket *bu = &rd->b;
+	struct slice st = cur_stack(c);
+	struct scache *e = st.p == c->sce_stack.p && st.n == c->sce_stack.n ? c->sce : NULL;
+
+	if (e && e->win_gen == bu->gen)
+		return e->win_sid;
+	if (!e)
+		return id_of(&bu->stacks, st.p, st.n);
+	e->win_gen = bu->gen;
+	return e->win_sid = id_of(&bu->stacks, st.p, st.n);
+}
+
+/* Add the current sample (event id ev) to its window. */
+static void bucket_add(struct red *rd, int ev)
 {
 	struct rec *c = &rd->c;
 	struct bucket *bu = &rd->b;
 	const struct ev_rec *r = c->r;
-	struct slice st = cur_stack(c);
-	int64_t w = window_of(bu, r->time);
-	struct buf *k = &c->tmp;
-	size_t i;
-	int added;
+	struct bwho w = { (uint64_t)bu->window - (uint64_t)window_of(bu, r->time), 0, 0,
+			  (uint32_t)ev, 0 };
+	struct u64ent *s;
+	struct bent *e;
+	uint64_t key;
 
-	k->len = 0;
-	buf_add(k, &w, 8);
-	buf_add(k, c->pid.p, c->pid.n);
-	buf_addc(k, '\t');
-	buf_add(k, c->tid.p, c->tid.n);
-	buf_addc(k, '\t');
-	buf_add(k, c->comm.p, c->comm.n);
-	buf_addc(k, '\t');
-	buf_add(k, r->event.p, r->event.n);
-	buf_addc(k, '\t');
-	buf_add(k, st.p, st.n);
-	i = intern_get(&bu->bk, k->p, k->len, &added);
-	if (added) {
-		struct bent *b;
-
-		fp_grow(&bu->be, &bu->becap, i + 1, sizeof *bu->be);
-		b = &bu->be[i];
-		b->split = c->pid.n + 1 + c->tid.n;
-		b->cpu_same = 1;
-		b->cpu_off = bu->cpus.len;
-		b->cpu_n = r->cpu.n;
-		buf_add(&bu->cpus, r->cpu.p, r->cpu.n);
-		bu->nbe = i + 1;
-	} else {
-		struct bent *b = &bu->be[i];
-
-		if (b->cpu_same && (b->cpu_n != r->cpu.n ||
-				    memcmp(bu->cpus.p + b->cpu_off, r->cpu.p, r->cpu.n)))
-			b->cpu_same = 0;
+	ev_thread_key(&bu->key, c->pid, c->tid);
+	w.thread = id_of(&bu->threads, bu->key.p, bu->key.len);
+	w.comm = id_of(&bu->comms, c->comm.p, c->comm.n);
+	key = (uint64_t)id_of(&bu->whos, &w, sizeof w) << 32 | stack_id(rd);
+	s = u64map_add(&bu->seen, key);
+	if ((uint64_t)s->value >> 32 == bu->batch) {	/* merged */
+		e = &bu->be[(uint32_t)s->value];
+		if (e->cpu_same && (e->cpu_n != r->cpu.n ||
+				    memcmp(bu->cpus.p + e->cpu_off, r->cpu.p, r->cpu.n)))
+			e->cpu_same = 0;
 		rd->a.st[rd->rules.n - 1].merged++;
+	} else {
+		s->value = (int64_t)((uint64_t)bu->batch << 32 | bu->nbe);
+		fp_grow(&bu->be, &bu->becap, bu->nbe + 1, sizeof *bu->be);
+		e = &bu->be[bu->nbe++];
+		*e = (struct bent){ key, 0, bu->cpus.len, (uint32_t)r->cpu.n, 1 };
+		buf_add(&bu->cpus, r->cpu.p, r->cpu.n);
 	}
-	bu->bk.ents[i].value += r->weight;
+	e->weight += r->weight;
 }
 
 /* Hold the current span or instant record until its window is written. */
@@ -165,7 +191,7 @@ static void bucket_hold(struct red *rd)
 	rd->b.held_n++;
 }
 
-int bucket_record(struct red *rd)
+int bucket_record(struct red *rd, int ev)
 {
 	const struct ev_rec *r = rd->c.r;
 
@@ -173,7 +199,7 @@ int bucket_record(struct red *rd)
 	if (r->time == EV_NONE)
 		return 0;
 	if (r->type == 'S')
-		bucket_add(rd);
+		bucket_add(rd, ev);
 	else
 		bucket_hold(rd);
 	return 1;

@@ -40,22 +40,27 @@ void memo_free(struct rx *x)
 	x->memo = NULL;
 }
 
-int frame_match(const struct rx *cx, struct fr *f)
+int rx_match_memo(const struct rx *cx, const char *s, size_t n, uint64_t h)
 {
 	struct rx *x = (struct rx *)cx;
 	struct mslot *m;
-	uint64_t h;
 	int r;
 
+	if (n > MEMO_MAX)
+		return rx_match(x, s, n);
+	m = memo_slot(x, h);
+	if (memo_hit(m, h, s, n))
+		return m->state == 2;
+	r = rx_match(x, s, n);
+	memo_put(m, h, s, n, r ? 2 : 1, NULL, 0);
+	return r;
+}
+
+int frame_match(const struct rx *x, struct fr *f)
+{
 	if (f->un > MEMO_MAX)
 		return rx_match(x, f->u, f->un);
-	h = frame_hash(f);
-	m = memo_slot(x, h);
-	if (memo_hit(m, h, f->u, f->un))
-		return m->state == 2;
-	r = rx_match(x, f->u, f->un);
-	memo_put(m, h, f->u, f->un, r ? 2 : 1, NULL, 0);
-	return r;
+	return rx_match_memo(x, f->u, f->un, frame_hash(f));
 }
 
 static int list_match(const struct buf *b, struct slice s)
@@ -80,7 +85,7 @@ static int field_match(struct rec *c, const struct rx *x, struct slice s)
 	if (ev_absent(s))
 		return rx_match(x, "", 0);
 	u = unescape_dup(c, s.p, s.n, &n);
-	return rx_match(x, u, n);
+	return rx_match_memo(x, u, n, n <= MEMO_MAX ? fp_hash(u, n) : 0);
 }
 
 int any_frame(struct rec *c, const struct rx *x)

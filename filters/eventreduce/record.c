@@ -38,6 +38,8 @@ void rec_free(struct rec *c)
 	free(c->blocks);
 	free(c->big);
 	free(c->f);
+	intern_free(&c->names);
+	free(c->pos);
 	buf_free(&c->tmp);
 	buf_free(&c->stackbuf);
 	buf_free(&c->commbuf);

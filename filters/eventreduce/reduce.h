@@ -32,6 +32,7 @@
 #include "../../common/out.h"
 #include "../../common/rules.h"
 #include "../../common/skip.h"
+#include "../../common/u64map.h"
 
 /* ---- record.c ---- */
 
@@ -57,6 +58,14 @@ struct rec {
 	struct fr *f;
 	size_t nf, fcap;
 	int orig_n;
+	/* the stack cache entry whose output the stack is (bucket.c), while
+	 * the stack is still sce_stack */
+	struct scache *sce;
+	struct slice sce_stack;
+	/* recursion on long stacks (rewrite.c): the record's names, and where
+	 * each stands among the frames kept */
+	struct intern names;
+	size_t *pos, poscap;
 	/* scratch memory stable until the next record */
 	char **blocks, **big;
 	size_t nblocks, bcap, cur, boff, nbig, bigcap;
@@ -85,6 +94,7 @@ static inline void rec_start(struct rec *c, const struct ev_rec *r)
 	c->extra = (struct slice){ c->stack.p + c->stack.n, r->stack.n - c->stack.n };
 	c->dirty = c->stack_dirty = c->have_frames = 0;
 	c->nf = 0;
+	c->sce = NULL;
 	scratch_reset(c);
 }
 const char *unescape_slow(struct rec *c, const char *p, size_t n, size_t *len);
@@ -165,6 +175,8 @@ static inline uint64_t frame_hash(struct fr *f)
 	}
 	return f->h;
 }
+/* Does x match (s, n)? Through x's cache when n <= MEMO_MAX (h: fp_hash of s). */
+int rx_match_memo(const struct rx *x, const char *s, size_t n, uint64_t h);
 int frame_match(const struct rx *x, struct fr *f);
 /* Does any frame of the record match x? */
 int any_frame(struct rec *c, const struct rx *x);
@@ -173,10 +185,11 @@ int match(struct rec *c, const struct rule_match *m);
 
 /* ---- rewrite.c ---- */
 
-/* Substitute rename rule ru in (s, n); 1 with *out set when the result
- * differs (rules_path for the message of a failure). */
+/* Substitute rename rule ru in (s, n), through the rule's cache when n <=
+ * MEMO_MAX (h: fp_hash of s); 1 with *out set (scratch memory) when the
+ * result differs (rules_path for the message of a failure). */
 int substitute(struct rec *c, const char *rules_path, const struct rule *ru, const char *s,
-	       size_t n, const char **out, size_t *outn);
+	       size_t n, uint64_t h, const char **out, size_t *outn);
 /* One rule but bucket on the current record: *drop, *changed. */
 void rule_step(struct rec *c, const char *rules_path, const struct rule *ru, int *drop,
 	       int *changed);
@@ -218,25 +231,55 @@ void report(const struct acct *a, const struct rules *rs, const char *rules_path
 
 /* ---- apply.c ---- */
 
-/* A run of stack-only rules, computed once per distinct stack */
+/* A run of rules on the stack, computed once per distinct stack */
 struct scache {
 	uint64_t h, mask;	/* mask: the rules of the run that changed the stack */
+	uint64_t idle;		/* idle rules of the run whose stack half holds */
 	uint32_t in_n, out_n, cap;
 	int state, drop_at, span_at;	/* rule indices, or -1 */
 	char *buf;		/* the stack in, then out */
+	uint64_t win_gen;	/* bucket.c: the output's stack id in tables win_gen */
+	uint32_t win_sid;
 };
 
 /* ---- bucket.c ---- */
 
-struct bent { size_t split, cpu_off, cpu_n; int cpu_same; };
+/* An entry of the open window: a (who, stack) key and its weight sum, its
+ * CPU text if all its samples had the same. */
+struct bent {
+	uint64_t key;		/* who id << 32 | stack id */
+	int64_t weight;
+	size_t cpu_off;		/* in bucket.cpus */
+	uint32_t cpu_n;
+	int cpu_same;
+};
 
+/*
+ * The open window's samples by typed key, (who, stack): a thread, comm
+ * and stack are ids in tables of texts, and a who is (thread, comm,
+ * event, how far before the open window the sample's window starts: 0
+ * but for a thread that lags behind). The tables are kept across windows
+ * (at 10ms a window holds a few samples: emptying them for each would
+ * cost more than the samples) and emptied at the end of a window once
+ * they hold BK_LIMIT keys: memory is bounded by that, or by what one
+ * window holds. seen maps a key to the window that last saw it (batch)
+ * and its entry there.
+ */
+#define BK_LIMIT 4096
 struct bucket {
 	struct rule *rule;	/* the bucket rule, or NULL */
 	struct order order;
-	struct intern bk;	/* window(8 bytes) pid\ttid | comm\tevent\tstack -> value weight, aux index */
-	struct bent *be;
+	struct intern threads;	/* "pid\ttid" (escaped, ev_thread_key) */
+	struct intern comms;	/* COMM (escaped) */
+	struct intern stacks;	/* STACK (escaped) */
+	struct intern whos;	/* struct bwho (bucket.c), as bytes */
+	struct u64map seen;	/* key -> batch << 32 | entry index */
+	struct bent *be;	/* the open window's entries */
 	size_t nbe, becap;
-	struct buf cpus;	/* cpu texts of bucket entries */
+	uint32_t batch;		/* the open window's number, from 1 */
+	uint64_t gen;		/* the tables' number (scache.win_gen), from 1 */
+	struct buf key;		/* scratch for the thread key */
+	struct buf cpus;	/* cpu texts of the entries */
 	struct buf held;	/* O C I records of the open windows, each "line\n" */
 	uint64_t held_n;
 	int64_t window;		/* the latest window start */
@@ -247,10 +290,11 @@ struct red;
 void bucket_free(struct bucket *b);
 /* Write the open window's samples and held records. */
 void bucket_flush(struct red *rd);
-/* The bucket rule on the current record: 1 when it took the record (a
- * sample into its window, a span or instant held until the window is
- * written), 0 when the record is written now (no time). */
-int bucket_record(struct red *rd);
+/* The bucket rule on the current record (ev: its event id if a sample):
+ * 1 when it took the record (a sample into its window, a span or instant
+ * held until the window is written), 0 when the record is written now
+ * (no time). */
+int bucket_record(struct red *rd, int ev);
 
 /* ---- the whole ---- */
 
@@ -266,6 +310,7 @@ struct red {
 	struct acct a;
 	size_t *run_end;	/* rule i starts a run of stack-only rules up to run_end[i] (> i) */
 	struct scache **sc;	/* the cache of each run */
+	unsigned char *cls;	/* each rule's class (apply.c) */
 	struct bucket b;
 };
 

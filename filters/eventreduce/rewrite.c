@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../common/alloc.h"
 #include "../../common/err.h"
 #include "../../common/idle.h"
 #include "reduce.h"
 
-int substitute(struct rec *c, const char *rules_path, const struct rule *ru, const char *s,
-	       size_t n, const char **out, size_t *outn)
+static int substitute_now(struct rec *c, const char *rules_path, const struct rule *ru,
+			  const char *s, size_t n, const char **out, size_t *outn)
 {
 	uint32_t opts = PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
 	PCRE2_SIZE len;
@@ -49,6 +50,31 @@ int substitute(struct rec *c, const char *rules_path, const struct rule *ru, con
 	return 1;
 }
 
+int substitute(struct rec *c, const char *rules_path, const struct rule *ru, const char *s,
+	       size_t n, uint64_t h, const char **out, size_t *outn)
+{
+	struct mslot *m;
+	int r;
+
+	if (n > MEMO_MAX)
+		return substitute_now(c, rules_path, ru, s, n, out, outn);
+	m = memo_slot((struct rx *)&ru->re, h);
+	if (memo_hit(m, h, s, n)) {
+		char *d;
+
+		if (m->state == 1)
+			return 0;
+		d = scratch(c, m->on + 1);
+		memcpy(d, m->buf + m->n, m->on);
+		*out = d;
+		*outn = m->on;
+		return 1;
+	}
+	r = substitute_now(c, rules_path, ru, s, n, out, outn);
+	memo_put(m, h, s, n, r ? 3 : 1, r ? *out : NULL, r ? *outn : 0);
+	return r;
+}
+
 static int do_rename(struct rec *c, const char *rules_path, const struct rule *ru)
 {
 	const char *o;
@@ -62,7 +88,7 @@ static int do_rename(struct rec *c, const char *rules_path, const struct rule *r
 		if (ev_absent(c->comm))
 			return 0;
 		u = unescape_dup(c, c->comm.p, c->comm.n, &n);
-		if (!substitute(c, rules_path, ru, u, n, &o, &on))
+		if (!substitute(c, rules_path, ru, u, n, fp_hash(u, n), &o, &on))
 			return 0;
 		c->commbuf.len = 0;
 		ev_buf_field(&c->commbuf, o, on);
@@ -72,30 +98,10 @@ static int do_rename(struct rec *c, const char *rules_path, const struct rule *r
 	need_frames(c);
 	for (i = 0; i < c->nf; i++) {
 		struct fr *f = &c->f[i];
-		struct mslot *m = NULL;
-		uint64_t h = 0;
-		int r;
 
-		if (f->un <= MEMO_MAX) {
-			h = frame_hash(f);
-			m = memo_slot((struct rx *)&ru->re, h);
-			if (memo_hit(m, h, f->u, f->un)) {
-				if (m->state == 1)
-					continue;
-				char *d = scratch(c, m->on + 1);
-
-				memcpy(d, m->buf + m->n, m->on);
-				o = d;
-				on = m->on;
-				goto renamed;
-			}
-		}
-		r = substitute(c, rules_path, ru, f->u, f->un, &o, &on);
-		if (m)
-			memo_put(m, h, f->u, f->un, r ? 3 : 1, o, r ? on : 0);
-		if (!r)
+		if (!substitute(c, rules_path, ru, f->u, f->un, f->un <= MEMO_MAX ? frame_hash(f) : 0,
+				&o, &on))
 			continue;
-renamed:
 		f->u = o;
 		f->un = on;
 		f->own = 1;
@@ -168,6 +174,16 @@ static int do_strip(struct rec *c, const struct rule *ru)
 	return changed;
 }
 
+/* The first k frames stay: 1 when that changed the stack. */
+static int keep_frames(struct rec *c, size_t k)
+{
+	if (k == c->nf)
+		return 0;
+	c->nf = k;
+	c->stack_dirty = 1;
+	return 1;
+}
+
 static int do_hide(struct rec *c, const struct rule *ru)
 {
 	size_t i, k = 0;
@@ -176,11 +192,7 @@ static int do_hide(struct rec *c, const struct rule *ru)
 	for (i = 0; i < c->nf; i++)
 		if (!frame_match(&ru->re, &c->f[i]))
 			c->f[k++] = c->f[i];
-	if (k == c->nf)
-		return 0;
-	c->nf = k;
-	c->stack_dirty = 1;
-	return 1;
+	return keep_frames(c, k);
 }
 
 /* pprof's PruneFrom: the callees of the leaf-most matching frame go */
@@ -190,13 +202,8 @@ static int do_prune(struct rec *c, const struct rule *ru)
 
 	need_frames(c);
 	for (i = c->nf; i-- > 0;) {
-		if (frame_match(&ru->re, &c->f[i])) {
-			if (i + 1 == c->nf)
-				return 0;
-			c->nf = i + 1;
-			c->stack_dirty = 1;
-			return 1;
-		}
+		if (frame_match(&ru->re, &c->f[i]))
+			return keep_frames(c, i + 1);
 	}
 	return 0;
 }
@@ -231,11 +238,38 @@ static int same_name(const struct fr *a, const struct fr *b)
 	return a->un == b->un && memcmp(a->u, b->u, a->un) == 0;
 }
 
+/* Indirect recursion on a long stack in linear time: where each name
+ * stands among the frames kept so far (they are all different) comes from
+ * a table of the record's names, not from a scan. The number kept. */
+static size_t indirect_long(struct rec *c)
+{
+	size_t i, k = 0;
+
+	intern_clear(&c->names);
+	for (i = 0; i < c->nf; i++) {
+		int added;
+		size_t id = intern_get(&c->names, c->f[i].u, c->f[i].un, &added), p;
+
+		if (added)
+			fp_grow(&c->pos, &c->poscap, id + 1, sizeof *c->pos);
+		p = c->pos[id];
+		if (!added && p < k && same_name(&c->f[p], &c->f[i])) {
+			k = p + 1;
+			continue;
+		}
+		c->pos[id] = k;
+		c->f[k++] = c->f[i];
+	}
+	return k;
+}
+
 static int do_recursion(struct rec *c, const struct rule *ru)
 {
 	size_t i, k = 0, j;
 
 	need_frames(c);
+	if (ru->indirect && c->nf > 64)
+		return keep_frames(c, indirect_long(c));
 	for (i = 0; i < c->nf; i++) {
 		if (k > 0 && same_name(&c->f[k - 1], &c->f[i]))
 			continue;
@@ -250,11 +284,7 @@ static int do_recursion(struct rec *c, const struct rule *ru)
 		}
 		c->f[k++] = c->f[i];
 	}
-	if (k == c->nf)
-		return 0;
-	c->nf = k;
-	c->stack_dirty = 1;
-	return 1;
+	return keep_frames(c, k);
 }
 
 static int do_threads(struct rec *c, const struct rule *ru)

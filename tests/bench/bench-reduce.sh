@@ -3,8 +3,8 @@
 # perf2events from tests/bench/gen-perf.sh output, with the 10-rule file
 # docs/examples/reduce.yaml (drop, idle, renames, strip, hide, depth,
 # recursion, bucket 10ms), no rules, and cat as the floor. Prints MiB/s
-# (wall, and CPU = user + sys), peak RSS, and the output size with and
-# without -z. Asserts nothing.
+# (wall, and CPU = user + sys; medians of 5 runs), peak RSS (the largest),
+# and the output size with and without -z. Asserts nothing.
 #   FP_BENCH_REDUCE_MB   size of the events stream (default 200)
 set -u
 bin=$(cd "${1:?usage: bench-reduce.sh BINDIR}" && pwd)
@@ -21,21 +21,21 @@ bash "$here/gen-perf.sh" $((mb * 22 / 10)) - | "$bin/perf2events" 2>/dev/null >"
 size=$(wc -c <"$tmp/in.events")
 printf 'input: %d MiB events, %s samples\n' $((size >> 20)) "$(grep -c '^S' "$tmp/in.events")"
 
-run() {	# best of 3 by wall time
+run() {	# the median of 5 runs, wall and CPU (user + sys) apart: the machine may be shared
 	label=$1; shift
-	best=
-	for i in 1 2 3; do
+	: >"$tmp/all"
+	for i in 1 2 3 4 5; do
 		$TIME -f '%e %U %S %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>&1
-		read -r secs user sys rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then
-			best=$secs bcpu=$(echo "$user + $sys" | bc) brss=$rss
-		fi
+		cat "$tmp/t" >>"$tmp/all"
 	done
+	best=$(awk '{ print $1 }' "$tmp/all" | sort -g | sed -n 3p)
+	bcpu=$(awk '{ print $2 + $3 }' "$tmp/all" | sort -g | sed -n 3p)
+	brss=$(awk '{ print $4 }' "$tmp/all" | sort -g | tail -n 1)
 	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
 	[ "$(echo "$bcpu == 0" | bc)" = 1 ] && bcpu=0.01
-	printf '%-36s %6.0f MiB/s wall %6.0f MiB/s CPU %6.2f s  peak RSS %6d KiB\n' "$label" \
+	printf '%-36s %6.0f MiB/s wall %6.0f MiB/s CPU %6.2f s %6.2f s CPU  peak RSS %6d KiB\n' "$label" \
 		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
-		"$best" "$brss"
+		"$best" "$bcpu" "$brss"
 }
 run "cat" "cat '$tmp/in.events'"
 run "eventreduce, no rules" "'$bin/eventreduce' -q -c '$tmp/none.yaml' '$tmp/in.events'"

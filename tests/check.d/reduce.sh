@@ -12,11 +12,13 @@
 #  - the output is a valid stream: eventsort --check accepts it (spans
 #    well nested and each thread in time order);
 #  - the caches change nothing: the output (and its figures) is the same
-#    with EVENTREDUCE_NO_CACHE=1.
+#    with EVENTREDUCE_NO_CACHE=1 (rule "mixed": rules on comms, pids,
+#    threads and idle inside runs of stack rules);
 # bucket: heatmap -w -e EVENT of the bucketed stream equals the original's
 # at 10 ms, 20 ms and 100 ms cells (multiples of the 10 ms window; but the
 # header's count of idle samples, which bucket merges), and
 # events2folded -e EVENT of both is the same, for every event.
+# A rule file that cannot be read: the message names it.
 set -u
 bin=$(cd "${1:?usage: reduce.sh BINDIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +49,19 @@ rule recursion "  - recursion: indirect"
 rule threads "  - threads: process"
 rule threads-all "  - threads: all"
 rule bucket "  - bucket: 10ms"
+# rules on comms, pids, threads and idle inside runs of stack rules (apply.c)
+rule mixed "  - rename: {frame: '\\.(constprop|isra|part)\\.[0-9]+\$', to: '', global: true}
+  - idle: true
+  - drop: {comm: '^perf\$'}
+  - rename: {comm: '^(kworker|swapper|my).*', to: '\$1'}
+  - hide: '^(start_thread|main)\$'
+  - drop: {pid: [0, 1], tid: 3606}
+  - threads: process
+  - depth: {root: 3, leaf: 2}
+  - idle: true
+  - ignore: hash
+  - recursion: direct
+  - bucket: 10ms"
 cp "$root/tests/golden/eventreduce/example.yaml" "$tmp/example.yaml"
 
 # awk: "records N" then "EVENT WEIGHT" lines, of a stream's thread records
@@ -81,7 +96,7 @@ for f in $inputs; do
 	name=$(basename "$f")
 	"$bin/perf2events" "$f" 2>/dev/null | "$bin/eventsort" >"$tmp/in.events" || { no "$name: perf2events | eventsort"; continue; }
 	count <"$tmp/in.events" >"$tmp/in.count"
-	for r in keep drop idle rename strip hide focus ignore prune depth recursion threads threads-all bucket example; do
+	for r in keep drop idle rename strip hide focus ignore prune depth recursion threads threads-all bucket mixed example; do
 		if ! "$bin/eventreduce" -q --stats -c "$tmp/$r.yaml" "$tmp/in.events" >"$tmp/out.events" 2>"$tmp/err"; then
 			no "$name $r: exit status $?: $(head -n 3 "$tmp/err")"
 			continue
@@ -118,5 +133,30 @@ for f in $inputs; do
 done
 # --check reads no data: a bad stream on stdin does not matter
 echo garbage | "$bin/eventreduce" --check -q -c "$tmp/example.yaml" && ok || no "--check read stdin"
+# recursion: indirect on stacks long and short (over 64 frames eventreduce
+# takes another way) equals a plain quadratic awk version
+awk 'BEGIN { srand(7); print "#flamepipe-events 1"
+	for (r = 0; r < 400; r++) { n = int(rand() * 200) + 1; a = int(rand() * 30) + 1; s = ""
+		for (i = 0; i < n; i++) s = s (i ? ";" : "") "f" int(rand() * a) (rand() < 0.2 ? "`dso=x" : "")
+		printf "S\t%d.0\t1\t1\t0\tc\tcycles\t1\t%s\n", r, s } }' >"$tmp/rec.events"
+awk -F'\t' -v OFS='\t' '/^#/ { print; next } {
+	n = split($9, f, ";"); k = 0
+	for (i = 1; i <= n; i++) {
+		name = f[i]; sub(/`.*/, "", name)
+		for (j = k; j >= 1 && kn[j] != name; j--) ;
+		if (j >= 1) { k = j; continue }
+		k++; kn[k] = name; kf[k] = f[i]
+	}
+	s = kf[1]; for (i = 2; i <= k; i++) s = s ";" kf[i]; $9 = s; print }' "$tmp/rec.events" >"$tmp/rec.want"
+printf 'rules:\n  - recursion: indirect\n' >"$tmp/rec.yaml"
+"$bin/eventreduce" -q -c "$tmp/rec.yaml" "$tmp/rec.events" | grep -v '^#filter' >"$tmp/rec.out"
+cmp -s "$tmp/rec.want" "$tmp/rec.out" && ok || no "recursion: indirect differs from awk's: $(diff "$tmp/rec.want" "$tmp/rec.out" | head -n 3)"
+# a read error in the rule file names the rule file (/proc/self/mem: EIO
+# on read, even for root); one in an input names the input (faults.sh
+# inject-read-eio)
+"$bin/eventreduce" -q -c /proc/self/mem </dev/null >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ "$st" = 1 ] && [ ! -s "$tmp/out" ] && grep -q '^eventreduce: /proc/self/mem: ' "$tmp/err" && ok ||
+	no "a rule file that cannot be read: status $st, $(head -n 1 "$tmp/err")"
 echo "reduce: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
