@@ -277,24 +277,6 @@ static void remove_tmp(void)
 		unlink(opt.tmp);
 }
 
-/* perf script needs a file it can seek: copy a perf.data from a pipe to a
- * temporary file. Returns its path or NULL (reported). */
-/* 0, or -1 with errno */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static const char *tmp_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -302,6 +284,8 @@ static const char *tmp_dir(void)
 	return dir && *dir ? dir : "/tmp";
 }
 
+/* perf script needs a file it can seek: copy a perf.data from a pipe to a
+ * temporary file. Returns its path or NULL (reported). */
 static const char *stdin_copy(struct input *in)
 {
 	const char *dir = tmp_dir();
@@ -320,7 +304,7 @@ static const char *stdin_copy(struct input *in)
 	}
 	atexit(remove_tmp);
 	/* the bytes input_open() has read already, then the rest */
-	r = write_all(fd, in->buf + in->start, in->end - in->start);
+	r = fd_write_all(fd, in->buf + in->start, in->end - in->start);
 	while (r == 0) {
 		ssize_t k = input_read(in, chunk, sizeof chunk);
 
@@ -328,7 +312,7 @@ static const char *stdin_copy(struct input *in)
 			r = k < 0 ? -2 : 1;	/* -2: a read error, reported */
 			break;
 		}
-		r = write_all(fd, chunk, (size_t)k);
+		r = fd_write_all(fd, chunk, (size_t)k);
 	}
 	if (r == -2) {
 		close(fd);

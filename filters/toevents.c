@@ -143,21 +143,6 @@ static int run_cmd(struct tv *tv, const struct conv *c, const char *path)
 	return status;
 }
 
-/* 0, or -1 with errno */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
 
 /* Feed the converter's pipe: the raw bytes read so far, then the rest. */
 static void feed(struct input *in, const struct buf *raw, int fd)
@@ -166,10 +151,10 @@ static void feed(struct input *in, const struct buf *raw, int fd)
 	ssize_t k;
 
 	in->keep = NULL;
-	if (write_all(fd, raw->p, raw->len) < 0)
+	if (fd_write_all(fd, raw->p, raw->len) < 0)
 		return;	/* the converter stopped reading: its status says why */
 	while ((k = input_read(in, chunk, sizeof chunk)) > 0)
-		if (write_all(fd, chunk, (size_t)k) < 0)
+		if (fd_write_all(fd, chunk, (size_t)k) < 0)
 			return;
 }
 
@@ -242,7 +227,7 @@ static const char *spill(struct input *in)
 	}
 	in->keep = NULL;
 	while (w == 0 && (r = input_block(in, &p, &n)) > 0)
-		w = write_all(fd, p, n);
+		w = fd_write_all(fd, p, n);
 	if (w < 0 || close(fd) < 0) {
 		fp_warn("%s: copying it to %s:", in->name, tmp_path);
 		return NULL;
