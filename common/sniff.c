@@ -222,8 +222,9 @@ static int is_digit(unsigned char c)
 }
 
 /* A perf script sample header has its time as " 123.456789:" (6 to 9
- * decimals, then a colon). */
-static int has_perf_time(const struct line *l)
+ * decimals, then a colon): where it starts, with its length in *len, or
+ * 0. */
+static size_t has_perf_time(const struct line *l, size_t *len)
 {
 	size_t i;
 
@@ -240,8 +241,10 @@ static int has_perf_time(const struct line *l)
 		while (j < l->n && is_digit(l->p[j]))
 			j++;
 		d = j - d;
-		if (d >= 6 && d <= 9 && j < l->n && l->p[j] == ':')
-			return 1;
+		if (d >= 6 && d <= 9 && j < l->n && l->p[j] == ':') {
+			*len = j + 1 - i;
+			return i;	/* > 0: where the time starts */
+		}
 	}
 	return 0;
 }
@@ -372,9 +375,12 @@ static enum sniff_kind text_line(struct text_counts *c, const struct line *l, st
 		if (is_indented(l)) {
 			c->have_first = -1;
 		} else {
+			size_t at, len;
+
 			c->have_first = 1;
-			if (has_perf_time(l)) {
-				say(w, "line %d is a sample header with a perf time (\" 123.456789:\")", c->lines);
+			if ((at = has_perf_time(l, &len)) > 0) {
+				say(w, "line %d is a sample header with a perf time (\"%.*s\")", c->lines,
+				    (int)len, (const char *)l->p + at);
 				return SNIFF_PERF_SCRIPT;
 			}
 		}
