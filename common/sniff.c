@@ -359,7 +359,8 @@ static enum sniff_kind text_line(struct text_counts *c, const struct line *l, st
 	if (l->n > 0 && l->p[0] == '#') {
 		if (prefix(l->p, l->n, "# ========", 10) || prefix(l->p, l->n, "# captured on", 13) ||
 		    prefix(l->p, l->n, "# perf version", 14)) {
-			say(w, "line %d is a 'perf script --header' comment (\"%.14s\")", c->lines, (const char *)l->p);
+			say(w, "line %d is a 'perf script --header' comment (\"%.*s\")", c->lines,
+			    (int)(l->n < 14 ? l->n : 14), (const char *)l->p);
 			return SNIFF_PERF_SCRIPT;
 		}
 		return SNIFF_UNKNOWN;
