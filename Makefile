@@ -90,6 +90,20 @@ $(BUILD)/bin/%: filters/%.c $$(wildcard filters/$$*/*.c filters/$$*/*.h) $(BUILD
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(wildcard filters/$*/*.c) $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
+# toevents calls the converters of its table in-process (cmd_NAME,
+# filters/cmds.h): it links their objects, built without main()
+# (-DFP_NO_MAIN) into $(BUILD)/nomain.
+TOEVENTS_CMDS = $(sort $(shell grep -o 'cmd_[a-z0-9_]*,' filters/toevents.c | sed 's/cmd_//; s/,//'))
+TOEVENTS_OBJS = $(patsubst filters/%.c,$(BUILD)/nomain/%.o,$(foreach f,$(TOEVENTS_CMDS),filters/$(f).c $(wildcard filters/$(f)/*.c)))
+
+$(BUILD)/nomain/%.o: filters/%.c $$(wildcard filters/*/*.h) filters/cmds.h common/*.h $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DFP_NO_MAIN -c -o $@ $<
+
+$(BUILD)/bin/toevents: filters/toevents.c $(TOEVENTS_OBJS) $(BUILD)/common/libflamepipe.a common/*.h filters/cmds.h $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TOEVENTS_OBJS) $(BUILD)/common/libflamepipe.a $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)

@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "err.h"
 #include "out.h"
@@ -87,4 +91,43 @@ int cli_each_input(int argc, char **argv, int (*fn)(const char *path, void *ctx)
 	for (i = 0; i < argc; i++)
 		status |= fn(argv[i], ctx);
 	return status;
+}
+
+/* Is dir[0..n) + "/" + prog an executable file? Its path stays in b. */
+static int executable(struct buf *b, const char *dir, size_t n, const char *prog)
+{
+	struct stat st;
+
+	b->len = 0;
+	if (n > 0) {
+		buf_add(b, dir, n);
+		buf_addc(b, '/');
+	}
+	buf_adds(b, prog);
+	buf_addc(b, '\0');
+	return stat(b->p, &st) == 0 && S_ISREG(st.st_mode) && access(b->p, X_OK) == 0;
+}
+
+int cli_find_program(const char *prog, const char *dir, struct buf *found)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	struct buf b = { 0 };
+	int ok = dir && executable(&b, dir, strlen(dir), prog);
+
+	if (!path)
+		path = "/usr/bin:/bin";
+	for (p = path; !ok; p = e + 1) {
+		e = strchr(p, ':');
+		if (!e)
+			e = p + strlen(p);
+		ok = executable(&b, p, (size_t)(e - p), prog);
+		if (!*e)
+			break;
+	}
+	if (ok && found) {
+		found->len = 0;
+		buf_add(found, b.p, b.len);
+	}
+	buf_free(&b);
+	return ok;
 }

@@ -36,6 +36,10 @@ void cli_usage_error(const struct cli_info *info, const char *fmt, ...)
 /* Parse a non-negative integer option value or exit 2 naming the option. */
 long long cli_number(const struct cli_info *info, const char *opt, const char *arg,
 		     long long min, long long max);
+/* Is prog an executable file in dir (when not NULL) or on PATH? 1 with
+ * its path in *found (NUL-ended; found may be NULL), else 0. */
+struct buf;
+int cli_find_program(const char *prog, const char *dir, struct buf *found);
 /* Run fn on each operand ("-" when there are none); OR of the results. */
 int cli_each_input(int argc, char **argv, int (*fn)(const char *path, void *ctx), void *ctx);
 

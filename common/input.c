@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "alloc.h"
+#include "buf.h"
 #include "err.h"
 #include "out.h"
 #include "progress.h"
@@ -22,14 +23,35 @@
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 static const unsigned char gzip_magic[2] = { 0x1f, 0x8b };
 
-/* read(2) up to n bytes, retrying on EINTR; -1 on error (reported). */
+/* The descriptor and bytes input_handover() gives the next input_open()
+ * of path (one at a time: toevents converts one input at a time). */
+static struct {
+	char *path, *bytes;
+	size_t n;
+	int fd;
+} handover = { NULL, NULL, 0, -1 };
+
+/* read(2) up to n bytes, retrying on EINTR; -1 on error (reported). The
+ * bytes handed over (input_handover) come first. */
 static ssize_t read_some(struct input *in, void *p, size_t n)
 {
+	if (in->replay_pos < in->replay_n) {
+		size_t k = in->replay_n - in->replay_pos;
+
+		if (k > n)
+			k = n;
+		memcpy(p, in->replay + in->replay_pos, k);
+		in->replay_pos += k;
+		in->bytes += k;
+		return (ssize_t)k;
+	}
 	for (;;) {
 		ssize_t r = read(in->fd, p, n);
 
 		if (r >= 0) {
 			in->bytes += (uint64_t)r;
+			if (in->keep)
+				buf_add(in->keep, p, (size_t)r);
 			progress_tick(in->bytes);
 			return r;
 		}
@@ -64,12 +86,58 @@ static void start_decoder(struct input *in, enum input_codec codec)
 	}
 }
 
-int input_open(struct input *in, const char *path)
+ssize_t input_read(struct input *in, void *p, size_t n)
+{
+	return read_some(in, p, n);
+}
+
+void input_handover(struct input *in, const char *path, const struct buf *raw)
+{
+	input_handover_end();
+	handover.path = fp_strndup(path, strlen(path));
+	handover.fd = in->fd;
+	handover.n = raw->len;
+	handover.bytes = fp_malloc(raw->len + 1);
+	if (raw->len)
+		memcpy(handover.bytes, raw->p, raw->len);
+	in->fd = -1;
+	in->keep = NULL;
+}
+
+void input_handover_end(void)
+{
+	if (handover.fd > STDIN_FILENO)
+		close(handover.fd);
+	free(handover.path);
+	free(handover.bytes);
+	handover.path = handover.bytes = NULL;
+	handover.fd = -1;
+	handover.n = 0;
+}
+
+/* Take the descriptor and bytes handed over for path, if any. */
+static int take_handover(struct input *in, const char *path)
+{
+	if (!handover.path || strcmp(handover.path, path) != 0)
+		return 0;
+	in->fd = handover.fd;
+	in->replay = handover.bytes;
+	in->replay_n = handover.n;
+	free(handover.path);
+	handover.path = handover.bytes = NULL;
+	handover.fd = -1;
+	return 1;
+}
+
+static int open_input(struct input *in, const char *path, struct buf *keep)
 {
 	struct stat st;
 
 	memset(in, 0, sizeof *in);
-	if (strcmp(path, "-") == 0) {
+	in->keep = keep;
+	if (take_handover(in, path)) {
+		in->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	} else if (strcmp(path, "-") == 0) {
 		in->name = "<stdin>";
 		in->fd = STDIN_FILENO;
 	} else {
@@ -113,6 +181,16 @@ int input_open(struct input *in, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+int input_open(struct input *in, const char *path)
+{
+	return open_input(in, path, NULL);
+}
+
+int input_open_keep(struct input *in, const char *path, struct buf *raw)
+{
+	return open_input(in, path, raw);
 }
 
 static int fill(struct input *in);
@@ -273,6 +351,22 @@ int input_slurp(struct input *in, const char **p, size_t *n)
 	return 0;
 }
 
+int input_block(struct input *in, const char **p, size_t *n)
+{
+	if (in->failed)
+		return -1;
+	if (in->start == in->end) {
+		int r = fill(in);
+
+		if (r <= 0)
+			return r;
+	}
+	*p = in->buf + in->start;
+	*n = in->end - in->start;
+	in->start = in->end;
+	return 1;
+}
+
 int input_getline(struct input *in, char **line, size_t *len)
 {
 	size_t scanned = 0;
@@ -323,6 +417,7 @@ void input_close(struct input *in)
 	}
 	free(in->buf);
 	free(in->raw);
+	free(in->replay);
 	memset(in, 0, sizeof *in);
 	in->fd = -1;
 }

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+struct buf;
 
 enum input_codec { INPUT_PLAIN, INPUT_GZIP, INPUT_ZSTD };
 
@@ -20,6 +23,9 @@ struct input {
 	uint64_t lineno;	/* number of the line last returned, 1-based */
 	uint64_t bytes;		/* bytes read from the file (compressed size) */
 	int kind;		/* enum sniff_kind of the first bytes (sniff.h) */
+	struct buf *keep;	/* input_open_keep(): every raw byte read is added */
+	char *replay;		/* input_handover(): raw bytes read before, given first */
+	size_t replay_n, replay_pos;
 };
 
 /* Open PATH ("-" is stdin). On failure print "PROG: PATH: REASON" and return -1.
@@ -41,5 +47,23 @@ int input_peek(struct input *in, const char **p, size_t *n);
  * error (reported). */
 int input_slurp(struct input *in, const char **p, size_t *n);
 void input_close(struct input *in);
+/* Raw bytes (compressed as they are in the file) from the descriptor,
+ * after the replayed ones (input_handover): up to n, 0 at the end, -1 on
+ * an error (reported). For readers of plain input in blocks (json.c). */
+ssize_t input_read(struct input *in, void *p, size_t n);
+/* The next decoded bytes, as many as are buffered: 1 with *p, *n set
+ * (valid until the next call), 0 at the end, -1 on an error (reported). */
+int input_block(struct input *in, const char **p, size_t *n);
+
+/* Reading an input twice (toevents: detect, then convert) when it cannot
+ * seek (stdin, a pipe): input_open_keep() is input_open() that adds every
+ * raw byte it reads to raw; input_handover() gives in's open descriptor
+ * and those bytes to the next input_open() of the same path, which
+ * returns the bytes first and then reads on; in is left without its
+ * descriptor (close it as usual). input_handover_end() closes what no
+ * input_open() took. */
+int input_open_keep(struct input *in, const char *path, struct buf *raw);
+void input_handover(struct input *in, const char *path, const struct buf *raw);
+void input_handover_end(void);
 
 #endif

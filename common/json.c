@@ -333,19 +333,14 @@ enum json_result json_parse_input(struct json *j, struct input *in)
 		in->start = in->end = 0;
 		blk = fp_malloc(CHUNK);
 		while (!in->eof) {
-			ssize_t got = read(in->fd, blk, CHUNK);
+			ssize_t got = input_read(in, blk, CHUNK);
 
-			if (got < 0 && errno == EINTR)
-				continue;
 			if (got < 0) {
-				fp_warn("%s:", in->name);
 				free(blk);
 				return JSON_READ_ERROR;
 			}
 			if (got == 0)
 				break;
-			in->bytes += (uint64_t)got;
-			progress_tick(in->bytes);
 			r = json_feed(j, blk, (size_t)got, 0, in->name);
 			if (r != JSON_OK) {
 				free(blk);

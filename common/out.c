@@ -18,6 +18,23 @@ void out_init(void)
 	fp_out.aborted = 0;
 }
 
+int fd_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
 static void write_all(const char *p, size_t n)
 {
 	while (n > 0) {

@@ -39,6 +39,9 @@ void out_close(void);
  * same before exiting. */
 void out_abort(void);
 void out_write_slow(const void *p, size_t n);
+/* write(2) all of p[0..n) to fd, retrying on EINTR and short writes: 0, or
+ * -1 with errno (for files and pipes other than stdout). */
+int fd_write_all(int fd, const void *p, size_t n);
 /* From now on compress everything written to stdout as one zstd frame at
  * LEVEL (1..19); out_close() ends the frame. */
 void out_zstd(int level);

@@ -1,8 +1,27 @@
 /* sniff.c - what kind of file is this? (from its first bytes) */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sniff.h"
+
+/* Where the evidence goes (docs/toevents.md): nothing when p is NULL. */
+struct why {
+	char *p;
+	size_t size;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void say(struct why *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!w->p || w->size == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->p, w->size, fmt, ap);
+	va_end(ap);
+}
 
 #define EVENTS_READERS "events2folded, events2speedscope, eventsort, heatmap or timeslice"
 
@@ -26,6 +45,7 @@ static const struct {
 	[SNIFF_CALLGRIND] = { "a callgrind profile", "callgrind2events" },
 	[SNIFF_NFLXPROFILE] = { "an nflxprofile (FlameScope protobuf)", "nflxprofile2events" },
 	[SNIFF_ELF] = { "an ELF binary (a program or library, not a profile)", NULL },
+	[SNIFF_STACKS] = { "DTrace or bpftrace stack aggregations", "stacks2events" },
 };
 
 const char *sniff_name(enum sniff_kind k)
@@ -74,7 +94,7 @@ static size_t skip_ws(const unsigned char *p, size_t n, size_t i)
 	return i;
 }
 
-static enum sniff_kind sniff_json(const unsigned char *p, size_t n)
+static enum sniff_kind sniff_json(const unsigned char *p, size_t n, struct why *w)
 {
 	char stack[64], key[32];
 	int depth = 0, seen = 0;
@@ -133,15 +153,37 @@ static enum sniff_kind sniff_json(const unsigned char *p, size_t n)
 			i++;
 		}
 	}
-	if (seen & (J_TRACEEVENTS | J_PH))
+	if (seen & J_TRACEEVENTS) {
+		say(w, "a \"traceEvents\" key in the top-level object");
 		return SNIFF_TRACE_EVENT;
-	if (seen & J_RESOURCESPANS)
+	}
+	if (seen & J_PH) {
+		say(w, "a top-level array of objects with a \"ph\" key (Trace Event array form)");
+		return SNIFF_TRACE_EVENT;
+	}
+	if (seen & J_RESOURCESPANS) {
+		say(w, "a \"resourceSpans\" key in the top-level object (or a JSON line)");
 		return SNIFF_OTLP;
-	if ((seen & J_SPEEDSCOPE) || (seen & (J_PROFILES | J_SHARED)) == (J_PROFILES | J_SHARED))
+	}
+	if (seen & J_SPEEDSCOPE) {
+		say(w, "a \"$schema\" key naming speedscope");
 		return SNIFF_SPEEDSCOPE;
-	if (((seen & J_NODES) && (seen & (J_SAMPLES | J_CALLFRAME))) ||
-	    (seen & (J_HEAD | J_SAMPLES)) == (J_HEAD | J_SAMPLES))
+	}
+	if ((seen & (J_PROFILES | J_SHARED)) == (J_PROFILES | J_SHARED)) {
+		say(w, "\"profiles\" and \"shared\" keys in the top-level object (speedscope without $schema)");
+		return SNIFF_SPEEDSCOPE;
+	}
+	if ((seen & J_NODES) && (seen & (J_SAMPLES | J_CALLFRAME))) {
+		say(w, "a \"nodes\" key with %s in the top-level object",
+		    seen & J_CALLFRAME ? "\"callFrame\" objects" : "\"samples\", \"startTime\" or \"timeDeltas\"");
 		return SNIFF_CPUPROFILE;
+	}
+	if ((seen & (J_HEAD | J_SAMPLES)) == (J_HEAD | J_SAMPLES)) {
+		say(w, "\"head\" and \"samples\" keys in the top-level object (legacy .cpuprofile)");
+		return SNIFF_CPUPROFILE;
+	}
+	say(w, "JSON whose first bytes have none of the keys traceEvents, a \"ph\" array, resourceSpans, "
+	    "$schema (speedscope), profiles+shared, nodes+samples/callFrame, head+samples");
 	return SNIFF_JSON;
 }
 
@@ -180,8 +222,9 @@ static int is_digit(unsigned char c)
 }
 
 /* A perf script sample header has its time as " 123.456789:" (6 to 9
- * decimals, then a colon). */
-static int has_perf_time(const struct line *l)
+ * decimals, then a colon): where it starts, with its length in *len, or
+ * 0. */
+static size_t has_perf_time(const struct line *l, size_t *len)
 {
 	size_t i;
 
@@ -198,8 +241,10 @@ static int has_perf_time(const struct line *l)
 		while (j < l->n && is_digit(l->p[j]))
 			j++;
 		d = j - d;
-		if (d >= 6 && d <= 9 && j < l->n && l->p[j] == ':')
-			return 1;
+		if (d >= 6 && d <= 9 && j < l->n && l->p[j] == ':') {
+			*len = j + 1 - i;
+			return i;	/* > 0: where the time starts */
+		}
 	}
 	return 0;
 }
@@ -232,57 +277,194 @@ static int is_folded(const struct line *l)
 	return i < l->n && i > 1 && l->p[i - 1] == ' ';
 }
 
-static enum sniff_kind sniff_text(const unsigned char *p, size_t n)
+/* "0 44 100.0 1": numbers and blanks only, a table rather than a stack. */
+static int is_numbers(const struct line *l)
 {
-	struct line l, first = { 0 };
-	size_t i = 0;
-	int lines = 0, folded = 0, semis = 0, events = 0, callgrind = 0, have_first = 0;
+	size_t i, blanks = 0;
 
-	while (lines < 64 && next_line(p, n, &i, &l)) {
-		lines++;
-		if (lines == 1 && prefix(l.p, l.n, "# callgrind format", 18))
-			return SNIFF_CALLGRIND;
-		if (l.n > 0 && l.p[0] == '#') {
-			if (prefix(l.p, l.n, "# ========", 10) || prefix(l.p, l.n, "# captured on", 13) ||
-			    prefix(l.p, l.n, "# perf version", 14))
-				return SNIFF_PERF_SCRIPT;	/* perf script --header */
-			continue;
-		}
-		if (prefix(l.p, l.n, "events:", 7))
-			events = 1;
-		if (prefix(l.p, l.n, "creator:", 8) || prefix(l.p, l.n, "cmd:", 4) ||
-		    prefix(l.p, l.n, "positions:", 10) || prefix(l.p, l.n, "fn=", 3))
-			callgrind = 1;
-		if (l.n == 0)
-			continue;
-		if (!have_first) {
-			/* the first sample header, then its first frame */
-			if (l.p[0] == ' ' || l.p[0] == '\t') {
-				have_first = -1;
-			} else {
-				first = l;
-				have_first = 1;
-				if (has_perf_time(&l))
-					return SNIFF_PERF_SCRIPT;
-			}
-		} else if (have_first == 1) {
-			if (is_perf_frame(&l))
-				return SNIFF_PERF_SCRIPT;
-			have_first = -1;
-		}
-		if (l.whole) {
-			if (is_folded(&l))
-				folded++;
-			else
-				folded = -1000;
-			semis += memchr(l.p, ';', l.n) != NULL;
-		}
+	for (i = 0; i < l->n; i++) {
+		if (l->p[i] == ' ')
+			blanks++;
+		else if (!is_digit(l->p[i]) && l->p[i] != '.')
+			return 0;
 	}
-	(void)first;
-	if (events && callgrind)
+	return blanks > 1;
+}
+
+static int is_indented(const struct line *l)
+{
+	return l->n > 0 && (l->p[0] == ' ' || l->p[0] == '\t');
+}
+
+/* Blanks, digits (a DTrace aggregation value), blanks. */
+static int is_value(const struct line *l)
+{
+	size_t i = 0, d;
+
+	while (i < l->n && (l->p[i] == ' ' || l->p[i] == '\t'))
+		i++;
+	if (i < l->n && l->p[i] == '-')
+		i++;
+	d = i;
+	while (i < l->n && is_digit(l->p[i]))
+		i++;
+	if (i == d)
+		return 0;
+	while (i < l->n && (l->p[i] == ' ' || l->p[i] == '\t'))
+		i++;
+	return i == l->n;
+}
+
+/* bpftrace's and DTrace's own lines (stacks2events reads them). */
+static const char *stacks_line(const struct line *l)
+{
+	size_t i = 1;
+
+	if (prefix(l->p, l->n, "Attaching ", 10) && memmem(l->p, l->n, " probe", 6))
+		return "bpftrace's \"Attaching N probes...\"";
+	if (prefix(l->p, l->n, "dtrace: ", 8))
+		return "DTrace's \"dtrace: \" banner";
+	if (l->n == 0 || l->p[0] != '@')
+		return NULL;
+	while (i < l->n && (is_digit(l->p[i]) || l->p[i] == '_' ||
+			    ((l->p[i] | 0x20) >= 'a' && (l->p[i] | 0x20) <= 'z')))
+		i++;
+	if (i < l->n && l->p[i] == '[')
+		return "a bpftrace map entry (\"@NAME[\")";
+	if (i + 1 < l->n && l->p[i] == ':' && l->p[i + 1] == ' ') {
+		struct line v = { l->p + i + 1, l->n - i - 1, 1 };
+
+		if (is_value(&v))
+			return "a bpftrace map value (\"@NAME: N\")";
+	}
+	return NULL;
+}
+
+/* What the lines of a text head add up to (sniff_text). */
+struct text_counts {
+	int lines, folded, bad, semis, decided, callgrind_events, callgrind;
+	int indented_only, dtrace, prev_frame, have_first;
+	int first_folded;	/* line of the first folded line */
+};
+
+/* The evidence of lines that decide alone; SNIFF_UNKNOWN when none. */
+static enum sniff_kind text_line(struct text_counts *c, const struct line *l, struct why *w)
+{
+	const char *s;
+
+	if (c->lines == 1 && prefix(l->p, l->n, "# callgrind format", 18)) {
+		say(w, "line 1 is \"# callgrind format\"");
 		return SNIFF_CALLGRIND;
-	if (folded > 0 && semis * 2 >= folded)
+	}
+	if (l->n > 0 && l->p[0] == '#') {
+		if (prefix(l->p, l->n, "# ========", 10) || prefix(l->p, l->n, "# captured on", 13) ||
+		    prefix(l->p, l->n, "# perf version", 14)) {
+			say(w, "line %d is a 'perf script --header' comment (\"%.*s\")", c->lines,
+			    (int)(l->n < 14 ? l->n : 14), (const char *)l->p);
+			return SNIFF_PERF_SCRIPT;
+		}
+		return SNIFF_UNKNOWN;
+	}
+	if ((s = stacks_line(l))) {
+		say(w, "line %d is %s", c->lines, s);
+		return SNIFF_STACKS;
+	}
+	if (l->n == 0)
+		return SNIFF_UNKNOWN;
+	if (!c->have_first) {
+		/* the first sample header, then its first frame */
+		if (is_indented(l)) {
+			c->have_first = -1;
+		} else {
+			size_t at, len;
+
+			c->have_first = 1;
+			if ((at = has_perf_time(l, &len)) > 0) {
+				say(w, "line %d is a sample header with a perf time (\"%.*s\")", c->lines,
+				    (int)len, (const char *)l->p + at);
+				return SNIFF_PERF_SCRIPT;
+			}
+		}
+	} else if (c->have_first == 1) {
+		if (is_perf_frame(l)) {
+			say(w, "line %d is a call-chain line (blanks, a hex address, a blank) after a "
+			    "sample header", c->lines);
+			return SNIFF_PERF_SCRIPT;
+		}
+		c->have_first = -1;
+	}
+	return SNIFF_UNKNOWN;
+}
+
+/* Count what a line is: callgrind keys, DTrace entries, folded lines. */
+static void text_count(struct text_counts *c, const struct line *l)
+{
+	int folded;
+
+	if (prefix(l->p, l->n, "events:", 7))
+		c->callgrind_events = 1;
+	if (prefix(l->p, l->n, "creator:", 8) || prefix(l->p, l->n, "cmd:", 4) ||
+	    prefix(l->p, l->n, "positions:", 10) || prefix(l->p, l->n, "fn=", 3))
+		c->callgrind = 1;
+	if (!is_indented(l)) {
+		c->indented_only = 0;
+	} else if (is_value(l)) {
+		if (c->prev_frame && !c->dtrace)
+			c->dtrace = c->lines;
+		c->prev_frame = 0;
+	} else {
+		c->prev_frame = 1;
+	}
+	/* folded: a cut last line counts only when it is folded */
+	folded = is_folded(l) && !is_numbers(l);
+	if (!l->whole && !folded)
+		return;
+	if (!c->decided && !prefix(l->p, l->n, "//", 2))
+		c->decided = folded ? 1 : -1;
+	if (folded) {
+		c->folded++;
+		if (!c->first_folded)
+			c->first_folded = c->lines;
+	} else {
+		c->bad++;
+	}
+	c->semis += folded && memchr(l->p, ';', l->n) != NULL;
+}
+
+static enum sniff_kind sniff_text(const unsigned char *p, size_t n, struct why *w)
+{
+	struct text_counts c = { 0 };
+	struct line l;
+	size_t i = 0;
+
+	c.indented_only = 1;
+	while (c.lines < 64 && next_line(p, n, &i, &l)) {
+		enum sniff_kind k;
+
+		c.lines++;
+		k = text_line(&c, &l, w);
+		if (k != SNIFF_UNKNOWN)
+			return k;
+		if (l.n == 0 || l.p[0] == '#')
+			continue;
+		text_count(&c, &l);
+	}
+	if (c.callgrind_events && c.callgrind) {
+		say(w, "an \"events:\" line and callgrind keys (creator:, cmd:, positions:, fn=)");
+		return SNIFF_CALLGRIND;
+	}
+	if (c.indented_only && c.dtrace) {
+		say(w, "every line indented, frames then a number-only line (line %d): DTrace "
+		    "aggregation output", c.dtrace);
+		return SNIFF_STACKS;
+	}
+	if (c.decided > 0 && c.semis * 2 >= c.folded && c.bad * 3 <= c.folded + c.bad) {
+		say(w, "\"STACK COUNT\" lines from line %d: %d of %d lines, %d with ';'",
+		    c.first_folded, c.folded, c.folded + c.bad, c.semis);
 		return SNIFF_FOLDED;
+	}
+	say(w, "text of none of the kinds: no events magic, perf script header or call chain, "
+	    "callgrind keys, bpftrace/DTrace lines or entries, folded \"STACK COUNT\" lines");
 	return SNIFF_UNKNOWN;
 }
 
@@ -316,38 +498,116 @@ static int pprof_like(const unsigned char *p, size_t n)
 	return i + 1 < n && p[i + 1] == 0x08;
 }
 
-enum sniff_kind sniff(const void *data, size_t n, int compressed)
+/* UTF-16 text (folded2events reads it): its ASCII characters, the others
+ * as '?'. Returns their number, 0 when p does not look like UTF-16: a byte
+ * order mark, or a zero byte beside an ASCII first character. */
+static size_t utf16_ascii(const unsigned char *p, size_t n, unsigned char *out, size_t cap, int *be)
+{
+	size_t i = 0, k = 0;
+
+	if (n < 4)
+		return 0;
+	if ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)) {
+		*be = p[0] == 0xfe;
+		i = 2;
+	} else if (p[0] && p[0] < 0x80 && !p[1]) {
+		*be = 0;
+	} else if (!p[0] && p[1] && p[1] < 0x80) {
+		*be = 1;
+	} else {
+		return 0;
+	}
+	for (; i + 1 < n && k < cap; i += 2) {
+		unsigned hi = *be ? p[i] : p[i + 1], lo = *be ? p[i + 1] : p[i];
+
+		out[k++] = (unsigned char)(hi == 0 && lo != 0 && lo < 0x80 ? lo : '?');
+	}
+	return k;
+}
+
+static enum sniff_kind sniff_binary(const unsigned char *p, size_t n, int compressed, struct why *w)
+{
+	if (pprof_like(p, n)) {
+		say(w, "binary, protobuf field 1 (0a), a length, then a varint field 1 (08): "
+		    "pprof's Profile.sample_type");
+		return SNIFF_PPROF;
+	}
+	/* nflxprofile: double start_time (field 1), double end_time (2) */
+	if (n >= 18 && p[0] == 0x09 && p[9] == 0x11) {
+		say(w, "binary, protobuf double fields 1 and 2 first (09 at 0, 11 at 9): "
+		    "nflxprofile's start_time and end_time");
+		return SNIFF_NFLXPROFILE;
+	}
+	/* gzip'd bytes that start with a protobuf tag */
+	if (compressed && p[0] >= 0x08 && ((p[0] & 7) <= 2 || (p[0] & 7) == 5)) {
+		say(w, "compressed binary starting with a protobuf tag (%02x): pprof files are gzip'd protobuf",
+		    p[0]);
+		return SNIFF_PPROF;
+	}
+	say(w, "binary (a NUL byte or many control bytes) of no known kind: not pprof or nflxprofile");
+	return SNIFF_BINARY;
+}
+
+static enum sniff_kind sniff_magic(const unsigned char *p, size_t n, struct why *w)
+{
+	if (n == 0) {
+		say(w, "no bytes at all");
+		return SNIFF_EMPTY;
+	}
+	if (prefix(p, n, "#flamepipe-events", 17)) {
+		say(w, "line 1 is \"#flamepipe-events\"");
+		return SNIFF_EVENTS;
+	}
+	if (prefix(p, n, "PERFILE2", 8) || prefix(p, n, "PERFFILE", 8)) {
+		say(w, "magic \"%.8s\" at offset 0", (const char *)p);
+		return SNIFF_PERF_DATA;
+	}
+	if (prefix(p, n, "\177ELF", 4)) {
+		say(w, "magic \"\\177ELF\" at offset 0");
+		return SNIFF_ELF;
+	}
+	if (prefix(p, n, "SQLite format 3", 16)) {
+		say(w, "magic \"SQLite format 3\" at offset 0");
+		return SNIFF_SQLITE;
+	}
+	return SNIFF_UNKNOWN;
+}
+
+enum sniff_kind sniff_explain(const void *data, size_t n, int compressed, char *why, size_t size)
 {
 	const unsigned char *p = data;
-	size_t i = 0;
+	struct why w = { why, size };
+	unsigned char u16[2048];
+	enum sniff_kind k;
+	size_t i = 0, m;
+	int be = 0;
 
-	if (n == 0)
-		return SNIFF_EMPTY;
-	if (prefix(p, n, "#flamepipe-events", 17))
-		return SNIFF_EVENTS;
-	if (prefix(p, n, "PERFILE2", 8) || prefix(p, n, "PERFFILE", 8))
-		return SNIFF_PERF_DATA;
-	if (prefix(p, n, "\177ELF", 4))
-		return SNIFF_ELF;
-	if (prefix(p, n, "SQLite format 3", 16))
-		return SNIFF_SQLITE;
-	if (binary(p, n)) {
-		if (pprof_like(p, n))
-			return SNIFF_PPROF;
-		/* nflxprofile: double start_time (field 1), double end_time (2) */
-		if (n >= 18 && p[0] == 0x09 && p[9] == 0x11)
-			return SNIFF_NFLXPROFILE;
-		/* gzip'd bytes that start with a protobuf tag */
-		if (compressed && p[0] >= 0x08 && ((p[0] & 7) <= 2 || (p[0] & 7) == 5))
-			return SNIFF_PPROF;
-		return SNIFF_BINARY;
+	if (why && size)
+		why[0] = '\0';
+	if ((k = sniff_magic(p, n, &w)) != SNIFF_UNKNOWN)
+		return k;
+	if ((m = utf16_ascii(p, n, u16, sizeof u16, &be)) > 0 && !binary(u16, m)) {
+		char text[256];
+		struct why w16 = { why ? text : NULL, sizeof text };
+
+		if (sniff_text(u16, m, &w16) == SNIFF_FOLDED) {
+			say(&w, "UTF-16 %s text: %s", be ? "BE" : "LE", text);
+			return SNIFF_FOLDED;
+		}
 	}
+	if (binary(p, n))
+		return sniff_binary(p, n, compressed, &w);
 	if (prefix(p, n, "\357\273\277", 3))
 		i = 3;	/* UTF-8 byte order mark */
 	i = skip_ws(p, n, i);
 	if (i < n && (p[i] == '{' || p[i] == '['))
-		return sniff_json(p + i, n - i);
-	return sniff_text(p, n);
+		return sniff_json(p + i, n - i, &w);
+	return sniff_text(p, n, &w);
+}
+
+enum sniff_kind sniff(const void *data, size_t n, int compressed)
+{
+	return sniff_explain(data, n, compressed, NULL, 0);
 }
 
 /* Who reads what: a filter refuses a known kind that is not its own. */
@@ -363,6 +623,7 @@ static const struct {
 	{ "pprof2events", SNIFF_PPROF, SNIFF_PPROF },
 	{ "nflxprofile2events", SNIFF_NFLXPROFILE, SNIFF_NFLXPROFILE },
 	{ "folded2events", SNIFF_FOLDED, SNIFF_FOLDED },
+	{ "stacks2events", SNIFF_STACKS, SNIFF_STACKS },
 	{ "events2folded", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "eventsort", SNIFF_EVENTS, SNIFF_EVENTS },

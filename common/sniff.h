@@ -29,12 +29,17 @@ enum sniff_kind {
 	SNIFF_CALLGRIND,
 	SNIFF_NFLXPROFILE,
 	SNIFF_ELF,
+	SNIFF_STACKS,		/* DTrace / bpftrace stack aggregations */
 	SNIFF_NKINDS
 };
 
 /* The kind of the first bytes of a (decoded) input. compressed: the bytes
  * were gzip or zstd (pprof files are gzip'd protobuf). */
 enum sniff_kind sniff(const void *p, size_t n, int compressed);
+/* The same, with the evidence for people in why (size bytes, NUL-ended;
+ * why may be NULL): the rule that matched and what it saw, e.g. "a
+ * \"traceEvents\" key in the top-level object" (docs/toevents.md). */
+enum sniff_kind sniff_explain(const void *p, size_t n, int compressed, char *why, size_t size);
 /* "a Chrome Trace Event JSON file" */
 const char *sniff_name(enum sniff_kind k);
 /* The filter that reads kind k ("trace2events", "perf2events", for events

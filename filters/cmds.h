@@ -20,6 +20,7 @@ int cmd_pprof2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
 int cmd_stacks2events(int argc, char **argv);
 int cmd_timeslice(int argc, char **argv);
+int cmd_toevents(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
 
 #endif

@@ -271,56 +271,10 @@ static int parse_text(struct input *in, const char *name)
 	return r < 0;
 }
 
-static int on_path(const char *prog)
-{
-	const char *path = getenv("PATH"), *p, *e;
-	struct buf b = { 0 };
-	struct stat st;
-	int found = 0;
-
-	if (!path)
-		path = "/usr/bin:/bin";
-	for (p = path; !found; p = e + 1) {
-		e = strchr(p, ':');
-		if (!e)
-			e = p + strlen(p);
-		b.len = 0;
-		if (e > p) {
-			buf_add(&b, p, (size_t)(e - p));
-			buf_addc(&b, '/');
-		}
-		buf_add(&b, prog, strlen(prog));
-		buf_addc(&b, '\0');
-		found = stat(b.p, &st) == 0 && S_ISREG(st.st_mode) && access(b.p, X_OK) == 0;
-		if (!*e)
-			break;
-	}
-	buf_free(&b);
-	return found;
-}
-
 static void remove_tmp(void)
 {
 	if (opt.tmp)
 		unlink(opt.tmp);
-}
-
-/* perf script needs a file it can seek: copy a perf.data from a pipe to a
- * temporary file. Returns its path or NULL (reported). */
-/* 0, or -1 with errno */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 static const char *tmp_dir(void)
@@ -330,6 +284,8 @@ static const char *tmp_dir(void)
 	return dir && *dir ? dir : "/tmp";
 }
 
+/* perf script needs a file it can seek: copy a perf.data from a pipe to a
+ * temporary file. Returns its path or NULL (reported). */
 static const char *stdin_copy(struct input *in)
 {
 	const char *dir = tmp_dir();
@@ -348,17 +304,19 @@ static const char *stdin_copy(struct input *in)
 	}
 	atexit(remove_tmp);
 	/* the bytes input_open() has read already, then the rest */
-	r = write_all(fd, in->buf + in->start, in->end - in->start);
+	r = fd_write_all(fd, in->buf + in->start, in->end - in->start);
 	while (r == 0) {
-		ssize_t k = read(in->fd, chunk, sizeof chunk);
+		ssize_t k = input_read(in, chunk, sizeof chunk);
 
-		if (k < 0 && errno == EINTR)
-			continue;
 		if (k <= 0) {
-			r = k < 0 ? -1 : 1;
+			r = k < 0 ? -2 : 1;	/* -2: a read error, reported */
 			break;
 		}
-		r = write_all(fd, chunk, (size_t)k);
+		r = fd_write_all(fd, chunk, (size_t)k);
+	}
+	if (r == -2) {
+		close(fd);
+		return NULL;
 	}
 	if (close(fd) < 0 || r < 0) {
 		fp_warn("%s: copying it to %s:", in->name, opt.tmp);
@@ -470,7 +428,7 @@ static int convert_perf_data(struct input *in, const char *path)
 	struct stat sb;
 	int tries;
 
-	if (!on_path("perf")) {
+	if (!cli_find_program("perf", NULL, NULL)) {
 		fp_warn("%s: a perf.data file: run 'perf script' on it and pipe the text in "
 			"(perf is not installed)", in->name);
 		return 1;
@@ -547,10 +505,8 @@ static int is_perf_data(struct input *in)
 	    memcmp(in->buf, "PERF", 4) != 0)
 		return 0;
 	while (in->end < 8 && !in->eof && !in->raw_eof && memcmp(in->buf, "PERFILE2", in->end) == 0) {
-		ssize_t r = read(in->fd, in->buf + in->end, in->cap - in->end);
+		ssize_t r = input_read(in, in->buf + in->end, in->cap - in->end);
 
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r <= 0) {	/* a read error shows again in input_getline() */
 			if (r == 0)
 				in->eof = in->raw_eof = 1;

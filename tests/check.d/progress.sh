@@ -57,7 +57,7 @@ for exe in "$bin"/*; do
 	f=$(basename "$exe")
 	args=
 	case $f in
-	perf2events) in=$tmp/in.perf ;;
+	perf2events | toevents) in=$tmp/in.perf ;;
 	trace2events) in=$tmp/in.trace ;;
 	cpuprofile2events) in=$tmp/in.cpuprofile ;;
 	spans2events) in=$tmp/in.spans ;;

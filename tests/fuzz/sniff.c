@@ -3,7 +3,9 @@
  * The first byte: bit 0 says the bytes were compressed. Properties: a kind
  * in range with a name; sniff() reads only the bytes it is given (ASan, on
  * an exact-size copy); every filter's verdict is a terminated message that
- * names the kind, and no filter refuses the kinds it reads itself.
+ * names the kind, and no filter refuses the kinds it reads itself;
+ * sniff_explain() gives the same kind as sniff() with a terminated,
+ * non-empty evidence that fits any buffer size (toevents --detect).
  */
 #include "fuzz.h"
 
@@ -11,13 +13,14 @@
 
 static const char *const progs[] = {
 	"perf2events", "trace2events", "cpuprofile2events", "spans2events",
+	"callgrind2events", "folded2events", "stacks2events",
 	"events2folded", "events2speedscope", "eventsort", "heatmap", "timeslice",
-	"flamepipe",
+	"toevents", "flamepipe",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *copy, msg[256];
+	char *copy, msg[256], why[512], small[8];
 	enum sniff_kind k;
 	size_t i;
 
@@ -28,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(k < SNIFF_NKINDS);
 	FUZZ_CHECK(sniff_name(k) != NULL);
 	FUZZ_CHECK(size - 1 > 0 || k == SNIFF_EMPTY);
+	memset(why, 'x', sizeof why);
+	FUZZ_CHECK(sniff_explain(copy, size - 1, data[0] & 1, why, sizeof why) == k);
+	FUZZ_CHECK(memchr(why, 0, sizeof why) != NULL && why[0] != 0);
+	memset(small, 'x', sizeof small);
+	FUZZ_CHECK(sniff_explain(copy, size - 1, data[0] & 1, small, 1) == k);
+	FUZZ_CHECK(small[0] == 0 && small[1] == 'x');
+	FUZZ_CHECK(sniff_explain(copy, size - 1, data[0] & 1, NULL, 0) == k);
 	for (i = 0; i < sizeof progs / sizeof progs[0]; i++) {
 		memset(msg, 'x', sizeof msg);
 		if (sniff_refuse(progs[i], k, msg, sizeof msg)) {
