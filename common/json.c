@@ -121,6 +121,7 @@ static int scalar(struct json *j, enum json_type t, const char *p, size_t n)
 {
 	int in = inside(j), ok;
 
+	j->tokens++;
 	if (in) {
 		cap_sep(j);
 		cap_scalar(j, t, p, n);
@@ -160,6 +161,7 @@ static int start(struct json *j, enum json_type t)
 	int in = inside(j), ok;
 	struct json_level *l;
 
+	j->tokens++;
 	if (in)
 		cap_sep(j);
 	ok = j->h->value(j, t, NULL, 0);
@@ -177,6 +179,7 @@ static int finish(struct json *j, enum json_type t)
 {
 	int ok;
 
+	j->tokens++;
 	j->depth--;
 	j->keys.len = j->lv[j->depth].key_off;
 	if (j->capture && j->depth >= j->capture_depth) {
@@ -214,6 +217,7 @@ static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 	struct json *j = ctx;
 	struct json_level *l = &j->lv[j->depth - 1];
 
+	j->tokens++;
 	if (j->capture && j->depth - 1 >= j->capture_depth) {
 		if (l->count > 0)
 			buf_addc(j->capture, ',');
@@ -312,42 +316,63 @@ enum json_result json_feed(struct json *j, const char *p, size_t n, int final, c
 }
 
 /*
- * XXX input.h has no block reader, only lines. Plain input is read here
- * in fixed blocks through the struct's descriptor (after what input_open
- * buffered for its sniffing), so a one-line document needs no line
- * buffer; compressed input goes through input_getline(), which buffers
- * one line (a single-line compressed document is held whole).
+ * Plain input is read in blocks through the struct's descriptor (after
+ * what input_open buffered for its sniffing), so a one-line document needs
+ * no line buffer; compressed input goes through input_getline(), which
+ * buffers one line (a single-line compressed document is held whole).
+ *
+ * yajl's lexer keeps a token that spans blocks and lexes it again from its
+ * start when the next block comes: with fixed blocks a string of n bytes
+ * would cost n^2 / CHUNK. So while a block completes no token, the next
+ * one is twice as large (the token is held whole by yajl anyway), and the
+ * size goes back to CHUNK once a token completes: linear time.
  */
+static enum json_result feed_blocks(struct json *j, struct input *in)
+{
+	enum json_result r = JSON_OK;
+	size_t size = CHUNK;
+	char *blk = fp_malloc(size);
+
+	while (!in->eof) {
+		uint64_t before = j->tokens;
+		ssize_t got = input_read(in, blk, size);
+
+		if (got < 0) {
+			r = JSON_READ_ERROR;
+			break;
+		}
+		if (got == 0)
+			break;
+		r = json_feed(j, blk, (size_t)got, 0, in->name);
+		if (r != JSON_OK)
+			break;
+		if (j->tokens == before && (size_t)got == size && size < ((size_t)1 << 30))
+			size *= 2;
+		else if (j->tokens != before && size > CHUNK)
+			size = CHUNK;
+		else
+			continue;
+		free(blk);
+		blk = fp_malloc(size);
+	}
+	free(blk);
+	return r;
+}
+
 enum json_result json_parse_input(struct json *j, struct input *in)
 {
 	enum json_result r;
 
 	if (in->codec == INPUT_PLAIN) {
-		char *blk;
-
 		if (in->end > in->start) {
 			r = json_feed(j, in->buf + in->start, in->end - in->start, 0, in->name);
 			if (r != JSON_OK)
 				return r;
 		}
 		in->start = in->end = 0;
-		blk = fp_malloc(CHUNK);
-		while (!in->eof) {
-			ssize_t got = input_read(in, blk, CHUNK);
-
-			if (got < 0) {
-				free(blk);
-				return JSON_READ_ERROR;
-			}
-			if (got == 0)
-				break;
-			r = json_feed(j, blk, (size_t)got, 0, in->name);
-			if (r != JSON_OK) {
-				free(blk);
-				return r;
-			}
-		}
-		free(blk);
+		r = feed_blocks(j, in);
+		if (r != JSON_OK)
+			return r;
 	} else {
 		char *line;
 		size_t len;

@@ -64,6 +64,9 @@ struct json {
 	uint64_t line;
 	const unsigned char *chunk;
 	size_t counted;
+	/* tokens completed so far (every callback): json_parse_input() reads
+	 * a twice larger block while one token spans blocks */
+	uint64_t tokens;
 };
 
 enum json_result {
