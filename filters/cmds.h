@@ -16,6 +16,7 @@ int cmd_folded2events(int argc, char **argv);
 int cmd_heatmap(int argc, char **argv);
 int cmd_perf2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
+int cmd_speedscope2events(int argc, char **argv);
 int cmd_stacks2events(int argc, char **argv);
 int cmd_timeslice(int argc, char **argv);
 int cmd_trace2events(int argc, char **argv);
