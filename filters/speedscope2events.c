@@ -62,6 +62,8 @@ static int convert(const char *path, void *ctx)
 		fp_warn("%s: not a speedscope file (no \"profiles\" array)", in.name);
 		bad = 1;
 	} else if (res == JSON_OK || res == JSON_TRUNCATED) {
+		if (r->nprof == 0)
+			fp_warn("%s: no profiles (an empty \"profiles\" array)", in.name);
 		ssin_emit(r);
 	}
 	skip_file_done(&r->skips, in.name, "records");

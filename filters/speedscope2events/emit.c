@@ -264,14 +264,16 @@ static void evented(struct run *r, const struct profile *p, const struct who *w,
 
 /* ---- sampled profiles ---- */
 
-/* The weight text in units 10^-scale as an integer, the fraction carried
- * to the next weight (in 1e-9 units) so the profile's sum is rounded once;
- * *frac says that the weight had one. -1: not a number, or too large. */
+/* The weight text in units 10^-scale as an integer. The fraction is
+ * carried to the next weight (in 1e-9 units): each weight is the rounded
+ * running sum less the rounded sum before it, so the profile's total is
+ * rounded once and a weight of 0 stays 0. *frac: the weight had a
+ * fraction. -1: not a number, or too large. */
 static int weight_of(const char *s, size_t n, int scale, i128 *carry, int64_t *w, int *frac)
 {
 	static const int64_t mul[4] = { 1, 1000, 1000000, 1000000000 };
 	int64_t v = 0;
-	i128 x, q, rem;
+	i128 x, q;
 	int k;
 
 	for (k = 0; k < 4; k++)
@@ -281,19 +283,13 @@ static int weight_of(const char *s, size_t n, int scale, i128 *carry, int64_t *w
 		return -1;
 	x = (i128)v * mul[k];
 	*frac = x % NS_PER_UNIT != 0;
-	x += *carry;
-	q = x / NS_PER_UNIT;
-	rem = x % NS_PER_UNIT;
-	if (rem >= NS_PER_UNIT / 2) {
-		q++;
-		rem -= NS_PER_UNIT;
-	} else if (rem <= -NS_PER_UNIT / 2) {
+	x += *carry + NS_PER_UNIT / 2;
+	q = x / NS_PER_UNIT;	/* floor(sum + 1/2): halves round up */
+	if (x % NS_PER_UNIT < 0)
 		q--;
-		rem += NS_PER_UNIT;
-	}
 	if (q > INT64_MAX || q < INT64_MIN)
 		return -1;
-	*carry = rem;
+	*carry = x - NS_PER_UNIT / 2 - q * NS_PER_UNIT;
 	*w = (int64_t)q;
 	return 0;
 }
