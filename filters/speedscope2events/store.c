@@ -9,6 +9,7 @@
 
 #include "../../common/alloc.h"
 #include "../../common/err.h"
+#include "../../common/tmpfile.h"
 #include "ssin.h"
 
 #define BUDGET (4u << 20)
@@ -23,38 +24,9 @@ void store_init(struct store *s)
 	s->budget = e && *e ? (size_t)strtoull(e, NULL, 10) : BUDGET;
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			fp_die("temporary file:");
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void open_file(struct store *s)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(path, sizeof path, "%s/speedscope2events.XXXXXX", dir);
-	s->fd = mkstemp(path);
-	if (s->fd < 0)
-		fp_die("%s:", path);
-	unlink(path);	/* gone on every exit, signals and crashes included */
-}
-
 static void flush(struct store *s)
 {
-	write_all(s->fd, s->mem.p, s->mem.len);
+	tmpfile_write(s->fd, s->mem.p, s->mem.len);
 	s->flushed += s->mem.len;
 	s->mem.len = 0;
 }
@@ -62,7 +34,7 @@ static void flush(struct store *s)
 void store_add(struct store *s, const void *p, size_t n)
 {
 	if (s->fd < 0 && s->mem.len + n > s->budget)
-		open_file(s);
+		s->fd = tmpfile_open("speedscope2events");
 	buf_add(&s->mem, p, n);
 	s->len += n;
 	if (s->fd >= 0 && s->mem.len >= WRITE_CHUNK)
