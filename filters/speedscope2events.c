@@ -85,6 +85,8 @@ static void run_free(struct run *r)
 	buf_free(&r->name);
 	buf_free(&r->event);
 	buf_free(&r->unitz);
+	buf_free(&r->key);
+	intern_free(&r->threads);
 	intern_free(&r->events);
 	intern_free(&r->units);
 }

@@ -101,19 +101,44 @@ static int split_name(const char *s, size_t n, struct who *w)
 	return 1;
 }
 
-static void who_of(struct run *r, const struct profile *p, size_t index, struct who *w)
+enum { TH_EVENTED = 1, TH_NUMBERED = 2 };
+
+/* May a profile use the thread (pid, tid)? Then it is taken. Profiles
+ * named by ids share their thread (events2speedscope writes one profile
+ * per event of a thread), but two evented profiles never do (their spans
+ * would not nest), and a numbered thread is one profile's own. */
+static int take_thread(struct run *r, struct slice pid, struct slice tid, int how)
+{
+	struct ient *e;
+	int added;
+	size_t i;
+
+	ev_thread_key(&r->key, pid, tid);
+	i = intern_get(&r->threads, r->key.p, r->key.len, &added);
+	e = &r->threads.ents[i];
+	if (!added && ((e->aux | how) & TH_NUMBERED || (e->aux & how & TH_EVENTED)))
+		return 0;
+	e->aux |= how;
+	return 1;
+}
+
+/* One thread per profile: the ids in its name (above), else pid - and
+ * the next free number. */
+static void who_of(struct run *r, const struct profile *p, size_t index, int evented, struct who *w)
 {
 	struct slice name = str_of(r, p->name);
+	int how = evented ? TH_EVENTED : 0;
 
 	memset(w, 0, sizeof *w);
 	w->index = index;
-	r->nthreads++;
-	if (name.n && split_name(name.p, name.n, w))
+	if (name.n && split_name(name.p, name.n, w) && take_thread(r, w->pid, w->tid, how))
 		return;
 	memset(w, 0, sizeof *w);
 	w->index = index;
-	snprintf(w->num, sizeof w->num, "%" PRIu64, r->nthreads);
-	w->tid = ev_str(w->num);
+	do {
+		snprintf(w->num, sizeof w->num, "%" PRIu64, ++r->nthreads);
+		w->tid = ev_str(w->num);
+	} while (!take_thread(r, w->pid, w->tid, how | TH_NUMBERED));
 	r->name.len = 0;
 	if (name.n) {
 		buf_add(&r->name, name.p, name.n);
@@ -446,7 +471,7 @@ void ssin_emit(struct run *r)
 
 		if (type == PT_NONE)
 			continue;
-		who_of(r, p, i + 1, &w);
+		who_of(r, p, i + 1, type == PT_EVENTED, &w);
 		if (w.name.n)
 			ev_put_tname(EV_NONE, w.pid, w.tid, w.name);
 		if (type == PT_SAMPLED) {

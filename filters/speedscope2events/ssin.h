@@ -115,9 +115,10 @@ struct run {
 	size_t fout_cap;
 	size_t *stk;		/* the open frames of an evented profile */
 	size_t nstk, stk_cap;
-	struct buf name, event, unitz;
+	struct buf name, event, unitz, key;
 	struct intern events, units;	/* event -> unit (aux: index in units) */
-	uint64_t nthreads;
+	struct intern threads;	/* "PID\tTID" of the threads written */
+	uint64_t nthreads;	/* the last thread number given */
 };
 
 /* parse.c: the JSON walk; json_init(&j, &ssin_json_handler, run). */
