@@ -18,6 +18,7 @@ int cmd_nflxprofile2events(int argc, char **argv);
 int cmd_perf2events(int argc, char **argv);
 int cmd_pprof2events(int argc, char **argv);
 int cmd_spans2events(int argc, char **argv);
+int cmd_speedscope2events(int argc, char **argv);
 int cmd_stacks2events(int argc, char **argv);
 int cmd_timeslice(int argc, char **argv);
 int cmd_toevents(int argc, char **argv);

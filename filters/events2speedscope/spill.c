@@ -10,43 +10,10 @@
 #include "../../common/alloc.h"
 #include "../../common/err.h"
 #include "../../common/jsonout.h"
+#include "../../common/tmpfile.h"
 #include "ss.h"
 
 #define CHUNK (64 << 10)	/* a stream's buffer spills when it is this full */
-
-static void spill_open(struct ss_spill *sp)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	size_t n;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	n = strlen(dir) + 32;
-	path = fp_malloc(n);
-	snprintf(path, n, "%s/events2speedscope.XXXXXX", dir);
-	sp->fd = mkstemp(path);
-	if (sp->fd < 0)
-		fp_die("%s:", path);
-	/* unlinked at once: gone on every exit, signals and crashes included */
-	unlink(path);
-	free(path);
-}
-
-static void spill_write(struct ss_spill *sp, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(sp->fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			fp_die("temporary file:");
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 static void spill(struct ss_spill *sp, struct ss_stream *st)
 {
@@ -58,8 +25,8 @@ static void spill(struct ss_spill *sp, struct ss_stream *st)
 	if (n > UINT32_MAX)
 		fp_die("a stack too deep to store (use --max-depth)");
 	if (sp->fd < 0)
-		spill_open(sp);
-	spill_write(sp, st->b.p, n);
+		sp->fd = tmpfile_open("events2speedscope");
+	tmpfile_write(sp->fd, st->b.p, n);
 	fp_grow(&sp->chunks, &sp->chunkcap, sp->nchunks + 1, sizeof *sp->chunks);
 	c = &sp->chunks[sp->nchunks++];
 	c->off = sp->off;

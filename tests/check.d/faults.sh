@@ -127,6 +127,7 @@ kind_of() {
 	stacks2events) echo stacks ;;
 	pprof2events) echo pprof ;;
 	nflxprofile2events) echo nflxprofile ;;
+	speedscope2events) echo speedscope ;;
 	events2* | eventsort | timeslice | heatmap) echo events ;;
 	*) echo none ;;
 	esac
@@ -169,6 +170,7 @@ cp "$root/tests/data/spans/otlp.json" "$tmp/in/base.spans" 2>/dev/null
 cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/null
 cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
 cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
+cp "$corpus/speedscope/0.6.0/two-sampled.speedscope.json" "$tmp/in/base.speedscope" 2>/dev/null
 # protobuf kinds (binary: no CRLF case; inputs made by gen_pprof, gen_nflx)
 cp "$root/tests/data/pprof/labels.raw.pprof" "$tmp/in/base.pprof" 2>/dev/null
 cp "$corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/in/base.nflxprofile" 2>/dev/null
@@ -319,6 +321,19 @@ gen() {
 	nflxprofile.deep) gen_nflx "$out" "" 100000 ;;
 	pprof.utf8) gen_pprof "$out" "$(printf 'bad\377\376\303\303name')" 0 ;;
 	nflxprofile.utf8) gen_nflx "$out" "$(printf 'bad\377\376\303\303name')" 0 ;;
+	speedscope.name)
+		{ printf '{"profiles":[{"type":"sampled","name":"p","unit":"none","samples":[[0,1]],"weights":[1]}],'
+		  printf '"shared":{"frames":[{"name":"main"},{"name":"'; big_q "$NAME"; printf '"}]}}\n'; } >"$out" ;;
+	speedscope.deep)
+		# a sampled stack of 100 000 frames (an evented one writes its
+		# whole stack per event: depth squared, see trace.deep)
+		awk -v n=100000 'BEGIN { printf "{\"shared\":{\"frames\":["
+			for (i = 0; i < n; i++) printf "%s{\"name\":\"fr%d\"}", (i ? "," : ""), i
+			printf "]},\"profiles\":[{\"type\":\"sampled\",\"name\":\"p\",\"unit\":\"none\",\"samples\":[["
+			for (i = 0; i < n; i++) printf "%s%d", (i ? "," : ""), i
+			printf "]],\"weights\":[1]}]}\n" }' >"$out" ;;
+	speedscope.utf8)
+		printf '{"shared":{"frames":[{"name":"bad\377\376\303\303name"}]},"profiles":[{"type":"sampled","name":"p","unit":"none","samples":[[0]],"weights":[1]}]}\n' >"$out" ;;
 	*)
 		return 1 ;;
 	esac
@@ -340,6 +355,12 @@ gen_big() {
 	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
 	pprof) cp "$root/tests/data/pprof/heap.pprof" "$2" ;;
 	nflxprofile) cp "$tmp/in/base.nflxprofile" "$2" ;;
+	speedscope)
+		awk 'BEGIN { printf "{\"shared\":{\"frames\":[{\"name\":\"main\"},{\"name\":\"work\"}]},\"profiles\":[{\"type\":\"sampled\",\"name\":\"p\",\"unit\":\"none\",\"samples\":["
+			for (i = 0; i < 200000; i++) printf "%s[0,1]", (i ? "," : "")
+			printf "],\"weights\":["
+			for (i = 0; i < 200000; i++) printf "%s%d", (i ? "," : ""), i % 7 + 1
+			printf "]}]}\n" }' >"$2" ;;
 	trace) cp "$(ls -S $(find "$corpus/trace-event" -name '*.json') | head -n 1)" "$2" ;;
 	*) return 1 ;;
 	esac

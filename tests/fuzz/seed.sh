@@ -138,6 +138,16 @@ sniff)
 		{ printf '\000'; head -c 4096 "$f"; } >"$dir/$(basename "$f")"
 	done
 	;;
+speedscope)
+	# first byte: bit 0 spills everything (see tests/fuzz/speedscope.c), then the file
+	i=0
+	for f in $(find "$corpus/speedscope" -name '*.json' 2>/dev/null) \
+		"$root"/tests/golden/speedscope2events/*.in "$root"/tests/data/wrongkind/profile.speedscope.json; do
+		[ -f "$f" ] || continue
+		{ printf "\\$(printf %03o $((i % 2)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
 callgrind)
 	# first byte: the options (see tests/fuzz/callgrind.c), then the file
 	i=0

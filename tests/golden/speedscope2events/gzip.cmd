@@ -1,0 +1,1 @@
+gzip -c ../../data/corpus/speedscope/0.1.2/simple-sampled.speedscope.json | speedscope2events
