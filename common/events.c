@@ -503,7 +503,16 @@ static size_t escape_seq(unsigned char c, char e[4])
 	}
 }
 
-void ev_put_escaped(const char *p, size_t n)
+/* The writers below go to b, or to stdout (out.h) when b is NULL. */
+static inline void put_or_add(struct buf *b, const char *p, size_t n)
+{
+	if (b)
+		buf_add(b, p, n);
+	else
+		out_write(p, n);
+}
+
+static void escaped(struct buf *b, const char *p, size_t n)
 {
 	size_t i, run = 0;
 	char e[4];
@@ -516,51 +525,41 @@ void ev_put_escaped(const char *p, size_t n)
 
 		if (!needs_escape[c])
 			continue;
-		out_write(p + run, i - run);
+		put_or_add(b, p + run, i - run);
 		run = i + 1;
-		out_write(e, escape_seq(c, e));
+		put_or_add(b, e, escape_seq(c, e));
 	}
-	out_write(p + run, n - run);
+	put_or_add(b, p + run, n - run);
+}
+
+static void field(struct buf *b, const char *p, size_t n)
+{
+	if (p == NULL || n == 0)
+		put_or_add(b, "-", 1);
+	else if (n == 1 && p[0] == '-')
+		put_or_add(b, "\\x2d", 4);
+	else
+		escaped(b, p, n);
+}
+
+void ev_put_escaped(const char *p, size_t n)
+{
+	escaped(NULL, p, n);
 }
 
 void ev_buf_escaped(struct buf *b, const char *p, size_t n)
 {
-	size_t i, run = 0;
-	char e[4];
-
-	if (n == 0)	/* p may be NULL */
-		return;
-	i = clean_prefix(p, n);
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (!needs_escape[c])
-			continue;
-		buf_add(b, p + run, i - run);
-		run = i + 1;
-		buf_add(b, e, escape_seq(c, e));
-	}
-	buf_add(b, p + run, n - run);
+	escaped(b, p, n);
 }
 
 void ev_buf_field(struct buf *b, const char *p, size_t n)
 {
-	if (p == NULL || n == 0)
-		buf_addc(b, '-');
-	else if (n == 1 && p[0] == '-')
-		buf_adds(b, "\\x2d");
-	else
-		ev_buf_escaped(b, p, n);
+	field(b, p, n);
 }
 
 void ev_put_field(const char *p, size_t n)
 {
-	if (p == NULL || n == 0)
-		out_putc('-');
-	else if (n == 1 && p[0] == '-')
-		out_puts("\\x2d");
-	else
-		ev_put_escaped(p, n);
+	field(NULL, p, n);
 }
 
 static void put_type_time(char type, int64_t time)
