@@ -18,16 +18,8 @@
 # header's count of idle samples, which bucket merges), and
 # events2folded -e EVENT of both is the same, for every event.
 set -u
-bin=$(cd "${1:?usage: reduce.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-reduce.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init reduce "$@"
 
 rule() { printf 'rules:\n%s\n' "$2" >"$tmp/$1.yaml"; }
 rule keep "  - keep: {comm: '[a-z]', from: 0, to: 100000000}"
@@ -118,5 +110,4 @@ for f in $inputs; do
 done
 # --check reads no data: a bad stream on stdin does not matter
 echo garbage | "$bin/eventreduce" --check -q -c "$tmp/example.yaml" && ok || no "--check read stdin"
-echo "reduce: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done
