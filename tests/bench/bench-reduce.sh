@@ -7,13 +7,10 @@
 # without -z. Asserts nothing.
 #   FP_BENCH_REDUCE_MB   size of the events stream (default 200)
 set -u
-bin=$(cd "${1:?usage: bench-reduce.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init reduce "$@"
 root=$(cd "$here/../.." && pwd)
 mb=${FP_BENCH_REDUCE_MB:-200}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-reduce.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-TIME=/usr/bin/time
 rules=$root/docs/examples/reduce.yaml
 printf 'rules: []\n' >"$tmp/none.yaml"
 
@@ -23,16 +20,7 @@ printf 'input: %d MiB events, %s samples\n' $((size >> 20)) "$(grep -c '^S' "$tm
 
 run() {	# best of 3 by wall time
 	label=$1; shift
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%e %U %S %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>&1
-		read -r secs user sys rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then
-			best=$secs bcpu=$(echo "$user + $sys" | bc) brss=$rss
-		fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
-	[ "$(echo "$bcpu == 0" | bc)" = 1 ] && bcpu=0.01
+	bench_best3 "$label" sh -c "$*"
 	printf '%-36s %6.0f MiB/s wall %6.0f MiB/s CPU %6.2f s  peak RSS %6d KiB\n' "$label" \
 		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
 		"$best" "$brss"
