@@ -692,37 +692,41 @@ void ev_put_input(const char *name)
 	out_putc('\n');
 }
 
+/* Fields, each escaped (ev_put_field), TAB between them, then the end of line. */
+static void put_fields(const struct slice *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			out_putc('\t');
+		ev_put_field(f[i].p, f[i].n);
+	}
+	out_putc('\n');
+}
+
 void ev_put_unit(struct slice event, const char *unit)
 {
-	out_puts("E\t-\t");
-	ev_put_field(event.p, event.n);
-	out_putc('\t');
-	ev_put_field(unit, strlen(unit));
-	out_putc('\n');
+	struct slice f[2] = { event, { unit, strlen(unit) } };
+
+	put_type_time('E', EV_NONE);
+	put_fields(f, 2);
 }
 
 void ev_put_tname(int64_t time, struct slice pid, struct slice tid, struct slice name)
 {
-	out_puts("T\t");
-	ev_put_time(time);
-	out_putc('\t');
-	ev_put_field(pid.p, pid.n);
-	out_putc('\t');
-	ev_put_field(tid.p, tid.n);
-	out_putc('\t');
-	ev_put_field(name.p, name.n);
-	out_putc('\n');
+	struct slice f[3] = { pid, tid, name };
+
+	put_type_time('T', time);
+	put_fields(f, 3);
 }
 
 void ev_put_pname(int64_t time, struct slice pid, struct slice name)
 {
-	out_puts("P\t");
-	ev_put_time(time);
-	out_putc('\t');
-	ev_put_field(pid.p, pid.n);
-	out_putc('\t');
-	ev_put_field(name.p, name.n);
-	out_putc('\n');
+	struct slice f[2] = { pid, name };
+
+	put_type_time('P', time);
+	put_fields(f, 2);
 }
 
 void ev_put_d_end(uint64_t order)
