@@ -251,15 +251,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int status;
 	size_t n, i;
 
-	out = run_filter(cmd_spans2events, opts, data, size, 0, &n, &status);
-	if (!out)
+	if (size < 1)
 		return 0;
+	/* the fake database (above) is read during the run */
 	db_p = (const char *)data + 1;
 	db_n = 0;
 	if (size - 1 >= 16) {
 		db_p += 16;
 		db_n = size - 1 - 16;
 	}
+	out = run_filter(cmd_spans2events, opts, data, size, 0, &n, &status);
 	last_time = EV_NONE;
 	check_output(out, n, record);
 	for (i = 0; i < nolanes; i++) {
