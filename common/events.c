@@ -243,10 +243,26 @@ void ev_thread_key(struct buf *b, struct slice pid, struct slice tid)
 	buf_add(b, tid.p, tid.n);
 }
 
+/* The fields a record of this type has at least (docs/events.md), 0 for
+ * a type this version does not know. */
+static int record_fields(int type)
+{
+	switch (type) {
+	case 'S': case 'O': case 'C': case 'I':
+		return 9;
+	case 'T':
+		return 5;
+	case 'P': case 'E':
+		return 4;
+	default:
+		return 0;
+	}
+}
+
 int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why)
 {
 	struct slice f[9];
-	int n;
+	int want;
 
 	r->line.p = line;
 	r->line.n = len;
@@ -263,13 +279,15 @@ int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why)
 		*why = "record type is not one character";
 		return EV_ERROR;
 	}
-	n = split(line, len, f, 9);
+	want = record_fields(r->type);
+	if (want == 0)
+		return EV_RECORD;	/* unknown type: the caller passes it on */
+	if (split(line, len, f, 9) < want) {
+		*why = "too few fields";
+		return EV_ERROR;
+	}
 	switch (r->type) {
 	case 'S': case 'O': case 'C': case 'I':
-		if (n < 9) {
-			*why = "too few fields";
-			return EV_ERROR;
-		}
 		r->pid = f[2];
 		r->tid = f[3];
 		r->cpu = f[4];
@@ -282,32 +300,18 @@ int ev_parse(struct ev_rec *r, const char *line, size_t len, const char **why)
 		}
 		break;
 	case 'T':
-		if (n < 5) {
-			*why = "too few fields";
-			return EV_ERROR;
-		}
 		r->pid = f[2];
 		r->tid = f[3];
 		r->name = f[4];
 		break;
 	case 'P':
-		if (n < 4) {
-			*why = "too few fields";
-			return EV_ERROR;
-		}
 		r->pid = f[2];
 		r->name = f[3];
 		break;
 	case 'E':
-		if (n < 4) {
-			*why = "too few fields";
-			return EV_ERROR;
-		}
 		r->event = f[2];
 		r->name = f[3];
 		break;
-	default:
-		return EV_RECORD;	/* unknown type: the caller passes it on */
 	}
 	if (parse_time_field(f[1], &r->time) < 0) {
 		*why = "bad time";
@@ -499,7 +503,16 @@ static size_t escape_seq(unsigned char c, char e[4])
 	}
 }
 
-void ev_put_escaped(const char *p, size_t n)
+/* The writers below go to b, or to stdout (out.h) when b is NULL. */
+static inline void put_or_add(struct buf *b, const char *p, size_t n)
+{
+	if (b)
+		buf_add(b, p, n);
+	else
+		out_write(p, n);
+}
+
+static void escaped(struct buf *b, const char *p, size_t n)
 {
 	size_t i, run = 0;
 	char e[4];
@@ -512,51 +525,41 @@ void ev_put_escaped(const char *p, size_t n)
 
 		if (!needs_escape[c])
 			continue;
-		out_write(p + run, i - run);
+		put_or_add(b, p + run, i - run);
 		run = i + 1;
-		out_write(e, escape_seq(c, e));
+		put_or_add(b, e, escape_seq(c, e));
 	}
-	out_write(p + run, n - run);
+	put_or_add(b, p + run, n - run);
+}
+
+static void field(struct buf *b, const char *p, size_t n)
+{
+	if (p == NULL || n == 0)
+		put_or_add(b, "-", 1);
+	else if (n == 1 && p[0] == '-')
+		put_or_add(b, "\\x2d", 4);
+	else
+		escaped(b, p, n);
+}
+
+void ev_put_escaped(const char *p, size_t n)
+{
+	escaped(NULL, p, n);
 }
 
 void ev_buf_escaped(struct buf *b, const char *p, size_t n)
 {
-	size_t i, run = 0;
-	char e[4];
-
-	if (n == 0)	/* p may be NULL */
-		return;
-	i = clean_prefix(p, n);
-	for (; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (!needs_escape[c])
-			continue;
-		buf_add(b, p + run, i - run);
-		run = i + 1;
-		buf_add(b, e, escape_seq(c, e));
-	}
-	buf_add(b, p + run, n - run);
+	escaped(b, p, n);
 }
 
 void ev_buf_field(struct buf *b, const char *p, size_t n)
 {
-	if (p == NULL || n == 0)
-		buf_addc(b, '-');
-	else if (n == 1 && p[0] == '-')
-		buf_adds(b, "\\x2d");
-	else
-		ev_buf_escaped(b, p, n);
+	field(b, p, n);
 }
 
 void ev_put_field(const char *p, size_t n)
 {
-	if (p == NULL || n == 0)
-		out_putc('-');
-	else if (n == 1 && p[0] == '-')
-		out_puts("\\x2d");
-	else
-		ev_put_escaped(p, n);
+	field(NULL, p, n);
 }
 
 static void put_type_time(char type, int64_t time)
@@ -689,37 +692,41 @@ void ev_put_input(const char *name)
 	out_putc('\n');
 }
 
+/* Fields, each escaped (ev_put_field), TAB between them, then the end of line. */
+static void put_fields(const struct slice *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			out_putc('\t');
+		ev_put_field(f[i].p, f[i].n);
+	}
+	out_putc('\n');
+}
+
 void ev_put_unit(struct slice event, const char *unit)
 {
-	out_puts("E\t-\t");
-	ev_put_field(event.p, event.n);
-	out_putc('\t');
-	ev_put_field(unit, strlen(unit));
-	out_putc('\n');
+	struct slice f[2] = { event, { unit, strlen(unit) } };
+
+	put_type_time('E', EV_NONE);
+	put_fields(f, 2);
 }
 
 void ev_put_tname(int64_t time, struct slice pid, struct slice tid, struct slice name)
 {
-	out_puts("T\t");
-	ev_put_time(time);
-	out_putc('\t');
-	ev_put_field(pid.p, pid.n);
-	out_putc('\t');
-	ev_put_field(tid.p, tid.n);
-	out_putc('\t');
-	ev_put_field(name.p, name.n);
-	out_putc('\n');
+	struct slice f[3] = { pid, tid, name };
+
+	put_type_time('T', time);
+	put_fields(f, 3);
 }
 
 void ev_put_pname(int64_t time, struct slice pid, struct slice name)
 {
-	out_puts("P\t");
-	ev_put_time(time);
-	out_putc('\t');
-	ev_put_field(pid.p, pid.n);
-	out_putc('\t');
-	ev_put_field(name.p, name.n);
-	out_putc('\n');
+	struct slice f[2] = { pid, name };
+
+	put_type_time('P', time);
+	put_fields(f, 2);
 }
 
 void ev_put_d_end(uint64_t order)

@@ -13,6 +13,7 @@
 #include "../common/input.h"
 #include "../common/out.h"
 #include "../common/skip.h"
+#include "../common/textin.h"
 #include "cmds.h"
 
 static const struct cli_info info = {
@@ -49,8 +50,7 @@ struct folded {
 	int started;		/* the stream's header is written */
 	struct buf ev[2];	/* the escaped event names, with a TAB each side */
 	/* the current file */
-	const char *file;
-	int decided, rejected;
+	struct textin tin;	/* the file and its format decision */
 	uint64_t lines, two_numbers;	/* data lines; those ending in two numbers */
 	/* UTF-16 input converted to UTF-8 */
 	int enc;
@@ -87,11 +87,13 @@ static void start_output(struct folded *fo)
 	}
 }
 
-static void accept_file(struct folded *fo)
+static void accept_file(void *ctx)
 {
+	struct folded *fo = ctx;
+
 	start_output(fo);
-	fo->decided = 1;
-	ev_put_input(fo->file);
+	fo->tin.decided = 1;
+	ev_put_input(fo->tin.file);
 }
 
 /* Bytes that need attention in a stack: what events.md §5 escapes, and ']'
@@ -329,13 +331,6 @@ static int bpftrace_line(const char *p, size_t n)
 	return i < n && (p[i] == '[' || p[i] == ':');
 }
 
-static int reject(struct folded *fo, const char *what)
-{
-	fp_warn("%s: %s, not folded stacks", fo->file, what);
-	fo->rejected = 1;
-	return -1;
-}
-
 /* Two numbers at the end of the stack: "foo;thread 123" read without --diff. */
 static int ends_in_number(const char *p, size_t e)
 {
@@ -370,13 +365,13 @@ static int do_line(struct folded *fo, const char *p, size_t n, uint64_t lineno)
 
 	while (n > 0 && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
 		n--;
-	if (!fo->decided) {
+	if (!fo->tin.decided) {
 		if (has_prefix(p, n, "#flamepipe-events"))
-			return reject(fo, "already a flamepipe events stream");
+			return textin_reject(&fo->tin, "already a flamepipe events stream");
 		if (n == 0 || p[0] == '#')
 			return 0;
 		if (bpftrace_line(p, n))
-			return reject(fo, "bpftrace or DTrace output (use stacks2events)");
+			return textin_reject(&fo->tin, "bpftrace or DTrace output (use stacks2events)");
 	}
 	if (n == 0 || p[0] == '#')
 		return 0;
@@ -389,15 +384,15 @@ static int do_line(struct folded *fo, const char *p, size_t n, uint64_t lineno)
 		else
 			st = st2;
 	}
-	if (!fo->decided) {
+	if (!fo->tin.decided) {
 		if (why && (p[0] == '{' || p[0] == '['))
-			return reject(fo, "JSON (speedscope, Trace Event or cpuprofile?)");
+			return textin_reject(&fo->tin, "JSON (speedscope, Trace Event or cpuprofile?)");
 		if (why && perf_header(p, n))
-			return reject(fo, "perf script text (use perf2events)");
+			return textin_reject(&fo->tin, "perf script text (use perf2events)");
 		accept_file(fo);
 	}
 	if (why) {
-		skip_record(&fo->skips, fo->file, lineno, why);
+		skip_record(&fo->skips, fo->tin.file, lineno, why);
 		return 0;
 	}
 	e = st - 1;	/* the stack is p[0..e) */
@@ -524,25 +519,23 @@ static int u16_end(struct folded *fo)
 static int convert(const char *path, void *ctx)
 {
 	struct folded *fo = ctx;
-	struct input in;
+	struct input *in = &fo->tin.in;
 	char *line;
 	size_t len;
-	int r, first = 1, bad = 0;
+	int r, first = 1;
 
-	if (input_open(&in, path) < 0)
+	if (textin_open(&fo->tin, path, "folded stacks") < 0)
 		return 1;
-	fo->file = in.name;
-	fo->decided = fo->rejected = 0;
 	fo->lines = fo->two_numbers = 0;
 	fo->enc = ENC_UTF8;
 	fo->u8.len = 0;
 	fo->npend = 0;
 	fo->hi = 0;
 	fo->u16_line = 0;
-	while ((r = input_getline(&in, &line, &len)) > 0) {
+	while ((r = input_getline(in, &line, &len)) > 0) {
 		const unsigned char *b = (const unsigned char *)line;
-		size_t avail = (size_t)(in.buf + in.end - line);	/* the LF and beyond */
-		int had_lf = line + len < in.buf + in.end;
+		size_t avail = (size_t)(in->buf + in->end - line);	/* the LF and beyond */
+		int had_lf = line + len < in->buf + in->end;
 
 		if (first) {
 			first = 0;
@@ -562,26 +555,18 @@ static int convert(const char *path, void *ctx)
 			}
 		}
 		if (fo->enc == ENC_UTF8) {
-			if (do_line(fo, line, len, in.lineno) < 0)
+			if (do_line(fo, line, len, in->lineno) < 0)
 				break;
 		} else if (u16_feed(fo, line, len) < 0 || (had_lf && u16_feed(fo, "\n", 1) < 0)) {
 			break;
 		}
 	}
-	if (r < 0)
-		bad = 1;
-	if (!fo->rejected && fo->enc != ENC_UTF8 && r == 0)
+	if (!fo->tin.rejected && fo->enc != ENC_UTF8 && r == 0)
 		u16_end(fo);
-	if (!fo->rejected && !fo->decided)
-		accept_file(fo);	/* nothing but blank lines and comments */
-	if (fo->rejected)
-		bad = 1;
 	if (!fo->diff && fo->lines > 0 && fo->two_numbers == fo->lines)
 		fp_warn("%s: every line ends in two numbers: a differential file? (use --diff)",
-			fo->file);
-	skip_file_done(&fo->skips, in.name, "lines");
-	input_close(&in);
-	return bad;
+			fo->tin.file);
+	return textin_close(&fo->tin, r, &fo->skips, accept_file, fo);
 }
 
 int cmd_folded2events(int argc, char **argv)

@@ -53,11 +53,13 @@ static void start_output(struct st *st)
 	out_puts("#source stacks\n#clock none\n");
 }
 
-static void accept_file(struct st *st)
+static void accept_file(void *ctx)
 {
+	struct st *st = ctx;
+
 	start_output(st);
-	st->decided = 1;
-	ev_put_input(st->file);
+	st->tin.decided = 1;
+	ev_put_input(st->tin.file);
 }
 
 /* A perf script sample header: "... 123.456789:" then a space or the end. */
@@ -89,13 +91,6 @@ static int folded_line(const char *p, size_t n)
 	return i < n && i > 0 && is_ws(p[i - 1]) && memchr(p, ';', i) != NULL;
 }
 
-static int reject(struct st *st, const char *what)
-{
-	fp_warn("%s: %s, not bpftrace or DTrace stacks", st->file, what);
-	st->rejected = 1;
-	return -1;
-}
-
 static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 {
 	size_t indent = 0;
@@ -104,15 +99,15 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 		n--;
 	while (indent < n && is_ws(p[indent]))
 		indent++;
-	if (!st->decided && n > 0) {
+	if (!st->tin.decided && n > 0) {
 		if (has_prefix(p, n, "#flamepipe-events"))
-			return reject(st, "already a flamepipe events stream");
+			return textin_reject(&st->tin, "already a flamepipe events stream");
 		if (p[0] == '{' || p[0] == '[')
-			return reject(st, "JSON");
+			return textin_reject(&st->tin, "JSON");
 		if (indent == 0 && p[0] != '@' && folded_line(p, n))
-			return reject(st, "folded stacks (use folded2events)");
+			return textin_reject(&st->tin, "folded stacks (use folded2events)");
 		if (indent == 0 && p[0] != '@' && perf_header(p, n))
-			return reject(st, "perf script text (use perf2events)");
+			return textin_reject(&st->tin, "perf script text (use perf2events)");
 		accept_file(st);
 	}
 	if (st->in_entry == 'b') {
@@ -142,35 +137,24 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 static int convert(const char *path, void *ctx)
 {
 	struct st *st = ctx;
-	struct input in;
 	char *line;
 	size_t len;
-	int r, bad = 0;
+	int r;
 
-	if (input_open(&in, path) < 0)
+	if (textin_open(&st->tin, path, "bpftrace or DTrace stacks") < 0)
 		return 1;
-	st->file = in.name;
-	st->decided = st->rejected = 0;
 	st_entry_reset(st);
-	while ((r = input_getline(&in, &line, &len)) > 0) {
-		if (in.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+	while ((r = input_getline(&st->tin.in, &line, &len)) > 0) {
+		if (st->tin.in.lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
 			line += 3;
 			len -= 3;
 		}
-		if (do_line(st, line, len, in.lineno) < 0)
+		if (do_line(st, line, len, st->tin.in.lineno) < 0)
 			break;
 	}
-	if (r < 0)
-		bad = 1;
-	if (!st->rejected && st->in_entry)
+	if (!st->tin.rejected && st->in_entry)
 		st_entry_broken(st, st->in_entry == 'b' ? "entry without a value" : "stack without a value");
-	if (!st->rejected && !st->decided)
-		accept_file(st);
-	if (st->rejected)
-		bad = 1;
-	skip_file_done(&st->skips, in.name, "lines");
-	input_close(&in);
-	return bad;
+	return textin_close(&st->tin, r, &st->skips, accept_file, st);
 }
 
 static void parse_keys(struct st *st, const char *arg)

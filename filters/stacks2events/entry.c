@@ -42,7 +42,7 @@ static void add_frame(struct st *st, const char *p, size_t n)
 
 void st_skip(struct st *st, uint64_t line, const char *why)
 {
-	skip_record(&st->skips, st->file, line, why);
+	skip_record(&st->skips, st->tin.file, line, why);
 }
 
 void st_entry_broken(struct st *st, const char *why)

@@ -26,6 +26,7 @@
 #include "../../common/events.h"
 #include "../../common/intern.h"
 #include "../../common/skip.h"
+#include "../../common/textin.h"
 
 enum ktype { K_AUTO, K_KSTACK, K_USTACK, K_STACK, K_COMM, K_PID, K_TID, K_CPU, K_FRAME, K_IGNORE };
 
@@ -50,8 +51,7 @@ struct st {
 	int started;
 	struct intern events;	/* events whose E record is written */
 	/* the current file */
-	const char *file;
-	int decided, rejected;
+	struct textin tin;	/* the file and its format decision */
 	/* the current entry */
 	int in_entry;		/* 'b' bpftrace, 'd' DTrace, 0 none */
 	uint64_t entry_line;

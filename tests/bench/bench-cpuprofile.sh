@@ -3,10 +3,9 @@
 # MiB/s of input and peak RSS. Prints figures, asserts nothing.
 # usage: bench-cpuprofile.sh BINDIR [SAMPLES]
 set -u
-bin=$(cd "${1:?usage: bench-cpuprofile.sh BINDIR [SAMPLES]}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init cpuprofile "$@"
 samples=${2:-2000000}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-cpu.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 LC_ALL=C
 export LC_ALL
 
@@ -36,12 +35,8 @@ run() {	# label, then the command; reads $tmp/in
 	label=$1
 	shift
 	bytes=$(wc -c <"$tmp/in")
-	start=$(date +%s%N)
-	/usr/bin/time -f %M -o "$tmp/rss" "$@" <"$tmp/in" 2>"$tmp/err" | wc -c >"$tmp/outbytes"
-	end=$(date +%s%N)
-	ns=$((end - start))
-	[ "$ns" -gt 0 ] || ns=1
-	awk -v b="$bytes" -v o="$(cat "$tmp/outbytes")" -v ns="$ns" -v rss="$(tail -n 1 "$tmp/rss")" -v l="$label" 'BEGIN {
+	bench_once "$label" "$tmp/in" "$@"
+	awk -v b="$bytes" -v o="$outbytes" -v ns="$ns" -v rss="$rss" -v l="$label" 'BEGIN {
 		s = ns / 1e9
 		printf "%-34s %7.1f MiB in %6.2f s %7.1f MiB/s in, %7.1f MiB/s out, peak RSS %6.1f MiB\n",
 			l, b / 1048576, s, b / 1048576 / s, o / 1048576 / s, rss / 1024 }'

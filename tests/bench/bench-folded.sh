@@ -7,12 +7,11 @@
 #   vertx output (java, 199 stacks of ~1.3 kB, _[k] _[j] annotations)
 #   repeated; the bpftrace input is the real capture repeated to MB/10.
 set -u
-bin=$(cd "${1:?usage: bench-folded.sh BINDIR [MB]}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init folded "$@"
 mb=${2:-200}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-folded.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 LC_ALL=C
 export LC_ALL
 
@@ -26,13 +25,8 @@ run() {	# label, then the command; reads $tmp/in
 	label=$1
 	shift
 	bytes=$(wc -c <"$tmp/in")
-	start=$(date +%s%N)
-	/usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$@" <"$tmp/in" 2>"$tmp/err" | wc -c >"$tmp/outbytes"
-	end=$(date +%s%N)
-	ns=$((end - start))
-	[ "$ns" -gt 0 ] || ns=1
-	set -- $(tail -n 1 "$tmp/rss")
-	awk -v b="$bytes" -v ns="$ns" -v rss="$1" -v cpu="$(echo "$2 + $3" | bc)" -v l="$label" 'BEGIN {
+	bench_once "$label" "$tmp/in" "$@"
+	awk -v b="$bytes" -v ns="$ns" -v rss="$rss" -v cpu="$cpu" -v l="$label" 'BEGIN {
 		s = ns / 1e9; if (cpu <= 0) cpu = 0.01
 		printf "%-32s %7.1f MiB in %6.2f s %7.1f MiB/s wall, %7.1f MiB/s CPU (%.2f s), peak RSS %5.1f MiB\n",
 			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, cpu, rss / 1024 }'

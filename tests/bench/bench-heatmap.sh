@@ -6,11 +6,9 @@
 # through a pipe). Asserts nothing.
 #   FP_BENCH_EVENTS_MB   size of the events stream (default 1100)
 set -u
-bin=$(cd "${1:?usage: bench-heatmap.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init heatmap "$@"
 mb=${FP_BENCH_EVENTS_MB:-1100}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-hm.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 TIME=/usr/bin/time
 
 # perf script text is about 2.3 times the size of its events stream
@@ -24,16 +22,7 @@ printf 'input: %d MiB events, %s samples, %s .. %s s\n' $((size >> 20)) \
 # best of 3 (by wall time): MiB/s wall, MiB/s CPU, peak RSS
 run() {
 	label=$1; shift
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%e %U %S %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>&1
-		read -r secs user sys rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then
-			best=$secs bcpu=$(echo "$user + $sys" | bc) brss=$rss
-		fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
-	[ "$(echo "$bcpu == 0" | bc)" = 1 ] && bcpu=0.01
+	bench_best3 "$label" sh -c "$*"
 	printf '%-40s %7.0f MiB/s wall %7.0f MiB/s CPU  %6.2f s  peak RSS %6d KiB\n' "$label" \
 		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
 		"$best" "$brss"

@@ -6,11 +6,9 @@
 # Prints figures; asserts nothing.
 #   FP_BENCH_MB   size of the main input (default 200)
 set -u
-bin=$(cd "${1:?usage: bench-perf.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init perf "$@"
 mb=${FP_BENCH_MB:-200}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 TIME=/usr/bin/time
 
 bash "$here/gen-perf.sh" "$mb" "$tmp/in.perf"
@@ -24,15 +22,7 @@ printf 'input: %d MiB perf script (%d samples), %d MiB events\n' \
 # best of 3: wall seconds and peak RSS (KiB) of the last command of a pipeline
 run() {
 	label=$1 bytes=$2; shift 2
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%e %M' -o "$tmp/t" sh -c "$*" >/dev/null 2>"$tmp/stderr" ||
-			{ echo "$label: failed"; cat "$tmp/stderr"; }
-		set -- "$@"
-		read -r secs rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then best=$secs brss=$rss; fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	bench_best3 "$label" sh -c "$*"
 	printf '%-34s %8.1f MiB/s  %6.2f s  peak RSS %6d KiB\n' "$label" \
 		"$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" "$brss"
 }

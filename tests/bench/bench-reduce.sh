@@ -7,13 +7,10 @@
 # and the output size with and without -z. Asserts nothing.
 #   FP_BENCH_REDUCE_MB   size of the events stream (default 200)
 set -u
-bin=$(cd "${1:?usage: bench-reduce.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init reduce "$@"
 root=$(cd "$here/../.." && pwd)
 mb=${FP_BENCH_REDUCE_MB:-200}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-reduce.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-TIME=/usr/bin/time
 rules=$root/docs/examples/reduce.yaml
 printf 'rules: []\n' >"$tmp/none.yaml"
 

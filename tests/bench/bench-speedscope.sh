@@ -8,12 +8,10 @@
 #   FP_BENCH_MB   size of the perf script text (default 480, which makes
 #                 an event stream of about 200 MiB)
 set -u
-bin=$(cd "${1:?usage: bench-speedscope.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init speedscope "$@"
 mb=${FP_BENCH_MB:-480}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-ss.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-TIME=/usr/bin/time
+bench_out=$tmp/out.json
 
 bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev/null
 awk 'BEGIN {
@@ -29,13 +27,7 @@ awk 'BEGIN {
 run() {
 	label=$1 in=$2; shift 2
 	bytes=$(wc -c <"$in")
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%e %M' -o "$tmp/t" "$@" "$in" >"$tmp/out.json" 2>/dev/null
-		read -r secs rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then best=$secs brss=$rss; fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	bench_best3 "$label" "$@" "$in"
 	printf '%-40s %5d MiB in %7.1f MiB/s %6.2f s  out %6.1f MiB  peak RSS %6d KiB\n' "$label" \
 		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" \
 		"$(echo "$(wc -c <"$tmp/out.json") / 1048576" | bc -l)" "$brss"

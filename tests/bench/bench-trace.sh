@@ -5,11 +5,9 @@
 # usage: bench-trace.sh BINDIR      size: FLAMEPIPE_BENCH_TRACE_MB (default 1024)
 # Needs about 2.5 times the size in free space under ${TMPDIR:-/tmp}.
 set -u
-bin=$(cd "${1:?usage: bench-trace.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init trace "$@"
 mb=${FLAMEPIPE_BENCH_TRACE_MB:-1024}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-trace.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 LC_ALL=C
 export LC_ALL
 
@@ -20,10 +18,8 @@ bytes=$(wc -c <"$tmp/t.json")
 run() {
 	label=$1 in=$2
 	shift 2
-	start=$(date +%s%N)
-	/usr/bin/time -f %M -o "$tmp/rss" "$@" || echo "$label: failed"
-	end=$(date +%s%N)
-	awk -v l="$label" -v b="$in" -v ns=$((end - start)) -v rss="$(tail -n 1 "$tmp/rss")" 'BEGIN {
+	bench_once "$label" /dev/null "$@"
+	awk -v l="$label" -v b="$in" -v ns="$ns" -v rss="$rss" 'BEGIN {
 		s = ns / 1e9; printf "%-28s %8.1f MiB in %6.2f s  %7.1f MiB/s  peak RSS %6.1f MiB\n",
 		l, b / 1048576, s, b / 1048576 / s, rss / 1024 }'
 }

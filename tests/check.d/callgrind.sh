@@ -98,6 +98,13 @@ real_chain() {
 	grep -Ev '^main;hot [0-9]+$'
 }
 
+real_chains() {	# NAME: every stack of $tmp/NAME.stacks is one the program makes
+	if real_chain <"$tmp/$1.stacks" | grep -q .; then
+		no "$1: stacks the program does not make:"
+		real_chain <"$tmp/$1.stacks" | head -n 5
+	else ok; fi
+}
+
 run() {	# NAME OPTIONS...: run prog under callgrind into $tmp/NAME/
 	name=$1; shift
 	mkdir -p "$tmp/$name"
@@ -195,38 +202,30 @@ check_lines() {	# NAME: --lines keeps the self cost of every source line
 	done
 }
 
-run plain
-check plain
-check_lines plain
+run_checked() {	# NAME OPTIONS...: run, then check and check_lines NAME
+	run "$@"
+	check "$1"
+	check_lines "$1"
+}
+
+run_checked plain
 # without caller contexts, shared's callees are split like its average
 grep -q '^#stacks inferred$' "$tmp/plain.ev" && ok || no "plain: no #stacks inferred header"
 grep -q '^main;x;shared;wr;work ' "$tmp/plain.stacks" && ok ||
 	no "plain: the inferred (invented) main;x;shared;wr;work is missing"
 
-run callers --separate-callers=3
-check callers
-check_lines callers
-if real_chain <"$tmp/callers.stacks" | grep -q .; then
-	no "callers: stacks the program does not make:"
-	real_chain <"$tmp/callers.stacks" | head -n 5
-else ok; fi
+run_checked callers --separate-callers=3
+real_chains callers
 # the exact weights: shared from x (2 callers: main, thread_main) reads only
 grep -q ';x;shared;wr' "$tmp/callers.stacks" && no "callers: x;shared;wr invented" || ok
 grep -q ';y;shared;rd' "$tmp/callers.stacks" && no "callers: y;shared;rd invented" || ok
 
-run recs --separate-recs=4 --separate-callers=2
-check recs
-check_lines recs
-if real_chain <"$tmp/recs.stacks" | grep -q .; then
-	no "recs: stacks the program does not make:"
-	real_chain <"$tmp/recs.stacks" | head -n 5
-else ok; fi
+run_checked recs --separate-recs=4 --separate-callers=2
+real_chains recs
 # levels f'2 f'3 are frames of their own: deeper recursion is visible
 grep -q '^main;fact;fact;fact' "$tmp/recs.stacks" && ok || no "recs: no fact;fact;fact stack"
 
-run threads --separate-threads=yes --separate-callers=3
-check threads
-check_lines threads
+run_checked threads --separate-threads=yes --separate-callers=3
 n=$(awk -F'\t' '$1 == "S" { t[$4] = 1 } END { n = 0; for (k in t) n++; print n }' "$tmp/threads.ev")
 [ "$n" -ge 2 ] && ok || no "threads: $n thread ids, expected 2 or more"
 tm=$(awk -F'\t' '$1 == "S" && $9 ~ /(^|;)thread_main[`;]/ { print $4 }' "$tmp/threads.ev" | sort -u)
@@ -237,15 +236,11 @@ mn=$(awk -F'\t' '$1 == "S" && $9 ~ /(^|;)main`.*;hot/ { print $4 }' "$tmp/thread
 if "$bin/callgrind2events" "$tmp"/threads/callgrind.out.* >/dev/null 2>"$tmp/err" &&
 	grep -q 'empty file' "$tmp/err"; then ok; else no "threads: the empty callgrind.out.PID: $(cat "$tmp/err")"; fi
 
-run instr --dump-instr=yes --collect-jumps=yes
-check instr
-check_lines instr
+run_checked instr --dump-instr=yes --collect-jumps=yes
 grep -q '^positions: *instr line' "$tmp"/instr/callgrind.out.* && grep -q '^jcnd=' "$tmp"/instr/callgrind.out.* &&
 	ok || no "instr: no positions: instr line or no jcnd= lines to test"
 
-run nocompress --compress-strings=no --compress-pos=no
-check nocompress
-check_lines nocompress
+run_checked nocompress --compress-strings=no --compress-pos=no
 grep -q '^fn=([0-9]' "$tmp"/nocompress/callgrind.out.* && no "nocompress: names still compressed" || ok
 
 # gzip and zstd input: the same stream as the plain file

@@ -21,15 +21,9 @@
 # (D or O record) per X, B, i and I event, but for the instants that carry
 # a whole CPU profile (args.data.cpuProfile: they become samples).
 set -u
-bin=$(cd "${1:?usage: conservation.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
+. "$(dirname "$0")/../lib/check.sh"
+check_init conservation "$@"
 . "$root/tests/lib/conserve.sh"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-conserve.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
 node_ok=0
 command -v node >/dev/null 2>&1 && node_ok=1
 # the "total=N" of heatmap's header line
@@ -136,5 +130,4 @@ for f in "$bin"/*; do
 	*) echo "NOTE conservation: $(basename "$f") has no conservation check yet" ;;
 	esac
 done
-echo "conservation: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

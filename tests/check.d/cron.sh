@@ -12,17 +12,10 @@
 # works here (root or perf_event_paranoid <= 0), one more hour is recorded
 # live (2 s) and must say "#clock unix" with epoch times.
 set -u
-bin=$(cd "${1:?usage: cron.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-LC_ALL=C
-export LC_ALL
+. "$(dirname "$0")/../lib/check.sh"
+check_init cron "$@"
 PATH=$bin:$PATH
 export PATH
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-cron.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 share=$root/docs/examples
 command -v zstd >/dev/null 2>&1 || { echo "cron: 0 passed, 0 failed (no zstd)"; exit 0; }
 
@@ -77,5 +70,4 @@ if command -v perf >/dev/null 2>&1 && perf record -q -a -o "$tmp/probe.data" -- 
 else
 	echo "cron: perf record -a not allowed here: live recording not tested"
 fi
-echo "cron: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -156,6 +156,9 @@ export ASAN_OPTIONS
 big_q() {	# N bytes of Q
 	head -c "$1" /dev/zero | tr '\0' Q
 }
+name_of() {	# CASE: the name a name or utf8 case puts in: $NAME bytes of Q, or bad UTF-8
+	if [ "$1" = name ]; then big_q "$NAME"; else printf 'bad\377\376\303\303name'; fi
+}
 mkdir "$tmp/in" "$tmp/dir"
 perf_base=$root/tests/data/perf/fp.perf
 cp "$perf_base" "$tmp/in/base.perf"
@@ -231,24 +234,20 @@ gen_nflx() {
 gen() {
 	kind=$1 case=$2 out=$3
 	case $kind.$case in
-	perf.name)
-		{ printf 'comm 1/1 [000] 1.000000: 1 cycles: \n\tffff '; big_q "$NAME"; printf ' (/bin/x)\n\n'; } >"$out" ;;
+	perf.name | perf.utf8)
+		{ printf 'comm 1/1 [000] 1.000000: 1 cycles: \n\tffff '; name_of "$case"; printf ' (/bin/x)\n\n'; } >"$out" ;;
 	perf.deep)
 		{ printf 'comm 1/1 [000] 1.000000: 1 cycles: \n'
 		  awk -v n=100000 'BEGIN { for (i = n - 1; i >= 0; i--) printf "\t%x fr%d (/bin/x)\n", i + 4096, i }'
 		  printf '\n'; } >"$out" ;;
-	perf.utf8)
-		printf 'comm 1/1 [000] 1.000000: 1 cycles: \n\tffff bad\377\376\303\303name (/bin/x)\n\n' >"$out" ;;
-	events.name)
-		{ printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\tmain;'; big_q "$NAME"; printf '\n'; } >"$out" ;;
+	events.name | events.utf8)
+		{ printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\tmain;'; name_of "$case"; printf '\n'; } >"$out" ;;
 	events.deep)
 		{ printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\t'
 		  awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i }'
 		  printf '\n'; } >"$out" ;;
-	events.utf8)
-		printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\tmain;bad\377\376\303\303name\n' >"$out" ;;
-	trace.name)
-		{ printf '{"traceEvents":[{"name":"'; big_q "$NAME"; printf '","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}\n'; } >"$out" ;;
+	trace.name | trace.utf8)
+		{ printf '{"traceEvents":[{"name":"'; name_of "$case"; printf '","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}\n'; } >"$out" ;;
 	trace.deep)
 		# spans carry their whole stack (events.md 3.1): output grows with
 		# depth squared, so 1000 nested spans, not 100 000
@@ -256,11 +255,9 @@ gen() {
 			for (i = 0; i < n; i++) printf "%s{\"name\":\"fr%d\",\"ph\":\"B\",\"ts\":%d,\"pid\":1,\"tid\":1}", (i ? "," : ""), i, i
 			for (i = n - 1; i >= 0; i--) printf ",{\"ph\":\"E\",\"ts\":%d,\"pid\":1,\"tid\":1}", 2 * n - i
 			printf "]}\n" }' >"$out" ;;
-	trace.utf8)
-		printf '{"traceEvents":[{"name":"bad\377\376\303\303name","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}\n' >"$out" ;;
-	cpuprofile.name)
+	cpuprofile.name | cpuprofile.utf8)
 		{ printf '{"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"children":[2]},'
-		  printf '{"id":2,"callFrame":{"functionName":"'; big_q "$NAME"
+		  printf '{"id":2,"callFrame":{"functionName":"'; name_of "$case"
 		  printf '","scriptId":"1","url":"a.js","lineNumber":1,"columnNumber":1}}],"startTime":0,"endTime":30,"samples":[2,2],"timeDeltas":[10,10]}\n'; } >"$out" ;;
 	cpuprofile.deep)
 		awk -v n=100000 'BEGIN { printf "{\"nodes\":["
@@ -270,13 +267,11 @@ gen() {
 				printf "}"
 			}
 			printf "],\"startTime\":0,\"endTime\":30,\"samples\":[%d],\"timeDeltas\":[10]}\n", n }' >"$out" ;;
-	cpuprofile.utf8)
-		printf '{"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"children":[2]},{"id":2,"callFrame":{"functionName":"bad\377\376\303\303name","scriptId":"1","url":"a.js","lineNumber":1,"columnNumber":1}}],"startTime":0,"endTime":30,"samples":[2,2],"timeDeltas":[10,10]}\n' >"$out" ;;
 	spans.name | spans.utf8)
 		otlp_span() { printf '{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"%016x",%s"name":"' "$1" "$2"; }
 		{ printf '{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"scope":{"name":"s"},"spans":['
 		  otlp_span 1 ''
-		  if [ "$case" = name ]; then big_q "$NAME"; else printf 'bad\377\376\303\303name'; fi
+		  name_of "$case"
 		  printf '","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]}\n'; } >"$out" ;;
 	spans.deep)
 		# spans carry their whole stack: 1000 nested spans (see trace.deep)
@@ -300,12 +295,10 @@ gen() {
 			} }' >"$out" ;;
 	callgrind.utf8)
 		printf 'events: Ir\nfl=a.c\nfn=bad\377\376\303\303name\n1 5\n' >"$out" ;;
-	folded.name)
-		{ printf 'main;'; big_q "$NAME"; printf ' 1\n'; } >"$out" ;;
+	folded.name | folded.utf8)
+		{ printf 'main;'; name_of "$case"; printf ' 1\n'; } >"$out" ;;
 	folded.deep)
 		awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i; printf " 1\n" }' >"$out" ;;
-	folded.utf8)
-		printf 'main;bad\377\376\303\303name 1\n' >"$out" ;;
 	stacks.name)
 		{ printf '@[\n    '; big_q "$NAME"; printf '+1\n, comm]: 1\n'; } >"$out" ;;
 	stacks.deep)

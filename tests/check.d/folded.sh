@@ -18,17 +18,9 @@
 #  - another format (JSON, an events stream, perf script text, bpftrace
 #    output) is an error: exit 1, nothing on stdout.
 set -u
-bin=$(cd "${1:?usage: folded.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
+. "$(dirname "$0")/../lib/check.sh"
+check_init folded "$@"
 . "$root/tests/lib/conserve.sh"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-folded.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # the sum of the S weights of an events stream
 weights() { awk -F'\t' '$1 == "S" { w += $8 } END { printf "%.0f\n", w }' "$1"; }
 
@@ -117,14 +109,7 @@ if [ -f "$f" ]; then
 fi
 
 # other formats: exit 1, nothing on stdout, a message naming the format
-other() {
-	printf '%b' "$2" >"$tmp/other"
-	"$bin/folded2events" "$tmp/other" >"$tmp/out" 2>"$tmp/err"
-	st=$?
-	if [ $st = 1 ] && [ ! -s "$tmp/out" ] && grep -q "$3" "$tmp/err"; then ok; else
-		bad "$1: status $st, $(wc -c <"$tmp/out") bytes out: $(cat "$tmp/err")"
-	fi
-}
+other() { refused folded2events "$@"; }
 other json '{"traceEvents": [\n' JSON
 other json-array '[{"name": "a", "ph": "X"}]\n' JSON
 other events '#flamepipe-events 1\nE\t-\tcycles\tperiod\n' 'events stream'
@@ -133,5 +118,4 @@ other perf-no-event 'dd 22901/22901 417.502694:\n\t7f00 write (/lib/libc.so.6)\n
 other bpftrace 'Attaching 2 probes...\n\n@[\n    do_syscall_64+70\n]: 3\n' bpftrace
 other bpftrace-map '@[dd]: 1\n' bpftrace
 
-echo "folded: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

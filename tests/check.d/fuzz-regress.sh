@@ -11,14 +11,9 @@
 # and over the seeds tests/fuzz/seed.sh makes from tests/ and the corpus.
 # Needs only cc; `make fuzz` needs clang.
 set -u
-bin=$(cd "${1:?usage: fuzz-regress.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init fuzz-regress "$@"
 fuzz=$root/tests/fuzz
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-fuzzreg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 cc=${CC:-cc}
 san=
@@ -66,5 +61,4 @@ for src in "$fuzz"/*.c; do
 	done
 	echo "fuzz-regress: $t: $n inputs replayed"
 done
-echo "fuzz-regress: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

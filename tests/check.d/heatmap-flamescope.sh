@@ -15,15 +15,11 @@
 # cells where heatmap and FlameScope differ are exactly the samples whose
 # exact and float rows differ, each listed with the reason.
 set -u
-bin=${1:?usage: heatmap-flamescope.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init heatmap-flamescope "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
 dir=$corpus/perf/flamescope
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-hmfs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 
 if [ ! -f "$dir/perf.test01" ]; then
 	no "corpus not found at $dir (set FLAMEPIPE_CORPUS)"
@@ -83,5 +79,4 @@ fs_total=$(sed -n 's/^# heatmap: .*total=\([0-9]*\).*/\1/p' "$dir/perf.test01.fl
 our=$("$bin/heatmap" -l "$tmp/ev" | head -n 1)
 case $our in *" columns=$fs_cols "*) ok ;; *) no "columns: FlameScope $fs_cols, ours: $our" ;; esac
 case $our in *" total=$fs_total "*) ok ;; *) no "total: FlameScope $fs_total, ours: $our" ;; esac
-echo "heatmap-flamescope: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

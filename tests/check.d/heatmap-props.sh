@@ -9,14 +9,10 @@
 #     exactly the cell's samples (cells and ranges agree);
 #  5. the JSON and TSV outputs agree with the list output.
 set -u
-bin=${1:?usage: heatmap-props.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init heatmap-props "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-hmp.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 total() { sed -n '1s/.* total=\([-0-9]*\) .*/\1/p' "$1"; }
 
 set -- "$here"/../data/perf/fp.perf "$here"/../data/perf/dwarf.perf.zst "$here"/../data/perf/multi.perf.zst
@@ -75,5 +71,4 @@ for f in "$@"; do
 	sort -n -k1,1 -k2,2 "$tmp/lcells" >"$tmp/lsorted"
 	cmp -s "$tmp/tcells" "$tmp/lsorted" && ok || no "$name: TSV matrix differs from the list"
 done
-echo "heatmap-props: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -10,13 +10,9 @@
 # and the time range, and there is a legend.
 # Needs xmllint (libxml2-utils) and rsvg-convert (librsvg2-bin).
 set -u
-bin=${1:?usage: heatmap-svg.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init heatmap-svg "$@"
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-hmsvg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 
 for tool in xmllint rsvg-convert; do
 	command -v $tool >/dev/null 2>&1 && ok || no "$tool is not installed (make deps)"
@@ -92,5 +88,4 @@ $overlap"
 	grep -q '^ *800 ms ' "$tmp/t" && grep -q '^ *0 ms ' "$tmp/t" && ok || no "${d}s --term: no row labels"
 	grep -q '^ *scale 0 .* per cell' "$tmp/t" && ok || no "${d}s --term: no legend line"
 done
-echo "heatmap-svg: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -5,13 +5,9 @@
 # every sample header becomes exactly one S record and folded totals equal
 # the S weights (conservation).
 set -u
-bin=${1:?usage: perf-captures.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init perf-captures "$@"
 data=$(cd "$(dirname "$0")/../data/perf" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-cap.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 ev() { "$bin/perf2events" "$@" 2>>"$tmp/err" | grep -v '^#input '; }
 
 # 1. .zst and .gz give the same stream as the plain text.
@@ -50,5 +46,4 @@ for f in fp.perf dwarf.perf.zst multi.perf.zst; do
 	done
 done
 [ -s "$tmp/err" ] && { echo "unexpected stderr:"; cat "$tmp/err"; no "perf2events warned on real captures"; }
-echo "perf-captures: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -19,15 +19,9 @@
 #    A fake perf that cannot print the cpu field: perf2events reruns it
 #    without that field.
 set -u
-bin=$(cd "${1:?usage: perf-sideband.sh BINDIR}" && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init perf-sideband "$@"
 data=$(cd "$(dirname "$0")/../data/perf" && pwd)
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-sideband.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 p2e=$bin/perf2events
 e2f=$bin/events2folded
 
@@ -137,5 +131,4 @@ if command -v perf >/dev/null 2>&1; then
 else
 	echo "perf-sideband: perf is not installed: perf.data conversion not compared"
 fi
-echo "perf-sideband: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

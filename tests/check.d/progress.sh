@@ -11,15 +11,8 @@
 #   nothing on stderr when it is a file; -q and --quiet turn it off;
 #   without FLAMEPIPE_PROGRESS_AFTER a short run shows nothing (2 s delay).
 set -u
-bin=$(cd "${1:?usage: progress.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-progress.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init progress "$@"
 
 if ! script -qec true /dev/null >/dev/null 2>&1; then
 	echo "NOTE script(1) missing (bsdutils): nothing tested"
@@ -115,5 +108,4 @@ mkfifo "$tmp/fifo"
 tty "( cat \"$tmp/in.perf\"; sleep 3; cat \"$tmp/in.perf\" ) >\"$tmp/fifo\" & \"$bin/perf2events\" \"$tmp/fifo\" >/dev/null; wait"
 { drawn perf2events && erased; } && ok || no "a slow input: want the line after 2 s: $(od -c "$tmp/tty" | head -n 4)"
 
-echo "progress: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

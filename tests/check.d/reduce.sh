@@ -20,16 +20,8 @@
 # events2folded -e EVENT of both is the same, for every event.
 # A rule file that cannot be read: the message names it.
 set -u
-bin=$(cd "${1:?usage: reduce.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-reduce.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init reduce "$@"
 
 rule() { printf 'rules:\n%s\n' "$2" >"$tmp/$1.yaml"; }
 rule keep "  - keep: {comm: '[a-z]', from: 0, to: 100000000}"
@@ -158,5 +150,4 @@ cmp -s "$tmp/rec.want" "$tmp/rec.out" && ok || no "recursion: indirect differs f
 st=$?
 [ "$st" = 1 ] && [ ! -s "$tmp/out" ] && grep -q '^eventreduce: /proc/self/mem: ' "$tmp/err" && ok ||
 	no "a rule file that cannot be read: status $st, $(head -n 1 "$tmp/err")"
-echo "reduce: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -11,16 +11,10 @@
 #    duration and full stack.
 # usage: spans-ferret.sh BINDIR
 set -u
-bin=$(cd "$1" && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init spans-ferret "$@"
 here=$(cd "$(dirname "$0")/.." && pwd)
 sql=$here/data/spans/ferret.sql
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ferret.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-LC_ALL=C
-export LC_ALL
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL spans-ferret: $*"; }
 if ! command -v sqlite3 >/dev/null; then
 	echo "spans-ferret: the sqlite3 command is missing (Debian package sqlite3)" >&2
 	exit 1
@@ -88,5 +82,4 @@ for seed in 11 12 13 14; do
 		diff "$tmp/want.sorted" "$tmp/got" | head -n 5
 	fi
 done
-echo "spans-ferret: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

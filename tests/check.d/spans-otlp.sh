@@ -14,16 +14,10 @@
 #    ancestor stack.
 # usage: spans-otlp.sh BINDIR
 set -u
-bin=$(cd "$1" && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init spans-otlp "$@"
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=$here/data/spans
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-spans.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-LC_ALL=C
-export LC_ALL
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL spans-otlp: $*"; }
 
 . "$here/lib/spans.sh"
 
@@ -84,5 +78,4 @@ for seed in 1 2 3 4 5 6 7 8; do
 		diff "$tmp/want.sorted" "$tmp/got" | head -n 5
 	fi
 done
-echo "spans-otlp: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -10,23 +10,16 @@
 # a failure, not a skip.
 # usage: speedscope-browser.sh BINDIR
 set -u
-bin=$(cd "$1" && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init speedscope-browser "$@"
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=$here/data/corpus
 corpus=$shared/perf/flamegraph/inputs
 out=$here/browser/out
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-browser.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
 
 browser_dir=$here/browser
 . "$browser_dir/setup.sh"
-if [ "$browser_ok" != 1 ]; then
-	if [ "${CI:-}" = true ]; then
-		echo "speedscope-browser: $why (CI=true: this is a failure)"
-		echo "speedscope-browser: 0 passed, 1 failed"
-		exit 1
-	fi
+if ! check_needs "$browser_ok" "$why"; then
 	echo "speedscope-browser: skipped: $why"
 	echo "speedscope-browser: 0 passed, 0 failed"
 	exit 0
@@ -119,5 +112,4 @@ view deep-sampled "$tmp/deep-sampled.speedscope.json" ""
 "$bin/events2speedscope" "$tmp/cases/empty.events" >"$tmp/empty.speedscope.json" 2>/dev/null
 view empty "$tmp/empty.speedscope.json" empty
 
-echo "speedscope-browser: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

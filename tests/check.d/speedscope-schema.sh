@@ -12,25 +12,14 @@
 # Without node the JSON checks cannot run: skipped, except under CI=true.
 # usage: speedscope-schema.sh BINDIR
 set -u
-bin=$(cd "$1" && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init speedscope-schema "$@"
 here=$(cd "$(dirname "$0")/.." && pwd)
 corpus=$here/data/corpus/perf/flamegraph/inputs
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ss-schema.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { fail=$((fail+1)); echo "FAIL $*"; }
 
 browser_dir=$here/browser
 . "$browser_dir/setup.sh"
-if [ "$node_ok" != 1 ]; then
-	if [ "${CI:-}" = true ]; then
-		echo "speedscope-schema: $why (CI=true: this is a failure)"
-		echo "speedscope-schema: 0 passed, 1 failed"
-		exit 1
-	fi
-	echo "speedscope-schema: skipping the JSON checks: $why"
-fi
+check_needs "$node_ok" "$why" || echo "speedscope-schema: skipping the JSON checks: $why"
 
 # the weights of S records with a positive weight
 s_total() { awk -F'\t' '$1 == "S" && $8 > 0 { s += $8 } END { printf "%d\n", s }' "$1"; }
@@ -123,5 +112,4 @@ exec 3>&-
 wait "$victim" 2>/dev/null
 if [ -z "$(ls -A "$tmp/spilldir")" ]; then ok; else bad "temporary files left: $(ls "$tmp/spilldir")"; fi
 
-echo "speedscope-schema: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

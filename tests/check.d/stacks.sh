@@ -14,16 +14,9 @@
 # kernel, and entries without a kernel stack are kept; gzip input reads the
 # same; other formats are rejected (exit 1, nothing on stdout).
 set -u
-bin=$(cd "${1:?usage: stacks.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init stacks "$@"
 data=$root/tests/data/stacks
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-stacks.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # "EVENT ENTRIES WEIGHT" per map, read from the text
 text_sums() {
@@ -74,18 +67,10 @@ if [ -f "$f" ]; then
 	sed 1,4d "$tmp/auto" | cmp -s - "$tmp/gz" && ok || bad "gzip input differs"
 fi
 
-other() {
-	printf '%b' "$2" >"$tmp/other"
-	"$bin/stacks2events" "$tmp/other" >"$tmp/out" 2>"$tmp/err"
-	st=$?
-	if [ $st = 1 ] && [ ! -s "$tmp/out" ] && grep -q "$3" "$tmp/err"; then ok; else
-		bad "$1: status $st, $(wc -c <"$tmp/out") bytes out: $(cat "$tmp/err")"
-	fi
-}
+other() { refused stacks2events "$@"; }
 other json '{"traceEvents": [\n' JSON
 other events '#flamepipe-events 1\n' 'events stream'
 other perf 'perf 1234 [000] 417.502694: 250000 cycles: \n\tffffffff8100 do_syscall_64+0x1 ([kernel.kallsyms])\n' 'perf script'
 other folded 'java;read;check_events_[k] 12\n' folded
 
-echo "stacks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -14,14 +14,10 @@
 #  4. with "#order sorted", reading stops at END (garbage after END is
 #     never read), and --read-all reads it.
 set -u
-bin=${1:?usage: timeslice-props.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init timeslice-props "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 corpus=${FLAMEPIPE_CORPUS:-$here/../data/corpus}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-tsp.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 # thread records only: headers and metadata (E, T, P) pass into every slice
 recs() { grep '^[SOCI]	' "$@"; }
 ts() { "$bin/timeslice" "$@"; }
@@ -114,5 +110,4 @@ ts -a 2 3 "$tmp/sorted" >"$tmp/early" 2>"$tmp/early.err"
 ts -a --read-all 2 3 "$tmp/sorted" >"$tmp/late" 2>"$tmp/late.err"
 grep -q 'bad time\|too few' "$tmp/late.err" && ok || no "--read-all did not read to the end"
 recs "$tmp/early" | cmp -s - "$(recs "$tmp/late" >"$tmp/late.r"; echo "$tmp/late.r")" && ok || no "early stop changed the records"
-echo "timeslice-props: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

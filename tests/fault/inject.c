@@ -79,16 +79,14 @@ static void note(void)
 	}
 }
 
-ssize_t read(int fd, void *p, size_t n)
+/* Before a read or write of *n bytes: fail it (errno err) when fail is
+ * set; in SHORT mode, every other call is interrupted (EINTR) and the
+ * others pass at most 7 bytes. -1 to fail the call, else 0. */
+static int inject(int fail, int err, size_t *n)
 {
-	ssize_t r;
-
-	setup();
-	if (fd == 1 || fd == 2)
-		return real_read(fd, p, n);
-	if (mode == READ_EIO && nread >= limit) {
+	if (fail) {
 		note();
-		errno = EIO;
+		errno = err;
 		return -1;
 	}
 	if (mode == SHORT) {
@@ -97,9 +95,21 @@ ssize_t read(int fd, void *p, size_t n)
 			errno = EINTR;
 			return -1;
 		}
-		if (n > 7)
-			n = 7;
+		if (*n > 7)
+			*n = 7;
 	}
+	return 0;
+}
+
+ssize_t read(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	setup();
+	if (fd == 1 || fd == 2)
+		return real_read(fd, p, n);
+	if (inject(mode == READ_EIO && nread >= limit, EIO, &n) < 0)
+		return -1;
 	r = real_read(fd, p, n);
 	if (r > 0)
 		nread += (unsigned long long)r;
@@ -113,20 +123,9 @@ ssize_t write(int fd, const void *p, size_t n)
 	setup();
 	if (fd != 1)
 		return real_write(fd, p, n);
-	if ((mode == WRITE_EIO || mode == WRITE_ENOSPC) && nwritten + n > limit) {
-		note();
-		errno = mode == WRITE_EIO ? EIO : ENOSPC;
+	if (inject((mode == WRITE_EIO || mode == WRITE_ENOSPC) && nwritten + n > limit,
+		   mode == WRITE_EIO ? EIO : ENOSPC, &n) < 0)
 		return -1;
-	}
-	if (mode == SHORT) {
-		if (tick++ % 2 == 0) {
-			note();
-			errno = EINTR;
-			return -1;
-		}
-		if (n > 7)
-			n = 7;
-	}
 	r = real_write(fd, p, n);
 	if (r > 0)
 		nwritten += (unsigned long long)r;

@@ -14,10 +14,6 @@
  *    declared by an E record before them, with a weight > 0;
  *  - every stderr line starts with "callgrind2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 
 #include "../../filters/cmds.h"
@@ -51,31 +47,20 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	}
 }
 
+/* bit 1: the input given twice (two files, as with --separate-threads) */
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "-eDr" }, { 2, 2, in_path }, { 4, 4, "--lines" }, { 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[10], *out;
-	int argc = 0, status;
+	char *out;
+	int status;
 	size_t n;
 
-	if (size < 1)
+	out = run_filter(cmd_callgrind2events, opts, data, size, 1, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1) {
-		argv[argc++] = "-e";
-		argv[argc++] = "Dr";
-	}
-	argv[argc++] = in_path;
-	if (data[0] & 2)
-		argv[argc++] = in_path;
-	if (data[0] & 4)
-		argv[argc++] = "--lines";
-	argv[argc] = NULL;
-	out = run_cmd(cmd_callgrind2events, argc, argv, &n, &status);
-	check_again(cmd_callgrind2events, argc, argv, out, n, status);
-	check_stderr();
 	last_event.len = 0;
 	if (n > 0)
 		check_output(out, n, record);

@@ -17,10 +17,6 @@
  *    untimed hit counts);
  *  - every stderr line starts with "cpuprofile2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 
 #include "../../filters/cmds.h"
@@ -54,29 +50,20 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	}
 }
 
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "-c" }, { 2, 2, "-i" }, { 4, 4, "-r" }, { 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[6], *out;
-	int argc = 0, status;
+	char *out;
+	int status;
 	size_t n;
 
-	if (size < 1)
+	out = run_filter(cmd_cpuprofile2events, opts, data, size, 0, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "-c";
-	if (data[0] & 2)
-		argv[argc++] = "-i";
-	if (data[0] & 4)
-		argv[argc++] = "-r";
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
 	count = data[0] & 1;
-	out = run_cmd(cmd_cpuprofile2events, argc, argv, &n, &status);
-	check_stderr();
 	last_time = EV_NONE;
 	check_output(out, n, record);
 	free(out);

@@ -23,34 +23,30 @@ static void unescape_check(struct slice s)
 	FUZZ_CHECK(tmp.len <= s.n);
 }
 
-static void time_roundtrip(int64_t t)
+/* v printed by put parses back (parse) to v */
+static void roundtrip(int64_t v, void (*put)(int64_t), int (*parse)(const char *, size_t, int64_t *))
 {
 	int64_t back = 0;
 	char *copy;
 
-	if (t == EV_NONE)
-		return;
 	fuzz_out_reset();
-	ev_put_time(t);
+	put(v);
 	copy = fuzz_copy(fp_out.buf, fp_out.len);
-	FUZZ_CHECK(ev_parse_time(copy, fp_out.len, &back) == 0);
-	FUZZ_CHECK(back == t);
+	FUZZ_CHECK(parse(copy, fp_out.len, &back) == 0);
+	FUZZ_CHECK(back == v);
 	free(copy);
 	fuzz_out_reset();
 }
 
+static void time_roundtrip(int64_t t)
+{
+	if (t != EV_NONE)
+		roundtrip(t, ev_put_time, ev_parse_time);
+}
+
 static void weight_roundtrip(int64_t w)
 {
-	int64_t back = 0;
-	char *copy;
-
-	fuzz_out_reset();
-	out_i64(w);
-	copy = fuzz_copy(fp_out.buf, fp_out.len);
-	FUZZ_CHECK(ev_parse_i64(copy, fp_out.len, &back) == 0);
-	FUZZ_CHECK(back == w);
-	free(copy);
-	fuzz_out_reset();
+	roundtrip(w, out_i64, ev_parse_i64);
 }
 
 static void frames(const struct ev_rec *r, const char *line, size_t len, unsigned optbits)

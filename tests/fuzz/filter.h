@@ -3,12 +3,35 @@
  * folded.c, stacks.c)
  *
  * The target calls cmd_NAME (filters/cmds.h); fuzz.mk links the filter's
- * objects built with -DFP_NO_MAIN. Include after defining PROG, the
- * filter's name. setup() once, then per input: put_input(), run_cmd()
- * (stdout and stderr captured; exit() inside cmd_NAME is a property
- * failure), check_stderr(), check_output() with a callback per line for
- * the target's own properties; check_again() runs it a second time to show
- * that no state survives a call; run_and_check() does all of it.
+ * objects built with -DFP_NO_MAIN (it finds NAME by grepping the target
+ * for cmd_NAME). Include after defining PROG, the filter's name.
+ *
+ * A new target: the first input byte picks the options, the rest is the
+ * input file. List the options with the bits that give them, and run:
+ *
+ *	static const struct fuzz_opt opts[] = {
+ *		{ 1, 1, "-c" },			// bit 0
+ *		{ 6, 2, "-a" }, { 6, 4, "-d2" },	// bits 1-2: 01, 10
+ *		{ 8, 8, in_path },		// bit 3: the input given twice
+ *		{ 0, 0, NULL }
+ *	};
+ *	...LLVMFuzzerTestOneInput(data, size):
+ *	out = run_filter(cmd_NAME, opts, data, size, 1, &n, &status);
+ *	if (!out)
+ *		return 0;		// no option byte
+ *	check_output(out, n, record);	// record(): the target's properties
+ *	free(out);
+ *
+ * run_filter() does setup() once, put_input(), run_cmd() (stdout and
+ * stderr captured; exit() inside cmd_NAME is a property failure),
+ * check_again() when asked (a second run shows that no state survives a
+ * call) and check_stderr(). check_output() checks that the output is a
+ * valid events stream and calls back per line for the target's own
+ * properties. The lower-level functions stay available for targets that
+ * need another order.
+ *
+ * run_and_check() is the whole round for targets that build argv
+ * themselves (pprof, nflxprofile).
  */
 #ifndef FUZZ_FILTER_H
 #define FUZZ_FILTER_H
@@ -242,6 +265,54 @@ static inline void run_and_check(int (*cmd)(int, char **), int argc, char **argv
 	check_stderr();
 	check_output(out, n, fn);
 	free(out);
+}
+
+/* One option of the target: given when (option byte & mask) == value. */
+struct fuzz_opt {
+	unsigned mask, value;
+	const char *arg;
+};
+
+#define FUZZ_ARGS 24	/* argv's room: PROG, the options, in_path, NULL */
+
+/* argv: PROG, the options the byte picks from opts (ended by a NULL arg),
+ * then the input file. */
+static int fuzz_argv(char *argv[FUZZ_ARGS], const struct fuzz_opt *opts, unsigned byte)
+{
+	int argc = 0;
+
+	argv[argc++] = PROG;
+	for (; opts->arg; opts++)
+		if ((byte & opts->mask) == opts->value) {
+			FUZZ_CHECK(argc < FUZZ_ARGS - 2);
+			argv[argc++] = (char *)opts->arg;
+		}
+	argv[argc++] = in_path;
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* Run cmd on one fuzz input: data[0] picks the options (fuzz_argv), the
+ * rest is the input file. With again, check_again() too; then
+ * check_stderr(). Returns the output (free it), its size in *n and the
+ * status in *status; NULL without an option byte (nothing run). */
+static char *run_filter(int (*cmd)(int, char **), const struct fuzz_opt *opts,
+			const uint8_t *data, size_t size, int again, size_t *n, int *status)
+{
+	char *argv[FUZZ_ARGS], *out;
+	int argc;
+
+	if (size < 1)
+		return NULL;
+	if (in_fd < 0)
+		setup();
+	put_input(data + 1, size - 1);
+	argc = fuzz_argv(argv, opts, data[0]);
+	out = run_cmd(cmd, argc, argv, n, status);
+	if (again)
+		check_again(cmd, argc, argv, out, *n, *status);
+	check_stderr();
+	return out;
 }
 
 #endif

@@ -22,10 +22,6 @@
  *    starts like gzip or zstd is left out: it is decompressed);
  *  - every stderr line starts with "folded2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 
 #include "../../filters/cmds.h"
@@ -99,31 +95,21 @@ static unsigned __int128 reference(const char *d, size_t size, size_t *lines)
 	return sum;
 }
 
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "--comm" }, { 2, 2, "--diff" }, { 4, 4, "--decimals=2" }, { 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8], *out;
-	int argc = 0, status, utf8;
+	char *out;
+	int status, utf8;
 	size_t n, lines;
 	unsigned __int128 want;
 
-	if (size < 1)
+	out = run_filter(cmd_folded2events, opts, data, size, 1, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "--comm";
-	if (data[0] & 2)
-		argv[argc++] = "--diff";
-	if (data[0] & 4)
-		argv[argc++] = "--decimals=2";
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
 	diff = (data[0] & 2) != 0;
-	out = run_cmd(cmd_folded2events, argc, argv, &n, &status);
-	check_again(cmd_folded2events, argc, argv, out, n, status);
-	check_stderr();
 	out_sum = 0;
 	out_records = 0;
 	if (n == 0) {

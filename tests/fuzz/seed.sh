@@ -103,7 +103,7 @@ json)
 		i=$((i + 1))
 	done
 	;;
-trace | cpuprofile | spans)
+trace | cpuprofile | spans | callgrind | folded | stacks)
 	# first byte: the options (see tests/fuzz/TARGET.c), then the file;
 	# big files are cut (a truncated document is input too)
 	case $target in
@@ -113,6 +113,13 @@ trace | cpuprofile | spans)
 		filter=cpuprofile2events nopt=8 ;;
 	spans) files=$(find "$root/tests/data/spans" -name '*.json*' 2>/dev/null)
 		filter=spans2events nopt=16 ;;
+	callgrind) files=$(ls "$corpus"/callgrind/*.log 2>/dev/null)
+		filter=callgrind2events nopt=8 ;;
+	folded) files=$(ls "$corpus"/folded/*.txt "$corpus"/perf/flamegraph/expected/*-all.txt \
+			"$corpus"/perf/flamegraph/expected/*-pid.txt 2>/dev/null | grep -v speedscope-folded)
+		filter=folded2events nopt=8 ;;
+	stacks) files=$(ls "$root"/tests/data/stacks/*.txt 2>/dev/null)
+		filter=stacks2events nopt=4 ;;
 	esac
 	i=0
 	for f in $files "$root"/tests/golden/$filter/*.in; do
@@ -145,32 +152,6 @@ speedscope)
 		"$root"/tests/golden/speedscope2events/*.in "$root"/tests/data/wrongkind/profile.speedscope.json; do
 		[ -f "$f" ] || continue
 		{ printf "\\$(printf %03o $((i % 2)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
-		i=$((i + 1))
-	done
-	;;
-callgrind)
-	# first byte: the options (see tests/fuzz/callgrind.c), then the file
-	i=0
-	for f in "$corpus"/callgrind/*.log "$root"/tests/golden/callgrind2events/*.in; do
-		[ -f "$f" ] || continue
-		{ printf "\\$(printf %03o $((i % 8)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
-		i=$((i + 1))
-	done
-	;;
-folded | stacks)
-	# first byte: the options (see tests/fuzz/TARGET.c), then the file
-	case $target in
-	folded) files=$(ls "$corpus"/folded/*.txt "$corpus"/perf/flamegraph/expected/*-all.txt \
-			"$corpus"/perf/flamegraph/expected/*-pid.txt 2>/dev/null | grep -v speedscope-folded)
-		filter=folded2events nopt=8 ;;
-	stacks) files=$(ls "$root"/tests/data/stacks/*.txt 2>/dev/null)
-		filter=stacks2events nopt=4 ;;
-	esac
-	i=0
-	for f in $files "$root"/tests/golden/$filter/*.in; do
-		[ -f "$f" ] || continue
-		{ printf "\\$(printf %03o $((i % nopt)))"; head -c 16384 "$f"; } \
-			>"$dir/$(basename "$f")-$i"
 		i=$((i + 1))
 	done
 	;;

@@ -27,10 +27,6 @@
  *    stack, and nothing is left open at the end;
  *  - every stderr line starts with "spans2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <sqlite3.h>
 
 #include "fuzz.h"
@@ -243,38 +239,28 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	l->n--;
 }
 
+/* bits 2-3: 01 -rr, 10 -a, 11 -d2 */
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "-tname" }, { 2, 2, "-tk" },
+	{ 12, 4, "-rr" }, { 12, 8, "-a" }, { 12, 12, "-d2" }, { 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8], *out;
-	int argc = 0, status;
+	char *out;
+	int status;
 	size_t n, i;
 
 	if (size < 1)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
+	/* the fake database (above) is read during the run */
 	db_p = (const char *)data + 1;
 	db_n = 0;
 	if (size - 1 >= 16) {
 		db_p += 16;
 		db_n = size - 1 - 16;
 	}
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "-tname";
-	if (data[0] & 2)
-		argv[argc++] = "-tk";
-	if ((data[0] >> 2 & 3) == 1)
-		argv[argc++] = "-rr";
-	else if ((data[0] >> 2 & 3) == 2)
-		argv[argc++] = "-a";
-	else if ((data[0] >> 2 & 3) == 3)
-		argv[argc++] = "-d2";
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
-	out = run_cmd(cmd_spans2events, argc, argv, &n, &status);
-	check_stderr();
+	out = run_filter(cmd_spans2events, opts, data, size, 0, &n, &status);
 	last_time = EV_NONE;
 	check_output(out, n, record);
 	for (i = 0; i < nolanes; i++) {

@@ -15,10 +15,6 @@
  *  - at most one S record per input line;
  *  - every stderr line starts with "stacks2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 
 #include "../../common/intern.h"
@@ -50,27 +46,21 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	}
 }
 
+/* bit 0, else bit 1 */
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "--keys=kstack,ustack,comm" }, { 3, 2, "--keys=pid,frame,stack,cpu" },
+	{ 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8], *out;
-	int argc = 0, status;
+	char *out;
+	int status;
 	size_t n, lines = 1, i;
 
-	if (size < 1)
+	out = run_filter(cmd_stacks2events, opts, data, size, 1, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "--keys=kstack,ustack,comm";
-	else if (data[0] & 2)
-		argv[argc++] = "--keys=pid,frame,stack,cpu";
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
-	out = run_cmd(cmd_stacks2events, argc, argv, &n, &status);
-	check_again(cmd_stacks2events, argc, argv, out, n, status);
-	check_stderr();
 	out_records = 0;
 	if (n == 0) {
 		FUZZ_CHECK(status == 1);

@@ -21,10 +21,6 @@
  *    leak into the next run);
  *  - every stderr line starts with "trace2events: ".
  */
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "fuzz.h"
 
 #include "../../filters/cmds.h"
@@ -96,26 +92,19 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	}
 }
 
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "-a" }, { 2, 2, "-eev" }, { 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[6], *out;
-	int argc = 0, status;
+	char *out;
+	int status;
 	size_t n;
 
-	if (size < 1)
+	out = run_filter(cmd_trace2events, opts, data, size, 0, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "-a";
-	if (data[0] & 2)
-		argv[argc++] = "-eev";
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
-	out = run_cmd(cmd_trace2events, argc, argv, &n, &status);
-	check_stderr();
 	units.len = 0;
 	check_output(out, n, record);
 	free(out);
