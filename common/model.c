@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "evscan.h"
 #include "model.h"
@@ -53,7 +54,7 @@ static uint32_t intern_id(struct intern *t, struct slice s)
 
 static int same(struct slice a, struct slice b)
 {
-	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+	return a.n == b.n && bytes_eq(a.p, b.p, a.n);
 }
 
 static int same_thread(const struct md_thread *t, struct slice pid, struct slice tid)
@@ -331,6 +332,11 @@ static void point(struct model *m, const struct ev_rec *r)
 	}
 }
 
+static int is_thread_record(char type)
+{
+	return type == 'S' || type == 'O' || type == 'C' || type == 'I';
+}
+
 static void record(struct model *m, const struct ev_rec *r)
 {
 	switch (r->type) {
@@ -381,14 +387,18 @@ int model_read(const char *path, void *model)
 		return 1;
 	m->file = rd.in.name;
 	m->ninputs++;
-	while (!m->stop && (k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast :
-						    ev_parse)) != EV_EOF && k != EV_ERROR) {
+	/* ev_parse_fast() leaves the rest of the line in r.stack: the STACK
+	 * field is cut here when the model reads it (what ev_parse() gives) */
+	while (!m->stop && (k = ev_reader_next_with(&rd, &r, ev_parse_fast)) != EV_EOF &&
+	       k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {
 			if (m->sink.header)
 				m->sink.header(m->sink.ctx, r.line);
 			continue;
 		}
+		if (!m->opts.no_stacks && is_thread_record(r.type))
+			r.stack = ev_stack_cut(r.stack);
 		record(m, &r);
 	}
 	if (m->stop)
