@@ -19,6 +19,8 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 	m->last_thread = MD_NONE;
 	memset(m->recent, 0xff, sizeof m->recent);	/* MD_NONE */
 	stacks_init(&m->stacks);
+	if (m->opts.no_threads && !m->opts.no_stacks)
+		fp_die("model: no_threads needs no_stacks (a thread keeps its last stack)");
 }
 
 void model_free(struct model *m)
@@ -309,11 +311,16 @@ static void point(struct model *m, const struct ev_rec *r)
 	struct md_thread *th;
 
 	s.rec = r;
-	s.thread = thread_of(m, r->pid, r->tid);
-	th = &m->th[s.thread];
-	s.comm = comm_of(m, th, r->comm);
 	s.frames = NULL;
 	s.nframes = 0;
+	if (m->opts.no_threads) {
+		s.thread = s.comm = MD_NONE;
+		th = NULL;
+	} else {
+		s.thread = thread_of(m, r->pid, r->tid);
+		th = &m->th[s.thread];
+		s.comm = comm_of(m, th, r->comm);
+	}
 	if (m->opts.no_stacks) {
 		s.stack = MD_NONE;
 	} else if (m->opts.flat_samples) {
