@@ -2,6 +2,7 @@
 #ifndef FP_EVSCAN_H
 #define FP_EVSCAN_H
 
+#include "bytes.h"
 #include "events.h"
 
 /*
@@ -25,7 +26,7 @@ int evscan_next(struct ev_reader *r, struct ev_rec *rec);
 /* The STACK field alone: s up to its first TAB. */
 static inline struct slice ev_stack_cut(struct slice s)
 {
-	const char *t = s.n ? memchr(s.p, '\t', s.n) : NULL;
+	const char *t = s.n ? bytes_find(s.p, s.p + s.n, '\t') : NULL;
 
 	if (t)
 		s.n = (size_t)(t - s.p);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "intern.h"
 
@@ -93,7 +94,7 @@ size_t intern_find(const struct intern *t, const void *key, size_t len)
 	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
 		const struct ient *e = &t->ents[t->slots[j] - 1];
 
-		if (e->hash == h && e->len == len && (len == 0 || memcmp(e->key, key, len) == 0))
+		if (e->hash == h && e->len == len && bytes_eq(e->key, key, len))
 			return t->slots[j] - 1;
 	}
 	return (size_t)-1;
@@ -109,7 +110,7 @@ size_t intern_get(struct intern *t, const void *key, size_t len, int *added)
 		rehash(t, 1024);
 	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
 		e = &t->ents[t->slots[j] - 1];
-		if (e->hash == h && e->len == len && (len == 0 || memcmp(e->key, key, len) == 0)) {
+		if (e->hash == h && e->len == len && bytes_eq(e->key, key, len)) {
 			*added = 0;
 			return t->slots[j] - 1;
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "evscan.h"
 #include "model.h"
@@ -18,6 +19,8 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 	m->last_thread = MD_NONE;
 	memset(m->recent, 0xff, sizeof m->recent);	/* MD_NONE */
 	stacks_init(&m->stacks);
+	if (m->opts.no_threads && !m->opts.no_stacks)
+		fp_die("model: no_threads needs no_stacks (a thread keeps its last stack)");
 }
 
 void model_free(struct model *m)
@@ -53,7 +56,7 @@ static uint32_t intern_id(struct intern *t, struct slice s)
 
 static int same(struct slice a, struct slice b)
 {
-	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+	return a.n == b.n && bytes_eq(a.p, b.p, a.n);
 }
 
 static int same_thread(const struct md_thread *t, struct slice pid, struct slice tid)
@@ -308,11 +311,16 @@ static void point(struct model *m, const struct ev_rec *r)
 	struct md_thread *th;
 
 	s.rec = r;
-	s.thread = thread_of(m, r->pid, r->tid);
-	th = &m->th[s.thread];
-	s.comm = comm_of(m, th, r->comm);
 	s.frames = NULL;
 	s.nframes = 0;
+	if (m->opts.no_threads) {
+		s.thread = s.comm = MD_NONE;
+		th = NULL;
+	} else {
+		s.thread = thread_of(m, r->pid, r->tid);
+		th = &m->th[s.thread];
+		s.comm = comm_of(m, th, r->comm);
+	}
 	if (m->opts.no_stacks) {
 		s.stack = MD_NONE;
 	} else if (m->opts.flat_samples) {
@@ -329,6 +337,11 @@ static void point(struct model *m, const struct ev_rec *r)
 	} else if (m->sink.instant) {
 		m->sink.instant(m->sink.ctx, &s);
 	}
+}
+
+static int is_thread_record(char type)
+{
+	return type == 'S' || type == 'O' || type == 'C' || type == 'I';
 }
 
 static void record(struct model *m, const struct ev_rec *r)
@@ -381,14 +394,18 @@ int model_read(const char *path, void *model)
 		return 1;
 	m->file = rd.in.name;
 	m->ninputs++;
-	while (!m->stop && (k = ev_reader_next_with(&rd, &r, m->opts.no_stacks ? ev_parse_fast :
-						    ev_parse)) != EV_EOF && k != EV_ERROR) {
+	/* ev_parse_fast() leaves the rest of the line in r.stack: the STACK
+	 * field is cut here when the model reads it (what ev_parse() gives) */
+	while (!m->stop && (k = ev_reader_next_with(&rd, &r, ev_parse_fast)) != EV_EOF &&
+	       k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {
 			if (m->sink.header)
 				m->sink.header(m->sink.ctx, r.line);
 			continue;
 		}
+		if (!m->opts.no_stacks && is_thread_record(r.type))
+			r.stack = ev_stack_cut(r.stack);
 		record(m, &r);
 	}
 	if (m->stop)

@@ -94,6 +94,9 @@ struct md_sink {
 
 struct model_opts {
 	int no_stacks;		/* samples and spans get stack MD_NONE (no parsing) */
+	int no_threads;		/* with no_stacks: samples and instants get thread and
+				 * comm MD_NONE (no lookup in the thread table; spans
+				 * still have theirs) */
 	int spans_need_frame;	/* skip O/C records with an empty STACK */
 	int flat_samples;	/* samples and instants get their frame ids, not a
 				 * stack node: memory grows with the distinct frames

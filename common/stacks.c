@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "stacks.h"
 
@@ -60,6 +61,14 @@ uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
 	return (uint32_t)i;
 }
 
+/* A slot holds a node's index (low half, 0 = empty) and the high half of
+ * its hash, so that a probe reads a node only when the halves match: the
+ * nodes of a large tree are not in the cache. */
+static inline uint64_t slot_val(uint64_t h, uint32_t k)
+{
+	return (h & 0xffffffff00000000ULL) | k;
+}
+
 static void grow_slots(struct stacks *s)
 {
 	size_t i, nslots = (s->mask + 1) * 2;
@@ -68,16 +77,16 @@ static void grow_slots(struct stacks *s)
 	s->slots = fp_calloc(nslots, sizeof *s->slots);
 	s->mask = nslots - 1;
 	for (i = 1; i < s->nnodes; i++) {
-		size_t j = node_hash(s->nodes[i].parent, s->frames.ents[s->nodes[i].frame].hash) &
-			   s->mask;
+		uint64_t h = node_hash(s->nodes[i].parent, s->frames.ents[s->nodes[i].frame].hash);
+		size_t j = h & s->mask;
 
 		while (s->slots[j])
 			j = (j + 1) & s->mask;
-		s->slots[j] = (uint32_t)i;
+		s->slots[j] = slot_val(h, (uint32_t)i);
 	}
 }
 
-static uint32_t add_node(struct stacks *s, size_t j, uint32_t parent, uint32_t frame)
+static uint32_t add_node(struct stacks *s, size_t j, uint64_t h, uint32_t parent, uint32_t frame)
 {
 	uint32_t k;
 
@@ -86,7 +95,7 @@ static uint32_t add_node(struct stacks *s, size_t j, uint32_t parent, uint32_t f
 	fp_grow(&s->nodes, &s->cap, s->nnodes + 1, sizeof *s->nodes);
 	k = (uint32_t)s->nnodes++;
 	s->nodes[k] = (struct stk_node){ parent, frame, s->nodes[parent].depth + 1 };
-	s->slots[j] = k;
+	s->slots[j] = slot_val(h, k);
 	if (s->nnodes * 4 > s->mask * 3)	/* load factor 3/4 */
 		grow_slots(s);
 	return k;
@@ -94,30 +103,35 @@ static uint32_t add_node(struct stacks *s, size_t j, uint32_t parent, uint32_t f
 
 uint32_t stacks_child(struct stacks *s, uint32_t parent, uint32_t frame)
 {
-	size_t j = node_hash(parent, s->frames.ents[frame].hash) & s->mask;
-	uint32_t k;
+	uint64_t h = node_hash(parent, s->frames.ents[frame].hash), v;
+	size_t j = h & s->mask;
 
-	for (; (k = s->slots[j]) != 0; j = (j + 1) & s->mask)
-		if (s->nodes[k].parent == parent && s->nodes[k].frame == frame)
+	for (; (v = s->slots[j]) != 0; j = (j + 1) & s->mask) {
+		uint32_t k = (uint32_t)v;
+
+		if (v == slot_val(h, k) && s->nodes[k].parent == parent && s->nodes[k].frame == frame)
 			return k;
-	return add_node(s, j, parent, frame);
+	}
+	return add_node(s, j, h, parent, frame);
 }
 
 /* stacks_child() of the frame whose text is p[0..n). */
 static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, size_t n)
 {
-	uint64_t h = fp_hash(p, n);
-	size_t j = node_hash(parent, h) & s->mask;
-	uint32_t k;
+	uint64_t th = fp_hash(p, n), h = node_hash(parent, th), v;
+	size_t j = h & s->mask;
 
-	for (; (k = s->slots[j]) != 0; j = (j + 1) & s->mask) {
-		const struct ient *f = &s->frames.ents[s->nodes[k].frame];
+	for (; (v = s->slots[j]) != 0; j = (j + 1) & s->mask) {
+		uint32_t k = (uint32_t)v;
+		const struct ient *f;
 
-		if (s->nodes[k].parent == parent && f->hash == h && f->len == n &&
-		    (n == 0 || memcmp(f->key, p, n) == 0))
+		if (v != slot_val(h, k) || s->nodes[k].parent != parent)
+			continue;
+		f = &s->frames.ents[s->nodes[k].frame];
+		if (f->hash == th && f->len == n && bytes_eq(f->key, p, n))
 			return k;
 	}
-	return add_node(s, j, parent, stacks_frame(s, p, n));
+	return add_node(s, j, h, parent, stacks_frame(s, p, n));
 }
 
 /* Where a and b first differ (or the shorter length). */
@@ -145,7 +159,7 @@ static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t 
 	while (node != STK_ROOT) {
 		const struct ient *f = &s->frames.ents[s->nodes[node].frame];
 
-		if (f->len > end || memcmp(p + end - f->len, f->key, f->len) != 0)
+		if (f->len > end || !bytes_eq(p + end - f->len, f->key, f->len))
 			return 0;
 		end -= f->len;
 		node = s->nodes[node].parent;
@@ -184,30 +198,51 @@ static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 	c->nodes[c->depth++] = id;
 }
 
+/* The cache entry for a STACK text (and its hash in *h), or NULL when the
+ * cache is off. A stream whose stacks seldom come back (each one new, or
+ * only ever the same as its thread's last) would pay a hash of the text
+ * and a cache miss for nothing: after each STK_CACHE_ROUND lookups the
+ * cache stays on only if one in STK_CACHE_MIN of them hit; while it is
+ * off, one record in STK_CACHE_MIN still tries it, to notice a change. */
+#define STK_CACHE_ROUND 65536u
+#define STK_CACHE_MIN 16u
+static struct stk_cached *cache_entry(struct stacks *s, struct slice stack, uint64_t *h)
+{
+	if (s->cache_off && ++s->cache_skip % STK_CACHE_MIN != 0)
+		return NULL;
+	if (++s->cache_tries == STK_CACHE_ROUND / (s->cache_off ? STK_CACHE_MIN : 1)) {
+		s->cache_off = s->cache_hits * STK_CACHE_MIN < s->cache_tries;
+		s->cache_tries = s->cache_hits = 0;
+	}
+	if (!s->cache)
+		s->cache = fp_calloc(STK_CACHE, sizeof *s->cache);
+	*h = fp_hash(stack.p, stack.n);
+	return &s->cache[*h & (STK_CACHE - 1)];
+}
+
 uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice stack)
 {
 	size_t k, at = 0;
 	uint32_t node = STK_ROOT;
 	struct stk_cached *e;
-	uint64_t h;
+	uint64_t h = 0;
 
 	if (stack.n == 0)
 		return STK_ROOT;
-	if (stack.n == c->text.len && memcmp(stack.p, c->text.p, stack.n) == 0)
+	if (stack.n == c->text.len && bytes_eq(stack.p, c->text.p, stack.n))
 		return c->nodes[c->depth - 1];
-	if (!s->cache)
-		s->cache = fp_calloc(STK_CACHE, sizeof *s->cache);
-	h = fp_hash(stack.p, stack.n);
-	e = &s->cache[h & (STK_CACHE - 1)];
-	if (e->hash == h && e->node != STK_ROOT && node_is(s, e->node, stack.p, stack.n))
+	e = cache_entry(s, stack, &h);
+	if (e && e->hash == h && e->node != STK_ROOT && node_is(s, e->node, stack.p, stack.n)) {
+		s->cache_hits++;
 		return e->node;
+	}
 	k = cursor_shared(c, stack);
 	if (k > 0) {
 		node = c->nodes[k - 1];
 		at = c->end[k - 1] + 1;
 	}
 	while (at <= stack.n) {
-		const char *semi = memchr(stack.p + at, ';', stack.n - at);
+		const char *semi = bytes_find(stack.p + at, stack.p + stack.n, ';');
 		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
 
 		node = child_text(s, node, stack.p + at, end - at);
@@ -216,8 +251,10 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	}
 	c->text.len = 0;
 	buf_add(&c->text, stack.p, stack.n);
-	e->hash = h;
-	e->node = node;
+	if (e) {
+		e->hash = h;
+		e->node = node;
+	}
 	return node;
 }
 
@@ -229,7 +266,7 @@ static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t ol
 {
 	size_t d = c->depth;
 
-	if (d < old && c->end[d] - ostart == n && memcmp(c->text.p + ostart, p, n) == 0)
+	if (d < old && c->end[d] - ostart == n && bytes_eq(c->text.p + ostart, p, n))
 		return c->nodes[d];
 	return stacks_frame(s, p, n);
 }
@@ -242,13 +279,13 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 	*ids = c->nodes;
 	if (stack.n == 0)
 		return 0;
-	if (stack.n == c->text.len && memcmp(stack.p, c->text.p, stack.n) == 0)
+	if (stack.n == c->text.len && bytes_eq(stack.p, c->text.p, stack.n))
 		return c->depth;
 	if (cursor_shared(c, stack) > 0)
 		at = c->end[c->depth - 1] + 1;
 	ostart = at;	/* where the old text's next frame starts */
 	while (at <= stack.n) {
-		const char *semi = memchr(stack.p + at, ';', stack.n - at);
+		const char *semi = bytes_find(stack.p + at, stack.p + stack.n, ';');
 		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
 		size_t oend = c->depth < old ? c->end[c->depth] : 0;
 		uint32_t id = frame_at(s, c, old, ostart, stack.p + at, end - at);

@@ -21,7 +21,7 @@
  * STACK text get the same node, and a stack shares its nodes with every
  * stack that has the same prefix, so memory grows with the distinct nodes,
  * not with the number or length of the records (12 bytes a node, plus
- * 4 to 8 bytes of hash slot).
+ * 8 to 16 bytes of hash slot).
  */
 #define STK_ROOT 0u
 
@@ -54,10 +54,12 @@ struct stacks {
 	struct intern frames;	/* frame text -> id; ent.aux: kind bits */
 	struct stk_node *nodes;	/* nodes[0] is STK_ROOT */
 	size_t nnodes, cap;
-	uint32_t *slots;	/* open addressing over nodes: index, 0 = empty */
+	uint64_t *slots;	/* open addressing over nodes: hash high half | index, 0 = empty */
 	size_t mask;
 	struct stk_cursor cur;	/* for stacks_intern() */
 	struct stk_cached *cache;	/* whole STACK text hash -> node */
+	uint32_t cache_tries, cache_hits, cache_skip;	/* how well it does (stacks.c) */
+	int cache_off;
 };
 
 void stacks_init(struct stacks *s);

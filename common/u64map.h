@@ -7,7 +7,7 @@
 
 /*
  * For tuples of ids (a thread and a stack node, say) that would otherwise
- * be packed into strings for intern.h: 16 bytes an entry plus 4 to 8 of
+ * be packed into strings for intern.h: 16 bytes an entry plus 8 to 16 of
  * hash slot. Entries stay in insertion order; their indices are stable.
  */
 struct u64ent {
@@ -18,7 +18,7 @@ struct u64ent {
 struct u64map {
 	struct u64ent *ents;
 	size_t count, cap;
-	uint32_t *slots;	/* index + 1, 0 = empty */
+	uint64_t *slots;	/* hash high half | index + 1, 0 = empty */
 	size_t mask;
 };
 

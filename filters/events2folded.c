@@ -65,6 +65,11 @@ static struct {
 	struct u64map stacks;	/* root << 32 | node -> weight */
 	uint32_t *path;
 	size_t pathcap;
+	/* each frame's folded text, once per java flag: frame << 1 | java ->
+	 * offset in ftext << 32 | length (UINT64_MAX: not yet) */
+	uint64_t *folded;
+	size_t nfolded;
+	struct buf ftext;
 	struct buf line, tmp, prev;
 	int64_t prev_weight;
 	int have_prev;
@@ -132,10 +137,36 @@ static int root_text(uint32_t root, int *java)
 	return 1;
 }
 
+/* Append frame's folded text to g.line: it depends only on the frame and
+ * on java, so each is folded once (a stack's frames are mostly folded
+ * already for other stacks). */
+static void add_frame(uint32_t frame, int java)
+{
+	size_t k = (size_t)frame << 1 | (size_t)java, start;
+	struct ev_frame f;
+
+	if (k >= g.nfolded) {
+		size_t n = g.nfolded;
+
+		fp_grow(&g.folded, &g.nfolded, k + 1, sizeof *g.folded);
+		memset(g.folded + n, 0xff, (g.nfolded - n) * sizeof *g.folded);
+	}
+	if (g.folded[k] != UINT64_MAX) {
+		buf_add(&g.line, g.ftext.p + (g.folded[k] >> 32), (uint32_t)g.folded[k]);
+		return;
+	}
+	start = g.line.len;
+	stacks_frame_get(&g.m.stacks, frame, &f);
+	fold_frame(&g.line, &f, &g.fold, java, &g.tmp);
+	if (g.ftext.len > UINT32_MAX || g.line.len - start > UINT32_MAX)
+		return;	/* not kept: folded again next time */
+	g.folded[k] = (uint64_t)g.ftext.len << 32 | (g.line.len - start);
+	buf_add(&g.ftext, g.line.p + start, g.line.len - start);
+}
+
 /* The folded text of (root, node) in g.line. */
 static void fold_line(uint32_t root, uint32_t node)
 {
-	struct ev_frame f;
 	int java, first;
 	size_t i, n;
 
@@ -146,8 +177,7 @@ static void fold_line(uint32_t root, uint32_t node)
 		if (!first)
 			buf_addc(&g.line, ';');
 		first = 0;
-		stacks_frame_get(&g.m.stacks, g.path[i], &f);
-		fold_frame(&g.line, &f, &g.fold, java, &g.tmp);
+		add_frame(g.path[i], java);
 	}
 	if (g.line.len == 0)
 		buf_adds(&g.line, "[no frames]");	/* a sample without a stack, with no root */
@@ -337,6 +367,8 @@ static void state_free(void)
 	u64map_free(&g.roots);
 	u64map_free(&g.stacks);
 	free(g.path);
+	free(g.folded);
+	buf_free(&g.ftext);
 	free(g.event_alloc);
 	buf_free(&g.line);
 	buf_free(&g.tmp);

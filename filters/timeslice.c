@@ -554,7 +554,8 @@ static void ts_free(struct ts *g)
  * E records (they pass through, a second unit is not timeslice's error). */
 int cmd_timeslice(int argc, char **argv)
 {
-	static const struct model_opts opts = { .no_stacks = 1, .own_spans = 1, .no_units = 1 };
+	static const struct model_opts opts = { .no_stacks = 1, .no_threads = 1, .own_spans = 1,
+						.no_units = 1 };
 	struct ts g = { .last = INT64_MIN };
 	const struct md_sink sink = { .ctx = &g, .want = on_record, .header = on_header,
 				      .sample = on_point, .instant = on_point, .other = on_other };

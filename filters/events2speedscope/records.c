@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "../../common/alloc.h"
+#include "../../common/bytes.h"
+#include "../../common/digits.h"
 #include "../../common/events.h"
 #include "../../common/jsonout.h"
 #include "../../common/skip.h"
@@ -107,7 +109,7 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 
 	if (s->last_event != MD_NONE) {
 		e = &s->events.ents[s->last_event];
-		if (e->len == ev.n && memcmp(e->key, ev.p, ev.n) == 0)
+		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
 			return s->last_event;
 	}
 	s->last_event = (uint32_t)intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
@@ -120,11 +122,18 @@ static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event
 {
 	int merged = kind == 'S' && s->merge;
 	uint32_t ev = kind == 'S' ? event_id(s, event) : MD_NONE;
-	struct u64ent *e = u64map_add(&s->profs, (uint64_t)ev << 32 | (merged ? MD_NONE : thread));
+	uint64_t key = (uint64_t)ev << 32 | (merged ? MD_NONE : thread);
+	struct u64ent *e;
 	struct ss_profile *p;
 
-	if (e->value)
+	if (s->last_prof && s->last_prof_key == key)	/* the same as the last record's */
+		return &s->p[s->last_prof - 1];
+	e = u64map_add(&s->profs, key);
+	s->last_prof_key = key;
+	if (e->value) {
+		s->last_prof = (uint32_t)e->value;
 		return &s->p[e->value - 1];
+	}
 	fp_grow(&s->p, &s->pcap, s->np + 1, sizeof *s->p);
 	p = &s->p[s->np++];
 	e->value = (int64_t)s->np;
@@ -134,6 +143,7 @@ static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event
 	p->event.p = fp_strndup(event.p, event.n);
 	p->event.n = event.n;
 	p->keep = 1;
+	s->last_prof = (uint32_t)s->np;
 	return p;
 }
 
@@ -151,15 +161,10 @@ static void elem_u64(struct buf *b, uint64_t v)
  * whose consecutive stacks all differ. */
 static size_t put_u32(char *p, uint32_t v)
 {
-	size_t n = 1, i;
-	uint32_t t = v;
+	char tmp[10], *d = digits_u64(tmp + sizeof tmp, v);
+	size_t n = (size_t)(tmp + sizeof tmp - d);
 
-	while (t >= 10) {
-		t /= 10;
-		n++;
-	}
-	for (i = n; i-- > 0; v /= 10)
-		p[i] = (char)('0' + v % 10);
+	memcpy(p, d, n);
 	return n;
 }
 
@@ -226,7 +231,7 @@ static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 	size_t n = smp->nframes;
 
 	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
-	    p->last_comm == smp->comm && memcmp(p->last, smp->frames, n * sizeof *p->last) == 0)
+	    p->last_comm == smp->comm && bytes_eq(p->last, smp->frames, n * sizeof *p->last))
 		return 1;
 	if (n > p->lastcap)
 		fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
@@ -254,7 +259,7 @@ static void sample(void *ctx, const struct md_sample *smp)
 	}
 	root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
 	n = stack_frames(s, root, smp->frames, smp->nframes);
-	if (p->have_prev && p->nprev == n && memcmp(p->prev, s->idx, n * sizeof *s->idx) == 0 &&
+	if (p->have_prev && p->nprev == n && bytes_eq(p->prev, s->idx, n * sizeof *s->idx) &&
 	    p->prevw <= INT64_MAX - w) {
 		add_weight(p, w);	/* another stack that shows the same frames */
 		return;

@@ -145,6 +145,8 @@ struct ss {
 	int64_t origin, start_hdr, end_hdr, tmin, tmax;
 	/* profiles: event id << 32 | thread -> value: index + 1 */
 	struct u64map profs;
+	uint64_t last_prof_key;	/* the last profile found, and its key */
+	uint32_t last_prof;	/* index + 1, 0 = none */
 	struct intern events;	/* event texts of sampled profiles */
 	uint32_t last_event;	/* id of the last record's event, or MD_NONE */
 	struct ss_profile *p;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../common/alloc.h"
+#include "../../common/bytes.h"
 #include "../../common/err.h"
 #include "../../common/events.h"
 #include "../../common/idle.h"
@@ -85,7 +86,9 @@ static int wanted_event(struct hm *h, struct slice ev)
 			return 1;
 		h->event = h->event_alloc = fp_strndup(ev.p, ev.n);	/* -w: the first event */
 	}
-	return strlen(h->event) == ev.n && memcmp(h->event, ev.p, ev.n) == 0;
+	if (!h->event_len)
+		h->event_len = strlen(h->event) + 1;	/* + 1: 0 is "not yet" */
+	return h->event_len - 1 == ev.n && bytes_eq(h->event, ev.p, ev.n);
 }
 
 static void sample(struct hm *h, const struct ev_rec *r)
@@ -108,11 +111,13 @@ static void sample(struct hm *h, const struct ev_rec *r)
 	*c = (int64_t)((uint64_t)*c + (uint64_t)(h->weight ? r->weight : 1));	/* wraps, never UB */
 	h->counted++;
 	h->wsum += (uint64_t)r->weight;
-	if (!h->ev_first)
+	if (!h->ev_first) {
 		h->ev_first = fp_strndup(r->event.p, r->event.n);
-	else if (!h->ev_many && (strlen(h->ev_first) != r->event.n ||
-				memcmp(h->ev_first, r->event.p, r->event.n) != 0))
+		h->ev_first_len = r->event.n;
+	} else if (!h->ev_many && (h->ev_first_len != r->event.n ||
+				   !bytes_eq(h->ev_first, r->event.p, r->event.n))) {
 		h->ev_many = 1;
+	}
 }
 
 /* The unit an E record gave EVENT, or NULL. */
@@ -192,7 +197,8 @@ static void on_header(void *ctx, struct slice line)
  * as before, not refused. */
 void hm_read_init(struct hm *h)
 {
-	static const struct model_opts opts = { .no_stacks = 1, .keep_unnested = 1, .no_units = 1 };
+	static const struct model_opts opts = { .no_stacks = 1, .no_threads = 1, .keep_unnested = 1,
+						.no_units = 1 };
 	const struct md_sink sink = { .ctx = h, .want = on_record, .header = on_header,
 				      .sample = on_sample, .other = on_other };
 

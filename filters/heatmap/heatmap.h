@@ -21,6 +21,7 @@ struct hm {
 	enum hm_format fmt;
 	char *event;		/* only this event, or NULL */
 	char *event_alloc;	/* event when heatmap chose it (-w: the first) */
+	size_t event_len;	/* strlen(event) + 1, 0 until known */
 	struct model md;	/* the reader: skips, file, line */
 	/* Times seen: the origin is the whole second at or before tmin. */
 	int have_time;
@@ -33,6 +34,7 @@ struct hm {
 	uint64_t samples, idle, other, counted;
 	/* for the titles: what was measured */
 	char *ev_first;		/* the event of the first counted sample */
+	size_t ev_first_len;
 	int ev_many;		/* counted samples of more than one event */
 	uint64_t wsum;		/* their weights (wrapping) */
 	char **units;		/* E records: event, unit, event, unit, ... */

@@ -176,21 +176,32 @@ static void svg_legend(struct hm *h)
 	put_svg_text(h->s.lx, y0 + bh + 16, "class=\"legend\"", "per cell", 8);
 }
 
+/* "<rect x=.. y=.. width=.. height=..": the attributes that follow and
+ * the end of the element are the caller's. */
+static void put_rect(int64_t x, int64_t y, int64_t w, int64_t ht)
+{
+	int64_t v[4] = { x, y, w, ht };
+	static const char *const name[4] = {
+		"<rect x=\"", "\" y=\"", "\" width=\"", "\" height=\""
+	};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		out_puts(name[i]);
+		out_i64(v[i]);
+	}
+	out_putc('"');
+}
+
 static void svg_cell(struct hm *h, int64_t c, int b, int64_t val)
 {
 	int64_t t0 = c * h->width + hm_edge(h, b), t1 = c * h->width + hm_edge(h, b + 1);
 	int rgb[3];
 
 	hm_colour(h, val, rgb);
-	out_puts("<rect x=\"");
-	out_i64(h->s.left + c * h->s.colw);
-	out_puts("\" y=\"");
-	out_i64(h->s.top + (int64_t)(h->rows - 1 - b) * h->s.rowh);
-	out_puts("\" width=\"");
-	out_i64(h->s.colw);
-	out_puts("\" height=\"");
-	out_i64(h->s.rowh);
-	out_puts("\" fill=\"");
+	put_rect(h->s.left + c * h->s.colw, h->s.top + (int64_t)(h->rows - 1 - b) * h->s.rowh,
+		 h->s.colw, h->s.rowh);
+	out_puts(" fill=\"");
 	put_hex(rgb);
 	out_puts("\"><title>column ");
 	out_i64(c);
@@ -240,15 +251,8 @@ void hm_put_svg(struct hm *h)
 		 "<rect width=\"100%\" height=\"100%\" fill=\"#f8f8f8\"/>\n");
 	put_svg_text(16, 20, "class=\"title\" font-size=\"14\"", h->v.t1.p, h->v.t1.len);
 	put_svg_text(16, 38, "class=\"subtitle\" fill=\"#444444\"", h->v.t2.p, h->v.t2.len);
-	out_puts("<rect x=\"");
-	out_i64(h->s.left);
-	out_puts("\" y=\"");
-	out_i64(h->s.top);
-	out_puts("\" width=\"");
-	out_i64(h->s.gw);
-	out_puts("\" height=\"");
-	out_i64(h->s.gh);
-	out_puts("\" fill=\"#ffffff\" stroke=\"#cccccc\"/>\n");
+	put_rect(h->s.left, h->s.top, h->s.gw, h->s.gh);
+	out_puts(" fill=\"#ffffff\" stroke=\"#cccccc\"/>\n");
 	svg_rows(h);
 	svg_columns(h);
 	svg_legend(h);

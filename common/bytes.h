@@ -1,0 +1,71 @@
+/* bytes.h - inline scans and compares of short byte strings
+ *
+ * The fields of a record and the frames of a stack are mostly a few bytes
+ * long: for them a call of memchr() or memcmp() costs more than the work.
+ * These read 8 bytes at a time within the given bounds and fall back on
+ * the library for long strings.
+ */
+#ifndef FP_BYTES_H
+#define FP_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The first c in [p, end), or NULL. */
+static inline const char *bytes_find(const char *p, const char *end, char c)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+	const uint64_t ones = 0x0101010101010101ULL, rep = ones * (unsigned char)c;
+	int k;
+
+	for (k = 0; k < 4 && end - p >= 8; k++, p += 8) {
+		uint64_t w, x, t;
+
+		memcpy(&w, p, 8);
+		x = w ^ rep;
+		/* a high bit for each zero byte of x; the lowest one is exact */
+		t = (x - ones) & ~x & (ones << 7);
+		if (t)
+			return p + (__builtin_ctzll(t) >> 3);
+	}
+	if (end - p >= 8)
+		return memchr(p, c, (size_t)(end - p));
+#endif
+	for (; p < end; p++)
+		if (*p == c)
+			return p;
+	return NULL;
+}
+
+/* Are a[0..n) and b[0..n) the same bytes? */
+static inline int bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t u, v;
+	uint32_t s, t;
+
+	if (n > 32)
+		return memcmp(a, b, n) == 0;
+	for (; n >= 8; x += 8, y += 8, n -= 8) {
+		memcpy(&u, x, 8);
+		memcpy(&v, y, 8);
+		if (u != v)
+			return 0;
+	}
+	if (n >= 4) {	/* 4 to 7 bytes: two overlapping words */
+		memcpy(&s, x, 4);
+		memcpy(&t, y, 4);
+		if (s != t)
+			return 0;
+		memcpy(&s, x + n - 4, 4);
+		memcpy(&t, y + n - 4, 4);
+		return s == t;
+	}
+	for (; n > 0; x++, y++, n--)
+		if (*x != *y)
+			return 0;
+	return 1;
+}
+
+#endif
