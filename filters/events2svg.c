@@ -98,10 +98,11 @@ static void describe(struct svg *sv, struct buf *unit, struct buf *sub)
 			buf_adds(sub, " to ");
 		buf_adds(sub, a->kind[i] == 'O' ? "spans of " : "");
 		buf_adds(sub, a->event[i]);
-		buf_adds(sub, sv->mode == SVG_DIFF ? (i ? " (after), " : " (before), ") : ", ");
-		snprintf(num, sizeof num, "%" PRId64 " ", total);
+		snprintf(num, sizeof num, "%s%" PRId64 " ", sv->mode == SVG_DIFF ? " (" : ", ", total);
 		buf_adds(sub, num);
 		buf_adds(sub, unit->p);
+		if (sv->mode == SVG_DIFF)
+			buf_addc(sub, ')');
 	}
 	if (sv->mode == SVG_DIFF)
 		buf_adds(sub, ": red grew, blue shrank (share of each total)");

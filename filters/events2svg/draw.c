@@ -40,7 +40,7 @@ static const char style[] =
 	"text { font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }\n"
 	"#title { text-anchor: middle; font-size: 17px; }\n"
 	"#subtitle { text-anchor: middle; fill: rgb(110,110,110); }\n"
-	"#search, #matched, #hidden { text-anchor: end; }\n"
+	"#search, #matched { text-anchor: end; }\n"
 	"#search, #unzoom { cursor: pointer; }\n"
 	"#search:hover, #unzoom:hover { fill: rgb(0,0,180); }\n"
 	"#frames > g:hover > rect { stroke: rgb(0,0,0); stroke-width: 0.5; cursor: pointer; }\n"
@@ -164,22 +164,30 @@ void draw_foot(struct svg *sv)
 {
 	out_puts("</g>\n");
 	if (sv->hidden > 0) {
-		char b[160];
+		char b[200];
+		int n = snprintf(b, sizeof b, "%" PRIu64 " frame%s narrower than %g px not drawn: ",
+				 sv->hidden, sv->hidden == 1 ? "" : "s", sv->minwidth);
+		int64_t room = sv->width - 2 * SVG_PAD;
 
-		snprintf(b, sizeof b, "%" PRIu64 " frame%s narrower than %g px not drawn: ",
-			 sv->hidden, sv->hidden == 1 ? "" : "s", sv->minwidth);
+		if (sv->mode == SVG_DIFF)
+			snprintf(b + n, sizeof b - (size_t)n, "%.2f%% of the picture", 100.0 * sv->hidden_share);
+		else
+			snprintf(b + n, sizeof b - (size_t)n, "%" PRId64 " %s, %.2f%%", sv->hidden_w, sv->unit,
+				 sv->total[0] > 0 ? 100.0 * (double)sv->hidden_w / (double)sv->total[0] : 0.0);
 		out_puts("<text id=\"hidden\" x=\"");
-		out_i64(sv->width - SVG_PAD);
+		out_i64(SVG_PAD);
 		out_puts("\" y=\"");
 		out_i64(sv->height - 3);
-		out_puts("\">");
-		out_puts(b);
-		if (sv->mode == SVG_DIFF) {
-			snprintf(b, sizeof b, "%.2f%% of the picture", 100.0 * sv->hidden_share);
-			out_puts(b);
-		} else {
-			put_weight(sv, sv->hidden_w, sv->total[0]);
+		if ((double)xml_chars(b, strlen(b)) * SVG_FONT * 0.59 > (double)room) {
+			/* smaller in a narrow picture rather than cut */
+			char fs[64];
+
+			snprintf(fs, sizeof fs, "\" style=\"font-size: %.1fpx",
+				 (double)room / ((double)xml_chars(b, strlen(b)) * 0.59));
+			out_puts(fs);
 		}
+		out_puts("\">");
+		xml_put(b, strlen(b), 0);
 		out_puts("</text>\n");
 	}
 	out_puts("</svg>\n");

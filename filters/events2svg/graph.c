@@ -11,6 +11,8 @@ static void measure(struct svg *sv, uint32_t id, double x, double w)
 	const struct tnode *t = &sv->n[id];
 
 	(void)x;
+	if (w < 0 && tree_share(sv, id) <= 0)
+		return;	/* weighs nothing: neither drawn nor hidden */
 	if (w < 0) {
 		sv->hidden++;
 		sv->hidden_share += tree_share(sv, id);
