@@ -11,12 +11,13 @@
 #include "../common/events.h"
 #include "../common/foldagg.h"
 #include "../common/out.h"
+#include "../common/timespec.h"
 #include "events2svg/svg.h"
 #include "cmds.h"
 
 static const struct cli_info info = {
 	"events2svg",
-	"events2svg [-cnpqrt] [-e EVENT] [--icicle | --diff] [--title TEXT] "
+	"events2svg [-cnpqrt] [-e EVENT] [--icicle | --chart | --diff] [--gap TIME] [--title TEXT] "
 	"[--subtitle TEXT] [--minwidth PX] [--width PX] [--addrs] [--strict] [FILE ...]",
 	"Draw a flamepipe events stream (events(5)) as an interactive SVG flame\n"
 	"graph: click a frame to zoom, Search (or Ctrl-F) to highlight frames\n"
@@ -26,6 +27,10 @@ static const struct cli_info info = {
 	"  -e, --event=EVENT  draw samples of EVENT (default: the first event seen);\n"
 	"                     with --diff, give it twice: before, then after\n"
 	"      --icicle       top-down: the root at the top\n"
+	"      --chart        a flame chart: time left to right, a lane per thread,\n"
+	"                     samples (equal consecutive stacks merged) and spans\n"
+	"      --gap=TIME     --chart: a thread's samples further apart than TIME\n"
+	"                     leave a gap (default: twice its shortest interval)\n"
 	"      --diff         differential graph of two events (the first two seen,\n"
 	"                     or -e BEFORE -e AFTER): width the mean of the two\n"
 	"                     shares, red grew, blue shrank (of each total)\n"
@@ -50,14 +55,20 @@ static void sample(void *ctx, const struct md_sample *s)
 {
 	struct svg *sv = ctx;
 
-	fagg_add(&sv->a, s->comm, s->thread, s->stack, fagg_sample_weight(&sv->a, s));
+	if (sv->chart)
+		chart_sample(sv, s);
+	else
+		fagg_add(&sv->a, s->comm, s->thread, s->stack, fagg_sample_weight(&sv->a, s));
 }
 
 static void span_close(void *ctx, const struct md_span *s)
 {
 	struct svg *sv = ctx;
 
-	fagg_add(&sv->a, s->comm, s->thread, s->stack, fagg_span_weight(&sv->a, s));
+	if (sv->chart)
+		chart_close(sv, s);
+	else
+		fagg_add(&sv->a, s->comm, s->thread, s->stack, fagg_span_weight(&sv->a, s));
 }
 
 static int wanted(void *ctx, const struct ev_rec *r)
@@ -94,6 +105,8 @@ static void describe(struct svg *sv, struct buf *unit, struct buf *sub)
 
 		for (k = 0; k < a->stacks[i].count; k++)
 			total += a->stacks[i].ents[k].value;
+		if (sv->chart)
+			total = sv->total[0];	/* the chart's samples are not aggregated */
 		if (i)
 			buf_adds(sub, " to ");
 		buf_adds(sub, a->kind[i] == 'O' ? "spans of " : "");
@@ -121,12 +134,14 @@ static double parse_px(const char *opt, const char *arg, double max)
 
 static int options(struct svg *sv, int argc, char **argv)
 {
-	enum { OPT_ICICLE = CLI_FIRST_LONG, OPT_DIFF, OPT_TITLE, OPT_SUBTITLE, OPT_MINWIDTH,
+	enum { OPT_ICICLE = CLI_FIRST_LONG, OPT_CHART, OPT_GAP, OPT_DIFF, OPT_TITLE, OPT_SUBTITLE, OPT_MINWIDTH,
 	       OPT_WIDTH, OPT_ADDRS, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'e' },
 		{ "icicle", no_argument, NULL, OPT_ICICLE },
 		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "chart", no_argument, NULL, OPT_CHART },
+		{ "gap", required_argument, NULL, OPT_GAP },
 		{ "count", no_argument, NULL, 'c' },
 		{ "pid", no_argument, NULL, 'p' },
 		{ "tid", no_argument, NULL, 't' },
@@ -152,6 +167,11 @@ static int options(struct svg *sv, int argc, char **argv)
 			break;
 		case OPT_ICICLE: sv->mode = SVG_ICICLE; break;
 		case OPT_DIFF: sv->mode = SVG_DIFF; break;
+		case OPT_CHART: sv->mode = SVG_CHART; break;
+		case OPT_GAP:
+			if (timespec_parse(optarg, &sv->gap) != 0 || sv->gap <= 0)
+				cli_usage_error(&info, "--gap: '%s' is not a duration (1.5, 10ms, 500us)", optarg);
+			break;
 		case 'c': sv->a.count = 1; break;
 		case 'p': sv->a.pid = 1; break;
 		case 't': sv->a.tid = 1; break;
@@ -170,6 +190,10 @@ static int options(struct svg *sv, int argc, char **argv)
 		cli_usage_error(&info, "two events need --diff");
 	if (sv->mode == SVG_DIFF)
 		sv->a.nevents = 2;
+	if (sv->mode == SVG_CHART)
+		chart_init(sv);
+	/* kinds are colours, not _[k] suffixes */
+	sv->a.fold.kernel = sv->a.fold.jit = sv->a.fold.inlined = 0;
 	return optind;
 }
 
@@ -194,11 +218,15 @@ int cmd_events2svg(int argc, char **argv)
 		sv->unit = unit.p;
 		if (!sv->subtitle)
 			sv->subtitle = sub.p;
-		draw_graph(sv);
+		if (sv->chart)
+			chart_draw(sv);
+		else
+			draw_graph(sv);
 		fagg_report_other(&sv->a, "drew");
 	}
 	out_close();
 	tree_free(sv);
+	chart_free(sv);
 	fagg_free(&sv->a);
 	buf_free(&unit);
 	buf_free(&sub);

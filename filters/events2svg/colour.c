@@ -14,10 +14,9 @@
  * User frames are coloured as flamegraph.pl's --colors=java does: red,
  * yellow for C++ names (with "::").
  */
-void colour_of(const struct svg *sv, uint32_t id, char out[48])
+void colour_of(const struct svg *sv, uint32_t name, unsigned cls, char out[48])
 {
-	const struct tnode *t = &sv->n[id];
-	const struct ient *e = &sv->names.ents[t->name];
+	const struct ient *e = &sv->names.ents[name];
 	uint64_t h = fp_hash(e->key, e->len);
 	double v1 = (double)(h & 0xffff) / 65535.0;
 	int r, g, b;
@@ -25,14 +24,14 @@ void colour_of(const struct svg *sv, uint32_t id, char out[48])
 	if ((e->len == 1 && e->key[0] == '-') || (e->len == 2 && memcmp(e->key, "--", 2) == 0)) {
 		/* flamegraph.pl's separator frames: grey */
 		r = g = b = e->len == 1 ? 200 : 160;
-	} else if (t->cls == CLS_KERNEL) {	/* orange */
+	} else if (cls == CLS_KERNEL) {	/* orange */
 		r = 190 + (int)(65 * v1);
 		g = 90 + (int)(65 * v1);
 		b = 0;
-	} else if (t->cls == CLS_JIT) {		/* green */
+	} else if (cls == CLS_JIT) {		/* green */
 		g = 200 + (int)(55 * v1);
 		r = b = 50 + (int)(60 * v1);
-	} else if (t->cls == CLS_INLINED) {	/* aqua */
+	} else if (cls == CLS_INLINED) {	/* aqua */
 		r = 50 + (int)(60 * v1);
 		g = b = 165 + (int)(55 * v1);
 	} else if (memmem(e->key, e->len, "::", 2)) {	/* yellow: C++ */

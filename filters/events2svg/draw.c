@@ -7,7 +7,7 @@
 #include "../../common/xml.h"
 #include "svg.h"
 
-static void put_num(double v)
+void put_num(double v)
 {
 	char b[64];
 	int n = snprintf(b, sizeof b, "%.3f", v);
@@ -20,7 +20,7 @@ static void put_num(double v)
 	out_write(b, (size_t)n);
 }
 
-static void put_text(double x, double y, const char *id, const char *s)
+void put_text(double x, double y, const char *id, const char *s)
 {
 	out_puts("<text id=\"");
 	out_puts(id);
@@ -112,7 +112,7 @@ static void put_title(const struct svg *sv, uint32_t id)
 	const struct tnode *t = &sv->n[id];
 	const struct ient *e = &sv->names.ents[t->name];
 
-	out_puts("<title>");
+	out_puts("<g><title>");
 	xml_put(e->key, e->len, 0);
 	out_puts(" (");
 	if (sv->mode == SVG_DIFF) {
@@ -132,13 +132,11 @@ static void put_title(const struct svg *sv, uint32_t id)
 	out_puts(")</title>");
 }
 
-void draw_frame(struct svg *sv, double x, double y, double w, uint32_t id, const char *fill)
+void draw_box(struct svg *sv, double x, double y, double w, uint32_t name, const char *fill)
 {
-	const struct ient *e = &sv->names.ents[sv->n[id].name];
+	const struct ient *e = &sv->names.ents[name];
 	double chars = (w - 3) / (SVG_FONT * 0.59);
 
-	out_puts("<g>");
-	put_title(sv, id);
 	out_puts("<rect x=\"");
 	put_num(x);
 	out_puts("\" y=\"");
@@ -159,6 +157,12 @@ void draw_frame(struct svg *sv, double x, double y, double w, uint32_t id, const
 	out_puts("</text></g>\n");
 }
 
+void draw_frame(struct svg *sv, double x, double y, double w, uint32_t id, const char *fill)
+{
+	put_title(sv, id);
+	draw_box(sv, x, y, w, sv->n[id].name, fill);
+}
+
 /* What --minwidth left out, and the end of the document. */
 void draw_foot(struct svg *sv)
 {
@@ -169,7 +173,9 @@ void draw_foot(struct svg *sv)
 				 sv->hidden, sv->hidden == 1 ? "" : "s", sv->minwidth);
 		int64_t room = sv->width - 2 * SVG_PAD;
 
-		if (sv->mode == SVG_DIFF)
+		if (sv->mode == SVG_CHART)
+			b[n - 2] = 0;	/* frames nest: their times do not add up */
+		else if (sv->mode == SVG_DIFF)
 			snprintf(b + n, sizeof b - (size_t)n, "%.2f%% of the picture", 100.0 * sv->hidden_share);
 		else
 			snprintf(b + n, sizeof b - (size_t)n, "%" PRId64 " %s, %.2f%%", sv->hidden_w, sv->unit,

@@ -67,7 +67,7 @@ static void draw(struct svg *sv, uint32_t id, double x, double w)
 	if (sv->mode == SVG_DIFF)
 		diff_colour(sv, id, fill);
 	else
-		colour_of(sv, id, fill);
+		colour_of(sv, sv->n[id].name, sv->n[id].cls, fill);
 	draw_frame(sv, x + SVG_PAD, y, w, id, fill);
 }
 

@@ -36,6 +36,8 @@ struct svg {
 	const char *title, *subtitle;	/* subtitle NULL: the default */
 	double minwidth;
 	int width;
+	int64_t gap;			/* --chart: --gap in ns, 0 for the default */
+	struct chart *chart;		/* --chart (chart.c) */
 	const char *unit;		/* the unit's name in titles */
 	/* the merged tree (tree.c) */
 	struct tnode *n;
@@ -63,6 +65,10 @@ struct svg {
 
 /* tree.c */
 void tree_build(struct svg *sv);
+/* A frame's class from its kind bits (EVK_*); its display name's id. */
+unsigned cls_of(unsigned kind);
+uint32_t frame_name(struct svg *sv, uint32_t frame, int java);
+uint32_t name_id(struct svg *sv, const char *p, size_t n);
 typedef void (*tree_visit)(struct svg *sv, uint32_t id, double x, double w);
 /* Walk the frames wide enough to draw (x, w in px), parents first. */
 void tree_walk(struct svg *sv, tree_visit fn);
@@ -73,10 +79,21 @@ void tree_free(struct svg *sv);
 /* draw.c */
 void draw_head(struct svg *sv, int64_t height, const char *title);
 void draw_frame(struct svg *sv, double x, double y, double w, uint32_t id, const char *fill);
+/* The rect and label of a frame whose "<g><title>...</title>" is written. */
+void draw_box(struct svg *sv, double x, double y, double w, uint32_t name, const char *fill);
+void put_num(double v);		/* 3 decimals at most */
+void put_text(double x, double y, const char *id, const char *s);
 void draw_foot(struct svg *sv);
 void draw_graph(struct svg *sv);
 /* flamegraph.pl's palettes, keyed by a hash of the name (colour.c) */
-void colour_of(const struct svg *sv, uint32_t id, char out[48]);
+void colour_of(const struct svg *sv, uint32_t name, unsigned cls, char out[48]);
+
+/* chart.c */
+void chart_init(struct svg *sv);
+void chart_sample(struct svg *sv, const struct md_sample *s);
+void chart_close(struct svg *sv, const struct md_span *s);
+void chart_draw(struct svg *sv);
+void chart_free(struct svg *sv);
 
 /* script.c */
 extern const char svg_script[];

@@ -37,14 +37,14 @@ static uint32_t child_of(struct svg *sv, uint32_t parent, uint32_t name, unsigne
 	return (uint32_t)(e->value - 1);
 }
 
-static uint32_t name_id(struct svg *sv, const char *p, size_t n)
+uint32_t name_id(struct svg *sv, const char *p, size_t n)
 {
 	int added;
 
 	return (uint32_t)intern_get(&sv->names, p, n, &added);
 }
 
-static unsigned cls_of(unsigned kind)
+unsigned cls_of(unsigned kind)
 {
 	if (kind & EVK_KERNEL)
 		return CLS_KERNEL;
@@ -57,7 +57,7 @@ static unsigned cls_of(unsigned kind)
 
 /* The display name of a frame (folded, with no _[k] suffix: the class
  * says it), once per frame and java flag. */
-static uint32_t frame_name(struct svg *sv, uint32_t frame, int java)
+uint32_t frame_name(struct svg *sv, uint32_t frame, int java)
 {
 	size_t i = (size_t)frame * 2 + (java != 0);
 
@@ -173,7 +173,6 @@ void tree_build(struct svg *sv)
 	int side, i;
 	size_t k;
 
-	sv->a.fold.kernel = sv->a.fold.jit = sv->a.fold.inlined = 0;
 	sv->nn = 0;
 	fp_grow(&sv->n, &sv->ncap, 1, sizeof *sv->n);
 	memset(sv->n, 0, sizeof *sv->n);

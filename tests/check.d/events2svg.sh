@@ -187,6 +187,64 @@ for src in folded events; do
 		no "diff $src: g's tooltip: $(grep -o '<title>g ([^<]*' "$tmp/d.svg")"
 done
 
+# --chart: for each thread alone, the stacks read back from the picture
+# (boxes by their exact start and duration from the tooltips; between two
+# consecutive box edges, the stack is the boxes over it by depth) are the
+# runs of events2folded --ordered (record order, equal consecutive stacks
+# merged); no gap with --gap 1000s.
+chart_stacks() {
+	awk '/^<g><title>/ {
+		t = $0; sub(/^<g><title>/, "", t); sub(/<\/title>.*/, "", t)
+		i = 0; for (j = 1; j <= length(t); j++) if (substr(t, j, 2) == " (") i = j
+		name = substr(t, 1, i - 1); split(substr(t, i + 2), r, " ")
+		st = r[4]; sub(/^\+/, "", st); sub(/\./, "", st); st += 0
+		match($0, / y="[0-9.]+"/); y = substr($0, RSTART + 4, RLENGTH - 5) + 0
+		n++; bs[n] = st; be[n] = st + r[1]; bn[n] = name; by[n] = y
+		edge[st] = 1; edge[st + r[1]] = 1 }
+	END { for (e in edge) print "E", e; for (i = 1; i <= n; i++) print "B", bs[i], be[i], by[i], bn[i] }' "$1" |
+	sort -k1,1 -k2,2n | awk '$1 == "B" { n++; bs[n] = $2; be[n] = $3; by[n] = $4; bn[n] = $5; next }
+		{ ne++; e[ne] = $2 }
+		END { for (k = 1; k < ne; k++) { m = (e[k] + e[k + 1]) / 2; s = ""; split("", at)
+			for (i = 1; i <= n; i++) if (bs[i] <= m && m < be[i]) at[by[i]] = bn[i]
+			c = 0; for (y in at) ys[++c] = y + 0
+			for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (ys[b] < ys[a]) { x = ys[a]; ys[a] = ys[b]; ys[b] = x }
+			for (a = 1; a <= c; a++) s = s (a > 1 ? ";" : "") at[ys[a]]
+			if (c && s != last) print s; last = s } }'
+}
+tids=$(awk -F'\t' '$1 == "S" { print $4 }' "$tmp/fp.ev" | sort -u)
+for t in $tids; do
+	awk -F'\t' -v t="$t" '$1 != "S" || $4 == t' "$tmp/fp.ev" >"$tmp/t.ev"
+	"$bin/events2svg" --chart --gap 1000s --minwidth 0 "$tmp/t.ev" >"$tmp/c.svg" 2>/dev/null
+	xmllint --noout "$tmp/c.svg" && ok || no "chart tid $t: not well-formed"
+	"$bin/events2folded" -o -n --no-inlined "$tmp/t.ev" 2>/dev/null | sed 's/ [0-9]*$//' | uniq >"$tmp/want"
+	chart_stacks "$tmp/c.svg" >"$tmp/got"
+	if [ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got"; then ok; else
+		no "chart tid $t: $(wc -l <"$tmp/got") stacks in time order, events2folded -o has $(wc -l <"$tmp/want")"
+		diff "$tmp/want" "$tmp/got" | head -n 6
+	fi
+done
+# gaps: samples 1 ms apart, then 50 ms of nothing, then more: two boxes
+awk -v m="$magic" 'BEGIN { print m; for (i = 0; i < 10; i++) printf "S\t%.3f\t1\t1\t0\tw\tcycles\t1\tmain;f\n", 1 + i / 1000
+	for (i = 0; i < 10; i++) printf "S\t%.3f\t1\t1\t0\tw\tcycles\t1\tmain;f\n", 1.059 + i / 1000 }' >"$tmp/gap.ev"
+"$bin/events2svg" --chart "$tmp/gap.ev" >"$tmp/c.svg"
+[ "$(grep -c '<title>main (10000000 ns at ' "$tmp/c.svg")" = 2 ] && grep -q '<title>main (10000000 ns at +0.059000000 s' "$tmp/c.svg" && ok ||
+	no "chart gap: want two 10 ms runs of main, 59 ms apart: $(grep -o '<title>main[^<]*' "$tmp/c.svg" | tr '\n' ' ')"
+"$bin/events2svg" --chart --gap 100ms "$tmp/gap.ev" >"$tmp/c.svg"
+[ "$(grep -c '<title>main (69000000 ns at +0.000000000 s' "$tmp/c.svg")" = 1 ] && ok || no "chart --gap 100ms: want one run of main"
+# spans: exact times, nesting by depth; one lane per thread, named
+"$bin/events2svg" --chart "$tmp/spans.ev" >"$tmp/c.svg"
+for want in 'main (2000000000 ns at +0.000000000 s' 'parse (300000000 ns at +0.100000000 s' 'run (1000000000 ns at +0.500000000 s'; do
+	grep -q "<title>$want" "$tmp/c.svg" && ok || no "chart spans: no '$want'"
+done
+grep -q '<text class="lane" x="10" y="[0-9]*">srv (1/1)</text>' "$tmp/c.svg" && ok || no "chart spans: no lane label 'srv (1/1)'"
+"$bin/events2svg" --chart -e cpu-clock "$tmp/multi.ev" >"$tmp/multi-chart.svg" 2>/dev/null
+xmllint --noout "$tmp/multi-chart.svg" && ok || no "chart multi: not well-formed"
+lanes=$(grep -c 'class="lane"' "$tmp/multi-chart.svg")
+[ "$lanes" -ge 3 ] && ok || no "chart multi: $lanes lanes"
+rsvg-convert -o "$shots/multi-chart-rsvg.png" "$tmp/multi-chart.svg" && ok || no "chart multi: rsvg-convert failed"
+"$bin/events2svg" --chart "$tmp/empty.ev" >"$tmp/c.svg" && xmllint --noout "$tmp/c.svg" && grep -q 'no samples' "$tmp/c.svg" && ok || no "chart: empty stream"
+"$bin/events2svg" --chart "$tmp/deep.ev" >"$tmp/c.svg" && xmllint --noout "$tmp/c.svg" && grep -q '<title>f9999 (' "$tmp/c.svg" && ok || no "chart: 10k-deep stack"
+
 # a wrong kind of input; a write error
 "$bin/events2svg" "$here/data/perf/fp.perf" >"$tmp/o" 2>"$tmp/err"; st=$?
 [ $st = 1 ] && [ ! -s "$tmp/o" ] && grep -q perf2events "$tmp/err" && ok || no "perf script input: status $st, want 1, no output, a message naming perf2events"
@@ -208,6 +266,9 @@ if [ "$browser_ok" = 1 ]; then
 	"$bin/events2folded" --no-inlined -t -e cpu-clock "$tmp/multi.ev" >"$tmp/multi.folded" 2>/dev/null
 	want=$(awk '{ w = $NF; t += w; if ($0 ~ /asn1_/) m += w } END { printf "%.2f", 100 * m / t }' "$tmp/multi.folded")
 	if nice node "$browser_dir/svg.js" "$shots" "$tmp/multi-icicle.svg" node::Start asn1_ "$want" >"$tmp/log" 2>&1; then ok; else no "chromium: multi-icicle.svg"; fi
+	sed 's/^/  /' "$tmp/log"
+	want=$(awk '{ w = $NF; t += w; if ($0 ~ /asn1_/) m += w } END { printf "%.2f", 100 * m / t }' "$tmp/multi.folded")
+	if nice node "$browser_dir/svg.js" "$shots" "$tmp/multi-chart.svg" node::Start asn1_ - >"$tmp/log" 2>&1; then ok; else no "chromium: multi-chart.svg"; fi
 	sed 's/^/  /' "$tmp/log"
 elif [ "${CI:-}" = true ]; then
 	no "browser: $why (CI=true: this is a failure)"
