@@ -297,7 +297,8 @@ void chart_draw(struct svg *sv)
 		if (c->lanes[i].nopen)
 			close_to(sv, (uint32_t)i, 0, c->lanes[i].last + extent(c, &c->lanes[i]));
 	prune(sv);
-	qsort(c->box, c->nbox, sizeof *c->box, by_lane_time);
+	if (c->nbox)
+		qsort(c->box, c->nbox, sizeof *c->box, by_lane_time);
 	sv->height = layout(sv);
 	if (sv->shown == 0)
 		sv->height = SVG_TOP + SVG_FRAME_H * 2 + SVG_BOTTOM;
