@@ -218,6 +218,9 @@ int cmd_events2svg(int argc, char **argv)
 		sv->unit = unit.p;
 		if (!sv->subtitle)
 			sv->subtitle = sub.p;
+		if (sv->mode == SVG_DIFF && !sv->a.event[1])
+			fp_warn("--diff: the stream has one event only ('%s'): nothing to compare it with",
+				sv->a.event[0] ? sv->a.event[0] : "-");
 		if (sv->chart)
 			chart_draw(sv);
 		else

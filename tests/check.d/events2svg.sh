@@ -245,6 +245,10 @@ rsvg-convert -o "$shots/multi-chart-rsvg.png" "$tmp/multi-chart.svg" && ok || no
 "$bin/events2svg" --chart "$tmp/empty.ev" >"$tmp/c.svg" && xmllint --noout "$tmp/c.svg" && grep -q 'no samples' "$tmp/c.svg" && ok || no "chart: empty stream"
 "$bin/events2svg" --chart "$tmp/deep.ev" >"$tmp/c.svg" && xmllint --noout "$tmp/c.svg" && grep -q '<title>f9999 (' "$tmp/c.svg" && ok || no "chart: 10k-deep stack"
 
+"$bin/events2svg" --diff "$tmp/one.ev" >"$tmp/o" 2>"$tmp/err"; st=$?
+[ $st = 0 ] && grep -q "one event only ('cycles')" "$tmp/err" && xmllint --noout "$tmp/o" && ok ||
+	no "diff of a one-event stream: status $st, want 0 and a warning: $(cat "$tmp/err")"
+
 # a wrong kind of input; a write error
 "$bin/events2svg" "$here/data/perf/fp.perf" >"$tmp/o" 2>"$tmp/err"; st=$?
 [ $st = 1 ] && [ ! -s "$tmp/o" ] && grep -q perf2events "$tmp/err" && ok || no "perf script input: status $st, want 1, no output, a message naming perf2events"
