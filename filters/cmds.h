@@ -11,6 +11,7 @@ int cmd_cpuprofile2events(int argc, char **argv);
 int cmd_eventreduce(int argc, char **argv);
 int cmd_events2folded(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
+int cmd_events2svg(int argc, char **argv);
 int cmd_eventsort(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);
 int cmd_heatmap(int argc, char **argv);

@@ -10,6 +10,9 @@
 #                   stream repeats one template, so the peak RSS at the
 #                   full size may exceed the peak at a tenth of it by at
 #                   most 4 MiB, and stays under 64 MiB
+#   events2svg      as events2folded (--icicle: the distinct stacks;
+#                   --chart: the boxes wide enough to draw, which a longer
+#                   trace makes no more of)
 #   eventsort       its sort(1) buffer (-S, default 32M) + 16 MiB; sort(1)
 #                   works on disk and, as a waited-for child, is counted
 #   timeslice       16 MiB (open frames per thread only)
@@ -81,6 +84,14 @@ k1=$(rss "$small" "$f")
 k2=$(rss "$mb" "$f")
 [ "$k2" -le $((k1 + 4096)) ] && [ "$k2" -le 65536 ]
 judge "$f" $? "peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound: +4096 KiB, 65536 KiB)"
+if [ -x "$bin/events2svg" ]; then
+	for opt in --icicle --chart; do
+		k1=$(rss "$small" events2svg $opt)
+		k2=$(rss "$mb" events2svg $opt)
+		[ "$k2" -le $((k1 + 4096)) ] && [ "$k2" -le 65536 ]
+		judge events2svg $? "$opt: peak RSS $k1 KiB over $small MiB, $k2 KiB over $mb MiB (bound: +4096 KiB, 65536 KiB)"
+	done
+fi
 if [ -x "$bin/eventsort" ]; then
 	for s in 32 8; do
 		k=$(rss "$mb" eventsort -S "${s}M")

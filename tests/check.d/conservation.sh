@@ -9,7 +9,8 @@
 #    reports skipped equal the lines that are neither blank, '#', header
 #    nor frame;
 #  - events2folded -e EVENT: the folded counts add up to the S weights of
-#    EVENT, and with --count to the number of its S records;
+#    EVENT, and with --count to the number of its S records; events2svg
+#    -e EVENT: its root frame "all" weighs EVENT's S weights;
 #  - when built: eventsort and timeslice - - keep every S record and
 #    weight, and perf2events | eventsort | events2folded still conserves;
 #  - heatmap --idle: the cell total is the number of S records (all
@@ -62,6 +63,12 @@ for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test
 		"$bin/events2folded" -c -e "$e" "$tmp/ev" >"$tmp/f" 2>"$tmp/ferr"
 		conserve_check "$name: events2folded --count -e $e total" "$c" "$(conserve_folded "$tmp/f")"
 		result $?
+		if [ -x "$bin/events2svg" ]; then
+			"$bin/events2svg" -e "$e" "$tmp/ev" >"$tmp/s.svg" 2>/dev/null
+			conserve_check "$name: events2svg -e $e total (its all frame)" "$w" \
+				"$(sed -n 's/^<g><title>all (\([0-9-]*\) .*/\1/p' "$tmp/s.svg" | grep . || echo 0)"
+			result $?
+		fi
 	done
 	if [ -x "$bin/eventsort" ]; then
 		"$bin/eventsort" "$tmp/ev" >"$tmp/sorted" 2>"$tmp/serr"
@@ -125,6 +132,7 @@ done
 for f in "$bin"/*; do
 	case $(basename "$f") in
 	perf2events | events2folded | eventsort | timeslice | heatmap | events2speedscope | cpuprofile2events | trace2events) ;;
+	events2svg) ;;
 	spans2events) ;;	# every span and its duration: spans-otlp.sh, spans-ferret.sh
 	toevents) ;;	# its output is its converters' (toevents.sh)
 	*) echo "NOTE conservation: $(basename "$f") has no conservation check yet" ;;

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Benchmark of events2svg (issue 14): MiB/s of events in (CPU seconds,
+# user + sys, best of 3: the machine is shared), peak RSS and output size,
+# against events2folded on the same stream (events2svg should be at least
+# as fast: the same model and aggregation, then one tree of distinct
+# frames), on the event stream of the perf script text made by
+# tests/bench/gen-perf.sh from real captures. Prints figures; asserts
+# nothing.
+#   FP_BENCH_MB   size of the perf script text (default 480, which makes
+#                 an event stream of about 200 MiB)
+# usage: bench-svg.sh BINDIR
+set -u
+bin=$(cd "${1:?usage: bench-svg.sh BINDIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+mb=${FP_BENCH_MB:-480}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-svg.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+TIME=/usr/bin/time
+
+bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev/null
+
+# run LABEL CMD...: best of 3 by CPU seconds; figures for $tmp/perf.events
+run() {
+	label=$1; shift
+	bytes=$(wc -c <"$tmp/perf.events")
+	best=
+	for i in 1 2 3; do
+		$TIME -f '%U %S %e %M' -o "$tmp/t" "$@" "$tmp/perf.events" >"$tmp/out" 2>/dev/null
+		read -r u s wall rss <"$tmp/t"
+		cpu=$(echo "$u + $s" | bc)
+		if [ -z "$best" ] || [ "$(echo "$cpu < $best" | bc)" = 1 ]; then best=$cpu bwall=$wall brss=$rss; fi
+	done
+	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	printf '%-34s %5d MiB in %7.1f MiB/s CPU (%5.2f s, wall %5.2f s)  out %8.1f KiB  peak RSS %6d KiB\n' "$label" \
+		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" "$bwall" \
+		"$(echo "$(wc -c <"$tmp/out") / 1024" | bc -l)" "$brss"
+}
+# the event with the most samples (the stream mixes captures)
+ev=$(awk -F'\t' '$1 == "S" { n[$7]++ } END { for (e in n) print n[e], e }' "$tmp/perf.events" | sort -rn | awk 'NR == 1 { print $2 }')
+printf 'perf events: %d samples, %d threads; drawn: %d samples of %s\n' "$(grep -c '^S' "$tmp/perf.events")" \
+	"$(awk -F'\t' '$1 == "S" { t[$3 "/" $4] = 1 } END { print length(t) }' "$tmp/perf.events")" \
+	"$(awk -F'\t' -v e="$ev" '$1 == "S" && $7 == e { n++ } END { print n }' "$tmp/perf.events")" "$ev"
+run "events2folded -e EV (reference)" "$bin/events2folded" -e "$ev"
+run "events2svg -e EV" "$bin/events2svg" -e "$ev"
+run "events2svg -e EV --icicle -t" "$bin/events2svg" -e "$ev" --icicle -t
+run "events2svg -e EV --chart" "$bin/events2svg" -e "$ev" --chart
+run "cat (floor)" cat

@@ -1,0 +1,1 @@
+folded2events --diff diff.folded | events2svg --diff
