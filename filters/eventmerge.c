@@ -147,10 +147,16 @@ static int stack_depth(struct slice s)
 	return d;
 }
 
+/* Is type t one of set? (strchr alone would find a NUL type.) */
+static int type_in(const char *set, char t)
+{
+	return t != '\0' && strchr(set, t) != NULL;
+}
+
 /* The types whose time ev_parse() reads (L is parsed here, as unknown). */
 static int known_type(char t)
 {
-	return strchr("SOCITPE", t) != NULL;
+	return type_in("SOCITPE", t);
 }
 
 static const char *cname(const struct cursor *c)
@@ -195,7 +201,7 @@ static void cursor_next(struct merge *g, struct cursor *c)
 	c->depth = 0;
 	t = c->header ? EV_NONE : known_type(c->rec.type) ? c->rec.time : unknown_time(&c->rec);
 	c->time = t;
-	c->ordered = t != EV_NONE && !c->header && strchr("SOCITP", c->rec.type) != NULL;
+	c->ordered = t != EV_NONE && !c->header && type_in("SOCITP", c->rec.type);
 	if (!c->header && c->rec.type == 'D')
 		fp_die("%s:%" PRIu64 ": %s", cname(c), c->rd.in.lineno, order_unnested);
 	if (!c->ordered) {	/* untimed, L, unknown types: their place in the input */
@@ -352,7 +358,7 @@ static void put_record(struct merge *g, struct cursor *c)
 {
 	const struct ev_rec *r = &c->rec;
 	const char *p = r->line.p, *e = p + r->line.n, *t1, *t2;
-	int ns = g->namespace_pids && strchr("SOCITP", r->type);
+	int ns = g->namespace_pids && type_in("SOCITP", r->type);
 
 	if (r->type == 'E' && !unit_first(g, c))
 		return;
