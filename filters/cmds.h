@@ -8,6 +8,8 @@
 
 int cmd_callgrind2events(int argc, char **argv);
 int cmd_cpuprofile2events(int argc, char **argv);
+int cmd_eventdiff(int argc, char **argv);
+int cmd_eventmerge(int argc, char **argv);
 int cmd_eventreduce(int argc, char **argv);
 int cmd_events2folded(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);

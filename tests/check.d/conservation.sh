@@ -13,6 +13,8 @@
 #    -e EVENT: its root frame "all" weighs EVENT's S weights;
 #  - when built: eventsort and timeslice - - keep every S record and
 #    weight, and perf2events | eventsort | events2folded still conserves;
+#    eventmerge -n of the sorted stream with itself has every S record and
+#    weight twice; eventdiff reports both totals as the S weights of EVENT;
 #  - heatmap --idle: the cell total is the number of S records (all
 #    events), and with -w -e EVENT the sum of EVENT's weights;
 #  - events2speedscope --merge -e EVENT: the profile's weights add up to
@@ -79,6 +81,21 @@ for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test
 		conserve_cat "$in" | "$bin/perf2events" | "$bin/eventsort" | "$bin/events2folded" -e "$e" >"$tmp/f" 2>/dev/null
 		conserve_check "$name: perf2events | eventsort | events2folded -e $e total" "$w" "$(conserve_folded "$tmp/f")"
 		result $?
+		# eventmerge of the sorted stream with itself: every record twice
+		if [ -x "$bin/eventmerge" ]; then
+			"$bin/eventmerge" -n "$tmp/sorted" "$tmp/sorted" >"$tmp/merged" 2>/dev/null
+			conserve_check "$name: eventmerge -n of the stream with itself doubles S records and weights" \
+				"$(echo "$got" | awk '{ printf "%s %.0f %.0f\n", $1, 2 * $2, 2 * $3 }')" \
+				"$(conserve_events "$tmp/merged")"
+			result $?
+		fi
+		# eventdiff: the totals it reports are the inputs' weights of EVENT
+		if [ -x "$bin/eventdiff" ]; then
+			"$bin/eventdiff" -e "$e" "$tmp/ev" "$tmp/sorted" 2>/dev/null |
+				awk -F'\t' '$1 == "# base" || $1 == "# new" { sub(/^total /, "", $3); print $3 }' >"$tmp/d"
+			conserve_check "$name: eventdiff -e $e reports both totals" "$(printf '%s\n%s' "$w" "$w")" "$(cat "$tmp/d")"
+			result $?
+		fi
 	fi
 	# the whole range keeps every sample (untimed streams are rejected,
 	# events.md 6)
@@ -135,6 +152,7 @@ for f in "$bin"/*; do
 	events2svg) ;;
 	spans2events) ;;	# every span and its duration: spans-otlp.sh, spans-ferret.sh
 	toevents) ;;	# its output is its converters' (toevents.sh)
+	eventmerge | eventdiff) ;;	# above, and tests/check.d/eventmerge.sh, eventdiff.sh
 	*) echo "NOTE conservation: $(basename "$f") has no conservation check yet" ;;
 	esac
 done

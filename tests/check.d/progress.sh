@@ -57,7 +57,8 @@ for exe in "$bin"/*; do
 	pprof2events) in=$tmp/in.pprof ;;
 	nflxprofile2events) in=$tmp/in.nflxprofile ;;
 	timeslice) in=$tmp/in.events args="- -" ;;
-	events2* | eventsort | heatmap) in=$tmp/in.events ;;
+	events2* | eventsort | heatmap | eventmerge) in=$tmp/in.events ;;
+	eventdiff) in=$tmp/in.events args=$tmp/in.events ;;
 	*) echo "NOTE $f: no known input, not tested"; continue ;;
 	esac
 	# shellcheck disable=SC2086
