@@ -1,7 +1,7 @@
 #!/bin/sh
 # stacks.sh - stacks2events (docs/stacks.md) on the captures in tests/data/stacks
 #
-# usage: stacks.sh BINDIR
+# usage: stacks.sh BINDIR (a live bpftrace capture too, as root: see below)
 # For every tests/data/stacks/*.txt:
 #  - exit 0, no messages;
 #  - one S record per entry, and per event (map) the S weights add up to
@@ -33,20 +33,33 @@ event_sums() {
 	END { for (e in n) printf "%s %d %.0f\n", e, n[e], w[e] }' "$1" | sort
 }
 
-for f in "$data"/*.txt; do
-	[ -f "$f" ] || continue
-	name=$(basename "$f")
-	"$bin/stacks2events" "$f" >"$tmp/ev" 2>"$tmp/err"
+# conserved FILE NAME: stacks2events FILE exits 0 without messages, its S
+# records and weights per event equal the text's, no frame keeps an offset
+conserved() {
+	"$bin/stacks2events" "$1" >"$tmp/ev" 2>"$tmp/err"
 	st=$?
-	[ $st = 0 ] && [ ! -s "$tmp/err" ] && ok || { bad "$name: status $st"; head -n 3 "$tmp/err"; }
-	want=$(text_sums "$f") got=$(event_sums "$tmp/ev")
-	if [ "$want" = "$got" ]; then ok; else
-		bad "$name: entries and weights per event (EVENT ENTRIES WEIGHT)"
+	[ $st = 0 ] && [ ! -s "$tmp/err" ] && ok || { bad "$2: status $st"; head -n 3 "$tmp/err"; }
+	want=$(text_sums "$1") got=$(event_sums "$tmp/ev")
+	if [ "$want" = "$got" ] && [ -n "$want" ]; then ok; else
+		bad "$2: entries and weights per event (EVENT ENTRIES WEIGHT)"
 		printf 'text:\n%s\nevents:\n%s\n' "$want" "$got"
 	fi
 	if cut -f9 "$tmp/ev" | tr ';' '\n' | sed 's/`.*//' | grep -Eq '\+(0x[0-9a-fA-F]+|[0-9]+)$'; then
-		bad "$name: a frame kept its offset"
+		bad "$2: a frame kept its offset"
 	else ok; fi
+}
+# kernel_marked FILE NAME: of an @[kstack, ustack, ...] capture, every
+# frame of the first key (the kernel stack) is marked kernel, no other is
+kernel_marked() {
+	"$bin/stacks2events" "$1" >"$tmp/km"
+	want=$(awk '/^@\[$/ { k = 1; next } /^,/ { k = 0 } /^\]/ { k = 0 } k && /^    / { n++ } END { print n + 0 }' "$1")
+	got=$(cut -f9 "$tmp/km" | tr ';' '\n' | grep -c '`kernel')
+	[ "$want" = "$got" ] && ok || bad "$2: kernel frames: $want in the text, $got marked"
+}
+
+for f in "$data"/*.txt; do
+	[ -f "$f" ] || continue
+	conserved "$f" "$(basename "$f")"
 done
 
 f=$data/bpftrace-kstack-ustack-comm.txt
@@ -54,10 +67,7 @@ if [ -f "$f" ]; then
 	"$bin/stacks2events" "$f" >"$tmp/auto"
 	"$bin/stacks2events" --keys kstack,ustack,comm "$f" >"$tmp/keys"
 	cmp -s "$tmp/auto" "$tmp/keys" && ok || { bad "kstack,ustack,comm: --keys changes the output"; diff "$tmp/auto" "$tmp/keys" | head -n 6; }
-	# kernel frames in the text (the first key's lines) = kernel frames out
-	want=$(awk '/^@\[$/ { k = 1; next } /^,/ { k = 0 } /^\]/ { k = 0 } k && /^    / { n++ } END { print n + 0 }' "$f")
-	got=$(cut -f9 "$tmp/auto" | tr ';' '\n' | grep -c '`kernel')
-	[ "$want" = "$got" ] && ok || bad "kernel frames: $want in the text, $got marked"
+	kernel_marked "$f" kstack,ustack,comm
 	# entries without a kernel stack are kept
 	want=$(grep -c '^@\[, ' "$f")
 	got=$(awk -F'\t' '$1 == "S" && $9 !~ /`kernel/' "$tmp/auto" | wc -l)
@@ -65,6 +75,25 @@ if [ -f "$f" ]; then
 	gzip -c "$f" >"$tmp/f.gz"
 	"$bin/stacks2events" "$tmp/f.gz" | sed 1,4d >"$tmp/gz"
 	sed 1,4d "$tmp/auto" | cmp -s - "$tmp/gz" && ok || bad "gzip input differs"
+fi
+
+# A live capture: bpftrace (root) samples every CPU at 499 Hz for 2 s while
+# a shell loop keeps one busy; its @[kstack, ustack, comm] map goes
+# through the same checks. Missing bpftrace is a failure under CI=true
+# (these machines have it), a skip otherwise.
+if check_needs "$(command -v bpftrace >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && echo 1)" \
+	"bpftrace (as root) is needed for the live capture"; then
+	( timeout 3 sh -c 'while :; do :; done' ) &
+	timeout 30 bpftrace -e 'profile:hz:499 { @[kstack, ustack, comm] = count(); } interval:s:2 { exit(); }' \
+		>"$tmp/live.txt" 2>"$tmp/live.err"
+	wait
+	if grep -q '^@\[' "$tmp/live.txt"; then
+		ok
+		conserved "$tmp/live.txt" "live bpftrace capture"
+		kernel_marked "$tmp/live.txt" "live bpftrace capture"
+	else
+		bad "live bpftrace capture: no map printed: $(head -n 3 "$tmp/live.err")"
+	fi
 fi
 
 other() { refused stacks2events "$@"; }
