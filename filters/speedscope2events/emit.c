@@ -186,11 +186,24 @@ static void sample_event(struct run *r, struct who *w, struct slice unit)
 	w->event.n = r->event.len;
 }
 
+/* A profile's name in a message: one line (control bytes as '?'), at
+ * most 80 bytes and "...". */
 static void warn_count(const struct run *r, const struct who *w, uint64_t n, const char *what)
 {
-	if (n)
-		fp_warn("%s: profile %zu (%.*s): %" PRIu64 " %s", r->file, w->index,
-			(int)w->name.n, w->name.p ? w->name.p : "", n, what);
+	char name[84];
+	size_t i, k = w->name.p ? w->name.n : 0;
+
+	if (!n)
+		return;
+	if (k > 80)
+		k = 80;
+	for (i = 0; i < k; i++)
+		name[i] = (unsigned char)w->name.p[i] < 0x20 || w->name.p[i] == 0x7f ? '?' : w->name.p[i];
+	if (k < (w->name.p ? w->name.n : 0)) {
+		memcpy(name + k, "...", 3);
+		k += 3;
+	}
+	fp_warn("%s: profile %zu (%.*s): %" PRIu64 " %s", r->file, w->index, (int)k, name, n, what);
 }
 
 /* ---- evented profiles ---- */
