@@ -94,7 +94,8 @@ static size_t skip_ws(const unsigned char *p, size_t n, size_t i)
 	return i;
 }
 
-static enum sniff_kind sniff_json(const unsigned char *p, size_t n, struct why *w)
+/* The J_ flags of the keys found in the first n bytes of a JSON text. */
+static int json_seen(const unsigned char *p, size_t n)
 {
 	char stack[64], key[32];
 	int depth = 0, seen = 0;
@@ -153,6 +154,13 @@ static enum sniff_kind sniff_json(const unsigned char *p, size_t n, struct why *
 			i++;
 		}
 	}
+	return seen;
+}
+
+static enum sniff_kind sniff_json(const unsigned char *p, size_t n, struct why *w)
+{
+	int seen = json_seen(p, n);
+
 	if (seen & J_TRACEEVENTS) {
 		say(w, "a \"traceEvents\" key in the top-level object");
 		return SNIFF_TRACE_EVENT;
