@@ -9,10 +9,9 @@
 # takes 15-40 s under valgrind). Needs valgrind and /usr/bin/python3.
 # usage: bench-callgrind.sh BINDIR [MB]     (MB: default 50)
 set -u
-bin=$(cd "${1:?usage: bench-callgrind.sh BINDIR [MB]}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init callgrind "$@"
 mb=${2:-50}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-cg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
 LC_ALL=C
 export LC_ALL
 
@@ -37,15 +36,8 @@ n=$(((mb * 1000000 + $(wc -c <"$tmp/body") - 1) / $(wc -c <"$tmp/body")))
 run() {	# label, file: best of 3 by wall time
 	label=$1 in=$2
 	bytes=$(wc -c <"$in")
-	best=
-	for i in 1 2 3; do
-		/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$bin/callgrind2events" "$in" >"$tmp/out" 2>/dev/null
-		read -r secs user sys rss <"$tmp/t"
-		if [ -z "$best" ] || [ "$(echo "$secs < $best" | bc)" = 1 ]; then
-			best=$secs cpu=$(echo "$user + $sys" | bc) brss=$rss
-		fi
-	done
-	awk -v b="$bytes" -v s="$best" -v cpu="$cpu" -v rss="$brss" -v l="$label" \
+	bench_out=$tmp/out bench_best3 "$label" "$bin/callgrind2events" "$in"
+	awk -v b="$bytes" -v s="$best" -v cpu="$bcpu" -v rss="$brss" -v l="$label" \
 		-v out="$(wc -c <"$tmp/out")" -v st="$(grep -c '^S' "$tmp/out")" 'BEGIN {
 		if (s <= 0) s = 0.01; if (cpu <= 0) cpu = 0.01
 		printf "%-34s %6.1f MiB in %6.2f s %7.1f MiB/s wall %7.1f MiB/s CPU, peak RSS %6.1f MiB, %d stacks out\n",

@@ -26,10 +26,7 @@ run() {	# label, then the command; reads $tmp/in
 	shift
 	bytes=$(wc -c <"$tmp/in")
 	bench_once "$label" "$tmp/in" "$@"
-	awk -v b="$bytes" -v ns="$ns" -v rss="$rss" -v cpu="$cpu" -v l="$label" 'BEGIN {
-		s = ns / 1e9; if (cpu <= 0) cpu = 0.01
-		printf "%-32s %7.1f MiB in %6.2f s %7.1f MiB/s wall, %7.1f MiB/s CPU (%.2f s), peak RSS %5.1f MiB\n",
-			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, cpu, rss / 1024 }'
+	bench_report "$label" "$bytes"
 }
 
 repeat "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$mb" >"$tmp/in"

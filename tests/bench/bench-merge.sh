@@ -6,11 +6,10 @@
 # figures, asserts nothing.
 # usage: bench-merge.sh BINDIR [MB]   (MB: total input size, default 200)
 set -u
-bin=$(cd "${1:?usage: bench-merge.sh BINDIR [MB]}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init merge "$@"
 mb=${2:-200}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-merge.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+root=$(cd "$here/../.." && pwd)
 LC_ALL=C
 export LC_ALL
 
@@ -33,16 +32,8 @@ make_inputs() {
 
 run() {	# K: merge $tmp/k/p*
 	bytes=$(cat "$tmp"/k/p* | wc -c)
-	start=$(date +%s%N)
-	/usr/bin/time -f '%M %U %S' -o "$tmp/rss" "$bin/eventmerge" "$tmp"/k/p* 2>"$tmp/err" | wc -c >/dev/null
-	end=$(date +%s%N)
-	ns=$((end - start))
-	[ "$ns" -gt 0 ] || ns=1
-	set -- $(tail -n 1 "$tmp/rss")
-	awk -v b="$bytes" -v ns="$ns" -v rss="$1" -v cpu="$(echo "$2 + $3" | bc)" -v l="eventmerge k=$k" 'BEGIN {
-		s = ns / 1e9; if (cpu <= 0) cpu = 0.01
-		printf "%-32s %7.1f MiB in %6.2f s %7.1f MiB/s wall, %7.1f MiB/s CPU (%.2f s), peak RSS %5.1f MiB\n",
-			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, cpu, rss / 1024 }'
+	bench_once "eventmerge k=$k" /dev/null "$bin/eventmerge" "$tmp"/k/p*
+	bench_report "eventmerge k=$k" "$bytes"
 }
 
 for k in 2 100; do

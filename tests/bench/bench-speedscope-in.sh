@@ -7,11 +7,9 @@
 # in memory. Prints figures; asserts nothing.
 #   FP_BENCH_EVENTS   events in the evented profile (default 2000000)
 set -u
-bin=$(cd "${1:?usage: bench-speedscope-in.sh BINDIR}" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init speedscope-in "$@"
 n=${FP_BENCH_EVENTS:-2000000}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-ssin.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-TIME=/usr/bin/time
 
 awk -v n="$n" 'BEGIN { srand(3)
 	printf "{\"profiles\":[{\"type\":\"evented\",\"name\":\"big\",\"unit\":\"nanoseconds\",\"startValue\":0,\"events\":["
@@ -34,16 +32,9 @@ awk -v n="$n" 'BEGIN { srand(3)
 run() {
 	label=$1; shift
 	bytes=$(wc -c <"$tmp/big.json")
-	best=
-	for i in 1 2 3; do
-		env "$@" $TIME -f '%U %S %M' -o "$tmp/t" "$bin/speedscope2events" "$tmp/big.json" >"$tmp/out" 2>/dev/null
-		read -r u s rss <"$tmp/t"
-		cpu=$(echo "$u + $s" | bc)
-		if [ -z "$best" ] || [ "$(echo "$cpu < $best" | bc)" = 1 ]; then best=$cpu brss=$rss; fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	bench_by=cpu bench_out=$tmp/out bench_best3 "$label" env "$@" "$bin/speedscope2events" "$tmp/big.json"
 	printf '%-34s %5d MiB in %7.1f MiB/s %6.2f CPU s  %8d records  peak RSS %6d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" \
+		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" \
 		"$(grep -c -v '^#' "$tmp/out")" "$brss"
 }
 run "store in a temporary file" SPEEDSCOPE2EVENTS_BUDGET=4194304

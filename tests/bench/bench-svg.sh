@@ -10,12 +10,9 @@
 #                 an event stream of about 200 MiB)
 # usage: bench-svg.sh BINDIR
 set -u
-bin=$(cd "${1:?usage: bench-svg.sh BINDIR}" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib.sh"
+bench_init svg "$@"
 mb=${FP_BENCH_MB:-480}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-bench-svg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-TIME=/usr/bin/time
 
 bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev/null
 
@@ -23,16 +20,9 @@ bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev
 run() {
 	label=$1; shift
 	bytes=$(wc -c <"$tmp/perf.events")
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%U %S %e %M' -o "$tmp/t" "$@" "$tmp/perf.events" >"$tmp/out" 2>/dev/null
-		read -r u s wall rss <"$tmp/t"
-		cpu=$(echo "$u + $s" | bc)
-		if [ -z "$best" ] || [ "$(echo "$cpu < $best" | bc)" = 1 ]; then best=$cpu bwall=$wall brss=$rss; fi
-	done
-	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
+	bench_by=cpu bench_out=$tmp/out bench_best3 "$label" "$@" "$tmp/perf.events"
 	printf '%-34s %5d MiB in %7.1f MiB/s CPU (%5.2f s, wall %5.2f s)  out %8.1f KiB  peak RSS %6d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" "$bwall" \
+		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" "$best" \
 		"$(echo "$(wc -c <"$tmp/out") / 1024" | bc -l)" "$brss"
 }
 # the event with the most samples (the stream mixes captures)

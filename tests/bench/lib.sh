@@ -13,11 +13,16 @@
 #                           run CMD once, stdin from IN, its stdout counted:
 #                           ns (wall, at least 1), outbytes, rss (peak KiB),
 #                           cpu (user + sys seconds)
+#   bench_report LABEL BYTES
+#                           after bench_once: one line of BYTES in, wall
+#                           and CPU MiB/s, CPU seconds and peak RSS
 #   bench_best3 LABEL CMD...
 #                           run CMD three times, stdout to $bench_out
 #                           (default /dev/null): best (wall seconds of the
 #                           fastest run), bcpu (its user + sys) and brss
-#                           (its peak RSS, KiB); best and bcpu at least 0.01
+#                           (its peak RSS, KiB); best and bcpu at least 0.01.
+#                           With bench_by=cpu the fastest run is the one of
+#                           least CPU seconds (for a shared machine)
 # A command that fails prints "LABEL: failed" and its stderr.
 
 bench_init() {
@@ -52,16 +57,25 @@ bench_once() {
 	rss=$_f1 cpu=$(echo "$_f2 + $_f3" | bc)
 }
 
+bench_report() {
+	awk -v b="$2" -v ns="$ns" -v rss="$rss" -v cpu="$cpu" -v l="$1" 'BEGIN {
+		s = ns / 1e9; if (cpu <= 0) cpu = 0.01
+		printf "%-32s %7.1f MiB in %6.2f s %7.1f MiB/s wall, %7.1f MiB/s CPU (%.2f s), peak RSS %5.1f MiB\n",
+			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, cpu, rss / 1024 }'
+}
+
 bench_best3() {
 	_label=$1
 	shift
-	best=
+	best= bcpu=
 	for _i in 1 2 3; do
 		/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >"${bench_out:-/dev/null}" 2>"$tmp/err" ||
 			bench_failed "$_label"
 		bench_fields $(tail -n 1 "$tmp/t")
-		if [ -z "$best" ] || [ "$(echo "$_f1 < $best" | bc)" = 1 ]; then
-			best=$_f1 bcpu=$(echo "$_f2 + $_f3" | bc) brss=$_f4
+		_cpu=$(echo "$_f2 + $_f3" | bc)
+		if [ "${bench_by:-wall}" = cpu ]; then _faster="$_cpu < $bcpu"; else _faster="$_f1 < $best"; fi
+		if [ -z "$best" ] || [ "$(echo "$_faster" | bc)" = 1 ]; then
+			best=$_f1 bcpu=$_cpu brss=$_f4
 		fi
 	done
 	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01

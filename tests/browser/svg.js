@@ -16,9 +16,8 @@
 // usage: node svg.js OUTDIR FILE.svg ZOOM TERM PCT
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch } = require('./chromium');
 
 const [outdir, file, zoomName, term, pctArg] = process.argv.slice(2);
 if (!outdir || !file || !zoomName || !term || pctArg === undefined) {
@@ -117,15 +116,8 @@ async function search(page) {
 
 async function main() {
   fs.mkdirSync(outdir, { recursive: true });
-  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userData, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
-  });
+  const browser = await launch(1200, 800);
+  const ctx = browser.ctx;
   try {
     const page = ctx.pages()[0] || await ctx.newPage();
     const requests = [];
@@ -142,8 +134,7 @@ async function main() {
     await search(page);
     if (requests.length === 0) ok('no network request'); else fail(`network requests: ${requests.join(' ')}`);
   } finally {
-    await ctx.close();
-    fs.rmSync(userData, { recursive: true, force: true });
+    await browser.close();
   }
   process.exit(failed ? 1 : 0);
 }

@@ -13,9 +13,8 @@
 'use strict';
 const fs = require('fs');
 const http = require('http');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch } = require('./chromium');
 
 const [outdir, profile, expectArg, rowsArg] = process.argv.slice(2);
 const empty = expectArg === 'empty';
@@ -26,7 +25,6 @@ if (!outdir || !profile) {
 }
 const ROWS = Number(rowsArg || 12);
 const app = path.join(__dirname, 'node_modules', 'speedscope', 'dist', 'release');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const base = path.basename(profile);
 let failed = 0;
 const fail = (msg) => { failed++; console.log(`FAIL ${base}: ${msg}`); };
@@ -154,15 +152,8 @@ async function main() {
   fs.mkdirSync(outdir, { recursive: true });
   const server = await serve();
   const port = server.address().port;
-  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'fp-chromium-'));
-  const ctx = await chromium.launchPersistentContext(userData, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
-  });
+  const browser = await launch(1280, 800);
+  const ctx = browser.ctx;
   try {
     const page = ctx.pages()[0] || await ctx.newPage();
     page.on('pageerror', (e) => fail(`page error: ${e.message}`));
@@ -188,9 +179,8 @@ async function main() {
       await sandwich(page);
     }
   } finally {
-    await ctx.close();
+    await browser.close();
     server.close();
-    fs.rmSync(userData, { recursive: true, force: true });
   }
   process.exit(failed ? 1 : 0);
 }

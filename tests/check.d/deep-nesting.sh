@@ -13,12 +13,8 @@
 #   - memory: each process's peak RSS stays under 100 MB (time(1)).
 # usage: deep-nesting.sh BINDIR
 set -u
-bin=$(cd "${1:?usage: deep-nesting.sh BINDIR}" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-deep.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL deep-nesting: $*"; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init deep-nesting "$@"
 
 gen() {	# gen N: a Trace Event file of N nested B events, 1 us apart
 	awk -v n="$1" 'BEGIN {
@@ -66,5 +62,4 @@ lines=$(wc -l <"$tmp/out3k")
 if [ "$total" = 2999000 ] && [ "$lines" -eq 2999 ] && ! grep -q folded "$tmp/err4"; then ok
 else no "--max-depth 0: total $total, $lines lines"; fi
 
-echo "deep-nesting: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -14,15 +14,9 @@
 #  5. --fail-above: exit 3 exactly when some row's self change (all rows,
 #     -n 0) exceeds PCT; the FAIL lines name those functions.
 set -u
-bin=${1:?usage: eventdiff.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init eventdiff "$@"
 here=$(cd "$(dirname "$0")" && pwd)
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-diff.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 t() { if "$@"; then ok; else no "$desc"; fi; }
 rows() { grep -v -e '^#' -e '^self.change' "$1"; }
 
@@ -88,5 +82,4 @@ for c in $caps; do
 	desc="$c against itself: every change +0.00, status same"
 	t test "$(rows "$tmp/r" | awk -F'\t' '$1 != "+0.00" || $4 != "+0.00" || $11 != "same"' | wc -l)" = 0 -a "$(rows "$tmp/r" | wc -l)" -gt 3
 done
-echo "eventdiff: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -18,16 +18,10 @@
 #     with a message giving both numbers;
 #  5. an unsorted part stops the merge: exit 1, a message naming eventsort.
 set -u
-bin=${1:?usage: eventmerge.sh BINDIR}
+. "$(dirname "$0")/../lib/check.sh"
+check_init eventmerge "$@"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/conserve.sh"
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-merge.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
 t() { if "$@"; then ok; else no "$desc"; fi; }
 
 # split SORTED K SEED DIR: K parts p0..p(K-1) of a sorted stream
@@ -158,5 +152,4 @@ t test "$st" = 1 -a "$(grep -c "bad:[0-9]*: time .* is earlier than .*eventsort"
 desc="an unsorted part: the output ends at a record boundary"
 t test ! -s "$tmp/out" -o "$(tail -c 1 "$tmp/out" | od -An -c | tr -d ' ')" = '\n'
 
-echo "eventmerge: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -159,6 +159,13 @@ big_q() {	# N bytes of Q
 name_of() {	# CASE: the name a name or utf8 case puts in: $NAME bytes of Q, or bad UTF-8
 	if [ "$1" = name ]; then big_q "$NAME"; else printf 'bad\377\376\303\303name'; fi
 }
+wrap() {	# PREFIX SUFFIX CMD...: CMD's output between PREFIX and SUFFIX (printf formats)
+	_pre=$1 _suf=$2
+	shift 2
+	printf "$_pre"
+	"$@"
+	printf "$_suf"
+}
 mkdir "$tmp/in" "$tmp/dir"
 perf_base=$root/tests/data/perf/fp.perf
 cp "$perf_base" "$tmp/in/base.perf"
@@ -235,19 +242,17 @@ gen() {
 	kind=$1 case=$2 out=$3
 	case $kind.$case in
 	perf.name | perf.utf8)
-		{ printf 'comm 1/1 [000] 1.000000: 1 cycles: \n\tffff '; name_of "$case"; printf ' (/bin/x)\n\n'; } >"$out" ;;
+		wrap 'comm 1/1 [000] 1.000000: 1 cycles: \n\tffff ' ' (/bin/x)\n\n' name_of "$case" >"$out" ;;
 	perf.deep)
-		{ printf 'comm 1/1 [000] 1.000000: 1 cycles: \n'
-		  awk -v n=100000 'BEGIN { for (i = n - 1; i >= 0; i--) printf "\t%x fr%d (/bin/x)\n", i + 4096, i }'
-		  printf '\n'; } >"$out" ;;
+		wrap 'comm 1/1 [000] 1.000000: 1 cycles: \n' '\n' \
+			awk -v n=100000 'BEGIN { for (i = n - 1; i >= 0; i--) printf "\t%x fr%d (/bin/x)\n", i + 4096, i }' >"$out" ;;
 	events.name | events.utf8)
-		{ printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\tmain;'; name_of "$case"; printf '\n'; } >"$out" ;;
+		wrap '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\tmain;' '\n' name_of "$case" >"$out" ;;
 	events.deep)
-		{ printf '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\t'
-		  awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i }'
-		  printf '\n'; } >"$out" ;;
+		wrap '#flamepipe-events 1\nS\t1.0\t1\t1\t0\tcomm\tcycles\t1\t' '\n' \
+			awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i }' >"$out" ;;
 	trace.name | trace.utf8)
-		{ printf '{"traceEvents":[{"name":"'; name_of "$case"; printf '","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}\n'; } >"$out" ;;
+		wrap '{"traceEvents":[{"name":"' '","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}\n' name_of "$case" >"$out" ;;
 	trace.deep)
 		# spans carry their whole stack (events.md 3.1): output grows with
 		# depth squared, so 1000 nested spans, not 100 000
@@ -296,7 +301,7 @@ gen() {
 	callgrind.utf8)
 		printf 'events: Ir\nfl=a.c\nfn=bad\377\376\303\303name\n1 5\n' >"$out" ;;
 	folded.name | folded.utf8)
-		{ printf 'main;'; name_of "$case"; printf ' 1\n'; } >"$out" ;;
+		wrap 'main;' ' 1\n' name_of "$case" >"$out" ;;
 	folded.deep)
 		awk -v n=100000 'BEGIN { for (i = 0; i < n; i++) printf "%sfr%d", (i ? ";" : ""), i; printf " 1\n" }' >"$out" ;;
 	stacks.name)

@@ -22,17 +22,9 @@
 #    values of `pprof -traces` equal our weights (label frames left out:
 #    pprof prints labels apart; zero values left out: we write none).
 set -u
-bin=$(cd "${1:?usage: pprof-go.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-pprof.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-no() { fail=$((fail+1)); echo "FAIL $*"; }
-done_() { echo "pprof-go: $pass passed, $fail failed"; [ "$fail" = 0 ]; exit; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init pprof-go "$@"
+done_() { check_done; exit; }
 
 src=/usr/share/gocode/src/github.com/google/pprof
 if ! command -v go >/dev/null 2>&1 || [ ! -d "$src" ]; then

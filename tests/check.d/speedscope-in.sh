@@ -22,16 +22,8 @@
 #  - the spill file: SPEEDSCOPE2EVENTS_BUDGET=0 gives the same output and
 #    messages, and leaves no file in TMPDIR.
 set -u
-bin=$(cd "${1:?usage: speedscope-in.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${FLAMEPIPE_CORPUS:-$root/tests/data/corpus}
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-ssin.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/../lib/check.sh"
+check_init speedscope-in "$@"
 if ! command -v jq >/dev/null 2>&1; then
 	echo "speedscope-in: jq missing: 0 passed, 0 failed (skipped)"
 	exit 0
@@ -177,5 +169,4 @@ for e in "$root"/tests/golden/events2speedscope/*.in "$root"/tests/golden/events
 	fi
 done
 
-echo "speedscope-in: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

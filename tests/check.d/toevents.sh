@@ -17,16 +17,9 @@
 #  - several files give the concatenation of the converters' streams;
 #  - -O CONVERTER:ARG reaches that converter only.
 set -u
-bin=$(cd "${1:?usage: toevents.sh BINDIR}" && pwd)
-root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../lib/check.sh"
+check_init toevents "$@"
 data=$root/tests/data
-LC_ALL=C
-export LC_ALL
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fp-toevents.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 te=$bin/toevents
 
 # The expected kind of every file under tests/data, as the converter
@@ -256,5 +249,4 @@ st=$?
 st=$?
 { [ "$st" = 2 ] && [ ! -s "$tmp/out" ]; } && ok || bad "-O with an unknown converter: status $st, want 2"
 
-echo "toevents: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -42,8 +42,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		FUZZ_CHECK(r->stack.n > 0);
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 

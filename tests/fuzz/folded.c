@@ -48,8 +48,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		out_records++;
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 

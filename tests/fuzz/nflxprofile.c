@@ -39,25 +39,23 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		last_time = r->time;
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 
+static const struct fuzz_opt opts[] = { { 0, 0, NULL } };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[4];
-	int argc = 0;
+	char *out;
+	int status;
+	size_t n;
 
-	if (size < 1)
+	out = run_filter(cmd_nflxprofile2events, opts, data, size, 1, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
 	last_time = EV_NONE;
-	run_and_check(cmd_nflxprofile2events, argc, argv, record);
+	check_output(out, n, record);
+	free(out);
 	return 0;
 }

@@ -42,34 +42,28 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		last_time = r->time;
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 
+static const struct fuzz_opt opts[] = {
+	{ 1, 1, "-a" }, { 2, 2, "-L" },
+	{ 4, 4, "-t" }, { 4, 4, "end_timestamp_ns" },
+	{ 0, 0, NULL }
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[8];
-	int argc = 0;
+	char *out;
+	int status;
+	size_t n;
 
-	if (size < 1)
+	out = run_filter(cmd_pprof2events, opts, data, size, 1, &n, &status);
+	if (!out)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[argc++] = PROG;
-	if (data[0] & 1)
-		argv[argc++] = "-a";
-	if (data[0] & 2)
-		argv[argc++] = "-L";
-	if (data[0] & 4) {
-		argv[argc++] = "-t";
-		argv[argc++] = "end_timestamp_ns";
-	}
-	argv[argc++] = in_path;
-	argv[argc] = NULL;
 	timed = (data[0] & 4) != 0;
 	seen_timed = 0;
-	run_and_check(cmd_pprof2events, argc, argv, record);
+	check_output(out, n, record);
+	free(out);
 	return 0;
 }

@@ -13,7 +13,8 @@
 
 static const char *const progs[] = {
 	"perf2events", "trace2events", "cpuprofile2events", "spans2events",
-	"callgrind2events", "folded2events", "stacks2events",
+	"callgrind2events", "folded2events", "stacks2events", "speedscope2events",
+	"pprof2events", "nflxprofile2events",
 	"events2folded", "events2speedscope", "eventsort", "heatmap", "timeslice",
 	"toevents", "flamepipe",
 };

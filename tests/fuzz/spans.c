@@ -207,8 +207,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 	case 'O': case 'C': case 'I':
 		break;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 	FUZZ_CHECK(r->event.n == 4 && memcmp(r->event.p, "span", 4) == 0);
 	FUZZ_CHECK(last_time == EV_NONE || r->time >= last_time);

@@ -87,32 +87,27 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		span(r);
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 
+static const struct fuzz_opt opts[] = { { 0, 0, NULL } };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[3], *out;
+	char *out;
 	int status;
 	size_t n;
 
 	if (size < 1)
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argv[0] = PROG;
-	argv[1] = in_path;
-	argv[2] = NULL;
 	if (data[0] & 1)
 		setenv("SPEEDSCOPE2EVENTS_BUDGET", "0", 1);
 	else
 		unsetenv("SPEEDSCOPE2EVENTS_BUDGET");
-	out = run_cmd(cmd_speedscope2events, 2, argv, &n, &status);
-	check_again(cmd_speedscope2events, 2, argv, out, n, status);
-	check_stderr();
+	out = run_filter(cmd_speedscope2events, opts, data, size, 1, &n, &status);
+	if (!out)
+		return 0;
 	depth = 0;
 	thread.len = open_stack.len = 0;
 	last_time = EV_NONE;

@@ -87,8 +87,7 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		}
 		return;
 	default:
-		fprintf(stderr, "unexpected record: %.*s\n", (int)n, p);
-		FUZZ_CHECK(0);
+		unexpected_record(p, n);
 	}
 }
 
