@@ -57,14 +57,13 @@ static inline int fast_i64(const char *p, size_t n, int64_t *v)
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
-/* Eight decimal digits at p, all checked, into *v; -1 if one is not a
- * digit. */
-static inline int eight_digits(const char *p, int64_t *v)
+#define EVSCAN_WORDS 1
+/* Eight decimal digits in w (the first in its low byte), all checked,
+ * into *v; -1 if one is not a digit. */
+static inline int word_digits(uint64_t w, int64_t *v)
 {
 	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
-	uint64_t w;
 
-	memcpy(&w, p, 8);
 	if ((w & hi) != zeros || ((w + 0x0606060606060606ULL) & hi) != zeros)
 		return -1;
 	w = (w & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;
@@ -72,7 +71,35 @@ static inline int eight_digits(const char *p, int64_t *v)
 	*v = (int64_t)((w & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32);
 	return 0;
 }
+
+static inline int eight_digits(const char *p, int64_t *v)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return word_digits(w, v);
+}
 #endif
+
+/* fast_i64() for a field at p in a line ending at end: 1 to 8 digits in
+ * one word when 8 bytes can be read from p. */
+static inline int fast_weight(const char *p, size_t n, const char *end, int64_t *v)
+{
+#ifdef EVSCAN_WORDS
+	if (n >= 1 && n <= 8 && end - p >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		if (n < 8)	/* the digits to the top, '0's below */
+			w = w << (8 * (8 - n)) | 0x3030303030303030ULL >> (8 * n);
+		if (word_digits(w, v) == 0)
+			return 0;
+	}
+#else
+	(void)end;
+#endif
+	return fast_i64(p, n, v);
+}
 
 /* ev_parse_time() for the common case: no sign, up to 9 integer digits
  * (below 10^9 s, no overflow) and up to 9 decimals. */
@@ -81,7 +108,7 @@ static inline int fast_time(const char *p, size_t n, int64_t *ns)
 	int64_t s = 0, f = 0;
 	size_t i = 0, fd;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#ifdef EVSCAN_WORDS
 	/* the usual form: 1 to 9 digits, a point, 9 decimals */
 	if (n >= 11 && n <= 19 && p[n - 10] == '.' && eight_digits(p + n - 9, &f) == 0 &&
 	    (unsigned)(p[n - 1] - '0') <= 9) {
@@ -146,7 +173,7 @@ int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **w
 	r->stack.p = t[6] + 1;
 	r->stack.n = (size_t)(end - t[6] - 1);
 	r->weight = EV_NONE;
-	if (r->type == 'S' && fast_i64(weight.p, weight.n, &r->weight) < 0)
+	if (r->type == 'S' && fast_weight(weight.p, weight.n, end, &r->weight) < 0)
 		return ev_parse(r, line, len, why);
 	if (ev_absent(time))
 		r->time = EV_NONE;

@@ -161,9 +161,22 @@ static void elem_u64(struct buf *b, uint64_t v)
  * consecutive stacks all differ. */
 static inline char *put_u64(char *q, uint64_t v)
 {
-	uint64_t t = 10;
-	size_t n = 1;
+	uint64_t t = 10000;
+	size_t n = 4;
 
+	if (v < 100) {	/* most frame indices are small */
+		if (v < 10) {
+			*q = (char)('0' + v);
+			return q + 1;
+		}
+		memcpy(q, digits_pairs + v * 2, 2);
+		return q + 2;
+	}
+	if (v < 10000) {
+		n = v < 1000 ? 3 : 4;
+		digits_u64(q + n, v);
+		return q + n;
+	}
 	for (; n < 20 && v >= t; n++)
 		t *= 10;	/* wraps only when the loop ends */
 	digits_u64(q + n, v);
