@@ -31,6 +31,21 @@ static inline const char *bytes_find(const char *p, const char *end, char c)
 	}
 	if (end - p >= 8)
 		return memchr(p, c, (size_t)(end - p));
+	if (end - p >= 4) {	/* 4 to 7 bytes: two overlapping words */
+		const uint32_t ones4 = 0x01010101u, rep4 = ones4 * (unsigned char)c;
+		uint32_t w, x, t;
+
+		memcpy(&w, p, 4);
+		x = w ^ rep4;
+		t = (x - ones4) & ~x & (ones4 << 7);
+		if (t)
+			return p + (__builtin_ctz(t) >> 3);
+		p = end - 4;	/* the bytes it shares with the first word hold no c */
+		memcpy(&w, p, 4);
+		x = w ^ rep4;
+		t = (x - ones4) & ~x & (ones4 << 7);
+		return t ? p + (__builtin_ctz(t) >> 3) : NULL;
+	}
 #endif
 	for (; p < end; p++)
 		if (*p == c)
@@ -62,10 +77,18 @@ static inline int bytes_eq(const void *a, const void *b, size_t n)
 		memcpy(&t, y + n - 4, 4);
 		return s == t;
 	}
-	for (; n > 0; x++, y++, n--)
-		if (*x != *y)
+	if (n >= 2) {	/* 2 or 3 bytes: two overlapping pairs */
+		uint16_t h, k;
+
+		memcpy(&h, x, 2);
+		memcpy(&k, y, 2);
+		if (h != k)
 			return 0;
-	return 1;
+		memcpy(&h, x + n - 2, 2);
+		memcpy(&k, y + n - 2, 2);
+		return h == k;
+	}
+	return n == 0 || *x == *y;
 }
 
 #endif

@@ -4,17 +4,36 @@
 #include "bytes.h"
 #include "evscan.h"
 
-/* The field at *p up to the next TAB; 0 if there is no TAB. */
-static inline int next_field(const char **p, const char *end, struct slice *f)
+/* The first n TABs in [p, end) into t; returns how many were found (up to
+ * n). One pass over the record's leading fields, a word at a time. */
+static inline int find_tabs(const char *p, const char *end, const char **t, int n)
 {
-	const char *t = bytes_find(*p, end, '\t');	/* short fields: no call */
+	int k = 0;
 
-	if (!t)
-		return 0;
-	f->p = *p;
-	f->n = (size_t)(t - *p);
-	*p = t + 1;
-	return 1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, rep = 0x0909090909090909ULL;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, x, m;
+
+		memcpy(&w, p, 8);
+		x = w ^ rep;
+		m = ~(((x & lo7) + lo7) | x | lo7);	/* exactly the TAB bytes' high bits */
+		for (; m; m &= m - 1) {
+			t[k++] = p + (__builtin_ctzll(m) >> 3);
+			if (k == n)
+				return k;
+		}
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == '\t') {
+			t[k++] = p;
+			if (k == n)
+				return k;
+		}
+	}
+	return k;
 }
 
 /* ev_parse_i64() without its per-digit overflow division: up to 18
@@ -37,6 +56,51 @@ static inline int fast_i64(const char *p, size_t n, int64_t *v)
 	return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define EVSCAN_WORDS 1
+/* Eight decimal digits in w (the first in its low byte), all checked,
+ * into *v; -1 if one is not a digit. */
+static inline int word_digits(uint64_t w, int64_t *v)
+{
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+
+	if ((w & hi) != zeros || ((w + 0x0606060606060606ULL) & hi) != zeros)
+		return -1;
+	w = (w & 0x0f0f0f0f0f0f0f0fULL) * 2561 >> 8;
+	w = (w & 0x00ff00ff00ff00ffULL) * 6553601 >> 16;
+	*v = (int64_t)((w & 0x0000ffff0000ffffULL) * 42949672960001ULL >> 32);
+	return 0;
+}
+
+static inline int eight_digits(const char *p, int64_t *v)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return word_digits(w, v);
+}
+#endif
+
+/* fast_i64() for a field at p in a line ending at end: 1 to 8 digits in
+ * one word when 8 bytes can be read from p. */
+static inline int fast_weight(const char *p, size_t n, const char *end, int64_t *v)
+{
+#ifdef EVSCAN_WORDS
+	if (n >= 1 && n <= 8 && end - p >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		if (n < 8)	/* the digits to the top, '0's below */
+			w = w << (8 * (8 - n)) | 0x3030303030303030ULL >> (8 * n);
+		if (word_digits(w, v) == 0)
+			return 0;
+	}
+#else
+	(void)end;
+#endif
+	return fast_i64(p, n, v);
+}
+
 /* ev_parse_time() for the common case: no sign, up to 9 integer digits
  * (below 10^9 s, no overflow) and up to 9 decimals. */
 static inline int fast_time(const char *p, size_t n, int64_t *ns)
@@ -44,6 +108,21 @@ static inline int fast_time(const char *p, size_t n, int64_t *ns)
 	int64_t s = 0, f = 0;
 	size_t i = 0, fd;
 
+#ifdef EVSCAN_WORDS
+	/* the usual form: 1 to 9 digits, a point, 9 decimals */
+	if (n >= 11 && n <= 19 && p[n - 10] == '.' && eight_digits(p + n - 9, &f) == 0 &&
+	    (unsigned)(p[n - 1] - '0') <= 9) {
+		for (; i < n - 10; i++) {
+			unsigned d = (unsigned char)p[i] - '0';
+
+			if (d > 9)
+				return ev_parse_time(p, n, ns);
+			s = s * 10 + d;
+		}
+		*ns = s * 1000000000 + f * 10 + (p[n - 1] - '0');
+		return 0;
+	}
+#endif
 	for (; i < n && i < 10 && p[i] >= '0' && p[i] <= '9'; i++)
 		s = s * 10 + (p[i] - '0');
 	if (i == 0 || i > 9 || (i < n && p[i] != '.'))
@@ -63,26 +142,38 @@ static inline int fast_time(const char *p, size_t n, int64_t *ns)
 	return 0;
 }
 
+/* A field between two TABs (or the type's TAB and the next). */
+static inline struct slice between(const char *a, const char *b)
+{
+	struct slice f = { a + 1, (size_t)(b - a - 1) };
+
+	return f;
+}
+
 int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why)
 {
-	const char *p = line + 2, *end = line + len;
+	const char *end = line + len, *t[7];
 	struct slice time, weight;
 
 	if (len < 2 || line[1] != '\t' ||
 	    (line[0] != 'S' && line[0] != 'O' && line[0] != 'C' && line[0] != 'I'))
 		return ev_parse(r, line, len, why);
-	if (!next_field(&p, end, &time) || !next_field(&p, end, &r->pid) ||
-	    !next_field(&p, end, &r->tid) || !next_field(&p, end, &r->cpu) ||
-	    !next_field(&p, end, &r->comm) || !next_field(&p, end, &r->event) ||
-	    !next_field(&p, end, &weight))
+	if (find_tabs(line + 2, end, t, 7) < 7)
 		return ev_parse(r, line, len, why);
+	time = between(line + 1, t[0]);
+	r->pid = between(t[0], t[1]);
+	r->tid = between(t[1], t[2]);
+	r->cpu = between(t[2], t[3]);
+	r->comm = between(t[3], t[4]);
+	r->event = between(t[4], t[5]);
+	weight = between(t[5], t[6]);
 	r->type = line[0];
 	r->line.p = line;
 	r->line.n = len;
-	r->stack.p = p;
-	r->stack.n = (size_t)(end - p);
+	r->stack.p = t[6] + 1;
+	r->stack.n = (size_t)(end - t[6] - 1);
 	r->weight = EV_NONE;
-	if (r->type == 'S' && fast_i64(weight.p, weight.n, &r->weight) < 0)
+	if (r->type == 'S' && fast_weight(weight.p, weight.n, end, &r->weight) < 0)
 		return ev_parse(r, line, len, why);
 	if (ev_absent(time))
 		r->time = EV_NONE;

@@ -156,41 +156,53 @@ static void elem_u64(struct buf *b, uint64_t v)
 	buf_add(b, tmp, jo_fmt_i64(tmp, (int64_t)v));
 }
 
-/* v's decimal digits at p (room for 10); returns their number. Frame
- * indices are written for every run: this is the hot path of a stream
- * whose consecutive stacks all differ. */
-static size_t put_u32(char *p, uint32_t v)
+/* v's decimal digits at q; returns their end. Frame indices and weights
+ * are written for every run: this is the hot path of a stream whose
+ * consecutive stacks all differ. */
+static inline char *put_u64(char *q, uint64_t v)
 {
-	char tmp[10], *d = digits_u64(tmp + sizeof tmp, v);
-	size_t n = (size_t)(tmp + sizeof tmp - d);
+	uint64_t t = 10000;
+	size_t n = 4;
 
-	memcpy(p, d, n);
-	return n;
+	if (v < 100) {	/* most frame indices are small */
+		if (v < 10) {
+			*q = (char)('0' + v);
+			return q + 1;
+		}
+		memcpy(q, digits_pairs + v * 2, 2);
+		return q + 2;
+	}
+	if (v < 10000) {
+		n = v < 1000 ? 3 : 4;
+		digits_u64(q + n, v);
+		return q + n;
+	}
+	for (; n < 20 && v >= t; n++)
+		t *= 10;	/* wraps only when the loop ends */
+	digits_u64(q + n, v);
+	return q + n;
 }
 
+/* The pending run as one element of each stream, written in place. */
 static void flush_run(struct ss *s, struct ss_profile *p)
 {
-	struct buf *b = &s->elem;
 	size_t i;
 	char *q;
 
 	if (!p->have_prev)
 		return;
-	b->len = 0;
-	buf_reserve(b, p->nprev * 11 + 2);
-	q = b->p;
+	q = stream_room(s, &p->s[0], p->nprev * 11 + 2);
 	*q++ = '[';
 	for (i = 0; i < p->nprev; i++) {
-		if (i)
-			*q++ = ',';
-		q += put_u32(q, p->prev[i]);
+		q = put_u64(q, p->prev[i]);
+		*q++ = ',';
 	}
+	if (p->nprev)
+		q--;
 	*q++ = ']';
-	b->len = (size_t)(q - b->p);
-	stream_add(s, &p->s[0], b->p, b->len);
-	b->len = 0;
-	elem_u64(b, (uint64_t)p->prevw);
-	stream_add(s, &p->s[1], b->p, b->len);
+	stream_done(s, &p->s[0], q);
+	q = stream_room(s, &p->s[1], 20);
+	stream_done(s, &p->s[1], put_u64(q, (uint64_t)p->prevw));
 	p->have_prev = 0;
 }
 

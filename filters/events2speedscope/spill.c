@@ -13,7 +13,6 @@
 #include "../../common/tmpfile.h"
 #include "ss.h"
 
-#define CHUNK (64 << 10)	/* a stream's buffer spills when it is this full */
 
 static void spill(struct ss_spill *sp, struct ss_stream *st)
 {
@@ -57,18 +56,28 @@ static void spill_all(struct ss *s)
 	s->sp.bufcap = 0;
 }
 
-void stream_add(struct ss *s, struct ss_stream *st, const char *p, size_t n)
+void stream_grow(struct ss *s, struct ss_stream *st, size_t max)
 {
 	size_t cap = st->b.cap;
 
-	if (st->b.len > 0)
-		buf_addc(&st->b, ',');
-	buf_add(&st->b, p, n);
+	buf_reserve(&st->b, max + 1);
 	s->sp.bufcap += st->b.cap - cap;
-	if (st->b.len >= CHUNK)
+}
+
+void stream_full(struct ss *s, struct ss_stream *st)
+{
+	if (st->b.len >= SS_CHUNK)
 		spill(&s->sp, st);
 	if (s->sp.bufcap > s->sp.budget)
 		spill_all(s);
+}
+
+void stream_add(struct ss *s, struct ss_stream *st, const char *p, size_t n)
+{
+	char *q = stream_room(s, st, n);
+
+	memcpy(q, p, n);
+	stream_done(s, st, q + n);
 }
 
 void stream_write(struct ss_spill *sp, const struct ss_stream *st)

@@ -59,6 +59,12 @@ void spill_free(struct ss_spill *sp);
 /* Append one element (p, n) to st; may spill st, or every profile's
  * streams when they are over the budget together. */
 void stream_add(struct ss *s, struct ss_stream *st, const char *p, size_t n);
+/* The same in place: room for an element of up to max bytes (its comma
+ * written) with stream_room(), then stream_done() with its end (inline,
+ * at the end); their slow paths: */
+void stream_grow(struct ss *s, struct ss_stream *st, size_t max);
+void stream_full(struct ss *s, struct ss_stream *st);
+
 /* Write s as a JSON array (jsonout.h). */
 void stream_write(struct ss_spill *sp, const struct ss_stream *s);
 
@@ -175,5 +181,25 @@ void ss_choose_top(struct ss *s);
 void ss_thread_label(const struct ss *s, struct buf *b, uint32_t t, int ids);
 void ss_write(struct ss *s);
 void ss_report(const struct ss *s);
+
+/* ---- spill.c, in place ---- */
+
+#define SS_CHUNK (64 << 10)	/* a stream's buffer spills when it is this full */
+
+static inline char *stream_room(struct ss *s, struct ss_stream *st, size_t max)
+{
+	if (st->b.cap - st->b.len < max + 1)
+		stream_grow(s, st, max);
+	if (st->b.len > 0)
+		st->b.p[st->b.len++] = ',';
+	return st->b.p + st->b.len;
+}
+
+static inline void stream_done(struct ss *s, struct ss_stream *st, const char *end)
+{
+	st->b.len = (size_t)(end - st->b.p);
+	if (st->b.len >= SS_CHUNK || s->sp.bufcap > s->sp.budget)
+		stream_full(s, st);
+}
 
 #endif
