@@ -2,18 +2,13 @@
  *
  * Each input is opened once to detect its kind (common/sniff.h, the same
  * table every filter's wrong-kind check uses), then given to its
- * converter: in-process (cmd_NAME, filters/cmds.h) for the converters
- * linked in, as a program for the others. docs/toevents.md.
+ * converter, run in-process (cmd_NAME, filters/cmds.h). docs/toevents.md.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/alloc.h"
@@ -64,7 +59,7 @@ static const struct conv {
 	{ SNIFF_CALLGRIND, "callgrind2events", cmd_callgrind2events, 0 },
 	{ SNIFF_FOLDED, "folded2events", cmd_folded2events, 0 },
 	{ SNIFF_STACKS, "stacks2events", cmd_stacks2events, 0 },
-	{ SNIFF_SPEEDSCOPE, "speedscope2events", NULL, 0 },
+	{ SNIFF_SPEEDSCOPE, "speedscope2events", cmd_speedscope2events, 0 },
 	{ SNIFF_PPROF, "pprof2events", cmd_pprof2events, 0 },
 	{ SNIFF_NFLXPROFILE, "nflxprofile2events", cmd_nflxprofile2events, 0 },
 };
@@ -75,7 +70,6 @@ struct tv {
 	char **opt;		/* -O CONVERTER:ARG, as given */
 	size_t nopt, optcap;
 	int out_fd;		/* a copy of stdout: converters close theirs */
-	char self_dir[PATH_MAX];	/* where toevents is: its converters too */
 };
 
 static char *tmp_path;	/* a temporary copy (spill), removed at exit */
@@ -143,67 +137,6 @@ static int run_cmd(struct tv *tv, const struct conv *c, const char *path)
 	return status;
 }
 
-
-/* Feed the converter's pipe: the raw bytes read so far, then the rest. */
-static void feed(struct input *in, const struct buf *raw, int fd)
-{
-	char chunk[1 << 16];
-	ssize_t k;
-
-	in->keep = NULL;
-	if (fd_write_all(fd, raw->p, raw->len) < 0)
-		return;	/* the converter stopped reading: its status says why */
-	while ((k = input_read(in, chunk, sizeof chunk)) > 0)
-		if (fd_write_all(fd, chunk, (size_t)k) < 0)
-			return;
-}
-
-/* Run a separate converter program: on path, or fed through a pipe
- * (in != NULL: stdin and pipes, whose first bytes are in raw). */
-static int run_prog(struct tv *tv, const struct conv *c, const char *path, struct input *in,
-		    const struct buf *raw)
-{
-	struct buf prog = { 0 };
-	char **argv;
-	int argc, pfd[2] = { -1, -1 }, st;
-	pid_t pid;
-
-	if (!cli_find_program(c->name, tv->self_dir, &prog)) {
-		fp_warn("%s: %s: its converter %s is not installed (not in %s nor on PATH)",
-			path, sniff_name(c->kind), c->name, tv->self_dir);
-		return 1;
-	}
-	argv = conv_argv(tv, c, in ? "-" : path, &argc);
-	if (in && pipe(pfd) < 0)
-		fp_die("pipe:");
-	out_flush();
-	pid = fork();
-	if (pid < 0)
-		fp_die("fork:");
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (in) {
-			dup2(pfd[0], STDIN_FILENO);
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		execv(prog.p, argv);
-		_exit(127);
-	}
-	free(argv);
-	buf_free(&prog);
-	if (in) {
-		close(pfd[0]);
-		feed(in, raw, pfd[1]);
-		close(pfd[1]);
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st) != 0;
-	fp_warn("%s: %s killed by signal %d", path, c->name, WTERMSIG(st));
-	return 1;
-}
 
 /* A decoded copy of the input in a temporary file (converters that
  * seek); its path, or NULL (reported). */
@@ -300,13 +233,8 @@ static int convert(struct tv *tv, const struct conv *c, struct input *in, const 
 	if ((c->seek && in->codec != INPUT_PLAIN) || (c->seek > 1 && !seekable)) {
 		tmp = spill(in);
 		input_close(in);
-		r = tmp ? (c->cmd ? run_cmd(tv, c, tmp) : run_prog(tv, c, tmp, NULL, NULL)) : 1;
+		r = tmp ? run_cmd(tv, c, tmp) : 1;
 		remove_tmp();
-		return r;
-	}
-	if (!c->cmd) {
-		r = run_prog(tv, c, path, seekable ? NULL : in, raw);
-		input_close(in);
 		return r;
 	}
 	if (seekable) {
@@ -380,17 +308,6 @@ static void add_option(struct tv *tv, const char *arg)
 	tv->opt[tv->nopt++] = (char *)arg;
 }
 
-static void find_self(struct tv *tv)
-{
-	ssize_t n = readlink("/proc/self/exe", tv->self_dir, sizeof tv->self_dir - 1);
-	char *slash;
-
-	tv->self_dir[n > 0 ? n : 0] = '\0';
-	slash = strrchr(tv->self_dir, '/');
-	if (slash)
-		*slash = '\0';
-}
-
 int cmd_toevents(int argc, char **argv)
 {
 	enum { OPT_DETECT = CLI_FIRST_LONG, OPT_STRICT };
@@ -414,7 +331,6 @@ int cmd_toevents(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
-	find_self(&tv);
 	tv.out_fd = dup(STDOUT_FILENO);
 	if (tv.out_fd < 0)
 		fp_die("stdout:");

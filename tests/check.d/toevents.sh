@@ -64,7 +64,7 @@ expected() {
 in_process() {
 	case $1 in
 	perf2events | trace2events | cpuprofile2events | spans2events | callgrind2events | \
-	folded2events | stacks2events | pprof2events | nflxprofile2events) return 0 ;;
+	folded2events | stacks2events | pprof2events | nflxprofile2events | speedscope2events) return 0 ;;
 	esac
 	return 1
 }
@@ -107,50 +107,33 @@ while read -r f; do
 	fi
 done <"$tmp/files"
 
-# ---- separate converter programs: a stand-in that checksums its input ----
-mkdir "$tmp/fake"
-cp "$te" "$tmp/fake/toevents"
-cat >"$tmp/fake/speedscope2events" <<'EOF'
-#!/bin/sh
-for a; do last=$a; done
-echo '#flamepipe-events 1'
-echo "#args $*"
-if [ "$last" = - ]; then cksum; else cksum <"$last"; fi
-EOF
-chmod +x "$tmp/fake/speedscope2events"
-ss=$data/corpus/speedscope/0.6.0/two-sampled.speedscope.json
-sum=$(cksum <"$ss")
-"$tmp/fake/toevents" -O speedscope2events:--x -O folded2events:--comm "$ss" >"$tmp/out" 2>"$tmp/err"
-st=$?
-printf '#flamepipe-events 1\n#args --x -- %s\n%s\n' "$ss" "$sum" >"$tmp/want"
-{ [ "$st" = 0 ] && cmp -s "$tmp/out" "$tmp/want"; } && ok || bad "separate program on a file: status $st: $(cat "$tmp/out" "$tmp/err")"
-for how in stdin pipe gzip; do
-	case $how in
-	stdin) "$tmp/fake/toevents" <"$ss" >"$tmp/out" 2>"$tmp/err" ;;
-	pipe) cat "$ss" | "$tmp/fake/toevents" >"$tmp/out" 2>"$tmp/err" ;;
-	gzip) gzip -c "$ss" | "$tmp/fake/toevents" >"$tmp/out" 2>"$tmp/err"; sum=$(gzip -c "$ss" | cksum) ;;
-	esac
-	st=$?
-	printf '#flamepipe-events 1\n#args -- -\n%s\n' "$sum" >"$tmp/want"
-	{ [ "$st" = 0 ] && cmp -s "$tmp/out" "$tmp/want"; } && ok ||
-		bad "separate program, $how: status $st, want the whole input fed: $(cat "$tmp/out" "$tmp/err")"
-done
-# a big input through the pipe: head and rest, nothing lost
-awk 'BEGIN { print "{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\",\"x\":\""
-	for (i = 0; i < 200000; i++) printf "abcdefghij"; print "\"}" }' >"$tmp/big.json"
-cat "$tmp/big.json" | "$tmp/fake/toevents" >"$tmp/out" 2>"$tmp/err"
-printf '#flamepipe-events 1\n#args -- -\n%s\n' "$(cksum <"$tmp/big.json")" >"$tmp/want"
-cmp -s "$tmp/out" "$tmp/want" && ok || bad "separate program, 2 MB through a pipe: $(cat "$tmp/out" "$tmp/err")"
-
 # ---- stdin, pipes, gzip, zstd ----
 same_but_input() {	# outputs equal but for the #input header
 	grep -v '^#input ' "$1" >"$tmp/a"
 	grep -v '^#input ' "$2" >"$tmp/b"
 	cmp -s "$tmp/a" "$tmp/b"
 }
+# ---- speedscope2events runs in-process too: options and a long pipe ----
+ss=$data/corpus/speedscope/0.6.0/two-sampled.speedscope.json
+"$bin/speedscope2events" --strict "$ss" >"$tmp/ref" 2>"$tmp/referr"
+rst=$?
+"$te" -O speedscope2events:--strict -O folded2events:--comm "$ss" >"$tmp/out" 2>"$tmp/err"
+st=$?
+{ [ "$st" = "$rst" ] && cmp -s "$tmp/out" "$tmp/ref"; } && ok || bad "-O speedscope2events:--strict: status $st, differs from speedscope2events --strict (status $rst)"
+# a speedscope file of several MB through a pipe: the head sniffed, the rest
+# handed over, nothing lost
+awk 'BEGIN { OFS = "\t"; print "#flamepipe-events 1"; print "E", "-", "cycles", "count"
+	for (i = 0; i < 60000; i++) print "S", i / 1000, 1, 1 + i % 7, "-", "main", "cycles", 1, "main;f" i % 5000 ";g" i }' |
+	"$bin/events2speedscope" >"$tmp/big.json" 2>/dev/null
+"$bin/speedscope2events" "$tmp/big.json" >"$tmp/ref" 2>/dev/null
+cat "$tmp/big.json" | "$te" >"$tmp/out" 2>"$tmp/err"
+{ [ $? = 0 ] && [ "$(wc -c <"$tmp/big.json")" -gt 2000000 ] && same_but_input "$tmp/out" "$tmp/ref"; } && ok ||
+	bad "speedscope, $(wc -c <"$tmp/big.json") bytes through a pipe differs from speedscope2events on the file: $(head -c 300 "$tmp/err")"
+
 for rel in perf/fp.perf corpus/trace-event/simple.json corpus/cpuprofile/chrome-65/simple.cpuprofile \
 	spans/otlp.jsonl corpus/callgrind/callgrind.example.log corpus/folded/simple-utf16-be.txt \
-	stacks/dtrace-ustack.txt stacks/bpftrace-two-maps.txt wrongkind/events.txt; do
+	stacks/dtrace-ustack.txt stacks/bpftrace-two-maps.txt corpus/speedscope/0.6.0/two-sampled.speedscope.json \
+	wrongkind/events.txt; do
 	f=$data/$rel
 	conv=$(expected "$rel")
 	if [ "$conv" = pass-through ]; then cp "$f" "$tmp/ref"; else "$bin/$conv" <"$f" >"$tmp/ref" 2>/dev/null; fi
