@@ -117,5 +117,7 @@ void json_capture(struct json *j, struct buf *b);
  * 1234523300 (microseconds to nanoseconds).
  */
 int json_decimal(const char *p, size_t n, int scale, int64_t *v);
+/* The same without the fast path for plain numbers (tests compare them). */
+int json_decimal_general(const char *p, size_t n, int scale, int64_t *v);
 
 #endif

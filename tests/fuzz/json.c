@@ -72,9 +72,16 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 		int64_t v;
 		char *c = fuzz_copy(p, n);
 
-		for (scale = 0; scale <= 9; scale++)
-			if (json_decimal(c, n, scale, &v) == 0)
+		for (scale = 0; scale <= 9; scale++) {
+			int64_t w = 0;
+			int r = json_decimal(c, n, scale, &v);
+
+			/* the fast path agrees with the general conversion */
+			FUZZ_CHECK(r == json_decimal_general(c, n, scale, &w));
+			FUZZ_CHECK(r < 0 || v == w);
+			if (r == 0)
 				mix(&tr->hash, &v, sizeof v);
+		}
 		free(c);
 	}
 	return 1;
