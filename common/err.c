@@ -11,17 +11,63 @@
 
 const char *fp_progname = "flamepipe";
 
+/* A message is one line: control characters that came in with the
+ * input's text (a name, a unit) are written as escapes. One write for the
+ * whole line (stderr is unbuffered). */
+static void put_message(const char *s, size_t n, const char *tail)
+{
+	char small[2048], *line = small, *p;
+	size_t need = strlen(fp_progname) + 2 + 4 * n + strlen(tail) + 2;
+
+	if (need > sizeof small && (line = malloc(need)) == NULL) {
+		line = small;
+		n = (sizeof small - strlen(fp_progname) - strlen(tail) - 4) / 4;
+	}
+	p = line + sprintf(line, "%s: ", fp_progname);
+	for (; n > 0; n--, s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n' || c == '\r') {
+			*p++ = '\\';
+			*p++ = c == '\n' ? 'n' : 'r';
+		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			p += sprintf(p, "\\x%02x", c);
+		} else {
+			*p++ = (char)c;
+		}
+	}
+	p += sprintf(p, "%s\n", tail);
+	fwrite(line, 1, (size_t)(p - line), stderr);
+	if (line != small)
+		free(line);
+}
+
 static void vwarn(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
+	char small[512], *msg = small, tail[256] = "";
+	va_list copy;
+	int len;
 
 	progress_clear();	/* the next tick draws the line again */
-	fprintf(stderr, "%s: ", fp_progname);
-	vfprintf(stderr, fmt, ap);
+	va_copy(copy, ap);
+	len = vsnprintf(small, sizeof small, fmt, ap);
+	if (len < 0)
+		len = 0;
+	if (len >= (int)sizeof small) {
+		msg = malloc((size_t)len + 1);
+		if (msg)
+			vsnprintf(msg, (size_t)len + 1, fmt, copy);
+		else
+			msg = small, len = (int)strlen(small);
+	}
+	va_end(copy);
 	if (n > 0 && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+		snprintf(tail, sizeof tail, " %s", strerror(saved));
+	put_message(msg, (size_t)len, tail);
+	if (msg != small)
+		free(msg);
 }
 
 void fp_warn(const char *fmt, ...)
