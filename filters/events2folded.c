@@ -160,6 +160,20 @@ static void folded_accept(void *ctx)
 	(void)ctx;
 }
 
+/* Folded stacks? What sniff() says, or a first line of text longer than
+ * the bytes it saw (a huge frame name, a deep stack): folded2events's
+ * parser decides then (an events stream starts with its magic line). */
+static int is_folded(struct input *in)
+{
+	const char *p;
+	size_t n;
+
+	if (in->kind == SNIFF_FOLDED)
+		return 1;
+	return in->kind == SNIFF_UNKNOWN && input_peek(in, &p, &n) == 0 && n >= 4096 &&
+	       !memchr(p, '\n', n);
+}
+
 /* An input: folded stacks (partial results to merge), else an events
  * stream. The first bytes decide; a pipe is read on from them. */
 static int read_input(const char *path, void *ctx)
@@ -173,7 +187,7 @@ static int read_input(const char *path, void *ctx)
 		buf_free(&raw);
 		return 1;
 	}
-	kind = in.kind;
+	kind = is_folded(&in) ? SNIFF_FOLDED : SNIFF_EVENTS;
 	input_handover(&in, path, &raw);
 	input_close(&in);
 	buf_free(&raw);

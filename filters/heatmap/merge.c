@@ -153,6 +153,8 @@ static int read_tsv(struct part *p, struct input *in)
 	int r = 0;
 
 	while (!p->bad && (r = input_getline(in, &l, &n)) > 0) {
+		if (n && l[n - 1] == '\r')
+			n--;	/* CRLF */
 		if (in->lineno == 1)
 			p->bad = tsv_summary(p, l, n);
 		else if (in->lineno == 2)
