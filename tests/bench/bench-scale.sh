@@ -2,9 +2,11 @@
 # Benchmark scale-out on one machine (docs/scale-out.md): the perf text of
 # gen-perf.sh (MB, default 200) to folded stacks (perf2events |
 # events2folded) and to a heat map (perf2events | heatmap), in one process
-# chain, then split at blank lines by GNU parallel --pipepart over all
-# cores (-j N, default every core) and merged (events2folded, heatmap
-# --merge). Prints wall seconds, CPU seconds (user + sys, children
+# chain, then split at blank lines over all cores (JOBS, default every
+# core) and merged (events2folded, heatmap --merge): by GNU parallel
+# --pipepart, and by byte ranges aligned to sample headers
+# (tests/lib/split-ranges.sh) run as background jobs, without parallel's
+# perl. Prints wall seconds, CPU seconds (user + sys, children
 # included) and the speed-up; asserts nothing. On a shared, loaded machine
 # the wall figures say more about the load than about the tools: read the
 # CPU seconds too.
@@ -32,7 +34,7 @@ one() {
 
 line() {	# LABEL: MiB/s wall and the figures
 	awk -v l="$1" -v b="$bytes" -v w="$wall" -v c="$cpu" 'BEGIN {
-		printf "%-34s %7.1f MiB in %6.2f s wall (%7.1f MiB/s), %7.2f s CPU\n", l, b / 1048576, w, b / 1048576 / w, c }'
+		printf "%-38s %7.1f MiB in %6.2f s wall (%7.1f MiB/s), %7.2f s CPU\n", l, b / 1048576, w, b / 1048576 / w, c }'
 }
 
 for out in folded heatmap; do
@@ -48,8 +50,16 @@ for out in folded heatmap; do
 	one "parallel -j $jobs --pipepart -a $tmp/p.txt --recend '\n\n' --block $block \
 		'$bin/perf2events 2>/dev/null | $conv > $tmp/parts/{#} 2>/dev/null' &&
 		$merge $tmp/parts/* > $tmp/many.$out"
-	line "$out: $jobs jobs + merge"
+	line "$out: parallel, $jobs jobs + merge"
 	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
-	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall on $jobs jobs ($(nproc) cores), CPU $c1 s -> $cpu s; outputs $same"
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with parallel -j $jobs ($(nproc) cores), CPU $c1 s -> $cpu s; outputs $same"
+	rm -rf "$tmp/parts"
+	mkdir "$tmp/parts"
+	one "sh $here/../lib/split-ranges.sh $tmp/p.txt $jobs | { k=0; while read -r off len; do k=\$((k + 1));
+		tail -c +\$((off + 1)) $tmp/p.txt | head -c \$len | $bin/perf2events 2>/dev/null | $conv > $tmp/parts/\$k 2>/dev/null &
+		done; wait; } && $merge $tmp/parts/* > $tmp/many.$out"
+	line "$out: byte ranges, $jobs jobs + merge"
+	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with byte ranges ($jobs jobs), CPU $c1 s -> $cpu s; outputs $same"
 done
 echo "scale: load average $(cut -d' ' -f1-3 /proc/loadavg) (a loaded machine slows the parallel run most)"

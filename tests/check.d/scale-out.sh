@@ -62,6 +62,23 @@ w1=$(awk '{ s += $NF } END { printf "%d", s }' "$tmp/whole.folded")
 w2=$(cat "$tmp"/a/*.folded | awk '{ s += $NF } END { printf "%d", s }')
 [ "$w1" = "$w2" ] && [ "$w1" -gt 0 ] && ok || no "a: weights $w1 (whole) and $w2 (parts)"
 
+# the same without GNU parallel: byte ranges aligned to sample headers
+# (tests/lib/split-ranges.sh), one background job each
+sh "$root/tests/lib/split-ranges.sh" "$tmp/p.txt" 5 >"$tmp/ranges"
+mkdir "$tmp/r"
+k=0
+while read -r off len; do
+	k=$((k + 1))
+	tail -c +$((off + 1)) "$tmp/p.txt" | head -c "$len" >"$tmp/r/$k.txt"
+	folded <"$tmp/r/$k.txt" >"$tmp/r/$k.folded" &
+done <"$tmp/ranges"
+wait
+cat "$tmp"/r/*.txt | cmp -s - "$tmp/p.txt" && [ "$k" = 5 ] && ok || no "a: the 5 byte ranges do not make the file"
+m=$(for f in "$tmp"/r/*.txt; do head -n 1 "$f"; done | grep -c '^[^[:space:]].* [0-9]*\.[0-9]*: ' || :)
+[ "$m" = 5 ] && ok || no "a: $m of 5 byte ranges start at a sample header"
+"$bin/events2folded" "$tmp"/r/*.folded >"$tmp/r.folded"
+same "a: folded of byte ranges" "$tmp/whole.folded" "$tmp/r.folded"
+
 # ---- the fleet: six hourly archives (gzip) of whole samples ----
 mkdir "$tmp/fleet"
 awk -v d="$tmp/fleet" 'BEGIN { RS = ""; ORS = "\n\n" } { print > (d "/host-h" (NR % 6) ".perf") }' "$tmp/p.txt"
