@@ -8,6 +8,8 @@
  * first and last times (JSON), or its origin and last column (TSV: all
  * that the column count needs). */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,7 +90,7 @@ static const char *tsv_summary(struct part *p, const char *l, size_t n)
 	field(l, n, "column", &v, &vn);
 	memcpy(tmp, v, vn);
 	tmp[vn] = 0;
-	if (timespec_parse(tmp, &p->width) < 0 || p->width < 1000)
+	if (timespec_parse(tmp, &p->width) < 0 || p->width < 1000 || p->width > 86400 * NS)
 		return "a bad column width";
 	field(l, n, "origin", &v, &vn);
 	p->have_time = !(vn == 1 && v[0] == '-');
@@ -245,7 +247,7 @@ static int read_json(struct part *p, struct input *in)
 		p->bad = r == JSON_TRUNCATED ? "a JSON map cut short" : "invalid JSON";
 	if (!p->bad && (!p->have_first && p->have_time))
 		p->bad = "a JSON map without first and last times (an older heatmap's?)";
-	if (!p->bad && (p->width < 1000 || p->rows < 1 || p->rows > 10000 ||
+	if (!p->bad && (p->width < 1000 || p->width > 86400 * NS || p->rows < 1 || p->rows > 10000 ||
 			p->nv != (size_t)p->ncols * (size_t)p->rows))
 		p->bad = "not a map heatmap wrote (rows, columns and values disagree)";
 	return 0;
@@ -253,22 +255,38 @@ static int read_json(struct part *p, struct input *in)
 
 /* ---- merging ---- */
 
+/* A map that cannot be merged: said, and no map is written at all (a
+ * partial sum would look like the whole). -1. */
+static int fail(struct hm *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct hm *h, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fp_warn("%s", msg);
+	h->md.bad_input = 1;
+	return -1;
+}
+
 static int same_str(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 /* The partial's settings against the map's (the first partial's). */
-static void check_settings(struct hm *h, struct part *p)
+static int check_settings(struct hm *h, struct part *p)
 {
 	const char *what = NULL;
 
 	if (h->mg.n == 0) {
 		if (!p->json && (h->fmt == F_JSON || h->fmt == F_SVG || h->fmt == F_TERM))
-			fp_die("%s: a TSV map has no titles: --json, --svg and --term merge JSON maps "
+			return fail(h, "%s: a TSV map has no titles: --json, --svg and --term merge JSON maps "
 			       "(heatmap -j)", p->file);
 		if (p->json && (h->fmt == F_TSV || h->fmt == F_LIST))
-			fp_die("%s: a JSON map does not say its event setting: TSV and --list merge "
+			return fail(h, "%s: a JSON map does not say its event setting: TSV and --list merge "
 			       "TSV maps", p->file);
 		h->rows = p->rows;
 		h->width = p->width;
@@ -278,7 +296,7 @@ static void check_settings(struct hm *h, struct part *p)
 		h->mg.file0 = fp_strndup(p->file, strlen(p->file));
 		if (!p->json && p->event)
 			h->event = h->event_alloc = fp_strndup(p->event, strlen(p->event));
-		return;
+		return 0;
 	}
 	if (p->json != h->mg.json)
 		what = "TSV and JSON maps do not mix";
@@ -293,11 +311,12 @@ static void check_settings(struct hm *h, struct part *p)
 	else if (!p->json && !same_str(p->event, h->event))
 		what = "another event";
 	if (what)
-		fp_die("%s: not made like %s (%s): merge maps made alike", p->file, h->mg.file0, what);
+		return fail(h, "%s: not made like %s (%s): merge maps made alike", p->file, h->mg.file0, what);
+	return 0;
 }
 
 /* JSON: what the titles need (events, units, times, counts). */
-static void add_json(struct hm *h, struct part *p)
+static int add_json(struct hm *h, struct part *p)
 {
 	if (p->counted && !p->event)
 		h->ev_many = 1;
@@ -307,7 +326,7 @@ static void add_json(struct hm *h, struct part *p)
 			h->ev_first_len = strlen(p->event);
 		} else if (strcmp(h->ev_first, p->event) != 0) {
 			if (h->weight)
-				fp_die("%s: weights of '%s', %s's of '%s': give the partial maps -e EVENT",
+				return fail(h, "%s: weights of '%s', %s's of '%s': give the partial maps -e EVENT",
 				       p->file, p->event, h->mg.file0, h->ev_first);
 			h->ev_many = 1;
 		}
@@ -325,29 +344,52 @@ static void add_json(struct hm *h, struct part *p)
 	}
 	h->counted += p->counted;
 	h->wsum += p->wsum;
+	return 0;
 }
 
-static void add_part(struct hm *h, struct part *p)
+/* The partial's time axis: its first and last times (JSON; inside its
+ * columns), or its origin and last column (TSV); the merged span within
+ * --max-columns. */
+static int part_span(struct hm *h, struct part *p, int64_t *lo, int64_t *hi)
 {
-	int64_t c, r, step;
+	int64_t end, span;
 
-	check_settings(h, p);
-	if (p->json)
-		add_json(h, p);
+	if (p->ncols < 1 || p->ncols > h->max_cols || p->origin < TIME_FLOOR_MIN ||
+	    p->origin != floor_second(p->origin) ||
+	    __builtin_mul_overflow(p->ncols, p->width, &end) || __builtin_add_overflow(end, p->origin, &end))
+		return fail(h, "%s: a bad origin or column count", p->file);
+	*lo = p->json ? p->first : p->origin;
+	*hi = p->json ? p->last : end - p->width;
+	if (*lo < p->origin || *lo >= p->origin + p->width || *hi < *lo || *hi >= end)
+		return fail(h, "%s: its first and last times are not in its columns", p->file);
+	if (h->have_time && (p->origin - h->m.origin) % h->width != 0)
+		return fail(h, "%s: its columns do not line up with %s's (origins %" PRId64 " ns apart, "
+			    "columns of %" PRId64 " ns)", p->file, h->mg.file0, p->origin - h->m.origin, h->width);
+	if (h->have_time && h->tmin < *lo)
+		*lo = h->tmin;
+	if (h->have_time && h->tmax > *hi)
+		*hi = h->tmax;
+	if (__builtin_sub_overflow(*hi, floor_second(*lo), &span) || span / h->width >= h->max_cols)
+		return fail(h, "%s: the maps span more than %lld columns (--max-columns)", p->file, h->max_cols);
+	return 0;
+}
+
+static int add_part(struct hm *h, struct part *p)
+{
+	int64_t c, r, lo = 0, hi = 0;
+
+	if (check_settings(h, p) < 0 || (p->json && add_json(h, p) < 0))
+		return -1;
 	h->idle += p->idle;
 	h->mg.n++;
 	if (!p->have_time)
-		return;
-	if (h->have_time && (p->origin - h->m.origin) % h->width != 0)
-		fp_die("%s: its columns do not line up with %s's (origins %" PRId64 " ns apart, "
-		       "columns of %" PRId64 " ns)", p->file, h->mg.file0, p->origin - h->m.origin,
-		       h->width);
+		return 0;
+	if (part_span(h, p, &lo, &hi) < 0)
+		return -1;
 	if (!h->have_time || p->origin < h->m.origin)
-		h->m.origin = p->origin;	/* for the check above */
-	if (__builtin_mul_overflow(p->ncols - 1, p->width, &step))
-		fp_die("%s: too many columns", p->file);
-	hm_observe(h, p->json ? p->first : p->origin);
-	hm_observe(h, p->json ? p->last : p->origin + step);
+		h->m.origin = p->origin;	/* for the check in part_span() */
+	hm_observe(h, lo);
+	hm_observe(h, hi);
 	for (c = 0; c < p->ncols; c++)
 		for (r = 0; r < p->rows; r++) {
 			int b = p->rows - 1 - (int)r;
@@ -356,6 +398,7 @@ static void add_part(struct hm *h, struct part *p)
 			if (v)
 				hm_add(h, p->origin + c * p->width + hm_edge(h, b), v);
 		}
+	return 0;
 }
 
 static void part_free(struct part *p)
@@ -376,6 +419,8 @@ int hm_merge(const char *path, void *ctx)
 	size_t n;
 	int r;
 
+	if (h->md.bad_input)
+		return 1;	/* no map will be written: the first error says why */
 	if (input_open(&in, path) < 0)
 		return 1;
 	p.file = in.name;
@@ -389,11 +434,11 @@ int hm_merge(const char *path, void *ctx)
 		r = p.json ? read_json(&p, &in) : read_tsv(&p, &in);
 	}
 	if (r == 0 && p.bad && p.json)
-		fp_die("%s: %s", p.file, p.bad);
-	if (r == 0 && p.bad)
-		fp_die("%s:%" PRIu64 ": %s", p.file, in.lineno, p.bad);
-	if (r == 0)
-		add_part(h, &p);
+		r = fail(h, "%s: %s", p.file, p.bad);
+	else if (r == 0 && p.bad)
+		r = fail(h, "%s:%" PRIu64 ": %s", p.file, in.lineno, p.bad);
+	else if (r == 0)
+		r = add_part(h, &p);
 	part_free(&p);
 	input_close(&in);
 	if (r < 0)
