@@ -62,6 +62,24 @@ w1=$(awk '{ s += $NF } END { printf "%d", s }' "$tmp/whole.folded")
 w2=$(cat "$tmp"/a/*.folded | awk '{ s += $NF } END { printf "%d", s }')
 [ "$w1" = "$w2" ] && [ "$w1" -gt 0 ] && ok || no "a: weights $w1 (whole) and $w2 (parts)"
 
+# Not associative: an SVG flame graph is a picture of its input (widths
+# are fractions of its total), a speedscope file indexes its own frame
+# table; merge the folded stacks and draw once (the same picture).
+"$bin/folded2events" "$tmp/whole.folded" | "$bin/events2svg" >"$tmp/whole.fsvg" 2>/dev/null
+"$bin/folded2events" "$tmp/a.folded" | "$bin/events2svg" >"$tmp/a.fsvg" 2>/dev/null
+same "a: SVG of the merged folded stacks" "$tmp/whole.fsvg" "$tmp/a.fsvg"
+"$bin/folded2events" "$(ls -S "$tmp"/a/*.folded | head -n 1)" | "$bin/events2svg" >"$tmp/a1.fsvg" 2>/dev/null
+t1=$(grep -o '<title>all ([^<]*' "$tmp/a1.fsvg" | head -n 1)
+t2=$(grep -o '<title>all ([^<]*' "$tmp/whole.fsvg" | head -n 1)
+[ -n "$t1" ] && [ -n "$t2" ] && [ "$t1" != "$t2" ] && ok ||
+	no "a: a part's SVG should be a picture of the part only: '$t1' vs '$t2'"
+"$bin/perf2events" <"$tmp/p.txt" 2>/dev/null | "$bin/events2speedscope" 2>/dev/null |
+	grep -o '"frames":\[{"name":"[^"]*"' >"$tmp/ss.whole"
+tail -c +$(($(wc -c <"$tmp/p.txt") / 2)) "$tmp/p.txt" | sed '1,/^$/d' | "$bin/perf2events" 2>/dev/null |
+	"$bin/events2speedscope" 2>/dev/null | grep -o '"frames":\[{"name":"[^"]*"' >"$tmp/ss.part"
+[ -s "$tmp/ss.whole" ] && [ -s "$tmp/ss.part" ] && ! cmp -s "$tmp/ss.whole" "$tmp/ss.part" && ok ||
+	no "a: speedscope frame 0 of a part and of the whole: $(cat "$tmp/ss.part") $(cat "$tmp/ss.whole")"
+
 # the same without GNU parallel: byte ranges aligned to sample headers
 # (tests/lib/split-ranges.sh), one background job each
 sh "$root/tests/lib/split-ranges.sh" "$tmp/p.txt" 5 >"$tmp/ranges"
