@@ -633,7 +633,7 @@ static const struct {
 	{ "folded2events", SNIFF_FOLDED, SNIFF_FOLDED },
 	{ "stacks2events", SNIFF_STACKS, SNIFF_STACKS },
 	{ "speedscope2events", SNIFF_SPEEDSCOPE, SNIFF_SPEEDSCOPE },
-	{ "events2folded", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2folded", SNIFF_EVENTS, SNIFF_FOLDED },
 	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "eventsort", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "heatmap", SNIFF_EVENTS, SNIFF_EVENTS },

@@ -10,8 +10,12 @@
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/foldagg.h"
+#include "../common/foldedin.h"
+#include "../common/input.h"
+#include "../common/intern.h"
 #include "../common/model.h"
 #include "../common/out.h"
+#include "../common/sniff.h"
 #include "../common/u64map.h"
 #include "cmds.h"
 
@@ -21,7 +25,9 @@ static const struct cli_info info = {
 	"Aggregate a flamepipe events stream (events(5)) into folded stacks,\n"
 	"\"comm;root;...;leaf COUNT\" sorted in byte order, compatible with\n"
 	"stackcollapse-perf.pl. Samples (S) count their weights; spans (O/C)\n"
-	"count their self time in nanoseconds. FILE - or no FILE reads stdin.\n"
+	"count their self time in nanoseconds. Folded inputs (this program's\n"
+	"output) are added as they are: partial results merge into the whole.\n"
+	"FILE - or no FILE reads stdin.\n"
 	"\n"
 	"  -e, --event=EVENT  fold samples of EVENT (default: the first event seen)\n"
 	"  -c, --count        count samples instead of summing their weights\n"
@@ -54,6 +60,8 @@ static const struct cli_info info = {
  */
 static struct {
 	struct fagg a;
+	struct foldedin fin;	/* folded inputs: their lines ... */
+	struct intern folded;	/* ... summed by text */
 	int ordered;
 	struct buf line, prev;
 	int64_t prev_weight;
@@ -132,6 +140,68 @@ static void span_close(void *ctx, const struct md_span *s)
 	add(s->comm, s->thread, s->stack, fagg_span_weight(&g.a, s));
 }
 
+/* A line of a folded input: added to the sums as it is (the options
+ * shape frames of events inputs only). */
+static void folded_line(void *ctx, const char *p, size_t n, int64_t before, int64_t w)
+{
+	(void)ctx;
+	(void)before;
+	if (g.ordered) {
+		g.line.len = 0;
+		buf_add(&g.line, p, n);
+		ordered_add(w);
+		return;
+	}
+	intern_add(&g.folded, p, n)->value += w;
+}
+
+static void folded_accept(void *ctx)
+{
+	(void)ctx;
+}
+
+/* Folded stacks? What sniff() says, or a first line of text longer than
+ * the bytes it saw (a huge frame name, a deep stack): folded2events's
+ * parser decides then (an events stream starts with its magic line). */
+static int is_folded(struct input *in)
+{
+	const char *p;
+	size_t n;
+
+	if (in->kind == SNIFF_FOLDED)
+		return 1;
+	return in->kind == SNIFF_UNKNOWN && input_peek(in, &p, &n) == 0 && n >= 4096 &&
+	       !memchr(p, '\n', n);
+}
+
+/* An input: folded stacks (partial results to merge), else an events
+ * stream. The first bytes decide; a pipe is read on from them. */
+static int read_input(const char *path, void *ctx)
+{
+	struct buf raw = { 0 };
+	struct input in;
+	int kind, r;
+
+	(void)ctx;
+	if (input_open_keep(&in, path, &raw) < 0) {
+		buf_free(&raw);
+		return 1;
+	}
+	kind = is_folded(&in) ? SNIFF_FOLDED : SNIFF_EVENTS;
+	input_handover(&in, path, &raw);
+	input_close(&in);
+	buf_free(&raw);
+	if (kind == SNIFF_FOLDED) {
+		r = foldedin_read(path, &g.fin);
+		if (g.fin.tin.rejected)
+			g.a.m.bad_input = 1;
+	} else {
+		r = model_read(path, &g.a.m);
+	}
+	input_handover_end();
+	return r;
+}
+
 /* The folded texts, in chunks (no slack of a doubled buffer): a 4-byte
  * length and the text. An entry's key becomes chunk << 32 | offset. */
 #define ARENA_CHUNK ((size_t)1 << 20)
@@ -183,7 +253,7 @@ static int by_text(const void *a, const void *b)
 static void print_sorted(void)
 {
 	struct u64ent *e = g.a.stacks[0].ents;
-	size_t i, n = g.a.stacks[0].count;
+	size_t i, n = g.a.stacks[0].count, nf = g.folded.count;
 
 	u64map_freeze(&g.a.stacks[0]);
 	stacks_freeze(&g.a.m.stacks);
@@ -194,6 +264,22 @@ static void print_sorted(void)
 		e[i].key = arena_add(g.line.p, (uint32_t)g.line.len);
 	}
 	model_free(&g.a.m);
+	if (nf) {	/* the folded inputs' lines join the entries */
+		e = fp_malloc((n + nf) * sizeof *e);
+		if (n)
+			memcpy(e, g.a.stacks[0].ents, n * sizeof *e);
+		for (i = 0; i < nf; i++) {
+			const struct ient *f = &g.folded.ents[i];
+
+			if (f->len > UINT32_MAX - 8)
+				fp_die("a folded stack over 4 GiB");
+			e[n + i] = (struct u64ent){ arena_add(f->key, (uint32_t)f->len), f->value };
+		}
+		intern_free(&g.folded);
+		free(g.a.stacks[0].ents);
+		g.a.stacks[0].ents = e;
+		n += nf;
+	}
 	if (n)
 		qsort(e, n, sizeof *e, by_text);
 	for (i = 0; i < n;) {
@@ -211,6 +297,8 @@ static void state_free(void)
 	size_t i;
 
 	fagg_free(&g.a);
+	foldedin_free(&g.fin);
+	intern_free(&g.folded);
 	buf_free(&g.line);
 	buf_free(&g.prev);
 	for (i = 0; i < arena.n; i++)
@@ -268,7 +356,8 @@ int cmd_events2folded(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
-	status = cli_each_input(argc - optind, argv + optind, model_read, &g.a.m);
+	g.fin = (struct foldedin){ .skips = &g.a.m.skips, .accept = folded_accept, .line = folded_line };
+	status = cli_each_input(argc - optind, argv + optind, read_input, NULL);
 	model_end(&g.a.m);
 	if (g.a.m.bad_input) {
 		/* a wrong input: nothing on stdout (--ordered has streamed what it

@@ -17,7 +17,7 @@
 
 static const struct cli_info info = {
 	"heatmap",
-	"heatmap [-ijlqsTw] [-c DURATION] [-e EVENT] [-r ROWS] [--max-columns N] [--strict] [FILE ...]",
+	"heatmap [-ijlqsTw] [-c DURATION] [-e EVENT] [-r ROWS] [--max-columns N] [--merge] [--strict] [FILE ...]",
 	"Count the samples (S records) of a flamepipe events stream (events(5)) in\n"
 	"a sub-second offset heat map, FlameScope's layout: one column per second\n"
 	"from the whole second before the stream's start, ROWS rows per column,\n"
@@ -25,6 +25,9 @@ static const struct cli_info info = {
 	"in the later cell. Idle samples (idle task in its idle loop) are left\n"
 	"out. The default output is a TSV matrix, one line per row, one field per\n"
 	"column. FILE - or no FILE reads stdin. See docs/heatmap.md.\n"
+	"With --merge each FILE is a map heatmap wrote of a part of one stream\n"
+	"(TSV, or JSON for -j, -s and -T), all made with the same options: their\n"
+	"cells are summed into the map of the whole stream.\n"
 	"\n"
 	"  -r, --rows=ROWS        rows per column (default 50: 20 ms each)\n"
 	"  -c, --column=DURATION  column width (default 1s; 500ms, 2s, ...)\n"
@@ -36,6 +39,7 @@ static const struct cli_info info = {
 	"  -j, --json             FlameScope's JSON: rows, columns, values, maxvalue\n"
 	"  -s, --svg              an SVG picture, a tooltip with a timeslice command per cell\n"
 	"  -T, --term             a coloured view for a terminal (24-bit colour)\n"
+	"      --merge            sum partial maps (TSV, or JSON with -j -s -T)\n"
 	"      --max-columns=N    refuse time spans wider than N columns (default 36000)\n"
 	"      --strict           stop at the first malformed record\n"
 	"  -q, --quiet            no progress line on a terminal\n"
@@ -57,7 +61,7 @@ static void put_map(struct hm *h)
 
 static void parse_options(struct hm *h, int argc, char **argv)
 {
-	enum { OPT_MAXCOLS = CLI_FIRST_LONG, OPT_STRICT };
+	enum { OPT_MAXCOLS = CLI_FIRST_LONG, OPT_STRICT, OPT_MERGE };
 	static const struct option longopts[] = {
 		{ "rows", required_argument, NULL, 'r' },
 		{ "column", required_argument, NULL, 'c' },
@@ -70,12 +74,18 @@ static void parse_options(struct hm *h, int argc, char **argv)
 		{ "term", no_argument, NULL, 'T' },
 		{ "max-columns", required_argument, NULL, OPT_MAXCOLS },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "merge", no_argument, NULL, OPT_MERGE },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+	const char *mapopt = NULL;	/* an option a map sets itself */
 
 	while ((c = getopt_long(argc, argv, "c:e:ijlr:sTwq", longopts, NULL)) != -1) {
+		if (c == 'r' || c == 'c' || c == 'w' || c == 'e' || c == 'i')
+			mapopt = c == 'r' ? "-r" : c == 'c' ? "-c" : c == 'w' ? "-w" : c == 'e' ? "-e" : "-i";
+		if (c == OPT_STRICT)
+			mapopt = "--strict";
 		switch (c) {
 		case 'r': h->rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
 		case 'c':
@@ -95,9 +105,13 @@ static void parse_options(struct hm *h, int argc, char **argv)
 			h->max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
 			break;
 		case OPT_STRICT: h->md.skips.strict = 1; break;
+		case OPT_MERGE: h->mg.on = 1; break;
 		default: cli_common(&info, c);
 		}
 	}
+	if (h->mg.on && mapopt)
+		cli_usage_error(&info, "--merge takes %s from the maps: give it to the heatmaps of the parts",
+				mapopt);
 }
 
 int cmd_heatmap(int argc, char **argv)
@@ -108,8 +122,13 @@ int cmd_heatmap(int argc, char **argv)
 	cli_init(&info);
 	hm_read_init(&h);
 	parse_options(&h, argc, argv);
-	status = cli_each_input(argc - optind, argv + optind, model_read, &h.md);
-	if (!h.input && argc - optind == 1 && strcmp(argv[optind], "-") != 0)
+	if (h.mg.on) {
+		status = cli_each_input(argc - optind, argv + optind, hm_merge, &h);
+		hm_merge_end(&h);
+	} else {
+		status = cli_each_input(argc - optind, argv + optind, model_read, &h.md);
+	}
+	if (!h.mg.on && !h.input && argc - optind == 1 && strcmp(argv[optind], "-") != 0)
 		h.input = fp_strndup(argv[optind], strlen(argv[optind]));	/* no #input */
 	hm_finish(&h);
 	if (!h.md.bad_input)	/* a wrong input: no map at all, not an empty one */

@@ -20,7 +20,7 @@ static void fail_span(struct hm *h)
 }
 
 /* Record a time of the stream: it may move the origin and widen the map. */
-static void observe(struct hm *h, int64_t t)
+void hm_observe(struct hm *h, int64_t t)
 {
 	int64_t origin, span;
 
@@ -79,6 +79,16 @@ static int64_t *column(struct hm *h, int64_t k)
 	return h->cells + (size_t)(k - h->kfirst) * rows;
 }
 
+/* Add v to the cell of time t (observed before). */
+void hm_add(struct hm *h, int64_t t, int64_t v)
+{
+	int64_t off = t - h->anchor;	/* |off| < max span: checked by hm_observe() */
+	int64_t k = floor_div(off, h->width), sub = off - k * h->width;
+	int64_t *c = &column(h, k)[sub * h->rows / h->width];
+
+	*c = (int64_t)((uint64_t)*c + (uint64_t)v);	/* wraps, never UB */
+}
+
 static int wanted_event(struct hm *h, struct slice ev)
 {
 	if (!h->event) {
@@ -93,8 +103,6 @@ static int wanted_event(struct hm *h, struct slice ev)
 
 static void sample(struct hm *h, const struct ev_rec *r)
 {
-	int64_t off, k, sub, *c;
-
 	h->samples++;
 	if (!wanted_event(h, r->event)) {
 		h->other++;
@@ -104,11 +112,7 @@ static void sample(struct hm *h, const struct ev_rec *r)
 		h->idle++;
 		return;
 	}
-	off = r->time - h->anchor;	/* |off| < max span: checked by observe() */
-	k = floor_div(off, h->width);
-	sub = off - k * h->width;
-	c = &column(h, k)[sub * h->rows / h->width];
-	*c = (int64_t)((uint64_t)*c + (uint64_t)(h->weight ? r->weight : 1));	/* wraps, never UB */
+	hm_add(h, r->time, h->weight ? r->weight : 1);
 	h->counted++;
 	h->wsum += (uint64_t)r->weight;
 	if (!h->ev_first) {
@@ -131,17 +135,18 @@ const char *hm_unit_of(const struct hm *h, const char *event)
 	return NULL;
 }
 
-static void declare_unit(struct hm *h, const struct ev_rec *r)
+/* EVENT's unit is UNIT, unless it had one (the first one counts). */
+void hm_declare_unit(struct hm *h, struct slice event, struct slice unit)
 {
-	char *ev = fp_strndup(r->event.p, r->event.n);
+	char *ev = fp_strndup(event.p, event.n);
 
-	if (hm_unit_of(h, ev) || h->nunits >= 2 * 1024) {	/* the first one counts */
+	if (hm_unit_of(h, ev) || h->nunits >= 2 * 1024) {
 		free(ev);
 		return;
 	}
 	fp_grow(&h->units, &h->units_cap, h->nunits + 2, sizeof *h->units);
 	h->units[h->nunits++] = ev;
-	h->units[h->nunits++] = fp_strndup(r->name.p, r->name.n);
+	h->units[h->nunits++] = fp_strndup(unit.p, unit.n);
 }
 
 /* want(): every thread record sets the time axis, before the model looks
@@ -161,7 +166,7 @@ static int on_record(void *ctx, const struct ev_rec *r)
 		skip_record(&h->md.skips, h->md.file, h->md.lineno, "time out of range");
 		return 0;
 	}
-	observe(h, r->time);
+	hm_observe(h, r->time);
 	return r->type == 'S';
 }
 
@@ -173,7 +178,7 @@ static void on_sample(void *ctx, const struct md_sample *s)
 static void on_other(void *ctx, const struct ev_rec *r)
 {
 	if (r->type == 'E')
-		declare_unit(ctx, r);
+		hm_declare_unit(ctx, r->event, r->name);
 }
 
 static void on_header(void *ctx, struct slice line)
@@ -183,7 +188,7 @@ static void on_header(void *ctx, struct slice line)
 
 	if (line.n > 7 && memcmp(line.p, "#start ", 7) == 0) {
 		if (ev_parse_time(line.p + 7, line.n - 7, &t) == 0 && t >= TIME_FLOOR_MIN)
-			observe(h, t);
+			hm_observe(h, t);
 		else
 			skip_record(&h->md.skips, h->md.file, h->md.lineno, "bad time in #start header");
 	} else if (line.n > 7 && memcmp(line.p, "#input ", 7) == 0 && !h->input) {

@@ -56,12 +56,20 @@ struct hm {
 		int64_t colw, rowh, left, top, gw, gh, lx, w, h;
 	} s;
 	struct buf tmp;		/* scratch for labels */
+	/* --merge: partial maps (merge.c) */
+	struct {
+		int on, n, json;	/* --merge; maps read; of JSON */
+		char *file0;		/* the first map's file, for messages */
+	} mg;
 };
 
 /* cells.c */
 void hm_read_init(struct hm *h);	/* model_init with heatmap's sink */
 void hm_free(struct hm *h);
 void hm_finish(struct hm *h);
+void hm_observe(struct hm *h, int64_t t);
+void hm_add(struct hm *h, int64_t t, int64_t v);
+void hm_declare_unit(struct hm *h, struct slice event, struct slice unit);
 int64_t hm_cell(const struct hm *h, int64_t c, int b);
 int64_t hm_edge(const struct hm *h, int b);
 const char *hm_unit_of(const struct hm *h, const char *event);
@@ -77,6 +85,9 @@ void hm_describe(struct hm *h);
 void hm_put_tsv(struct hm *h);
 void hm_put_list(struct hm *h);
 void hm_put_json(struct hm *h);
+/* merge.c */
+int hm_merge(const char *path, void *h);	/* --merge: one partial map */
+void hm_merge_end(struct hm *h);
 /* svg.c */
 void hm_colour(const struct hm *h, int64_t val, int rgb[3]);
 void hm_put_svg(struct hm *h);

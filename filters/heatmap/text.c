@@ -299,6 +299,25 @@ void hm_put_json(struct hm *h)
 	put_json_string(h->v.t1.p, h->v.t1.len);
 	out_putc(',');
 	put_json_string(h->v.t2.p, h->v.t2.len);
-	out_puts("]}\n");
+	/* what the titles are made of, for heatmap --merge */
+	out_puts("],\"first\":\"");
+	if (h->have_time)
+		ev_put_time(h->tmin);
+	out_puts("\",\"last\":\"");
+	if (h->have_time)
+		ev_put_time(h->tmax);
+	out_puts("\",\"counted\":");
+	out_u64(h->counted);
+	out_puts(",\"weights\":");
+	out_u64(h->wsum);
+	out_puts(",\"idle\":");
+	out_u64(h->idle);
+	out_puts(h->keep_idle ? ",\"idle_kept\":true" : ",\"idle_kept\":false");
+	out_puts(",\"input\":");
+	if (h->input)
+		put_json_string(h->input, strlen(h->input));
+	else
+		out_puts("null");
+	out_puts("}\n");
 }
 

@@ -181,6 +181,8 @@ cp "$corpus/callgrind/callgrind.example.log" "$tmp/in/base.callgrind" 2>/dev/nul
 cp "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$tmp/in/base.folded" 2>/dev/null
 cp "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" "$tmp/in/base.stacks" 2>/dev/null
 cp "$corpus/speedscope/0.6.0/two-sampled.speedscope.json" "$tmp/in/base.speedscope" 2>/dev/null
+# heatmap --merge: a TSV map of the events (kind hmap)
+"$bin/heatmap" "$tmp/in/base.events" >"$tmp/in/base.hmap" 2>/dev/null
 # protobuf kinds (binary: no CRLF case; inputs made by gen_pprof, gen_nflx)
 cp "$root/tests/data/pprof/labels.raw.pprof" "$tmp/in/base.pprof" 2>/dev/null
 cp "$corpus/nflxprofile/nodejs1.nflxprofile" "$tmp/in/base.nflxprofile" 2>/dev/null
@@ -350,6 +352,8 @@ gen_big() {
 			for (i = 0; i < 20000; i++) printf "cfn=(%d) function_number_%d\ncalls=1 1\n2 %d\n", i + 1, i, i + 1
 			for (i = 0; i < 20000; i++) printf "fn=(%d)\n%d %d\n", i + 1, i, i + 1 }' >"$2" ;;
 	folded) cp "$tmp/in/base.folded" "$2" ;;
+	hmap)	# a long map: its TSV fills a pipe
+		gen_big events "$tmp/big.events" && "$bin/heatmap" -r 10000 "$tmp/big.events" >"$2" 2>/dev/null ;;
 	stacks) for i in 1 2 3 4 5 6 7 8; do cat "$tmp/in/base.stacks"; done >"$2" ;;
 	pprof) cp "$root/tests/data/pprof/heap.pprof" "$2" ;;
 	nflxprofile) cp "$tmp/in/base.nflxprofile" "$2" ;;
@@ -598,6 +602,16 @@ for exe in "$bin"/*; do
 	inputs "$f" "$kind" "$(out_of "$f")"
 	fargs=
 done
+# the inputs of options: events2folded sums folded inputs (partial
+# results), heatmap --merge partial maps
+if [ -x "$bin/events2folded" ] && [ -e "$tmp/in/base.folded" ]; then
+	inputs events2folded folded text
+fi
+if [ -x "$bin/heatmap" ] && [ -s "$tmp/in/base.hmap" ]; then
+	fargs=--merge
+	inputs heatmap hmap none
+	fargs=
+fi
 [ $asan = 1 ] && echo "faults: filters built with ASan (LD_PRELOAD with verify_asan_link_order=0)"
 echo "faults: $xfail known failures (tests/fault/inputs), $notes notes"
 echo "faults: $pass passed, $fail failed"

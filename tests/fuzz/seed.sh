@@ -174,6 +174,17 @@ pprof | nflxprofile)
 		i=$((i + 1))
 	done
 	;;
+hmmerge)
+	# heatmap's maps: the goldens' partial maps (TSV, JSON), with each
+	# output option (bits 0-1) and the map given twice (bit 2)
+	i=0
+	for f in "$root"/tests/golden/heatmap/merge-*.tsv "$root"/tests/golden/heatmap/merge-*.json; do
+		[ -f "$f" ] || continue
+		case $f in *.tsv) o=$((i % 2 * 1)) ;; *) o=$((2 + i % 2)) ;; esac
+		{ printf "\\$(printf %03o $((o + i % 2 * 4)))"; cat "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
 reduce)
 	# rule files: the goldens' (valid and broken ones) and docs/reduce.md's examples
 	for f in "$root"/tests/golden/eventreduce/*.yaml; do

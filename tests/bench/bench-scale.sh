@@ -1,0 +1,65 @@
+#!/bin/sh
+# Benchmark scale-out on one machine (docs/scale-out.md): the perf text of
+# gen-perf.sh (MB, default 200) to folded stacks (perf2events |
+# events2folded) and to a heat map (perf2events | heatmap), in one process
+# chain, then split at blank lines over all cores (JOBS, default every
+# core) and merged (events2folded, heatmap --merge): by GNU parallel
+# --pipepart, and by byte ranges aligned to sample headers
+# (tests/lib/split-ranges.sh) run as background jobs, without parallel's
+# perl. Prints wall seconds, CPU seconds (user + sys, children
+# included) and the speed-up; asserts nothing. On a shared, loaded machine
+# the wall figures say more about the load than about the tools: read the
+# CPU seconds too.
+# usage: bench-scale.sh BINDIR [MB] [JOBS]
+set -u
+. "$(dirname "$0")/lib.sh"
+bench_init scale "$@"
+mb=${2:-200}
+jobs=${3:-$(nproc)}
+command -v parallel >/dev/null 2>&1 || { echo "scale: GNU parallel is not installed"; exit 0; }
+bash "$here/gen-perf.sh" "$mb" "$tmp/p.txt" 2>/dev/null
+bytes=$(wc -c <"$tmp/p.txt")
+block=$((bytes / (jobs * 4) + 1))	# four parts a core: the last ones end together
+export bin tmp
+
+# one: CMD (sh -c), wall and CPU seconds of it and its children
+one() {
+	_s=$(date +%s%N)
+	/usr/bin/time -f '%e %U %S' -o "$tmp/t" sh -c "$1" 2>"$tmp/err" || bench_failed "$1"
+	_e=$(date +%s%N)
+	wall=$(echo "scale=2; ($_e - $_s) / 1000000000" | bc)
+	bench_fields $(tail -n 1 "$tmp/t")
+	cpu=$(echo "$_f2 + $_f3" | bc)
+}
+
+line() {	# LABEL: MiB/s wall and the figures
+	awk -v l="$1" -v b="$bytes" -v w="$wall" -v c="$cpu" 'BEGIN {
+		printf "%-38s %7.1f MiB in %6.2f s wall (%7.1f MiB/s), %7.2f s CPU\n", l, b / 1048576, w, b / 1048576 / w, c }'
+}
+
+for out in folded heatmap; do
+	case $out in
+	folded) conv="$bin/events2folded -e cpu-clock" merge="$bin/events2folded" ;;
+	heatmap) conv="$bin/heatmap" merge="$bin/heatmap --merge" ;;
+	esac
+	one "$bin/perf2events < $tmp/p.txt 2>/dev/null | $conv > $tmp/one.$out 2>/dev/null"
+	w1=$wall c1=$cpu
+	line "$out: 1 process chain"
+	rm -rf "$tmp/parts"
+	mkdir "$tmp/parts"
+	one "parallel -j $jobs --pipepart -a $tmp/p.txt --recend '\n\n' --block $block \
+		'$bin/perf2events 2>/dev/null | $conv > $tmp/parts/{#} 2>/dev/null' &&
+		$merge $tmp/parts/* > $tmp/many.$out"
+	line "$out: parallel, $jobs jobs + merge"
+	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with parallel -j $jobs ($(nproc) cores), CPU $c1 s -> $cpu s; outputs $same"
+	rm -rf "$tmp/parts"
+	mkdir "$tmp/parts"
+	one "sh $here/../lib/split-ranges.sh $tmp/p.txt $jobs | { k=0; while read -r off len; do k=\$((k + 1));
+		tail -c +\$((off + 1)) $tmp/p.txt | head -c \$len | $bin/perf2events 2>/dev/null | $conv > $tmp/parts/\$k 2>/dev/null &
+		done; wait; } && $merge $tmp/parts/* > $tmp/many.$out"
+	line "$out: byte ranges, $jobs jobs + merge"
+	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with byte ranges ($jobs jobs), CPU $c1 s -> $cpu s; outputs $same"
+done
+echo "scale: load average $(cut -d' ' -f1-3 /proc/loadavg) (a loaded machine slows the parallel run most)"
