@@ -26,6 +26,7 @@ struct fagg {
 	struct fold_opts fold;
 	int pid, tid, count, no_comm;
 	int nevents;		/* events to choose: 1, or 2 for a diff */
+	int all;		/* every event (nevents grows, up to FAGG_MAX) */
 	const char *event[FAGG_MAX];	/* chosen (or given) events, NULL until seen */
 	char *event_alloc[FAGG_MAX];
 	char kind[FAGG_MAX];	/* 'S' samples or 'O' spans, 0 until chosen */
