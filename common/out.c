@@ -125,6 +125,8 @@ static void gzwrite_(const char *p, size_t n, int end)
 				fp_die("gzip: deflate failed");
 			write_all(zbuf, zcap - gz.avail_out);
 		} while (gz.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+		if (k == 0)
+			break;	/* only the end (p may be NULL) */
 		p += k;
 		n -= k;
 	} while (n > 0);

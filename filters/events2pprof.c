@@ -260,7 +260,7 @@ static void put_sample(struct e2p *e, uint64_t key)
 	e->msg.len = 0;
 	nl = put_frame_labels(e, e->a.path, n);
 	put_thread_labels(e, (uint32_t)(key >> 32));
-	pp_locations(&e->t, &e->a.m.stacks, e->a.path + nl, n - nl);
+	pp_locations(&e->t, &e->a.m.stacks, n ? e->a.path + nl : NULL, n - nl);
 	pb_packed(&e->msg, PB_SAMPLE_LOCATION_ID, e->t.locids, e->t.nlocids);
 	pb_packed(&e->msg, PB_SAMPLE_VALUE, e->vals, nv);
 	pb_put_field(PB_PROFILE_SAMPLE, e->msg.p, e->msg.len);
@@ -296,7 +296,8 @@ static void put_times(struct e2p *e)
 		pb_uint(&e->msg, PB_PROFILE_DURATION_NANOS, (uint64_t)d);
 	for (i = 0; i < e->ncomments; i++)
 		pb_uint(&e->msg, PB_PROFILE_COMMENT, e->comments[i]);
-	out_write(e->msg.p, e->msg.len);	/* varint fields of Profile itself */
+	if (e->msg.len)
+		out_write(e->msg.p, e->msg.len);	/* varint fields of Profile itself */
 }
 
 /* The profile: sample types and samples, the tables they use (strings

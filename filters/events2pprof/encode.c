@@ -67,5 +67,6 @@ void pb_put_field(unsigned field, const void *msg, size_t n)
 	pb_varint(&head, (uint64_t)field << 3 | WIRE_LEN);
 	pb_varint(&head, n);
 	out_write(head.p, head.len);
-	out_write(msg, n);
+	if (n)
+		out_write(msg, n);
 }
