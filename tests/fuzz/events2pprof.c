@@ -158,9 +158,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	put_input((const uint8_t *)pb, n);
 	out = run_cmd(cmd_pprof2events, 2, argv, &m, &status);
-	if (err_n || status)
+	/* two events whose names agree up to a NUL byte are one sample type
+	 * name for pprof2events (C strings): a unit conflict it reports */
+	if (err_n && memmem(err_p, err_n, "an earlier input had it in", 26))
+		quiet = 0;
+	else if (err_n || status)
 		fprintf(stderr, "pprof2events: status %d: %.*s\n", status, (int)err_n, err_p);
-	FUZZ_CHECK(status == 0 && err_n == 0);
+	FUZZ_CHECK(status == 0 && (err_n == 0 || !quiet));
 	free(err_p);
 	err_p = NULL;
 	intern_clear(&want);
