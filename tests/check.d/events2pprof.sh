@@ -20,9 +20,9 @@
 #    times, which only events2folded computes);
 #  - protoc --decode (protobuf-compiler) reads `events2pprof -u` against
 #    common/proto/profile.proto, with the same sums per sample type;
-#  - speedscope's own importer (its npm package, in headless Chromium,
-#    tests/browser/view.js) opens `events2pprof -e E`'s file and shows the
-#    total and self per function that events2folded gives.
+#  - (speedscope's own pprof importer, in headless Chromium, is in
+#    speedscope-browser.sh: case vertx-pprof)
+#  - a terminal on stdout (script(1)) is refused: exit 2, a message.
 set -u
 . "$(dirname "$0")/../lib/check.sh"
 . "$(dirname "$0")/../lib/pprof.sh"
@@ -108,4 +108,11 @@ for s in $streams; do
 		fi
 	done <"$tmp/events"
 done
+# a terminal on stdout: refused (exit 2), nothing binary written to it
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$bin/events2pprof' '$root/tests/golden/events2pprof/one.events'" /dev/null >"$tmp/tty" 2>&1
+	st=$?
+	[ "$st" = 2 ] && grep -q 'not writing a binary profile to a terminal' "$tmp/tty" &&
+		! grep -q "$(printf '\037')" "$tmp/tty" && ok || no "terminal: status $st, want 2 and the message"
+fi
 check_done
