@@ -128,6 +128,7 @@ static char *to_pprof(const uint8_t *data, size_t size, size_t *n, int *quiet)
 	char *argv[FUZZ_ARGS], *pb;
 	int argc, status;
 
+	(void)run_filter;	/* its steps are taken one by one here */
 	if (in_fd < 0)
 		setup();
 	put_input(data + 1, size - 1);
