@@ -69,6 +69,12 @@ int fagg_want(struct fagg *a, const struct ev_rec *r)
 		a->which = i;
 		return 1;
 	}
+	if (a->all && i == a->nevents && a->nevents < FAGG_MAX) {
+		a->event[i] = a->event_alloc[i] = fp_strndup(ev.p, ev.n);
+		a->kind[i] = kind;
+		a->which = a->nevents++;
+		return 1;
+	}
 	/* counted under "samples of EVENT" or "spans of EVENT"; the last
 	 * such key is kept to skip the lookup for runs of one event */
 	a->tmp.len = 0;
@@ -112,7 +118,9 @@ void fagg_add(struct fagg *a, uint32_t comm, uint32_t thread, uint32_t node, int
 {
 	uint32_t root = fagg_root(a, comm, thread);
 
-	u64map_add(&a->stacks[a->which], (uint64_t)root << 32 | node)->value += w;
+	struct u64ent *e = u64map_add(&a->stacks[a->which], (uint64_t)root << 32 | node);
+
+	e->value = (int64_t)((uint64_t)e->value + (uint64_t)w);	/* wraps, never UB */
 }
 
 static void put_id(struct buf *out, struct slice id)
@@ -198,7 +206,12 @@ void fagg_report_other(struct fagg *a, const char *what)
 		n += (uint64_t)a->other.ents[i].value;
 	if (n == 0)
 		return;
-	if (a->nevents == 2 && a->event[1])
+	if (a->all)
+		fp_warn("%s %d event%s; skipped %" PRIu64 " records of %zu other kind%s "
+			"(over %d events, or samples and spans of one event)", what, a->nevents,
+			a->nevents == 1 ? "" : "s", n, a->other.count, a->other.count == 1 ? "" : "s",
+			FAGG_MAX);
+	else if (a->nevents == 2 && a->event[1])
 		fp_warn("%s %s of events '%s' and '%s'; skipped %" PRIu64 " records of %zu other kind%s "
 			"(choose with --event)", what, a->kind[0] == 'S' ? "samples" : "spans",
 			a->event[0], a->event[1], n, a->other.count, a->other.count == 1 ? "" : "s");

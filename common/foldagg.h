@@ -19,13 +19,16 @@
  * (root, stack node), where the root is the record's COMM and, where the
  * root frame needs it (pid, tid, or no COMM), its thread. The folded text
  * of a root and of a frame follows stackcollapse-perf.pl (fold.h).
+ * With all set, every event gets a slot of its own in order of first
+ * appearance, up to FAGG_MAX (events2pprof's sample types).
  */
-#define FAGG_MAX 2
+#define FAGG_MAX 16
 struct fagg {
 	struct model m;
 	struct fold_opts fold;
 	int pid, tid, count, no_comm;
 	int nevents;		/* events to choose: 1, or 2 for a diff */
+	int all;		/* every event (nevents grows, up to FAGG_MAX) */
 	const char *event[FAGG_MAX];	/* chosen (or given) events, NULL until seen */
 	char *event_alloc[FAGG_MAX];
 	char kind[FAGG_MAX];	/* 'S' samples or 'O' spans, 0 until chosen */

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include <yajl/yajl_gen.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "digits.h"
@@ -13,43 +12,13 @@
 
 static struct {
 	yajl_gen g;
-	int gzip;
-	z_stream z;
-	unsigned char zbuf[1 << 16];
 	struct buf tmp;
 } jo;
-
-static void deflate_some(const void *p, size_t n, int flush)
-{
-	jo.z.next_in = (unsigned char *)(uintptr_t)p;
-	jo.z.avail_in = (uInt)n;
-	do {
-		int r;
-
-		jo.z.next_out = jo.zbuf;
-		jo.z.avail_out = sizeof jo.zbuf;
-		r = deflate(&jo.z, flush);
-		if (r == Z_STREAM_ERROR)
-			fp_die("gzip: deflate failed");
-		out_write(jo.zbuf, sizeof jo.zbuf - jo.z.avail_out);
-	} while (jo.z.avail_out == 0 || (flush == Z_FINISH && jo.z.avail_in > 0));
-}
 
 static void print(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	if (!jo.gzip) {
-		out_write(s, n);
-		return;
-	}
-	/* zlib counts in uInt: feed huge spliced values in pieces */
-	while (n > 0) {
-		size_t k = n > (1u << 30) ? (1u << 30) : n;
-
-		deflate_some(s, k, Z_NO_FLUSH);
-		s += k;
-		n -= k;
-	}
+	out_write(s, n);	/* gzip'd by out.h after jo_begin(level > 0) */
 }
 
 static void check(yajl_gen_status st)
@@ -64,20 +33,13 @@ void jo_begin(int gzip_level)
 	if (!jo.g)
 		fp_die("json generator: out of memory");
 	yajl_gen_config(jo.g, yajl_gen_print_callback, print, NULL);
-	jo.gzip = gzip_level > 0;
-	if (jo.gzip && deflateInit2(&jo.z, gzip_level, Z_DEFLATED, 15 + 16, 8,
-				    Z_DEFAULT_STRATEGY) != Z_OK)
-		fp_die("gzip: cannot initialise zlib");
+	if (gzip_level > 0)
+		out_gzip(gzip_level);
 }
 
 void jo_end(void)
 {
-	if (jo.gzip) {
-		deflate_some("\n", 1, Z_FINISH);
-		deflateEnd(&jo.z);
-	} else {
-		out_putc('\n');
-	}
+	out_putc('\n');	/* out_close() ends the gzip member */
 	yajl_gen_free(jo.g);
 	jo.g = NULL;
 	buf_free(&jo.tmp);

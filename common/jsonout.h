@@ -3,7 +3,8 @@
  * A single global writer, like out.h: jo_begin(), the jo_* calls for the
  * document's values, jo_end(), then out_close(). The output is compact
  * JSON, optionally gzip-compressed (zlib). Generator errors are bugs in
- * the caller and end the program with a message.
+ * the caller and end the program with a message. gzip is out.h's
+ * out_gzip(): out_close() ends the member.
  */
 #ifndef FP_JSONOUT_H
 #define FP_JSONOUT_H

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include "digits.h"
@@ -88,10 +89,55 @@ static void zwrite(const char *p, size_t n, int end)
 	} while (end ? left != 0 : in.pos < in.size);
 }
 
+/* out_gzip: stdout as one gzip member, fed by put_bytes() */
+static z_stream gz;
+static int gz_on;
+
+void out_gzip(int level)
+{
+	memset(&gz, 0, sizeof gz);
+	if (deflateInit2(&gz, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		fp_die("gzip: cannot initialise zlib");
+	if (!zbuf) {
+		zcap = 1 << 16;
+		zbuf = malloc(zcap);
+		if (!zbuf)
+			fp_die("gzip: out of memory");
+	}
+	gz_on = 1;
+}
+
+/* Feed p[0..n) to zlib (in pieces: it counts in uInt); end the member
+ * when end is set. */
+static void gzwrite_(const char *p, size_t n, int end)
+{
+	do {
+		size_t k = n > (1u << 30) ? (1u << 30) : n;
+		int flush = end && k == n ? Z_FINISH : Z_NO_FLUSH, r;
+
+		gz.next_in = (unsigned char *)(uintptr_t)p;
+		gz.avail_in = (uInt)k;
+		do {
+			gz.next_out = (unsigned char *)zbuf;
+			gz.avail_out = (uInt)zcap;
+			r = deflate(&gz, flush);
+			if (r == Z_STREAM_ERROR)
+				fp_die("gzip: deflate failed");
+			write_all(zbuf, zcap - gz.avail_out);
+		} while (gz.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+		if (k == 0)
+			break;	/* only the end (p may be NULL) */
+		p += k;
+		n -= k;
+	} while (n > 0);
+}
+
 static void put_bytes(const char *p, size_t n)
 {
 	if (zc)
 		zwrite(p, n, 0);
+	else if (gz_on)
+		gzwrite_(p, n, 0);
 	else
 		write_all(p, n);
 }
@@ -158,6 +204,14 @@ void out_close(void)
 		ZSTD_freeCCtx(zc);
 		zc = NULL;
 	}
+	if (gz_on) {
+		if (!fp_out.aborted)
+			gzwrite_(NULL, 0, 1);
+		deflateEnd(&gz);
+		gz_on = 0;
+	}
+	free(zbuf);
+	zbuf = NULL;
 	if (close(STDOUT_FILENO) < 0 && errno != EBADF) {
 		if (errno == EPIPE) {
 			progress_clear();

@@ -45,6 +45,9 @@ int fd_write_all(int fd, const void *p, size_t n);
 /* From now on compress everything written to stdout as one zstd frame at
  * LEVEL (1..19); out_close() ends the frame. */
 void out_zstd(int level);
+/* The same as one gzip member (zlib, LEVEL 1..9): binary writers
+ * (events2pprof, events2speedscope --gzip); out_close() ends it. */
+void out_gzip(int level);
 
 static inline void out_write(const void *p, size_t n)
 {

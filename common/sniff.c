@@ -635,6 +635,7 @@ static const struct {
 	{ "speedscope2events", SNIFF_SPEEDSCOPE, SNIFF_SPEEDSCOPE },
 	{ "events2folded", SNIFF_EVENTS, SNIFF_FOLDED },
 	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2pprof", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "eventsort", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "heatmap", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "timeslice", SNIFF_EVENTS, SNIFF_EVENTS },

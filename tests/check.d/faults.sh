@@ -80,6 +80,10 @@ run() {
 	env $fenv timeout "$T" "$bin/$f" $fargs "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	crashed "$st"
+	# OUTPUT pprof: a profile, read back as events for the checks on names
+	if [ "${outtype:-}" = pprof ] && [ -s "$tmp/out" ]; then
+		"$bin/pprof2events" "$tmp/out" >"$tmp/out.events" 2>>"$tmp/err" && mv "$tmp/out.events" "$tmp/out"
+	fi
 }
 crashed() {
 	crash=
@@ -565,7 +569,7 @@ inputs() {
 	if gen "$kind" utf8 "$tmp/utf8"; then
 		run "$f" "$tmp/utf8"
 		case $outtype in
-		text) { [ -z "$crash" ] && [ "$st" = 0 ] && grep -q "$(printf 'bad\377\376\303\303name')" "$tmp/out"; } ;;
+		text | pprof) { [ -z "$crash" ] && [ "$st" = 0 ] && grep -q "$(printf 'bad\377\376\303\303name')" "$tmp/out"; } ;;
 		*) { [ -z "$crash" ] && { [ "$st" = 0 ] || { [ "$st" = 1 ] && [ -s "$tmp/err" ]; }; }; } ;;
 		esac
 		check "$f" invalid-utf8 $? "invalid UTF-8 in a name: status $st, bytes kept exactly $crash"

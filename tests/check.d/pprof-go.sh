@@ -23,89 +23,15 @@
 #    pprof prints labels apart; zero values left out: we write none).
 set -u
 . "$(dirname "$0")/../lib/check.sh"
+. "$(dirname "$0")/../lib/pprof.sh"
 check_init pprof-go "$@"
 done_() { check_done; exit; }
 
-src=/usr/share/gocode/src/github.com/google/pprof
-if ! command -v go >/dev/null 2>&1 || [ ! -d "$src" ]; then
-	if [ "${CI:-}" = true ]; then
-		no "go or $src missing (make test-deps installs golang-go golang-github-google-pprof-dev)"
-	else
-		echo "pprof-go: skipped (no go or no pprof sources: make test-deps)"
-	fi
-	done_
-fi
-export GO111MODULE=off GOFLAGS= GOPATH="/usr/share/gocode:$tmp/gopath"
-[ -n "${HOME:-}" ] || export GOCACHE="$tmp/gocache"
-if go build -o "$tmp/pprof" github.com/google/pprof 2>"$tmp/build.err"; then ok; else
-	cat "$tmp/build.err"; no "cannot build pprof from $src"; done_
-fi
+pprof_build || done_
 (cd "$root/tests/data/pprof" && go build -o "$tmp/prog" prog.go) 2>"$tmp/build.err" && ok ||
 	{ cat "$tmp/build.err"; no "cannot build prog.go"; done_; }
 "$tmp/prog" cpu "$tmp/fresh-cpu.pprof" 2>/dev/null && "$tmp/prog" heap "$tmp/fresh-heap.pprof" 2>/dev/null &&
 	ok || no "prog.go did not write its profiles"
-
-# the sample types of a profile, "INDEX TYPE UNIT" (from pprof -raw's header)
-types() {
-	"$tmp/pprof" -raw "$1" 2>/dev/null | awk '/^Samples:/ { getline; for (i = 1; i <= NF; i++) {
-		t = $i; sub(/\[dflt\]$/, "", t); split(t, a, "/"); print i, a[1], a[2] } exit }'
-}
-# sum of column I of pprof -raw's samples
-raw_sum() {
-	"$tmp/pprof" -raw "$1" 2>/dev/null | awk -v i="$2" '
-		/^Samples:/ { s = 1; getline; next } /^Locations/ { s = 0 }
-		s && /:/ { split($0, a, ":"); n = split(a[1], v, " "); if (n >= i) t += v[i] }
-		END { printf "%.0f\n", t }'
-}
-# pprof's flat value per function, "NAME VALUE" sorted, zero ones left out
-pprof_flat() {
-	uopt=
-	case $3 in nanoseconds) uopt=-unit=ns ;; bytes) uopt=-unit=B ;; esac
-	"$tmp/pprof" -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 \
-		-sample_index="$2" $uopt "$1" 2>/dev/null | awk '
-		f && $1 != "0" { v = $1; sub(/[a-zA-Z]+$/, "", v)
-			name = $0; sub(/^ *[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +/, "", name)
-			sub(/ \(inline\)$/, "", name); print name "\t" v }
-		/^ *flat  *flat%/ { f = 1 }' | sort
-}
-# ours: the weights of EVENT per leaf function
-our_flat() {
-	awk -F'\t' -v ev="$2" '$1 == "S" && $7 == ev {
-		n = split($9, fr, ";"); split(fr[n], a, "`"); name = a[1]
-		if (name ~ /^0x[0-9a-f]+$/) for (k = 2; k in a; k++) if (a[k] ~ /^dso=/) {
-			d = substr(a[k], 5); sub(/.*\//, "", d); name = "[" d "]" }
-		gsub(/\\x3b/, ";", name); w[name] += $8 }
-		END { for (k in w) printf "%s\t%.0f\n", k, w[k] }' "$1" | sort
-}
-
-# pprof -traces: "VALUE<TAB>root|...|leaf" per sample, values summed per stack
-pprof_traces() {
-	uopt=
-	case $3 in nanoseconds) uopt=-unit=ns ;; bytes) uopt=-unit=B ;; esac
-	"$tmp/pprof" -traces -sample_index="$2" $uopt "$1" 2>/dev/null | awk '
-		function flush() { if (n && v != "0") { s = f[n]; for (k = n - 1; k >= 1; k--) s = s "|" f[k]; w[s] += v } n = 0 }
-		/^-----------\+/ { flush(); next }
-		/^             [^ ]/ { sub(/^ +/, ""); f[++n] = $0; next }
-		/^ *-?[0-9]+[a-zA-Z]*   [^ ]/ { flush(); v = $1; sub(/[a-zA-Z]+$/, "", v)
-			sub(/^ *[^ ]+   /, ""); f[++n] = $0; next }
-		END { flush(); for (k in w) printf "%s\t%.0f\n", k, w[k] }' | sort
-}
-# ours, the same way
-our_traces() {
-	awk -F'\t' -v ev="$2" '$1 == "S" && $7 == ev {
-		n = split($9, fr, ";"); s = ""
-		for (i = 1; i <= n; i++) {
-			m = split(fr[i], a, "`"); name = a[1]; inl = 0; lab = 0
-			for (k = 2; k <= m; k++) { if (a[k] == "inlined") inl = 1; if (a[k] == "label") lab = 1 }
-			if (lab) continue
-			if (name ~ /^0x[0-9a-f]+$/) for (k = 2; k <= m; k++) if (a[k] ~ /^dso=/) {
-				d = substr(a[k], 5); sub(/.*\//, "", d); name = "[" d "]" }
-			gsub(/\\x3b/, ";", name)
-			s = s (s == "" ? "" : "|") name (inl ? " (inline)" : "")
-		}
-		w[s] += $8 }
-		END { for (k in w) printf "%s\t%.0f\n", k, w[k] }' "$1" | sort
-}
 
 for f in "$tmp"/fresh-cpu.pprof "$tmp"/fresh-heap.pprof "$root"/tests/data/pprof/*.pprof \
 	"$corpus"/pprof/simple.prof; do

@@ -70,6 +70,12 @@ sh "$here/browser/gen-cases.sh" "$tmp/cases"
 "$bin/events2folded" --raw "$tmp/vertx.events" | totals >"$tmp/vertx.tsv"
 view vertx-merged "$tmp/vertx-merged.speedscope.json" "$tmp/vertx.tsv"
 
+# 1b. events2pprof's profile of the same capture through speedscope's own
+# pprof importer (gzip'd protobuf): no thread root, names raw, no _[i]
+"$bin/events2pprof" "$tmp/vertx.events" >"$tmp/vertx.pb.gz"
+"$bin/events2folded" -n --raw --no-inlined "$tmp/vertx.events" | totals >"$tmp/vertx-pprof.tsv"
+view vertx-pprof "$tmp/vertx.pb.gz" "$tmp/vertx-pprof.tsv"
+
 # 2. one thread of a multi-threaded capture (the busiest), gzip-compressed
 "$bin/perf2events" "$corpus/perf-iperf-stacks-pidtid-01.txt" >"$tmp/iperf.events"
 tid=$(awk -F'\t' '$1 == "S" { n[$4]++ } END { for (t in n) print n[t], t }' "$tmp/iperf.events" |

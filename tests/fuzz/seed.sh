@@ -73,6 +73,21 @@ events)
 		done
 	fi
 	;;
+events2pprof)
+	# first byte: the options (see tests/fuzz/events2pprof.c), then a stream
+	i=0
+	for f in $(events_inputs); do
+		{ printf "\\$(printf %03o $((i % 8)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	if [ -x "$bindir/perf2events" ]; then
+		for f in "$root"/tests/data/perf/*.perf.zst; do
+			{ printf "\\$(printf %03o $((i % 8)))"; dump "$f" 2>/dev/null | "$bindir/perf2events" 2>/dev/null |
+				head -c 65536; } >"$dir/$(basename "$f")-$i"
+			i=$((i + 1))
+		done
+	fi
+	;;
 roundtrip)
 	# the values are binary: start from a few random records
 	i=0

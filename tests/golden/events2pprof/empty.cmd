@@ -1,0 +1,1 @@
+events2pprof empty.events | pprof2events | grep -v "^#input"

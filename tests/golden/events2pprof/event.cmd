@@ -1,0 +1,1 @@
+events2pprof -e cpu several.events | pprof2events | grep -v "^#input"

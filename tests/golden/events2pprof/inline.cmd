@@ -1,0 +1,1 @@
+events2pprof inline.events | pprof2events | grep -v "^#input"

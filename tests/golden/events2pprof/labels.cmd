@@ -1,0 +1,1 @@
+events2pprof labels.events | pprof2events | grep -v "^#input"

@@ -1,0 +1,1 @@
+events2pprof one.events no-such-file | pprof2events | grep -v "^#input"

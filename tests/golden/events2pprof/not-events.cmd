@@ -1,0 +1,1 @@
+events2pprof ../../data/pprof/cpu.pprof; echo status $?

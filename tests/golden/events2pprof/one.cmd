@@ -1,0 +1,1 @@
+events2pprof one.events | pprof2events | grep -v "^#input"
