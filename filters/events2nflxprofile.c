@@ -165,6 +165,9 @@ static void report(const struct nx *x)
 	if (x->spans || x->instants)
 		fp_warn("left out %" PRIu64 " span records and %" PRIu64
 			" instants (an nflxprofile holds samples)", x->spans, x->instants);
+	if (x->bad_utf8)
+		fp_warn("%" PRIu64 " names or COMMs have bytes that are not UTF-8, written as U+FFFD "
+			"(protobuf strings are UTF-8)", x->bad_utf8);
 	if (x->nsamples == 0)
 		fp_warn("no samples%s%s: the profile is empty", x->event ? " of event " : "",
 			x->event ? x->event : "");
@@ -183,6 +186,7 @@ static void nx_free(struct nx *x)
 	buf_free(&x->tmp);
 	buf_free(&x->tmp2);
 	buf_free(&x->enc);
+	buf_free(&x->enc2);
 	model_free(&x->m);
 }
 

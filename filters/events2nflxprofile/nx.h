@@ -93,8 +93,8 @@ struct nx {
 	struct nx_node *nodes;
 	size_t nnodes, nodecap;
 	/* what was left out, reported at the end */
-	uint64_t other_events, spans, instants, bad_ids;
-	struct buf tmp, tmp2, enc;
+	uint64_t other_events, spans, instants, bad_utf8;
+	struct buf tmp, tmp2, enc, enc2;
 	uint32_t *path;
 	size_t pathcap;
 };

@@ -7,6 +7,7 @@
 
 #include "../../common/out.h"
 #include "../../common/stacks.h"
+#include "../../common/utf8.h"
 #include "nx.h"
 
 enum { VARINT = 0, I64 = 1, LEN = 2 };
@@ -70,12 +71,22 @@ static void buf_bytes(struct buf *b, unsigned field, const char *p, size_t n)
 	buf_add(b, p, n);
 }
 
-/* An escaped events text (name, COMM, file) as its raw bytes. */
+/* An escaped events text (name, COMM, file) as its raw bytes, which a
+ * protobuf string needs to be valid UTF-8 (FlameScope's Python gets
+ * bytes for others, which its JSON cannot hold): bytes that are not are
+ * replaced by U+FFFD, and counted. */
 static void buf_text(struct nx *x, struct buf *b, unsigned field, struct slice s)
 {
 	x->tmp.len = 0;
 	ev_unescape(&x->tmp, s.p, s.n);
-	buf_bytes(b, field, x->tmp.p, x->tmp.len);
+	if (utf8_valid(x->tmp.p, x->tmp.len)) {
+		buf_bytes(b, field, x->tmp.p, x->tmp.len);
+		return;
+	}
+	x->enc2.len = 0;
+	utf8_append(&x->enc2, x->tmp.p, x->tmp.len);
+	x->bad_utf8++;
+	buf_bytes(b, field, x->enc2.p, x->enc2.len);
 }
 
 /* A decimal text that fits a uint32 (pid, tid, line, column). */
