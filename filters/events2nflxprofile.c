@@ -122,12 +122,20 @@ static void sample(void *ctx, const struct md_sample *s)
 	int64_t cpu;
 	char *p;
 
-	if (s->time == EV_NONE)
-		fp_die("%s:%" PRIu64 ": a sample without a time: an nflxprofile holds timed samples "
-		       "(events2folded or events2speedscope take untimed ones)", x->m.file, x->m.lineno);
-	if (x->nsamples && s->time < x->last)
-		fp_die("%s:%" PRIu64 ": a sample earlier than the one before: an nflxprofile needs "
-		       "samples in time order (sort the stream with eventsort)", x->m.file, x->m.lineno);
+	if (s->time == EV_NONE || (x->nsamples && s->time < x->last)) {
+		/* the end of the run: nothing is written (m.stop, x->failed) */
+		if (s->time == EV_NONE)
+			fp_warn("%s:%" PRIu64 ": a sample without a time: an nflxprofile holds timed "
+				"samples (events2folded or events2speedscope take untimed ones)",
+				x->m.file, x->m.lineno);
+		else
+			fp_warn("%s:%" PRIu64 ": a sample earlier than the one before: an nflxprofile "
+				"needs samples in time order (sort the stream with eventsort)",
+				x->m.file, x->m.lineno);
+		x->failed = 1;
+		x->m.stop = 1;
+		return;
+	}
 	if (s->weight < 0) {
 		skip_record(&x->m.skips, x->m.file, x->m.lineno,
 			    "negative weight (nflxprofile values are unsigned)");
@@ -217,8 +225,11 @@ int cmd_events2nflxprofile(int argc, char **argv)
 		fp_die("not writing a binary nflxprofile to a terminal (redirect stdout to a file)");
 	status = cli_each_input(argc - optind, argv + optind, model_read, &x->m);
 	model_end(&x->m);
-	/* no file when no input could be read, nor when one is not an events stream */
-	if (!x->m.bad_input && (status == 0 || x->nsamples > 0)) {
+	/* no file when no input could be read, nor when one is not an events
+	 * stream, nor after an untimed or unordered sample */
+	if (x->failed)
+		status = 1;
+	else if (!x->m.bad_input && (status == 0 || x->nsamples > 0)) {
 		nx_write(x);
 		report(x);
 	}

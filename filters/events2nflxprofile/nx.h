@@ -87,6 +87,7 @@ struct nx {
 	int all_cpus;		/* every sample has a CPU: write samples_cpu */
 	int64_t first, last;	/* times of the first and last sample */
 	int have_start, have_end;
+	int failed;		/* an untimed or unordered sample: no output */
 	int64_t start_hdr, end_hdr;	/* smallest #start, largest #end */
 	/* nodes: thread << 32 | stack -> index + 1 of the first such node */
 	struct u64map of;

@@ -10,8 +10,8 @@
 
 void nx_spill_slow(struct nx_spill *s)
 {
-	if (s->b.cap < NX_SPILL_AT) {
-		buf_reserve(&s->b, NX_SPILL_AT - s->b.len);
+	if (s->b.cap < NX_SPILL_AT) {	/* small inputs stay small: grow by doubling */
+		buf_reserve(&s->b, s->b.len < 4096 ? 4096 : s->b.len);
 		return;
 	}
 	if (s->fd <= 0)
