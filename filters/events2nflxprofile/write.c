@@ -242,6 +242,17 @@ struct deltas {
 	size_t ncarry;
 };
 
+/* The double nearest t ns in seconds: t / 1e9 rounded once while t is
+ * exact in a double (|t| <= 2^53 ns, 104 days); beyond, through a long
+ * double (x86's 64-bit mantissa holds t exactly: within 1/2048 of an ulp
+ * more). */
+static double ns_to_secs(int64_t t)
+{
+	if (t <= (INT64_C(1) << 53) && t >= -(INT64_C(1) << 53))
+		return (double)t / 1e9;
+	return (double)((long double)t / 1e9L);
+}
+
 static void put_delta(struct deltas *d, const char *p)
 {
 	int64_t t;
@@ -249,7 +260,7 @@ static void put_delta(struct deltas *d, const char *p)
 	char b[8];
 
 	memcpy(&t, p, sizeof t);
-	target = (double)t / 1e9;
+	target = ns_to_secs(t);
 	delta = target - d->now;
 	d->now += delta;
 	le64(b, delta);
@@ -288,9 +299,9 @@ void nx_write(struct nx *x)
 	}
 	if (end < start)
 		end = start;
-	d.now = (double)start / 1e9;
+	d.now = ns_to_secs(start);
 	out_double(1, d.now);
-	out_double(2, (double)end / 1e9);
+	out_double(2, ns_to_secs(end));
 	put_packed(x, 3, &x->st[NX_IDS]);
 	if (x->nsamples) {
 		out_tag(4, LEN);
