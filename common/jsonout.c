@@ -8,6 +8,7 @@
 #include "digits.h"
 #include "err.h"
 #include "jsonout.h"
+#include "utf8.h"
 #include "out.h"
 
 static struct {
@@ -55,61 +56,11 @@ void jo_key(const char *s)
 	check(yajl_gen_string(jo.g, (const unsigned char *)s, strlen(s)));
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one
- * (overlong forms, surrogates and code points above U+10FFFF are not). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t k, i;
-	unsigned cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
-}
-
 void jo_string(const char *p, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, run = 0;
-
-	while (i < n) {
-		size_t k;
-
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((k = utf8_len(s + i, n - i)) > 0) {
-			i += k;
-			continue;
-		}
-		if (run == 0)
-			jo.tmp.len = 0;
-		buf_add(&jo.tmp, p + run, i - run);
-		buf_add(&jo.tmp, "\xef\xbf\xbd", 3);
-		run = ++i;
-	}
-	if (run > 0) {
-		buf_add(&jo.tmp, p + run, n - run);
+	if (!utf8_valid(p, n)) {
+		jo.tmp.len = 0;
+		utf8_append(&jo.tmp, p, n);
 		p = jo.tmp.p;
 		n = jo.tmp.len;
 	}

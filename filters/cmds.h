@@ -12,6 +12,7 @@ int cmd_eventdiff(int argc, char **argv);
 int cmd_eventmerge(int argc, char **argv);
 int cmd_eventreduce(int argc, char **argv);
 int cmd_events2folded(int argc, char **argv);
+int cmd_events2nflxprofile(int argc, char **argv);
 int cmd_events2pprof(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
 int cmd_events2svg(int argc, char **argv);

@@ -187,15 +187,32 @@ static void put_stack(struct nx *nx, size_t k, size_t n)
 	}
 }
 
-/* Seconds (a double) to ns: the decimal value rounded to 9 places. */
+/* Seconds (a double) to ns: the double's exact value times 1e9, rounded
+ * to the nearest integer, ties to even: what printf's "%.9f" gives, in
+ * integers (printf was most of the time per sample). |s| = m 2^e with
+ * m < 2^53, so |s| 1e9 = m 1e9 / 2^(53-e), m 1e9 < 2^83. */
 static int secs_to_ns(double s, int64_t *ns)
 {
-	char b[64];
+	unsigned __int128 p, q, half, r;
+	int e, shift;
 
 	if (!isfinite(s) || fabs(s) > 9.2e9)
 		return -1;
-	snprintf(b, sizeof b, "%.9f", s);
-	return ev_parse_time(b, strlen(b), ns);
+	p = (unsigned __int128)(uint64_t)ldexp(frexp(fabs(s), &e), 53) * 1000000000u;
+	shift = 53 - e;
+	if (shift <= 0) {
+		q = p << -shift;
+	} else if (shift >= 120) {
+		q = 0;		/* below 2^-30 ns */
+	} else {
+		half = (unsigned __int128)1 << (shift - 1);
+		r = p & ((half << 1) - 1);
+		q = p >> shift;
+		if (r > half || (r == half && (q & 1)))
+			q++;
+	}
+	*ns = s < 0 ? -(int64_t)q : (int64_t)q;
+	return 0;
 }
 
 static void put_id(char *b, size_t size, int has, uint64_t v, struct slice *s)

@@ -88,6 +88,21 @@ events2pprof)
 		done
 	fi
 	;;
+events2nflxprofile)
+	# first byte: the options (tests/fuzz/events2nflxprofile.c), then the
+	# first lines of an events stream
+	i=0
+	for f in $(events_inputs); do
+		{ printf "\\$(printf %03o $((i % 2)))"; head -n 200 "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	if [ -x "$bindir/perf2events" ]; then
+		for f in $(perf_inputs); do
+			{ printf '\000'; dump "$f" 2>/dev/null | "$bindir/perf2events" 2>/dev/null | head -n 300; } \
+				>"$dir/$(basename "$f").events"
+		done
+	fi
+	;;
 roundtrip)
 	# the values are binary: start from a few random records
 	i=0

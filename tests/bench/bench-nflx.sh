@@ -1,0 +1,40 @@
+#!/bin/sh
+# Benchmark of events2nflxprofile (issue 13) and of nflxprofile2events
+# reading its output: MiB/s (by CPU seconds: the machine is shared) and
+# peak RSS on the event stream of a >= 200 MB perf script text generated
+# from real captures (tests/bench/gen-perf.sh), next to events2speedscope
+# on the same stream. Prints figures; asserts nothing.
+#   FP_BENCH_MB      size of the perf script text (default 480, which makes
+#                    an event stream of about 200 MiB)
+#   FP_BENCH_EVENTS  an existing events stream to use instead (e.g.
+#                    /tmp/perf208.events)
+set -u
+. "$(dirname "$0")/lib.sh"
+bench_init nflx "$@"
+mb=${FP_BENCH_MB:-480}
+bench_by=cpu
+ev=${FP_BENCH_EVENTS:-}
+if [ -z "$ev" ]; then
+	ev=$tmp/perf.events
+	bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$ev" 2>/dev/null
+fi
+event=$(awk -F'\t' '$1 == "S" { print $7; exit }' "$ev")
+printf 'perf events: %d MiB, %d samples of %s\n' $(($(wc -c <"$ev") >> 20)) \
+	"$(awk -F'\t' -v e="$event" '$1 == "S" && $7 == e { n++ } END { print n + 0 }' "$ev")" "$event"
+
+# best of 3 by CPU seconds: MiB/s of input $2 per CPU second, peak RSS
+run() {
+	label=$1 in=$2; shift 2
+	bytes=$(wc -c <"$in")
+	bench_best3 "$label" "$@" "$in"
+	printf '%-44s %5d MiB in %7.1f MiB/s (CPU) %6.2f CPU s %6.2f s wall  peak RSS %7d KiB\n' "$label" \
+		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" "$best" "$brss"
+}
+bench_out=$tmp/out.nflxprofile
+run "events2nflxprofile" "$ev" "$bin/events2nflxprofile" -e "$event"
+cp "$tmp/out.nflxprofile" "$tmp/nflx"
+printf '  output: %.1f MiB\n' "$(echo "$(wc -c <"$tmp/nflx") / 1048576" | bc -l)"
+bench_out=/dev/null
+run "  events2speedscope (reference)" "$ev" "$bin/events2speedscope" -e "$event"
+run "  events2folded (reference)" "$ev" "$bin/events2folded" -e "$event"
+run "nflxprofile2events (MiB of protobuf)" "$tmp/nflx" "$bin/nflxprofile2events"

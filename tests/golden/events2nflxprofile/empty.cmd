@@ -1,0 +1,1 @@
+events2nflxprofile < empty.in | nflxprofile2events

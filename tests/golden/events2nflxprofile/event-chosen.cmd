@@ -1,0 +1,1 @@
+events2nflxprofile -e instructions events.in | nflxprofile2events

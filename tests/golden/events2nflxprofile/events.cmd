@@ -1,0 +1,1 @@
+events2nflxprofile events.in | nflxprofile2events

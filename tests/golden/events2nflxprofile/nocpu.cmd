@@ -1,0 +1,1 @@
+gzip -c nocpu.in | events2nflxprofile | nflxprofile2events

@@ -1,0 +1,1 @@
+events2nflxprofile odd-names.in | nflxprofile2events

@@ -1,0 +1,1 @@
+events2nflxprofile one-sample.in | nflxprofile2events

@@ -1,0 +1,1 @@
+events2nflxprofile weighted.in | nflxprofile2events
