@@ -179,6 +179,7 @@ static void trace_free(struct trace *tr)
 	free(tr->smp.pe);
 	free(tr->smp.sf);
 	free(tr->smp.held);
+	free(tr->smp.chain);
 	free(tr->prof.pr);
 	intern_free(&tr->declared);
 	intern_free(&tr->ignored);

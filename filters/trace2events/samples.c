@@ -102,25 +102,31 @@ static void sample_head(struct trace *tr, struct buf *h, const char *event, cons
 		tr_declare(tr, event, strlen(event), "nanoseconds");
 }
 
+#define SF_MAX_DEPTH (1 << 16)
+
 /* Append the stack of stackFrames id to b, root first. */
 static int sf_stack(struct trace *tr, struct buf *b, const char *id, size_t n)
 {
-	size_t chain[4096], depth = 0, i;
+	size_t depth = 0, i, *chain;
 
-	while (depth < sizeof chain / sizeof *chain) {
+	/* a parent cycle would never end: no stack is deeper than the table,
+	 * nor than SF_MAX_DEPTH frames (the leaf's side is kept) */
+	while (depth <= tr->smp.nsf && depth < SF_MAX_DEPTH) {
 		size_t k = intern_find(&tr->smp.sfid, id, n);
 		const struct sframe *f;
 
 		if (k == (size_t)-1)
 			return depth > 0 ? 0 : -1;
 		k = (size_t)tr->smp.sfid.ents[k].aux;
-		chain[depth++] = k;
+		fp_grow(&tr->smp.chain, &tr->smp.chaincap, depth + 1, sizeof *tr->smp.chain);
+		tr->smp.chain[depth++] = k;
 		f = &tr->smp.sf[k];
 		if (!f->has_parent)
 			break;
 		id = tr->smp.sf_text.p + f->poff;
 		n = f->plen;
 	}
+	chain = tr->smp.chain;
 	b->len = 0;
 	for (i = depth; i-- > 0;) {
 		buf_add(b, tr->smp.sf_text.p + tr->smp.sf[chain[i]].off, tr->smp.sf[chain[i]].len);

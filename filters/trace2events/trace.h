@@ -147,6 +147,8 @@ struct tr_samples {
 	size_t nheld, heldcap;
 	struct buf held_text;
 	struct buf stack;	/* sf_sample()'s */
+	size_t *chain;		/* sf_stack()'s frames, leaf first */
+	size_t chaincap;
 	struct buf held_head;	/* tr_release_held()'s */
 	struct buf event;	/* tr_sample_event()'s */
 };
