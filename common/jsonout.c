@@ -172,7 +172,8 @@ void jo_buf_string(struct buf *b, const char *p, size_t n)
 			i += k;
 			continue;
 		}
-		buf_add(b, p + run, i - run);
+		if (i > run)
+			buf_add(b, p + run, i - run);
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, (char)c);
@@ -191,7 +192,8 @@ void jo_buf_string(struct buf *b, const char *p, size_t n)
 		}
 		run = ++i;
 	}
-	buf_add(b, p + run, n - run);
+	if (n > run)	/* p may be NULL when n is 0 */
+		buf_add(b, p + run, n - run);
 	buf_addc(b, '"');
 }
 

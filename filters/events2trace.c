@@ -140,6 +140,8 @@ static struct slice thread_ids(struct e2t *x, uint32_t t)
 		x->ids_off[x->nids] = start;
 		x->ids_off[++x->nids] = x->ids.len;
 	}
+	if (x->ids_off[t + 1] == x->ids_off[t])
+		return (struct slice){ "", 0 };	/* ids.p may be NULL */
 	return (struct slice){ x->ids.p + x->ids_off[t], x->ids_off[t + 1] - x->ids_off[t] };
 }
 
@@ -527,8 +529,9 @@ int cmd_events2trace(int argc, char **argv)
 	}
 	status = cli_each_input(argc - optind, argv + optind, model_read, &x->m);
 	model_end(&x->m);
-	/* no document when no input was an events stream and nothing was written */
-	if (x->started || (!x->m.bad_input && status == 0))
+	/* no document when no input could be read, nor when one was not an
+	 * events stream (unless it was begun) */
+	if (x->started || (!x->m.bad_input && (status == 0 || x->m.nth > 0)))
 		finish(x);
 	out_close();
 	e2t_free(x);

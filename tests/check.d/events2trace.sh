@@ -2,12 +2,13 @@
 # events2trace properties (docs/events2trace.md):
 #  1. round trip: for real streams (perf captures through perf2events, a
 #     Chrome trace and OTLP spans through their converters, the goldens'
-#     inputs with odd names, untimed and negative weights, a 10000-deep
-#     stack) `events2trace | trace2events | eventsort` gives back the
+#     inputs with untimed and negative weights, a 10000-deep stack)
+#     `events2trace | trace2events | eventsort` gives back the
 #     records of `eventsort` of the input: every S record's time, pid, tid,
 #     cpu, event, weight and stack (frame attributes included), every
 #     O/C/I record's time, pid, tid, event and stack, every E unit (the
-#     COMM field, lost by design, is left out); nothing on stderr;
+#     COMM field, lost by design, is left out); nothing on stderr; names
+#     with <>&"' come back, bytes that are not UTF-8 as U+FFFD;
 #  2. the output is one valid JSON document (node's JSON.parse) whose
 #     samples' weights add up to the stream's S weights per event;
 #  3. speedscope 1.25.0 (the npm package's app in headless Chromium,
@@ -76,7 +77,7 @@ done
 	"$bin/eventsort" >"$tmp/in/chrome-116.events"
 "$bin/spans2events" "$root/tests/data/spans/otlp.json" >"$tmp/in/otlp.events" 2>/dev/null
 "$bin/cpuprofile2events" "$corpus/cpuprofile/chrome-65/sucrase.cpuprofile" >"$tmp/in/sucrase.events" 2>/dev/null
-for c in names spans untimed deep one-sample threads; do
+for c in spans untimed deep one-sample threads; do
 	cp "$gold/$c.in" "$tmp/in/golden-$c.events"
 done
 # a gzip-compressed input reads the same
@@ -84,6 +85,17 @@ gzip -c "$tmp/in/perf-fp.events" >"$tmp/in/perf-fp-gz.events"
 for f in "$tmp"/in/*.events; do
 	roundtrip "$(basename "$f" .events)" "$f"
 done
+
+# names: the same but for the bytes that are not UTF-8 (U+FFFD in JSON)
+# and the escaping of valid UTF-8 (trace2events writes it raw)
+"$bin/events2trace" "$gold/names.in" | "$bin/trace2events" 2>&1 | "$bin/eventsort" >"$tmp/b"
+norm "$tmp/b" >"$tmp/nb"
+"$bin/eventsort" "$gold/names.in" >"$tmp/a"
+fffd=$(printf '\357\277\275')
+norm "$tmp/a" | sed "s/\\\\xff\\\\xfeinvalid\\\\xc3/${fffd}${fffd}invalid$fffd/; s/ok \\\\xc3\\\\xa9/ok $(printf '\303\251')/" >"$tmp/na"
+if cmp -s "$tmp/na" "$tmp/nb"; then ok; else
+	no "names: the round trip changed more than invalid UTF-8"; diff "$tmp/na" "$tmp/nb" | head -n 6
+fi
 
 # 2. valid JSON; sample weights per event = S weights per event
 node_ok=0
