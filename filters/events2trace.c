@@ -43,7 +43,7 @@ static const struct cli_info info = {
 	"      --version      show the version and exit\n",
 };
 
-#define CHUNK (64 << 10)	/* samples text spills in pieces of about this size */
+#define CHUNK (1 << 20)	/* samples text spills in pieces of about this size */
 
 struct e2t {
 	struct model m;

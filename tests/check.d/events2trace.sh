@@ -116,23 +116,7 @@ fi
 # 3. speedscope reads events2trace's output as it reads events2speedscope's
 browser_dir=$root/tests/browser
 . "$browser_dir/setup.sh"
-totals() {
-	awk '{ w = $NF; s = substr($0, 1, length($0) - length(w) - 1)
-	       n = split(s, f, ";"); split("", seen)
-	       for (i = 1; i <= n; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; tot[f[i]] += w }
-	       self[f[n]] += w }
-	     END { for (k in tot) printf "%s\t%.0f\t%.0f\n", k, tot[k], self[k] }'
-}
-# names shared by frames of different files (speedscope keys frames
-# differently in the two formats): not compared
-ambiguous() {
-	awk -F'\t' '$1 ~ /^[SOC]$/ { n = split($9, f, ";")
-		for (i = 1; i <= n; i++) { k = f[i]; sub(/`(kernel|jit|inlined|unknown|idle|addr=[^`]*)/, "", k)
-			name = k; sub(/`.*/, "", name); if (!((name, k) in seen)) { seen[name, k] = 1; c[name]++ } } }
-		END { for (x in c) if (c[x] > 1) print x }' "$1" >"$tmp/amb"
-	awk -F'\t' -v OFS='\t' 'NR == FNR { a[$0] = 1; next } ($1 in a) { $2 = "ambiguous" } 1' "$tmp/amb" "$2" >"$2.m" &&
-		mv "$2.m" "$2"
-}
+. "$root/tests/lib/sandwich.sh"
 view() { # view CASE FILE EXPECT
 	if nice node "$browser_dir/view.js" "$tmp/out/$1" "$2" "$3" >"$tmp/log" 2>&1; then ok; else
 		no "speedscope: $1"; sed 's/^/  /' "$tmp/log"
@@ -143,7 +127,7 @@ if check_needs "$browser_ok" "$why"; then
 	awk -F'\t' '/^#/ || $1 == "E" || ($1 == "S" && $4 == 775 && $7 == "cpu-profile")' \
 		"$tmp/in/chrome-70.events" >"$tmp/cpu.events"
 	"$bin/events2folded" -e cpu-profile --raw --no-comm "$tmp/cpu.events" 2>/dev/null | totals >"$tmp/cpu.tsv"
-	ambiguous "$tmp/cpu.events" "$tmp/cpu.tsv"
+	mark "$tmp/cpu.events" "$tmp/cpu.tsv"
 	"$bin/events2trace" "$tmp/cpu.events" >"$tmp/cpu.json"
 	"$bin/events2speedscope" "$tmp/cpu.events" >"$tmp/cpu.speedscope.json" 2>/dev/null
 	view cpu-trace "$tmp/cpu.json" "$tmp/cpu.tsv"
