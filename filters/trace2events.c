@@ -117,6 +117,7 @@ static int convert(const char *path, void *ctx)
 	tr->walk.form = 0;
 	tr->walk.active = 0;
 	tr->smp.sf_done = 0;
+	tr->fp_weights = 0;
 	ev_put_input(in.name);
 	json_init(&tr->j, &tr_json_handler, tr);
 	r = json_parse_input(&tr->j, &in);
@@ -167,7 +168,7 @@ static void tev_free(struct tev *e)
 static void trace_free(struct trace *tr)
 {
 	struct buf *bufs[] = { &tr->walk.cur_sf_name, &tr->walk.cur_sf_parent, &tr->walk.meta,
-			       &tr->walk.meta_key, &tr->walk.cur_sf_attrs, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame,
+			       &tr->walk.meta_key, &tr->walk.cur_sf_attrs, &tr->walk.fp_unit, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame,
 			       &tr->smp.key, &tr->smp.sf_text, &tr->smp.held_text, &tr->smp.stack,
 			       &tr->smp.held_head, &tr->smp.event, &tr->prof.key, &tr->prof.stack };
 	size_t i;

@@ -120,6 +120,7 @@ struct tr_walk {
 	struct buf cur_sf_name, cur_sf_parent, cur_sf_attrs;
 	struct buf meta;	/* a captured top-level value (#trace-KEY) */
 	struct buf meta_key, meta_val;	/* put_meta()'s */
+	struct buf fp_unit;		/* fp_value()'s */
 };
 
 /* Threads and their open B events (phases.c). */

@@ -327,7 +327,7 @@ static void fp_value(struct trace *tr, enum json_type t, const char *p, size_t n
 	struct slice ev = json_key(&tr->j, 2);
 
 	if (tr->j.depth == 3 && key(1, "units") && t == JSON_STRING) {
-		struct buf *u = &tr->walk.meta_val;
+		struct buf *u = &tr->walk.fp_unit;
 
 		sset(u, p, n);
 		buf_addc(u, 0);
