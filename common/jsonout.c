@@ -67,6 +67,49 @@ void jo_string(const char *p, size_t n)
 	check(yajl_gen_string(jo.g, (const unsigned char *)p, n));
 }
 
+void jo_buf_string(struct buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, run = 0, k;
+
+	buf_addc(b, '"');
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (k = utf8_len(s + i, n - i)) > 0) {
+			i += k;
+			continue;
+		}
+		if (i > run)
+			buf_add(b, p + run, i - run);
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c == '\n') {
+			buf_adds(b, "\\n");
+		} else if (c == '\t') {
+			buf_adds(b, "\\t");
+		} else if (c == '\r') {
+			buf_adds(b, "\\r");
+		} else if (c < 0x20) {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			buf_add(b, u, 6);
+		} else {
+			buf_add(b, "\xef\xbf\xbd", 3);
+		}
+		run = ++i;
+	}
+	if (n > run)	/* p may be NULL when n is 0 */
+		buf_add(b, p + run, n - run);
+	buf_addc(b, '"');
+}
+
 size_t jo_fmt_i64(char *dst, int64_t v)
 {
 	char tmp[24], *p;

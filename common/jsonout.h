@@ -31,6 +31,12 @@ void jo_int(int64_t v);
  * by ',' when inside an array). Used for large pre-formatted number arrays. */
 void jo_raw(const char *p, size_t n);
 
+/* Append p[0..n) to b as a JSON string, quoted, escaped as jo_string()
+ * writes it (invalid UTF-8 as U+FFFD): for elements formatted ahead and
+ * spliced with jo_raw(). */
+struct buf;
+void jo_buf_string(struct buf *b, const char *p, size_t n);
+
 /* Append the decimal text of v to dst (at least 21 bytes); returns the length. */
 size_t jo_fmt_i64(char *dst, int64_t v);
 

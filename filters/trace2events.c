@@ -117,6 +117,7 @@ static int convert(const char *path, void *ctx)
 	tr->walk.form = 0;
 	tr->walk.active = 0;
 	tr->smp.sf_done = 0;
+	tr->fp_weights = 0;
 	ev_put_input(in.name);
 	json_init(&tr->j, &tr_json_handler, tr);
 	r = json_parse_input(&tr->j, &in);
@@ -155,7 +156,7 @@ static void tev_free(struct tev *e)
 	struct buf *bufs[] = { &e->name, &e->cat, &e->pid, &e->tid, &e->args, &e->argname, &e->id,
 			       &e->sfid, &e->stack, &e->sname, &e->cpu, &e->hurl, &e->node_ids,
 			       &e->node_parents, &e->node_frames, &e->children, &e->nid, &e->nparent,
-			       &e->fname, &e->furl, &e->samples, &e->deltas };
+			       &e->fname, &e->furl, &e->samples, &e->deltas, &e->attrs };
 	size_t i;
 
 	for (i = 0; i < sizeof bufs / sizeof *bufs; i++)
@@ -167,7 +168,7 @@ static void tev_free(struct tev *e)
 static void trace_free(struct trace *tr)
 {
 	struct buf *bufs[] = { &tr->walk.cur_sf_name, &tr->walk.cur_sf_parent, &tr->walk.meta,
-			       &tr->walk.meta_key, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame,
+			       &tr->walk.meta_key, &tr->walk.cur_sf_attrs, &tr->walk.fp_unit, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame,
 			       &tr->smp.key, &tr->smp.sf_text, &tr->smp.held_text, &tr->smp.stack,
 			       &tr->smp.held_head, &tr->smp.event, &tr->prof.key, &tr->prof.stack };
 	size_t i;
@@ -179,6 +180,7 @@ static void trace_free(struct trace *tr)
 	free(tr->smp.pe);
 	free(tr->smp.sf);
 	free(tr->smp.held);
+	free(tr->smp.chain);
 	free(tr->prof.pr);
 	intern_free(&tr->declared);
 	intern_free(&tr->ignored);

@@ -90,6 +90,7 @@ static void span_frame(const struct trace *tr, struct buf *frame)
 		ev_buf_escaped(frame, " ", 1);
 		ev_buf_escaped(frame, tr->e.args.p, tr->e.args.len);
 	}
+	tr_put_attrs(frame, &tr->e.attrs);
 }
 
 /* The EVENT field of the current event's span, raw: -e EVENT, else its category. */
@@ -261,7 +262,7 @@ void tr_event_done(struct trace *tr)
 /* An entry of the top-level samples array. */
 void tr_sample_entry_done(struct trace *tr)
 {
-	if (!tr->e.has_ts || tr->e.bad_ts) {
+	if ((!tr->e.has_ts || tr->e.bad_ts) && !(tr->fp_weights && tr->e.untimed)) {
 		tr_skip(tr, tr->e.bad_ts ? "sample with a bad ts" : "sample without ts");
 		return;
 	}

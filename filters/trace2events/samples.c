@@ -98,28 +98,35 @@ static void sample_head(struct trace *tr, struct buf *h, const char *event, cons
 	ev_buf_field(h, cpu, cpun);
 	buf_adds(h, "\t-\t");
 	ev_buf_field(h, event, strlen(event));
-	tr_declare(tr, event, strlen(event), "nanoseconds");
+	if (!tr->fp_weights)	/* else the flamepipe key declared the units */
+		tr_declare(tr, event, strlen(event), "nanoseconds");
 }
+
+#define SF_MAX_DEPTH (1 << 16)
 
 /* Append the stack of stackFrames id to b, root first. */
 static int sf_stack(struct trace *tr, struct buf *b, const char *id, size_t n)
 {
-	size_t chain[4096], depth = 0, i;
+	size_t depth = 0, i, *chain;
 
-	while (depth < sizeof chain / sizeof *chain) {
+	/* a parent cycle would never end: no stack is deeper than the table,
+	 * nor than SF_MAX_DEPTH frames (the leaf's side is kept) */
+	while (depth <= tr->smp.nsf && depth < SF_MAX_DEPTH) {
 		size_t k = intern_find(&tr->smp.sfid, id, n);
 		const struct sframe *f;
 
 		if (k == (size_t)-1)
 			return depth > 0 ? 0 : -1;
 		k = (size_t)tr->smp.sfid.ents[k].aux;
-		chain[depth++] = k;
+		fp_grow(&tr->smp.chain, &tr->smp.chaincap, depth + 1, sizeof *tr->smp.chain);
+		tr->smp.chain[depth++] = k;
 		f = &tr->smp.sf[k];
 		if (!f->has_parent)
 			break;
 		id = tr->smp.sf_text.p + f->poff;
 		n = f->plen;
 	}
+	chain = tr->smp.chain;
 	b->len = 0;
 	for (i = depth; i-- > 0;) {
 		buf_add(b, tr->smp.sf_text.p + tr->smp.sf[chain[i]].off, tr->smp.sf[chain[i]].len);
@@ -129,22 +136,46 @@ static int sf_stack(struct trace *tr, struct buf *b, const char *id, size_t n)
 	return 0;
 }
 
-static void sf_sample(struct trace *tr, const struct buf *head, int64_t ts, const char *id, size_t n)
+/* A sample of head: in a document with events2trace's weights at once
+ * with its weight (ts EV_NONE: untimed), else weighing the time to the
+ * next one. */
+static void emit(struct trace *tr, const struct buf *head, int64_t ts, int64_t weight,
+		 const struct buf *stack)
+{
+	if (!tr->fp_weights) {
+		sample(pending_of(tr, head), head, ts, stack);
+		return;
+	}
+	out_puts("S\t");
+	ev_put_time(ts);
+	out_putc('\t');
+	put_buf(head);
+	out_putc('\t');
+	out_i64(weight);
+	out_putc('\t');
+	put_buf(stack);
+	out_putc('\n');
+}
+
+static void sf_sample(struct trace *tr, const struct buf *head, int64_t ts, int64_t weight,
+		      const char *id, size_t n)
 {
 	if (sf_stack(tr, &tr->smp.stack, id, n) < 0) {
 		tr_skip(tr, "sample with an unknown stack frame id (sf)");
 		return;
 	}
-	sample(pending_of(tr, head), head, ts, &tr->smp.stack);
+	emit(tr, head, ts, weight, &tr->smp.stack);
 }
 
-static void hold(struct trace *tr, const struct buf *head, int64_t ts, const struct buf *id)
+static void hold(struct trace *tr, const struct buf *head, int64_t ts, int64_t weight,
+		 const struct buf *id)
 {
 	struct held *h;
 
 	fp_grow(&tr->smp.held, &tr->smp.heldcap, tr->smp.nheld + 1, sizeof *tr->smp.held);
 	h = &tr->smp.held[tr->smp.nheld++];
 	h->ts = ts;
+	h->weight = weight;
 	h->line = json_line(&tr->j);
 	h->off = tr->smp.held_text.len;
 	h->head_len = head->len;
@@ -162,7 +193,7 @@ void tr_release_held(struct trace *tr)
 
 		sset(&tr->smp.held_head, tr->smp.held_text.p + h->off, h->head_len);
 		tr->skip_line = h->line;
-		sf_sample(tr, &tr->smp.held_head, h->ts, tr->smp.held_text.p + h->off + h->head_len, h->id_len);
+		sf_sample(tr, &tr->smp.held_head, h->ts, h->weight, tr->smp.held_text.p + h->off + h->head_len, h->id_len);
 	}
 	tr->skip_line = 0;
 	tr->smp.nheld = 0;
@@ -174,6 +205,8 @@ void tr_sample_event(struct trace *tr)
 {
 	const char *event = tr->e.sname.len ? NULL : "samples";
 	struct buf h = { 0 };
+	int64_t ts = tr->fp_weights && tr->e.untimed ? EV_NONE : tr->e.ts;
+	int64_t weight = tr->e.has_weight ? tr->e.weight : 1;
 
 	if (!event) {
 		sset(&tr->smp.event, tr->e.sname.p, tr->e.sname.len);
@@ -183,11 +216,11 @@ void tr_sample_event(struct trace *tr)
 	sample_head(tr, &h, event, tr->e.cpu.p, tr->e.cpu.len);
 	if (tr->e.has_sf) {
 		if (tr->smp.sf_done)
-			sf_sample(tr, &h, tr->e.ts, tr->e.sfid.p, tr->e.sfid.len);
+			sf_sample(tr, &h, ts, weight, tr->e.sfid.p, tr->e.sfid.len);
 		else
-			hold(tr, &h, tr->e.ts, &tr->e.sfid);
+			hold(tr, &h, ts, weight, &tr->e.sfid);
 	} else {
-		sample(pending_of(tr, &h), &h, tr->e.ts, &tr->e.stack);
+		emit(tr, &h, ts, weight, &tr->e.stack);
 	}
 	buf_free(&h);
 }

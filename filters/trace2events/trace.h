@@ -91,6 +91,10 @@ struct tev {
 	size_t nnodes;
 	struct buf samples, deltas;	/* \0-separated number texts */
 	int64_t nsamples, ndeltas;
+	/* events2trace's keys (docs/events2trace.md) */
+	struct buf attrs;	/* the frame's attributes, events text */
+	int has_weight, untimed;
+	int64_t weight;
 };
 
 struct sframe {
@@ -101,7 +105,7 @@ struct sframe {
 
 /* A sample waiting for stackFrames. */
 struct held {
-	int64_t ts;
+	int64_t ts, weight;	/* weight: with tr->fp_weights */
 	uint64_t line;
 	size_t off;		/* head, sf id in held_text */
 	size_t head_len, id_len;
@@ -113,9 +117,10 @@ struct tr_walk {
 	int kind;		/* 'e' trace event, 's' samples entry, 'f' stackFrames entry */
 	int form;		/* '[' or '{' */
 	struct sframe cur_sf;	/* the stackFrames entry being read */
-	struct buf cur_sf_name, cur_sf_parent;
+	struct buf cur_sf_name, cur_sf_parent, cur_sf_attrs;
 	struct buf meta;	/* a captured top-level value (#trace-KEY) */
 	struct buf meta_key, meta_val;	/* put_meta()'s */
+	struct buf fp_unit;		/* fp_value()'s */
 };
 
 /* Threads and their open B events (phases.c). */
@@ -143,6 +148,8 @@ struct tr_samples {
 	size_t nheld, heldcap;
 	struct buf held_text;
 	struct buf stack;	/* sf_sample()'s */
+	size_t *chain;		/* sf_stack()'s frames, leaf first */
+	size_t chaincap;
 	struct buf held_head;	/* tr_release_held()'s */
 	struct buf event;	/* tr_sample_event()'s */
 };
@@ -160,6 +167,9 @@ struct trace {
 	/* options */
 	int args;
 	const char *event;
+	/* the document has events2trace's "flamepipe" key: samples weigh
+	 * their "weight", in the units it gives (docs/events2trace.md) */
+	int fp_weights;
 	struct skips skips;
 	/* the current input */
 	struct json j;
@@ -176,6 +186,9 @@ struct trace {
 	struct intern ignored;	/* phase -> count */
 };
 
+/* walk.c: append "`" and events2trace's attrs text, control bytes and
+ * separators escaped (the text is already escaped: backslashes stay) */
+void tr_put_attrs(struct buf *b, const struct buf *attrs);
 /* ../trace2events.c */
 void tr_skip(struct trace *tr, const char *why);
 void tr_declare(struct trace *tr, const char *event, size_t n, const char *unit);

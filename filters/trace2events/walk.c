@@ -197,6 +197,12 @@ static void event_field(struct trace *tr, size_t E, enum json_type t, const char
 		text_value(&tr->e.sfid, t, p, n);
 	} else if (key(E, "stack") && t == JSON_ARRAY) {
 		tr->e.is_stack = 1;
+	} else if (key(E, "weight") && t == JSON_NUMBER) {
+		tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
+	} else if (key(E, "untimed")) {
+		tr->e.untimed = t == JSON_TRUE;
+	} else if (key(E, "attrs")) {
+		text_value(&tr->e.attrs, t, p, n);
 	} else if (key(E, "args")) {
 		tr->e.has_args = 1;
 		if (tr->args)	/* the JSON text is needed only for -a */
@@ -262,6 +268,8 @@ static void sframe_value(struct trace *tr, enum json_type t, const char *p, size
 		return;
 	if (key(2, "name")) {
 		text_value(&tr->walk.cur_sf_name, t, p, n);
+	} else if (key(2, "attrs")) {
+		text_value(&tr->walk.cur_sf_attrs, t, p, n);
 	} else if (key(2, "parent") && (t == JSON_STRING || t == JSON_NUMBER)) {
 		sset(&tr->walk.cur_sf_parent, p, n);
 		tr->walk.cur_sf.has_parent = 1;
@@ -285,11 +293,46 @@ static void sframe_done(struct trace *tr)
 		ev_buf_escaped(&tr->smp.sf_text, tr->walk.cur_sf_name.p, tr->walk.cur_sf_name.len);
 	else
 		buf_adds(&tr->smp.sf_text, "[unnamed]");
+	tr_put_attrs(&tr->smp.sf_text, &tr->walk.cur_sf_attrs);
 	f->len = tr->smp.sf_text.len - f->off;
 	f->poff = tr->smp.sf_text.len;
 	f->plen = f->has_parent ? tr->walk.cur_sf_parent.len : 0;
 	buf_add(&tr->smp.sf_text, tr->walk.cur_sf_parent.p, f->plen);
 	tr->smp.sfid.ents[i].aux = (int64_t)tr->smp.nsf++;
+}
+
+void tr_put_attrs(struct buf *b, const struct buf *attrs)
+{
+	size_t i;
+
+	if (!attrs->len)
+		return;
+	buf_addc(b, '`');
+	for (i = 0; i < attrs->len; i++) {
+		unsigned char c = (unsigned char)attrs->p[i];
+
+		if (c < 0x20 || c == 0x7f || c == ';') {
+			char x[4] = { '\\', 'x', "0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15] };
+
+			buf_add(b, x, 4);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+}
+
+/* events2trace's "flamepipe" key: {"version":1,"units":{"EVENT":"UNIT"}} */
+static void fp_value(struct trace *tr, enum json_type t, const char *p, size_t n)
+{
+	struct slice ev = json_key(&tr->j, 2);
+
+	if (tr->j.depth == 3 && key(1, "units") && t == JSON_STRING) {
+		struct buf *u = &tr->walk.fp_unit;
+
+		sset(u, p, n);
+		buf_addc(u, 0);
+		tr_declare(tr, ev.p, ev.n, u->p);
+	}
 }
 
 /* "#trace-KEY VALUE" for other keys of the object form: KEY lower case,
@@ -320,7 +363,7 @@ static void event_start(struct trace *tr, int level)
 	struct buf *bufs[] = { &tr->e.name, &tr->e.cat, &tr->e.pid, &tr->e.tid, &tr->e.args, &tr->e.argname,
 			       &tr->e.id, &tr->e.sfid, &tr->e.stack, &tr->e.sname, &tr->e.cpu, &tr->e.node_ids,
 			       &tr->e.node_parents, &tr->e.node_frames, &tr->e.children, &tr->e.samples,
-			       &tr->e.deltas };
+			       &tr->e.deltas, &tr->e.attrs };
 	size_t i;
 
 	for (i = 0; i < sizeof bufs / sizeof *bufs; i++)
@@ -335,6 +378,7 @@ static void event_start(struct trace *tr, int level)
 	tr->e.hurl.len = 0;
 	tr->e.hline = tr->e.hcol = -1;
 	tr->e.nsamples = tr->e.ndeltas = 0;
+	tr->e.has_weight = tr->e.untimed = 0;
 	tr->e.seq = tr->seq++;
 }
 
@@ -369,6 +413,11 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 		tr->walk.kind = 'e';
 		return 1;
 	}
+	if (d >= 1 && tr->walk.form == '{' && key(0, "flamepipe")) {
+		tr->fp_weights = 1;
+		fp_value(tr, t, p, n);
+		return 1;
+	}
 	if (d == 1) {
 		struct slice k = json_key(j, 0);
 
@@ -392,7 +441,7 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 	}
 	if (d == 2 && t == JSON_MAP && key(0, "stackFrames")) {
 		memset(&tr->walk.cur_sf, 0, sizeof tr->walk.cur_sf);
-		tr->walk.cur_sf_name.len = tr->walk.cur_sf_parent.len = 0;
+		tr->walk.cur_sf_name.len = tr->walk.cur_sf_parent.len = tr->walk.cur_sf_attrs.len = 0;
 		tr->walk.active = 1;
 		tr->walk.kind = 'f';
 		return 1;
@@ -427,7 +476,7 @@ static int on_end(struct json *j, enum json_type t)
 			tr->smp.sf_done = 1;
 			tr_release_held(tr);
 		} else if (!key(0, "traceEvents") && !key(0, "samples") &&
-			   !key(0, "systemTraceEvents")) {
+			   !key(0, "systemTraceEvents") && !key(0, "flamepipe")) {
 			put_meta(tr, json_key(j, 0), tr->walk.meta.p, tr->walk.meta.len);
 		}
 	}

@@ -18,7 +18,10 @@
 #  - heatmap --idle: the cell total is the number of S records (all
 #    events), and with -w -e EVENT the sum of EVENT's weights;
 #  - events2speedscope --merge -e EVENT: the profile's weights add up to
-#    EVENT's S weights (node reads the JSON; skipped without node).
+#    EVENT's S weights (node reads the JSON; skipped without node);
+#  - events2trace: the weights of its samples array add up to the S
+#    weights per event (node reads the JSON), and trace2events of its
+#    output has every S record and weight.
 # For every .cpuprofile of the corpus: one S record per entry of its
 # "samples" array. For every Trace Event file node can parse: one span
 # (D or O record) per X, B, i and I event, but for the instants that carry
@@ -35,6 +38,12 @@ heatmap_total() { sed -n '1s/.* total=\([0-9]*\).*/\1/p' "$1"; }
 speedscope_total() {
 	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); let t = 0n;
 		for (const p of d.profiles) for (const w of p.weights || []) t += BigInt(w); console.log(t.toString())' "$1"
+}
+# the sum of the weights of EVENT's samples in a Trace Event file (events2trace)
+trace_total() {
+	node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); let t = 0n;
+		for (const s of d.samples || []) if (s.name === process.argv[2]) t += BigInt(s.weight);
+		console.log(t.toString())' "$1" "$2"
 }
 result() { if [ "$1" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi; }
 
@@ -124,6 +133,20 @@ for in in "$corpus"/perf/flamegraph/inputs/* "$corpus"/perf/flamescope/perf.test
 			result $?
 		done
 	fi
+	if [ -x "$bin/events2trace" ] && [ "$node_ok" = 1 ]; then
+		"$bin/events2trace" "$tmp/ev" >"$tmp/tr.json" 2>/dev/null
+		for e in $events; do
+			w=$(echo "$got" | awk -v e="$e" '$1 == e { print $3 }')
+			conserve_check "$name: events2trace -e $e weights" "$w" "$(trace_total "$tmp/tr.json" "$e")"
+			result $?
+		done
+		if [ -x "$bin/trace2events" ]; then
+			"$bin/trace2events" "$tmp/tr.json" >"$tmp/back" 2>/dev/null
+			conserve_check "$name: events2trace | trace2events keeps S records and weights" "$got" \
+				"$(conserve_events "$tmp/back")"
+			result $?
+		fi
+	fi
 done
 for in in "$corpus"/cpuprofile/*/*.cpuprofile; do
 	[ -f "$in" ] && [ -x "$bin/cpuprofile2events" ] && [ "$node_ok" = 1 ] || continue
@@ -149,7 +172,7 @@ done
 for f in "$bin"/*; do
 	case $(basename "$f") in
 	perf2events | events2folded | eventsort | timeslice | heatmap | events2speedscope | cpuprofile2events | trace2events) ;;
-	events2svg) ;;
+	events2svg | events2trace) ;;
 	spans2events) ;;	# every span and its duration: spans-otlp.sh, spans-ferret.sh
 	toevents) ;;	# its output is its converters' (toevents.sh)
 	eventmerge | eventdiff) ;;	# above, and tests/check.d/eventmerge.sh, eventdiff.sh

@@ -103,6 +103,14 @@ events2nflxprofile)
 		done
 	fi
 	;;
+events2trace)
+	# first byte: the options (see tests/fuzz/events2trace.c), then a stream
+	i=0
+	for f in $(events_inputs); do
+		{ printf "\\$(printf %03o $((i % 2)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	;;
 roundtrip)
 	# the values are binary: start from a few random records
 	i=0
