@@ -85,6 +85,9 @@ static void heap_push(struct win *w, const struct ent *e)
 	w->h[i] = *e;
 }
 
+/* Floyd's pop: the hole at the root goes down to a leaf by the lesser
+ * child (one comparison a level), then the last entry rises from there
+ * (it is one of the largest: rarely far) */
 static struct ent heap_pop(struct win *w)
 {
 	struct ent top = w->h[0], e = w->h[--w->n];
@@ -93,11 +96,11 @@ static struct ent heap_pop(struct win *w)
 	while ((c = 2 * i + 1) < w->n) {
 		if (c + 1 < w->n && rcmp(&w->h[c + 1].r, &w->h[c].r) < 0)
 			c++;
-		if (rcmp(&e.r, &w->h[c].r) <= 0)
-			break;
 		w->h[i] = w->h[c];
 		i = c;
 	}
+	for (; i > 0 && rcmp(&e.r, &w->h[(i - 1) / 2].r) < 0; i = (i - 1) / 2)
+		w->h[i] = w->h[(i - 1) / 2];
 	if (w->n)
 		w->h[i] = e;
 	return top;
