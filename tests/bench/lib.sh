@@ -25,7 +25,8 @@
 #                           least CPU seconds (for a shared machine)
 #   bench_floor FILE        the floor: `cat FILE | cat`, best of 3, measured
 #                           now (in the same run as what it is compared
-#                           with) and printed; sets floor_bytes, floor_s
+#                           with) and printed; sets floor_bytes, floor_s;
+#                           nothing again for the same, unchanged FILE
 #   bench_line LABEL BYTES [EXTRA]
 #                           after bench_once or bench_best3: the line every
 #                           bench prints for BYTES in: wall seconds and
@@ -79,16 +80,17 @@ bench_line() {
 		if (s <= 0) s = 0.001
 		r = fs > 0 && fb > 0 ? sprintf("%5.2f", b / s / (fb / fs)) : "    -"
 		if (cpu <= 0) cpu = 0.01
-		printf "%-34s %7.1f MiB %7.2f s %7.1f MiB/s %s of cat|cat  CPU %6.2f s %7.1f MiB/s  peak RSS %6.1f MiB%s\n",
+		printf "%-40s %7.1f MiB %7.2f s %7.1f MiB/s %s of cat|cat  CPU %6.2f s %7.1f MiB/s  peak RSS %6.1f MiB%s\n",
 			l, b / 1048576, s, b / 1048576 / s, r, cpu, b / 1048576 / cpu, rss / 1024, x == "" ? "" : "  " x }'
 }
 
 bench_floor() {
+	[ "$1" = "${floor_file:-}" ] && [ "$(wc -c <"$1")" = "$floor_bytes" ] && return 0
 	_bo=${bench_out:-} _by=${bench_by:-}
 	bench_out=/dev/null bench_by=wall
 	bench_best3 "cat | cat" sh -c "cat '$1' | cat"
 	bench_out=$_bo bench_by=$_by
-	floor_bytes=$(wc -c <"$1") floor_s=$best
+	floor_bytes=$(wc -c <"$1") floor_s=$best floor_file=$1
 	bench_line "cat | cat (floor)" "$floor_bytes"
 }
 
