@@ -11,11 +11,17 @@
 
 int tmpfile_open(const char *prefix)
 {
-	const char *dir = getenv("TMPDIR");
+	return tmpfile_open_in(NULL, prefix);
+}
+
+int tmpfile_open_in(const char *dir, const char *prefix)
+{
 	char *path;
 	size_t n;
 	int fd;
 
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
 	if (!dir || !*dir)
 		dir = "/tmp";
 	n = strlen(dir) + strlen(prefix) + 16;

@@ -8,6 +8,8 @@
  * it is gone on every exit path (signals and crashes included); its fd.
  * Failure is fatal. */
 int tmpfile_open(const char *prefix);
+/* The same in DIR (NULL or empty: $TMPDIR, then /tmp). */
+int tmpfile_open_in(const char *dir, const char *prefix);
 /* Write all n bytes (retrying on EINTR and short writes); failure is
  * fatal ("temporary file: ..."). */
 void tmpfile_write(int fd, const void *p, size_t n);

@@ -1,12 +1,10 @@
-/* eventsort - sort an events stream by time with sort(1) and nest its spans */
+/* eventsort - sort an events stream by time (a window in memory, sort(1) for
+ * what does not fit) and nest its spans */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
@@ -18,7 +16,13 @@
 #include "../common/order.h"
 #include "../common/out.h"
 #include "../common/skip.h"
+#include "../common/store.h"
 #include "cmds.h"
+#include "eventsort/window.h"
+
+/* the reordering window (docs/ordering.md §2.1); FLAMEPIPE_EVENTSORT_WINDOW
+ * sets it for the tests (0: every timed record through sort(1)) */
+#define WINDOW (16u << 20)
 
 /* out_write() for spans that may be empty (and then NULL). */
 static void wr(const char *p, size_t n)
@@ -30,8 +34,9 @@ static void wr(const char *p, size_t n)
 static const struct cli_info info = {
 	"eventsort",
 	"eventsort [-cq] [-d DEPTH] [-S SIZE] [-T DIR] [--strict] [FILE ...]",
-	"Sort a flamepipe events stream (events(5)) by time, with sort(1) doing the\n"
-	"work on disk, so memory stays bounded. Unnested spans (D records, from\n"
+	"Sort a flamepipe events stream (events(5)) by time in bounded memory: in a\n"
+	"reordering window of up to 16 MiB, with sort(1) on disk for the records that\n"
+	"come too late for it. Unnested spans (D records, from\n"
 	"trace2events) become O/C pairs whose stacks are nested by time within their\n"
 	"thread. At equal times closes come first (inner first), then opens (outer\n"
 	"first), then everything else in input order. Header lines come first.\n"
@@ -69,8 +74,8 @@ struct es {
 	int check;
 	const char *size, *tmpdir;
 	struct model md;	/* the reader (skips, file, line) and the thread table */
-	FILE *to_sort;
-	struct buf key;
+	struct win win;		/* the timed records */
+	struct store headers, untimed;	/* in input order, written first */
 	struct thread *th;	/* by model thread id */
 	size_t nth;
 	uint64_t split, unmatched;
@@ -121,18 +126,7 @@ static int parse_d(const char *p, size_t n, struct drec *d)
 	return 0;
 }
 
-/* ---- the decorated stream to sort(1): KEY \t TAG \t LINE ---- */
-
-static void key_u64(struct buf *b, uint64_t v)
-{
-	static const char hex[] = "0123456789abcdef";
-	char t[16];
-	int i;
-
-	for (i = 15; i >= 0; i--, v >>= 4)
-		t[i] = hex[v & 15];
-	buf_add(b, t, 16);
-}
+/* ---- the sort keys ---- */
 
 /* int64 to an order-preserving unsigned value */
 static uint64_t ord(int64_t v)
@@ -140,12 +134,18 @@ static uint64_t ord(int64_t v)
 	return (uint64_t)v ^ ((uint64_t)1 << 63);
 }
 
-static void emit(struct es *g, const struct buf *key, char tag, const char *line, size_t len)
+static void add(struct es *g, uint64_t t, int sub, int nw, uint64_t w0, uint64_t w1, char tag,
+		const char *line, size_t len)
 {
-	if (fwrite(key->p, 1, key->len, g->to_sort) != key->len || putc('\t', g->to_sort) == EOF ||
-	    putc(tag, g->to_sort) == EOF || putc('\t', g->to_sort) == EOF ||
-	    fwrite(line, 1, len, g->to_sort) != len || putc('\n', g->to_sort) == EOF)
-		fp_die("writing to sort:");
+	struct skey k = { t, { w0, w1 }, (unsigned char)sub, (unsigned char)nw };
+
+	win_add(&g->win, &k, tag, line, len);
+}
+
+static void keep(struct store *s, const char *line, size_t len)
+{
+	store_add(s, line, len);
+	store_add(s, "\n", 1);
 }
 
 static size_t depth(struct slice stack)
@@ -159,51 +159,33 @@ static size_t depth(struct slice stack)
 
 static void decorate(struct es *g, const struct ev_rec *r)
 {
-	struct buf *k = &g->key;
+	const char *p = r->line.p;
+	size_t n = r->line.n;
 	struct drec d;
 
-	k->len = 0;
 	if (r->type == 'D') {
-		if (parse_d(r->line.p, r->line.n, &d) < 0) {
+		if (parse_d(p, n, &d) < 0) {
 			skip_record(&g->md.skips, g->md.file, g->md.lineno, "bad D record");
 			return;
 		}
-		buf_addc(k, '2');
-		key_u64(k, ord(d.time));
 		if (d.dur == 0) {	/* zero length: an instant, after the opens */
-			buf_addc(k, '2');
-			emit(g, k, 'z', r->line.p, r->line.n);
+			add(g, ord(d.time), '2', 0, 0, 0, 'z', p, n);
 			return;
 		}
-		buf_addc(k, '1');	/* open: longer first, then input order */
-		key_u64(k, ~ord(d.time + d.dur));
-		key_u64(k, d.seq);
-		emit(g, k, 'o', r->line.p, r->line.n);
-		k->len = 0;
-		buf_addc(k, '2');
-		key_u64(k, ord(d.time + d.dur));
-		buf_addc(k, '0');	/* close: later start first, then later input first */
-		key_u64(k, ~ord(d.time));
-		key_u64(k, ~d.seq);
-		emit(g, k, 'c', r->line.p, r->line.n);
+		/* open: longer first, then input order; close: later start
+		 * first, then later input first */
+		add(g, ord(d.time), '1', 2, ~ord(d.time + d.dur), d.seq, 'o', p, n);
+		add(g, ord(d.time + d.dur), '0', 2, ~ord(d.time), ~d.seq, 'c', p, n);
 		return;
 	}
-	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type)) {
-		buf_addc(k, '1');	/* untimed and unknown records: after the headers */
-	} else {
-		buf_addc(k, '2');
-		key_u64(k, ord(r->time));
-		if (r->type == 'C') {
-			buf_addc(k, '0');
-			key_u64(k, ~(uint64_t)depth(r->stack));
-		} else if (r->type == 'O') {
-			buf_addc(k, '1');
-			key_u64(k, (uint64_t)depth(r->stack));
-		} else {
-			buf_addc(k, '2');
-		}
-	}
-	emit(g, k, '-', r->line.p, r->line.n);
+	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type))
+		keep(&g->untimed, p, n);	/* untimed and unknown records: after the headers */
+	else if (r->type == 'C')
+		add(g, ord(r->time), '0', 1, ~(uint64_t)depth(r->stack), 0, '-', p, n);
+	else if (r->type == 'O')
+		add(g, ord(r->time), '1', 1, (uint64_t)depth(r->stack), 0, '-', p, n);
+	else
+		add(g, ord(r->time), '2', 0, 0, 0, '-', p, n);
 }
 
 /* ---- nesting the sorted stream ---- */
@@ -342,56 +324,6 @@ static void nest(struct es *g, char tag, const char *line, size_t len)
 	close_span(g, th, i, &d);
 }
 
-/* ---- running sort(1) ---- */
-
-static pid_t start_sort(struct es *g, int *to, int *from)
-{
-	int in[2], outp[2];
-	pid_t pid;
-	const char *argv[12];
-	int n = 0;
-	char *S = NULL, *T = NULL;
-
-	if (pipe(in) < 0 || pipe(outp) < 0)
-		fp_die("pipe:");
-	argv[n++] = "sort";
-	argv[n++] = "-s";
-	argv[n++] = "-t\t";
-	argv[n++] = "-k1,1";
-	if (asprintf(&S, "-S%s", g->size ? g->size : "32M") < 0)
-		fp_die("out of memory");
-	argv[n++] = S;
-	if (g->tmpdir) {
-		if (asprintf(&T, "-T%s", g->tmpdir) < 0)
-			fp_die("out of memory");
-		argv[n++] = T;
-	}
-	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		fp_die("fork:");
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		dup2(in[0], 0);
-		dup2(outp[1], 1);
-		close(in[0]);
-		close(in[1]);
-		close(outp[0]);
-		close(outp[1]);
-		setenv("LC_ALL", "C", 1);
-		execvp("sort", (char *const *)argv);
-		fprintf(stderr, "%s: cannot run sort: %s\n", fp_progname, strerror(errno));
-		_exit(127);
-	}
-	free(S);
-	free(T);
-	close(in[0]);
-	close(outp[1]);
-	*to = in[1];
-	*from = outp[0];
-	return pid;
-}
-
 /* The model reads (magic, headers, skips); every record goes to sort(1)
  * as it is: want() takes S O C I records before the model looks at them,
  * other() the rest (D records kept, E records not checked: no_units). */
@@ -414,50 +346,46 @@ static void on_header(void *ctx, struct slice line)
 	if ((line.n >= 18 && strncmp(line.p, "#flamepipe-events ", 18) == 0) ||
 	    (line.n >= 7 && strncmp(line.p, "#order ", 7) == 0))
 		return;
-	g->key.len = 0;
-	buf_addc(&g->key, '0');
-	emit(g, &g->key, '-', line.p, line.n);
+	keep(&g->headers, line.p, line.n);
+}
+
+/* a record of the sorted stream (win_each) to stdout, nested if a span */
+static void deliver(void *ctx, char tag, const char *line, size_t len)
+{
+	if (tag != '-') {
+		nest(ctx, tag, line, len);
+		return;
+	}
+	wr(line, len);
+	out_putc('\n');
+}
+
+static void copy_out(struct store *s)
+{
+	struct store_rd rd;
+	uint64_t left = s->len;
+
+	store_rd_init(&rd, s, 0, s->len);
+	while (left) {
+		size_t k = left < sizeof rd.buf ? (size_t)left : sizeof rd.buf;
+		char chunk[sizeof rd.buf];
+
+		if (!store_get(&rd, chunk, k))
+			fp_die("temporary file: cut short");
+		out_write(chunk, k);
+		left -= k;
+	}
 }
 
 static int sort_all(struct es *g, int argc, char **argv)
 {
-	int to, from, status, st, r;
-	pid_t pid = start_sort(g, &to, &from);
-	char path[32], *line;
-	size_t len;
-	struct input in;
+	int status = cli_each_input(argc, argv, model_read, &g->md);
 
-	g->to_sort = fdopen(to, "w");
-	if (!g->to_sort)
-		fp_die("fdopen:");
-	setvbuf(g->to_sort, NULL, _IOFBF, 1 << 16);
-	status = cli_each_input(argc, argv, model_read, &g->md);
-	if (fclose(g->to_sort) != 0)
-		fp_die("writing to sort:");
 	ev_put_magic();
 	out_puts("#order sorted\n");
-	snprintf(path, sizeof path, "/dev/fd/%d", from);
-	if (input_open(&in, path) < 0)
-		fp_die("cannot read the output of sort");
-	close(from);
-	while ((r = input_getline(&in, &line, &len)) > 0) {
-		const char *t = memchr(line, '\t', len);
-
-		if (!t || (size_t)(t - line) + 3 > len)
-			fp_die("sort returned a damaged line");
-		t++;
-		if (*t == '-')
-			wr(t + 2, len - (size_t)(t + 2 - line));
-		else
-			nest(g, *t, t + 2, len - (size_t)(t + 2 - line));
-		if (*t == '-')
-			out_putc('\n');
-	}
-	input_close(&in);
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fp_die("sort failed");
-	if (r < 0)
-		status = 1;
+	copy_out(&g->headers);
+	copy_out(&g->untimed);
+	win_each(&g->win, deliver, g);
 	if (g->split)
 		fp_warn("%" PRIu64 " spans outlived their enclosing span: continued after it at "
 			"its level (split)", g->split);
@@ -521,6 +449,17 @@ static void parse_options(struct es *g, int argc, char **argv)
 	}
 }
 
+/* The window and the stores of headers and untimed records. */
+static void start(struct es *g)
+{
+	const char *e = getenv("FLAMEPIPE_EVENTSORT_WINDOW");
+	size_t window = e && *e ? (size_t)strtoull(e, NULL, 10) : WINDOW;
+
+	win_init(&g->win, window, g->size, g->tmpdir);
+	store_init(&g->headers, "eventsort", g->tmpdir, window / 16);
+	store_init(&g->untimed, "eventsort", g->tmpdir, window / 16);
+}
+
 static void es_free(struct es *g)
 {
 	size_t i;
@@ -531,7 +470,9 @@ static void es_free(struct es *g)
 		buf_free(&g->th[i].arena);
 	}
 	free(g->th);
-	buf_free(&g->key);
+	win_free(&g->win);
+	store_free(&g->headers);
+	store_free(&g->untimed);
 	buf_free(&g->marker);
 	order_free(&g->order);
 	model_free(&g->md);
@@ -548,6 +489,7 @@ int cmd_eventsort(int argc, char **argv)
 	cli_init(&info);
 	model_init(&g.md, &sink, &opts);
 	parse_options(&g, argc, argv);
+	start(&g);
 	if (g.check) {
 		status = cli_each_input(argc - optind, argv + optind, check_input, &g);
 		es_free(&g);

@@ -15,6 +15,10 @@
 #include "cmds.h"
 #include "speedscope2events/ssin.h"
 
+/* bytes of events, samples and weights kept in memory before the store
+ * goes to a temporary file (SPEEDSCOPE2EVENTS_BUDGET sets it) */
+#define BUDGET (4u << 20)
+
 static const struct cli_info info = {
 	"speedscope2events",
 	"speedscope2events [-q] [--strict] [FILE ...]",
@@ -109,7 +113,12 @@ int cmd_speedscope2events(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
-	store_init(&r.store);
+	{
+		const char *e = getenv("SPEEDSCOPE2EVENTS_BUDGET");
+
+		store_init(&r.store, "speedscope2events", NULL,
+			   e && *e ? (size_t)strtoull(e, NULL, 10) : BUDGET);
+	}
 	ev_put_magic();
 	ev_put_header("source", ev_str("speedscope"));
 	ev_put_header("clock", ev_str("trace"));

@@ -12,33 +12,9 @@
 #include "../../common/intern.h"
 #include "../../common/json.h"
 #include "../../common/skip.h"
+#include "../../common/store.h"
 
 #define NONE ((size_t)-1)
-
-/* ---- the store (store.c): an append-only byte log, in memory up to a
- * budget, then in an unlinked temporary file ---- */
-struct store {
-	struct buf mem;		/* everything (no file), or the unwritten tail */
-	int fd;			/* -1: no file yet */
-	uint64_t len;		/* bytes added */
-	uint64_t flushed;	/* bytes in the file */
-	size_t budget;
-};
-void store_init(struct store *s);
-void store_reset(struct store *s);	/* empty, keeps the memory */
-void store_add(struct store *s, const void *p, size_t n);
-void store_free(struct store *s);
-
-/* A sequential reader of the bytes [off, end) of a store. */
-struct store_rd {
-	struct store *s;
-	uint64_t off, end;
-	char buf[8192];
-	size_t pos, len;
-};
-void store_rd_init(struct store_rd *r, struct store *s, uint64_t off, uint64_t end);
-/* Copy the next n bytes into p; 0 when fewer than n are left. */
-int store_get(struct store_rd *r, void *p, size_t n);
 
 /* ---- items in the store ---- */
 enum { EVK_OPEN = 'O', EVK_CLOSE = 'C', EVK_OTHER = '?', EVK_NOTMAP = 'x' };

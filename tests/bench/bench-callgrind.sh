@@ -36,12 +36,9 @@ n=$(((mb * 1000000 + $(wc -c <"$tmp/body") - 1) / $(wc -c <"$tmp/body")))
 run() {	# label, file: best of 3 by wall time
 	label=$1 in=$2
 	bytes=$(wc -c <"$in")
+	bench_floor "$in"
 	bench_out=$tmp/out bench_best3 "$label" "$bin/callgrind2events" "$in"
-	awk -v b="$bytes" -v s="$best" -v cpu="$bcpu" -v rss="$brss" -v l="$label" \
-		-v out="$(wc -c <"$tmp/out")" -v st="$(grep -c '^S' "$tmp/out")" 'BEGIN {
-		if (s <= 0) s = 0.01; if (cpu <= 0) cpu = 0.01
-		printf "%-34s %6.1f MiB in %6.2f s %7.1f MiB/s wall %7.1f MiB/s CPU, peak RSS %6.1f MiB, %d stacks out\n",
-			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, rss / 1024, st }'
+	bench_line "$label" "$bytes" "$(grep -c '^S' "$tmp/out") stacks out"
 }
 printf 'real file: %d fn= lines, %d calls= lines\n' \
 	"$(grep -c '^fn=' "$tmp/real.cg")" "$(grep -c '^calls=' "$tmp/real.cg")"

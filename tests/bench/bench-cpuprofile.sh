@@ -35,11 +35,9 @@ run() {	# label, then the command; reads $tmp/in
 	label=$1
 	shift
 	bytes=$(wc -c <"$tmp/in")
+	bench_floor "$tmp/in"
 	bench_once "$label" "$tmp/in" "$@"
-	awk -v b="$bytes" -v o="$outbytes" -v ns="$ns" -v rss="$rss" -v l="$label" 'BEGIN {
-		s = ns / 1e9
-		printf "%-34s %7.1f MiB in %6.2f s %7.1f MiB/s in, %7.1f MiB/s out, peak RSS %6.1f MiB\n",
-			l, b / 1048576, s, b / 1048576 / s, o / 1048576 / s, rss / 1024 }'
+	bench_line "$label" "$bytes" "$(echo "$outbytes $best" | awk '{ printf "out %.1f MiB/s", $1 / 1048576 / $2 }')"
 }
 
 cp "$tmp/big.cpuprofile" "$tmp/in"

@@ -30,7 +30,9 @@ run() {	# label, then the command; reads $tmp/in
 }
 
 repeat "$corpus/perf/flamegraph/expected/perf-vertx-stacks-01-collapsed-all.txt" "$mb" >"$tmp/in"
+bench_floor "$tmp/in"
 run "folded2events --comm" "$bin/folded2events" --comm
 run "folded2events" "$bin/folded2events"
 repeat "$root/tests/data/stacks/bpftrace-kstack-ustack-comm.txt" $((mb / 10)) >"$tmp/in"
+bench_floor "$tmp/in"
 run "stacks2events" "$bin/stacks2events"

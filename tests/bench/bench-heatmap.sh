@@ -19,16 +19,14 @@ last=$(tail -n 1 "$tmp/in.events" | cut -f 2)
 printf 'input: %d MiB events, %s samples, %s .. %s s\n' $((size >> 20)) \
 	"$(grep -c '^S' "$tmp/in.events")" "$first" "$last"
 
-# best of 3 (by wall time): MiB/s wall, MiB/s CPU, peak RSS
+# best of 3 (by wall time)
 run() {
 	label=$1; shift
 	bench_best3 "$label" sh -c "$*"
-	printf '%-40s %7.0f MiB/s wall %7.0f MiB/s CPU  %6.2f s  peak RSS %6d KiB\n' "$label" \
-		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
-		"$best" "$brss"
+	bench_line "$label" "$size"
 }
 f=$tmp/in.events
-run "cat (floor)" "cat '$f'"
+bench_floor "$f"
 run "heatmap (TSV)" "'$bin/heatmap' '$f'"
 run "heatmap --svg" "'$bin/heatmap' --svg '$f'"
 run "heatmap -w (weights)" "'$bin/heatmap' -w '$f'"

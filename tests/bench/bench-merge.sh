@@ -32,6 +32,9 @@ make_inputs() {
 
 run() {	# K: merge $tmp/k/p*
 	bytes=$(cat "$tmp"/k/p* | wc -c)
+	cat "$tmp"/k/p* >"$tmp/all"	# the floor: the same bytes through cat | cat
+	bench_floor "$tmp/all"
+	rm -f "$tmp/all"
 	bench_once "eventmerge k=$k" /dev/null "$bin/eventmerge" "$tmp"/k/p*
 	bench_report "eventmerge k=$k" "$bytes"
 }

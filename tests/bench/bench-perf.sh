@@ -19,20 +19,21 @@ esize=$(wc -c <"$tmp/in.events")
 printf 'input: %d MiB perf script (%d samples), %d MiB events\n' \
 	$((size >> 20)) "$(grep -c '^S' "$tmp/in.events")" $((esize >> 20))
 
-# best of 3: wall seconds and peak RSS (KiB) of the last command of a pipeline
+# best of 3: wall seconds and peak RSS (KiB) of the last command of a
+# pipeline; the floor is that of the input named (bench_floor)
 run() {
 	label=$1 bytes=$2; shift 2
 	bench_best3 "$label" sh -c "$*"
-	printf '%-34s %8.1f MiB/s  %6.2f s  peak RSS %6d KiB\n' "$label" \
-		"$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" "$brss"
+	bench_line "$label" "$bytes"
 }
-run "cat | cat (floor)" "$size" "cat '$tmp/in.perf' | cat"
+bench_floor "$tmp/in.perf"
 run "perf2events" "$size" "'$bin/perf2events' '$tmp/in.perf'"
-run "events2folded (events in)" "$esize" "'$bin/events2folded' '$tmp/in.events'"
-run "events2folded -e cpu-clock" "$esize" "'$bin/events2folded' -e cpu-clock '$tmp/in.events'"
 run "perf2events | events2folded" "$size" "'$bin/perf2events' '$tmp/in.perf' | '$bin/events2folded'"
 zstd -q -1 -c "$tmp/in.perf" >"$tmp/in.zst"
 run "zstd input: perf2events" "$size" "'$bin/perf2events' '$tmp/in.zst'"
+bench_floor "$tmp/in.events"
+run "events2folded (events in)" "$esize" "'$bin/events2folded' '$tmp/in.events'"
+run "events2folded -e cpu-clock" "$esize" "'$bin/events2folded' -e cpu-clock '$tmp/in.events'"
 
 echo "perf2events peak RSS as input grows (streamed through a pipe):"
 for n in 100 200 1024; do

@@ -30,11 +30,9 @@ run() {	# the median of 5 runs, wall and CPU (user + sys) apart: the machine may
 	brss=$(awk '{ print $4 }' "$tmp/all" | sort -g | tail -n 1)
 	[ "$(echo "$best == 0" | bc)" = 1 ] && best=0.01
 	[ "$(echo "$bcpu == 0" | bc)" = 1 ] && bcpu=0.01
-	printf '%-36s %6.0f MiB/s wall %6.0f MiB/s CPU %6.2f s %6.2f s CPU  peak RSS %6d KiB\n' "$label" \
-		"$(echo "$size / 1048576 / $best" | bc -l)" "$(echo "$size / 1048576 / $bcpu" | bc -l)" \
-		"$best" "$bcpu" "$brss"
+	bench_line "$label" "$size"
 }
-run "cat" "cat '$tmp/in.events'"
+bench_floor "$tmp/in.events"
 run "eventreduce, no rules" "'$bin/eventreduce' -q -c '$tmp/none.yaml' '$tmp/in.events'"
 run "eventreduce, 10 rules" "'$bin/eventreduce' -q -c '$rules' '$tmp/in.events'"
 run "eventreduce, 10 rules, -z" "'$bin/eventreduce' -q -z -c '$rules' '$tmp/in.events'"

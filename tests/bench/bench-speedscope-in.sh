@@ -32,10 +32,9 @@ awk -v n="$n" 'BEGIN { srand(3)
 run() {
 	label=$1; shift
 	bytes=$(wc -c <"$tmp/big.json")
+	bench_floor "$tmp/big.json"
 	bench_by=cpu bench_out=$tmp/out bench_best3 "$label" env "$@" "$bin/speedscope2events" "$tmp/big.json"
-	printf '%-34s %5d MiB in %7.1f MiB/s %6.2f CPU s  %8d records  peak RSS %6d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" \
-		"$(grep -c -v '^#' "$tmp/out")" "$brss"
+	bench_line "$label" "$bytes" "$(grep -c -v '^#' "$tmp/out") records"
 }
 run "store in a temporary file" SPEEDSCOPE2EVENTS_BUDGET=4194304
 run "store in memory" SPEEDSCOPE2EVENTS_BUDGET=100000000000

@@ -27,10 +27,9 @@ awk 'BEGIN {
 run() {
 	label=$1 in=$2; shift 2
 	bytes=$(wc -c <"$in")
+	bench_floor "$in"
 	bench_best3 "$label" "$@" "$in"
-	printf '%-40s %5d MiB in %7.1f MiB/s %6.2f s  out %6.1f MiB  peak RSS %6d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $best" | bc -l)" "$best" \
-		"$(echo "$(wc -c <"$tmp/out.json") / 1048576" | bc -l)" "$brss"
+	bench_line "$label" "$bytes" "$(wc -c <"$tmp/out.json" | awk '{ printf "out %.1f MiB", $1 / 1048576 }')"
 }
 printf 'perf events: %d samples, %d threads\n' "$(grep -c '^S' "$tmp/perf.events")" \
 	"$(awk -F'\t' '$1 == "S" { t[$3 "/" $4] = 1 } END { print length(t) }' "$tmp/perf.events")"
@@ -39,4 +38,3 @@ run "perf events, --merge" "$tmp/perf.events" "$bin/events2speedscope" --merge
 run "perf events, --gzip" "$tmp/perf.events" "$bin/events2speedscope" --gzip
 run "1M distinct consecutive stacks" "$tmp/distinct.events" "$bin/events2speedscope"
 run "  events2folded, same input (reference)" "$tmp/distinct.events" "$bin/events2folded"
-run "  cat (floor)" "$tmp/distinct.events" cat

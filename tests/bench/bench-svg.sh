@@ -20,10 +20,9 @@ bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$tmp/perf.events" 2>/dev
 run() {
 	label=$1; shift
 	bytes=$(wc -c <"$tmp/perf.events")
+	bench_floor "$tmp/perf.events"
 	bench_by=cpu bench_out=$tmp/out bench_best3 "$label" "$@" "$tmp/perf.events"
-	printf '%-34s %5d MiB in %7.1f MiB/s CPU (%5.2f s, wall %5.2f s)  out %8.1f KiB  peak RSS %6d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" "$best" \
-		"$(echo "$(wc -c <"$tmp/out") / 1024" | bc -l)" "$brss"
+	bench_line "$label" "$bytes" "$(wc -c <"$tmp/out" | awk '{ printf "out %.1f KiB", $1 / 1024 }')"
 }
 # the event with the most samples (the stream mixes captures)
 ev=$(awk -F'\t' '$1 == "S" { n[$7]++ } END { for (e in n) print n[e], e }' "$tmp/perf.events" | sort -rn | awk 'NR == 1 { print $2 }')
@@ -34,4 +33,3 @@ run "events2folded -e EV (reference)" "$bin/events2folded" -e "$ev"
 run "events2svg -e EV" "$bin/events2svg" -e "$ev"
 run "events2svg -e EV --icicle -t" "$bin/events2svg" -e "$ev" --icicle -t
 run "events2svg -e EV --chart" "$bin/events2svg" -e "$ev" --chart
-run "cat (floor)" cat

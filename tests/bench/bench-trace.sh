@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench-trace.sh - trace2events and eventsort on a generated Trace Event file
-# (tests/bench/gen-trace.sh: 64 threads, X events in completion order).
-# Prints MiB/s of input and peak RSS (/usr/bin/time %M); asserts nothing.
+# (tests/bench/gen-trace.sh: 64 threads, X events in completion order),
+# with the floors: `cat | cat` of each input, and for trace2events yajl's
+# own parse of the same file with empty callbacks (yajl-floor.c, built
+# here). Prints figures (bench_line); asserts nothing.
 # usage: bench-trace.sh BINDIR      size: FLAMEPIPE_BENCH_TRACE_MB (default 1024)
 # Needs about 2.5 times the size in free space under ${TMPDIR:-/tmp}.
 set -u
@@ -13,19 +15,28 @@ export LC_ALL
 
 sh "$here/gen-trace.sh" "$mb" >"$tmp/t.json" 2>/dev/null
 bytes=$(wc -c <"$tmp/t.json")
+# the floor of trace2events: yajl alone, empty callbacks, the same blocks
+floor=
+if cc -std=c11 -O2 -o "$tmp/yajl-floor" "$here/yajl-floor.c" $(pkg-config --cflags --libs yajl) 2>"$tmp/err"; then
+	floor=$tmp/yajl-floor
+else
+	echo "yajl-floor: not built"; cat "$tmp/err"
+fi
 
-# run LABEL INPUT-BYTES COMMAND...: elapsed, MiB/s, peak RSS
-run() {
-	label=$1 in=$2
-	shift 2
-	bench_once "$label" /dev/null "$@"
-	awk -v l="$label" -v b="$in" -v ns="$ns" -v rss="$rss" 'BEGIN {
-		s = ns / 1e9; printf "%-28s %8.1f MiB in %6.2f s  %7.1f MiB/s  peak RSS %6.1f MiB\n",
-		l, b / 1048576, s, b / 1048576 / s, rss / 1024 }'
-}
-
-run "trace2events" "$bytes" sh -c "'$bin/trace2events' '$tmp/t.json' >'$tmp/t.events'"
+bench_floor "$tmp/t.json"
+if [ -n "$floor" ]; then
+	bench_once "yajl, empty callbacks" /dev/null "$floor" "$tmp/t.json"
+	yajl_s=$best yajl_cpu=$bcpu
+	bench_line "yajl, empty callbacks" "$bytes"
+fi
+bench_once "trace2events" /dev/null sh -c "'$bin/trace2events' '$tmp/t.json' >'$tmp/t.events'"
+vs_yajl=
+[ -z "$floor" ] || vs_yajl=$(echo "$yajl_s $best $yajl_cpu $bcpu" |
+	awk '{ printf "%.2f of yajl'"'"'s speed (wall), %.2f (CPU)", $1 / $2, $3 / $4 }')
+bench_line "trace2events" "$bytes" "$vs_yajl"
 evbytes=$(wc -c <"$tmp/t.events")
 rm -f "$tmp/t.json"
-run "eventsort (sort -S 32M)" "$evbytes" sh -c "'$bin/eventsort' -T '$tmp' '$tmp/t.events' >/dev/null"
+bench_floor "$tmp/t.events"
+bench_once "eventsort" /dev/null sh -c "'$bin/eventsort' -T '$tmp' '$tmp/t.events' >/dev/null"
+bench_line "eventsort" "$evbytes"
 du -sh "$tmp" | awk '{ print "disk used by the inputs: " $1 }'

@@ -23,6 +23,16 @@
 #                           (its peak RSS, KiB); best and bcpu at least 0.01.
 #                           With bench_by=cpu the fastest run is the one of
 #                           least CPU seconds (for a shared machine)
+#   bench_floor FILE        the floor: `cat FILE | cat`, best of 3, measured
+#                           now (in the same run as what it is compared
+#                           with) and printed; sets floor_bytes, floor_s;
+#                           nothing again for the same, unchanged FILE
+#   bench_line LABEL BYTES [EXTRA]
+#                           after bench_once or bench_best3: the line every
+#                           bench prints for BYTES in: wall seconds and
+#                           MiB/s, that speed as a ratio to the last
+#                           bench_floor's, CPU seconds (user + sys) and
+#                           MiB/s per CPU second, peak RSS, and EXTRA
 # A command that fails prints "LABEL: failed" and its stderr.
 
 bench_init() {
@@ -55,13 +65,33 @@ bench_once() {
 	read -r outbytes <"$tmp/outbytes"
 	bench_fields $(tail -n 1 "$tmp/rss")
 	rss=$_f1 cpu=$(echo "$_f2 + $_f3" | bc)
+	best=$(echo "scale=3; $ns / 1000000000" | bc) bcpu=$cpu brss=$rss
 }
 
 bench_report() {
-	awk -v b="$2" -v ns="$ns" -v rss="$rss" -v cpu="$cpu" -v l="$1" 'BEGIN {
-		s = ns / 1e9; if (cpu <= 0) cpu = 0.01
-		printf "%-32s %7.1f MiB in %6.2f s %7.1f MiB/s wall, %7.1f MiB/s CPU (%.2f s), peak RSS %5.1f MiB\n",
-			l, b / 1048576, s, b / 1048576 / s, b / 1048576 / cpu, cpu, rss / 1024 }'
+	bench_line "$1" "$2"
+}
+
+bench_line() {
+	_label=$1 _bytes=$2
+	shift 2
+	awk -v l="$_label" -v b="$_bytes" -v s="$best" -v cpu="$bcpu" -v rss="$brss" \
+		-v fb="${floor_bytes:-0}" -v fs="${floor_s:-0}" -v x="$*" 'BEGIN {
+		if (s <= 0) s = 0.001
+		r = fs > 0 && fb > 0 ? sprintf("%5.2f", b / s / (fb / fs)) : "    -"
+		if (cpu <= 0) cpu = 0.01
+		printf "%-40s %7.1f MiB %7.2f s %7.1f MiB/s %s of cat|cat  CPU %6.2f s %7.1f MiB/s  peak RSS %6.1f MiB%s\n",
+			l, b / 1048576, s, b / 1048576 / s, r, cpu, b / 1048576 / cpu, rss / 1024, x == "" ? "" : "  " x }'
+}
+
+bench_floor() {
+	[ "$1" = "${floor_file:-}" ] && [ "$(wc -c <"$1")" = "$floor_bytes" ] && return 0
+	_bo=${bench_out:-} _by=${bench_by:-}
+	bench_out=/dev/null bench_by=wall
+	bench_best3 "cat | cat" sh -c "cat '$1' | cat"
+	bench_out=$_bo bench_by=$_by
+	floor_bytes=$(wc -c <"$1") floor_s=$best floor_file=$1
+	bench_line "cat | cat (floor)" "$floor_bytes"
 }
 
 bench_best3() {

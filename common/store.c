@@ -1,27 +1,25 @@
-/* store.c - speedscope2events' append-only store: events, samples and
- * weights wait here until the document ends, in memory up to a budget,
- * then in an unlinked temporary file (gone on every exit path) */
+/* store.c - an append-only byte log, in memory up to a budget, then in an
+ * unlinked temporary file (gone on every exit path), read back in order */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../../common/alloc.h"
-#include "../../common/err.h"
-#include "../../common/tmpfile.h"
-#include "ssin.h"
+#include "alloc.h"
+#include "err.h"
+#include "store.h"
+#include "tmpfile.h"
 
-#define BUDGET (4u << 20)
 #define WRITE_CHUNK (64u << 10)
 
-void store_init(struct store *s)
+void store_init(struct store *s, const char *prefix, const char *dir, size_t budget)
 {
-	const char *e = getenv("SPEEDSCOPE2EVENTS_BUDGET");
-
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
-	s->budget = e && *e ? (size_t)strtoull(e, NULL, 10) : BUDGET;
+	s->prefix = prefix;
+	s->dir = dir;
+	s->budget = budget;
 }
 
 static void flush(struct store *s)
@@ -34,7 +32,7 @@ static void flush(struct store *s)
 void store_add(struct store *s, const void *p, size_t n)
 {
 	if (s->fd < 0 && s->mem.len + n > s->budget)
-		s->fd = tmpfile_open("speedscope2events");
+		s->fd = tmpfile_open_in(s->dir, s->prefix);
 	buf_add(&s->mem, p, n);
 	s->len += n;
 	if (s->fd >= 0 && s->mem.len >= WRITE_CHUNK)

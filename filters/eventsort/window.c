@@ -1,0 +1,376 @@
+/* window.c - eventsort's sorting of timed records (window.h): a heap of at
+ * most budget bytes lets records out in key order into a run (a store);
+ * a record whose key is below the last one let out goes to sort(1)
+ * instead; at the end the run and sort(1)'s output are merged.
+ *
+ * Every record has a sequence number, the order it was added in. The run
+ * is in (key, seq) order; sort -s keeps the order added within equal keys,
+ * so its output is in (key, seq) order too; the merge by (key, seq) is
+ * therefore the order `sort -s` gives the whole stream, whatever the
+ * window's size (docs/ordering.md §2.1). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../common/alloc.h"
+#include "../../common/err.h"
+#include "../../common/input.h"
+#include "window.h"
+
+/* A record as the window and the run keep it: the header, then len bytes. */
+struct rec {
+	struct skey k;
+	uint64_t seq;
+	uint32_t len;
+	char tag;
+};
+
+/* A record of the window: its header in the heap's array, where the
+ * comparisons find it, and its text apart. */
+struct ent {
+	struct rec r;
+	char *line;
+};
+
+/* The window starts small (a small heap is fast) and doubles up to its
+ * maximum each time a record comes too late for it. */
+#define WIN_START (256u << 10)
+
+/* what an entry costs: its slot, its text and malloc's header */
+#define COST(len) (sizeof(struct ent) + (len) + 16)
+
+static inline int kcmp(const struct skey *a, const struct skey *b)
+{
+	int i, n = a->nw < b->nw ? a->nw : b->nw;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->sub != b->sub)
+		return a->sub < b->sub ? -1 : 1;
+	for (i = 0; i < n; i++)
+		if (a->w[i] != b->w[i])
+			return a->w[i] < b->w[i] ? -1 : 1;
+	return (a->nw > b->nw) - (a->nw < b->nw);
+}
+
+static inline int rcmp(const struct rec *a, const struct rec *b)
+{
+	int c;
+
+	if (a->k.t != b->k.t)
+		return a->k.t < b->k.t ? -1 : 1;
+	c = kcmp(&a->k, &b->k);
+
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* ---- the heap ---- */
+
+static void heap_push(struct win *w, const struct ent *e)
+{
+	size_t i;
+
+	fp_grow(&w->h, &w->cap, w->n + 1, sizeof *w->h);
+	for (i = w->n++; i > 0; i = (i - 1) / 2) {
+		const struct ent *p = &w->h[(i - 1) / 2];
+
+		if (rcmp(&p->r, &e->r) <= 0)
+			break;
+		w->h[i] = *p;
+	}
+	w->h[i] = *e;
+}
+
+/* Floyd's pop: the hole at the root goes down to a leaf by the lesser
+ * child (one comparison a level), then the last entry rises from there
+ * (it is one of the largest: rarely far) */
+static struct ent heap_pop(struct win *w)
+{
+	struct ent top = w->h[0], e = w->h[--w->n];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < w->n) {
+		if (c + 1 < w->n && rcmp(&w->h[c + 1].r, &w->h[c].r) < 0)
+			c++;
+		w->h[i] = w->h[c];
+		i = c;
+	}
+	for (; i > 0 && rcmp(&e.r, &w->h[(i - 1) / 2].r) < 0; i = (i - 1) / 2)
+		w->h[i] = w->h[(i - 1) / 2];
+	if (w->n)
+		w->h[i] = e;
+	return top;
+}
+
+/* The least record of the window to the run. */
+static void take(struct win *w)
+{
+	struct ent e = heap_pop(w);
+
+	w->last = e.r.k;
+	w->taken = 1;
+	store_add(&w->run, &e.r, sizeof e.r);
+	store_add(&w->run, e.line, e.r.len);
+	w->bytes -= COST(e.r.len);
+	free(e.line);
+}
+
+void win_init(struct win *w, size_t budget, const char *size, const char *tmpdir)
+{
+	memset(w, 0, sizeof *w);
+	w->max = budget;
+	w->budget = budget < WIN_START ? budget : WIN_START;
+	w->size = size;
+	w->tmpdir = tmpdir;
+	w->from = -1;
+	store_init(&w->run, "eventsort", tmpdir, budget / 16);
+}
+
+/* ---- sort(1) ---- */
+
+static void start_sort(struct win *w)
+{
+	int in[2], outp[2];
+	const char *argv[8];
+	int n = 0;
+	char *S = NULL, *T = NULL;
+
+	if (pipe(in) < 0 || pipe(outp) < 0)
+		fp_die("pipe:");
+	argv[n++] = "sort";
+	argv[n++] = "-s";
+	argv[n++] = "-t\t";
+	argv[n++] = "-k1,1";
+	if (asprintf(&S, "-S%s", w->size ? w->size : "32M") < 0)
+		fp_die("out of memory");
+	argv[n++] = S;
+	if (w->tmpdir) {
+		if (asprintf(&T, "-T%s", w->tmpdir) < 0)
+			fp_die("out of memory");
+		argv[n++] = T;
+	}
+	argv[n] = NULL;
+	w->pid = fork();
+	if (w->pid < 0)
+		fp_die("fork:");
+	if (w->pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		dup2(in[0], 0);
+		dup2(outp[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(outp[0]);
+		close(outp[1]);
+		setenv("LC_ALL", "C", 1);
+		execvp("sort", (char *const *)argv);
+		fprintf(stderr, "%s: cannot run sort: %s\n", fp_progname, strerror(errno));
+		_exit(127);
+	}
+	free(S);
+	free(T);
+	close(in[0]);
+	close(outp[1]);
+	w->from = outp[0];
+	w->to_sort = fdopen(in[1], "w");
+	if (!w->to_sort)
+		fp_die("fdopen:");
+	setvbuf(w->to_sort, NULL, _IOFBF, 1 << 16);
+}
+
+static void hex16(char *t, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		t[i] = hex[v & 15];
+}
+
+/* "2 T SUB W... \t SEQ \t TAG \t LINE \n": the key as the records before
+ * the timed ones had it ('0' headers, '1' untimed), now kept apart. */
+static void to_sort(struct win *w, const struct rec *r, const char *line)
+{
+	char t[2 + 16 + 1 + 32 + 1 + 16 + 3], *p = t;
+	int i;
+
+	*p++ = '2';
+	hex16(p, r->k.t);
+	p += 16;
+	*p++ = (char)r->k.sub;
+	for (i = 0; i < r->k.nw; i++, p += 16)
+		hex16(p, r->k.w[i]);
+	*p++ = '\t';
+	hex16(p, r->seq);
+	p += 16;
+	*p++ = '\t';
+	*p++ = r->tag;
+	*p++ = '\t';
+	if (!w->to_sort)
+		start_sort(w);
+	w->late++;
+	if (fwrite(t, 1, (size_t)(p - t), w->to_sort) != (size_t)(p - t) ||
+	    fwrite(line, 1, r->len, w->to_sort) != r->len || putc('\n', w->to_sort) == EOF)
+		fp_die("writing to sort:");
+}
+
+void win_add(struct win *w, const struct skey *k, char tag, const char *line, size_t len)
+{
+	struct ent e;
+
+	if (len > UINT32_MAX)
+		fp_die("a record of %zu bytes: too long", len);
+	memset(&e.r, 0, sizeof e.r);	/* the padding too: it is written out */
+	e.r.k = *k;
+	e.r.seq = w->seq++;
+	e.r.len = (uint32_t)len;
+	e.r.tag = tag;
+	if (!w->budget || (w->taken && kcmp(k, &w->last) < 0)) {
+		to_sort(w, &e.r, line);
+		/* a larger window might have held it */
+		w->budget = w->budget > w->max / 2 ? w->max : w->budget * 2;
+		return;
+	}
+	e.line = fp_malloc(len + 1);
+	memcpy(e.line, line, len);
+	heap_push(w, &e);
+	w->bytes += COST(len);
+	while (w->bytes > w->budget)
+		take(w);
+}
+
+/* ---- the merge ---- */
+
+static int unhex16(const char *p, uint64_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 16; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v = *v << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* A line of sort(1)'s output (to_sort()) back into r and *text. */
+static int parse_sorted(const char *p, size_t n, struct rec *r, const char **text)
+{
+	const char *tab = memchr(p, '\t', n);
+	size_t kl = tab ? (size_t)(tab - p) : 0;
+	int i;
+
+	memset(r, 0, sizeof *r);
+	if (kl < 18 || p[0] != '2' || (kl - 18) % 16 || kl > 18 + 32 || n < kl + 20 ||
+	    p[kl + 17] != '\t' || p[kl + 19] != '\t' || unhex16(p + 1, &r->k.t) < 0 ||
+	    unhex16(p + kl + 1, &r->seq) < 0)
+		return -1;
+	r->k.sub = (unsigned char)p[17];
+	r->k.nw = (unsigned char)((kl - 18) / 16);
+	for (i = 0; i < r->k.nw; i++)
+		if (unhex16(p + 18 + 16 * i, &r->k.w[i]) < 0)
+			return -1;
+	r->tag = p[kl + 18];
+	*text = p + kl + 20;
+	r->len = (uint32_t)(n - kl - 20);
+	return 0;
+}
+
+static int next_run(struct store_rd *rd, struct rec *r, struct buf *b)
+{
+	if (!store_get(rd, r, sizeof *r))
+		return 0;
+	b->len = 0;
+	buf_reserve(b, r->len + 1);
+	if (r->len && !store_get(rd, b->p, r->len))
+		fp_die("temporary file: cut short");
+	b->len = r->len;
+	return 1;
+}
+
+static int next_sorted(struct input *in, struct rec *r, const char **text)
+{
+	char *line;
+	size_t len;
+	int k;
+
+	if (!in)
+		return 0;
+	k = input_getline(in, &line, &len);
+	if (k < 0)
+		fp_die("cannot read the output of sort");
+	if (k > 0 && parse_sorted(line, len, r, text) < 0)
+		fp_die("sort returned a damaged line");
+	return k;
+}
+
+static struct input *open_sorted(struct win *w, struct input *in)
+{
+	char path[32];
+
+	if (!w->to_sort)
+		return NULL;
+	if (fclose(w->to_sort) != 0)
+		fp_die("writing to sort:");
+	w->to_sort = NULL;
+	snprintf(path, sizeof path, "/dev/fd/%d", w->from);
+	if (input_open(in, path) < 0)
+		fp_die("cannot read the output of sort");
+	close(w->from);
+	w->from = -1;
+	return in;
+}
+
+void win_each(struct win *w, void (*fn)(void *, char, const char *, size_t), void *ctx)
+{
+	struct store_rd rd;
+	struct input sorted, *in;
+	struct rec ra, rb;
+	struct buf b = { 0 };
+	const char *text = NULL;
+	int a, s, st;
+
+	while (w->n)
+		take(w);
+	in = open_sorted(w, &sorted);
+	store_rd_init(&rd, &w->run, 0, w->run.len);
+	a = next_run(&rd, &ra, &b);
+	s = next_sorted(in, &rb, &text);
+	while (a || s) {
+		if (a && (!s || rcmp(&ra, &rb) < 0)) {
+			fn(ctx, ra.tag, b.p, ra.len);
+			a = next_run(&rd, &ra, &b);
+		} else {
+			fn(ctx, rb.tag, text, rb.len);
+			s = next_sorted(in, &rb, &text);
+		}
+	}
+	buf_free(&b);
+	if (!in)
+		return;
+	input_close(in);
+	if (waitpid(w->pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fp_die("sort failed");
+	w->pid = 0;
+}
+
+void win_free(struct win *w)
+{
+	while (w->n)
+		free(heap_pop(w).line);
+	free(w->h);
+	store_free(&w->run);
+	if (w->to_sort)
+		fclose(w->to_sort);
+	if (w->from >= 0)
+		close(w->from);
+}

@@ -1,0 +1,52 @@
+/* window.h - eventsort's sorting of timed records: in memory within a
+ * bounded reordering window, sort(1) for what arrives too late for it,
+ * and a merge of the two sorted runs (docs/ordering.md §2.1) */
+#ifndef ES_WINDOW_H
+#define ES_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "../../common/buf.h"
+#include "../../common/store.h"
+
+/* The sort key of a timed record. Written out for sort(1) it is 16 hex
+ * digits of t, the character sub, then nw times 16 hex digits: keys
+ * compare as those strings do in the C locale (a prefix first). */
+struct skey {
+	uint64_t t;		/* the time, order-preserving (ord()) */
+	uint64_t w[2];
+	unsigned char sub;	/* '0' closes, '1' opens, '2' the rest */
+	unsigned char nw;	/* words of w used */
+};
+
+struct ent;
+
+struct win {
+	struct ent *h;		/* the window: a heap by (key, seq) */
+	size_t n, cap;
+	size_t bytes, budget, max;	/* budget 0: every record goes to sort(1) */
+	struct skey last;	/* the last record taken out of the window */
+	uint64_t seq;
+	int taken;
+	struct store run;	/* the records taken out, in order */
+	const char *size, *tmpdir;	/* sort(1)'s -S and -T */
+	FILE *to_sort;		/* NULL until a record comes too late */
+	pid_t pid;
+	int from;		/* sort(1)'s output */
+	uint64_t late;		/* records sent to sort(1) */
+};
+
+/* Reordering window of up to budget bytes; the run spills to tmpdir. */
+void win_init(struct win *w, size_t budget, const char *size, const char *tmpdir);
+/* A timed record: in the window, or to sort(1) when its key is below
+ * what the window already let out. */
+void win_add(struct win *w, const struct skey *k, char tag, const char *line, size_t len);
+/* Every record added, by (key, order added): fn(ctx, tag, line, len).
+ * Waits for sort(1); its failure is fatal. */
+void win_each(struct win *w, void (*fn)(void *, char, const char *, size_t), void *ctx);
+void win_free(struct win *w);
+
+#endif
