@@ -32,9 +32,7 @@ uint64_t fp_hash(const void *p, size_t n)
 		s += 8;
 		n -= 8;
 	}
-	w = 0;
-	if (n)		/* s may be NULL when n is 0 */
-		memcpy(&w, s, n);
+	w = bytes_load(s, n);	/* s may be NULL when n is 0: not read */
 	h = (h ^ w) * 0x100000001b3ULL;
 	return mix(h);
 }

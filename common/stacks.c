@@ -134,23 +134,6 @@ static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, siz
 	return add_node(s, j, h, parent, stacks_frame(s, p, n));
 }
 
-/* Where a and b first differ (or the shorter length). */
-static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb)
-{
-	size_t n = na < nb ? na : nb, i = 0;
-	uint64_t x, y;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
-	}
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
-}
-
 /* Is node's text the STACK text p[0..n)? Walks from the leaf up. */
 static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t n)
 {
@@ -172,28 +155,43 @@ static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t 
 	return end == 0;
 }
 
-/* How many frames of the cursor's last stack this one starts with: those
- * that end before the first differing byte, or at it when both texts have
- * a frame boundary there. The cursor keeps them. */
-static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
+/* How many frames of the cursor's last stack this one starts with, when
+ * their texts share their first p bytes: those that end before the first
+ * differing byte, or at it when both texts have a frame boundary there. */
+static size_t shared_frames(const struct stk_cursor *c, struct slice stack, size_t p)
 {
-	size_t k = 0, p = common_prefix(stack.p, stack.n, c->text.p, c->text.len);
+	size_t k = 0;
 
 	while (k < c->depth && (c->end[k] < p ||
 	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
 		k++;
-	c->depth = k;
 	return k;
+}
+
+/* shared_frames() of the two texts; the cursor keeps those frames. */
+static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
+{
+	size_t n = stack.n < c->text.len ? stack.n : c->text.len;
+
+	c->depth = shared_frames(c, stack, bytes_prefix(stack.p, c->text.p, n));
+	return c->depth;
+}
+
+/* Room for n frames in the cursor. */
+static void cursor_reserve(struct stk_cursor *c, size_t n)
+{
+	if (n > c->cap)
+		fp_grow(&c->end, &c->cap, n, sizeof *c->end);
+	if (c->cap > c->ncap) {
+		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
+		c->ncap = c->cap;
+	}
 }
 
 static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 {
 	if (c->depth == c->cap)
-		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
-	if (c->cap > c->ncap) {
-		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
-		c->ncap = c->cap;
-	}
+		cursor_reserve(c, c->depth + 1);
 	c->end[c->depth] = end;
 	c->nodes[c->depth++] = id;
 }
@@ -271,29 +269,84 @@ static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t ol
 	return stacks_frame(s, p, n);
 }
 
+/* How many c in [p, end). */
+static size_t count_byte(const char *p, const char *end, char c)
+{
+	size_t k = 0;
+
+	while ((p = bytes_find(p, end, c)) != NULL) {
+		k++;
+		p++;
+	}
+	return k;
+}
+
+/* The first of the cursor's frames, after its first k, from which on all
+ * lie in the last q bytes its text shares with the next one, each after a
+ * ';' in them: the same frames, as far from the end. c->depth if none. */
+static size_t suffix_frames(const struct stk_cursor *c, size_t k, size_t q)
+{
+	size_t j = c->depth, from = c->text.len - q;
+
+	while (j > k && j > 1 && c->end[j - 2] >= from)
+		j--;
+	return j;
+}
+
+/* The cursor's frames [first, depth) moved to depth to, their ends moved
+ * by delta bytes; then the depth is k (the frames kept before them). */
+static void cursor_move(struct stk_cursor *c, size_t k, size_t first, size_t to, ptrdiff_t delta)
+{
+	size_t i, n = c->depth - first;
+
+	cursor_reserve(c, to + n);
+	if (to != first) {
+		memmove(c->end + to, c->end + first, n * sizeof *c->end);
+		memmove(c->nodes + to, c->nodes + first, n * sizeof *c->nodes);
+	}
+	for (i = to; i < to + n; i++)
+		c->end[i] = (size_t)((ptrdiff_t)c->end[i] + delta);
+	c->depth = k;
+}
+
+/* The frames of a stack that differs from the cursor's last one: those it
+ * starts with are kept, those it ends with (in the bytes both texts end
+ * with) are moved to their new depth, and only the frames in between are
+ * looked up (stacks_frames_at). */
 size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
 			const uint32_t **ids)
 {
-	size_t at = 0, old = c->depth, ostart;
+	size_t old = c->depth, olen = c->text.len, n, k, first, at, stop, nmid, ostart;
 
 	*ids = c->nodes;
 	if (stack.n == 0)
 		return 0;
-	if (stack.n == c->text.len && bytes_eq(stack.p, c->text.p, stack.n))
-		return c->depth;
-	if (cursor_shared(c, stack) > 0)
-		at = c->end[c->depth - 1] + 1;
+	if (stack.n == olen && bytes_eq(stack.p, c->text.p, olen))
+		return old;
+	n = stack.n < olen ? stack.n : olen;
+	at = bytes_prefix(stack.p, c->text.p, n);
+	k = shared_frames(c, stack, at);
+	first = suffix_frames(c, k, n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0);
+	at = k ? c->end[k - 1] + 1 : 0;
+	stop = first < old ? c->end[first - 1] + stack.n - olen : stack.n;	/* the new ';' before them */
+	if (stop + 1 < at) {	/* no frame between: cannot happen, but then none is moved */
+		first = old;
+		stop = stack.n;
+	}
+	nmid = at <= stop ? count_byte(stack.p + at, stack.p + stop, ';') + 1 : 0;
+	cursor_move(c, k, first, k + nmid, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
 	ostart = at;	/* where the old text's next frame starts */
-	while (at <= stack.n) {
-		const char *semi = bytes_find(stack.p + at, stack.p + stack.n, ';');
-		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
-		size_t oend = c->depth < old ? c->end[c->depth] : 0;
-		uint32_t id = frame_at(s, c, old, ostart, stack.p + at, end - at);
+	while (at <= stop) {
+		const char *semi = bytes_find(stack.p + at, stack.p + stop, ';');
+		size_t end = semi ? (size_t)(semi - stack.p) : stop;
+		size_t oend = c->depth < first ? c->end[c->depth] : 0;
+		uint32_t id = frame_at(s, c, first, ostart, stack.p + at, end - at);
 
 		cursor_push(c, end, id);
 		ostart = oend + 1;
 		at = end + 1;
 	}
+	c->depth += old - first;
 	c->text.len = 0;
 	buf_add(&c->text, stack.p, stack.n);
 	*ids = c->nodes;
