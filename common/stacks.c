@@ -47,7 +47,7 @@ void stacks_freeze(struct stacks *s)
 	s->frames.mask = 0;
 }
 
-uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
+static uint32_t frame_add(struct stacks *s, const char *p, size_t n)
 {
 	int added;
 	size_t i = intern_get(&s->frames, n ? p : "", n, &added);
@@ -59,6 +59,20 @@ uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
 		s->frames.ents[i].aux = f.kind;
 	}
 	return (uint32_t)i;
+}
+
+/* stacks_frame(), its hash th = fp_hash(p, n) given; a frame seen before
+ * costs no call. */
+static inline uint32_t frame_id(struct stacks *s, const char *p, size_t n, uint64_t th)
+{
+	size_t i = intern_find_hash(&s->frames, p, n, th);
+
+	return i != (size_t)-1 ? (uint32_t)i : frame_add(s, p, n);
+}
+
+uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
+{
+	return frame_id(s, p, n, fp_hash(p, n));
 }
 
 /* A slot holds a node's index (low half, 0 = empty) and the high half of
@@ -118,7 +132,7 @@ uint32_t stacks_child(struct stacks *s, uint32_t parent, uint32_t frame)
 /* stacks_child() of the frame whose text is p[0..n). */
 static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, size_t n)
 {
-	uint64_t th = fp_hash(p, n), h = node_hash(parent, th), v;
+	uint64_t th = fp_hash_inline(p, n), h = node_hash(parent, th), v;
 	size_t j = h & s->mask;
 
 	for (; (v = s->slots[j]) != 0; j = (j + 1) & s->mask) {
@@ -131,7 +145,7 @@ static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, siz
 		if (f->hash == th && f->len == n && bytes_eq(f->key, p, n))
 			return k;
 	}
-	return add_node(s, j, h, parent, stacks_frame(s, p, n));
+	return add_node(s, j, h, parent, frame_id(s, p, n, th));
 }
 
 /* Is node's text the STACK text p[0..n)? Walks from the leaf up. */
@@ -257,27 +271,35 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 }
 
 /* The frame of text p[0..n) at depth d of the stack after cursor c's
- * (whose old text and frames are still there, up to depth old): the old
+ * (whose old text and frames are still there below depth old): the old
  * one when it is the same text, as it often is below a frame that changed. */
-static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t old, size_t ostart,
-			 const char *p, size_t n)
+static inline uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t d, size_t old,
+				size_t ostart, const char *p, size_t n)
 {
-	size_t d = c->depth;
-
 	if (d < old && c->end[d] - ostart == n && bytes_eq(c->text.p + ostart, p, n))
 		return c->nodes[d];
-	return stacks_frame(s, p, n);
+	return frame_id(s, p, n, fp_hash_inline(p, n));
 }
 
-/* How many c in [p, end). */
-static size_t count_byte(const char *p, const char *end, char c)
+/* How many ';' in [p, end). */
+static size_t count_semis(const char *p, const char *end)
 {
 	size_t k = 0;
 
-	while ((p = bytes_find(p, end, c)) != NULL) {
-		k++;
-		p++;
+#ifdef BYTES_LE_WORDS
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, p, 8);
+		x = w ^ (ones * ';');
+		x = ~(((x & lo7) + lo7) | x | lo7) >> 7;	/* 1 in each ';' byte */
+		k += (size_t)((x * ones) >> 56);
 	}
+#endif
+	for (; p < end; p++)
+		k += *p == ';';
 	return k;
 }
 
@@ -293,20 +315,52 @@ static size_t suffix_frames(const struct stk_cursor *c, size_t k, size_t q)
 	return j;
 }
 
-/* The cursor's frames [first, depth) moved to depth to, their ends moved
- * by delta bytes; then the depth is k (the frames kept before them). */
-static void cursor_move(struct stk_cursor *c, size_t k, size_t first, size_t to, ptrdiff_t delta)
+/* The cursor's frames [first, last) moved to depth to, their ends moved by
+ * delta bytes (the room is there). */
+static void cursor_move(struct stk_cursor *c, size_t first, size_t last, size_t to, ptrdiff_t delta)
 {
-	size_t i, n = c->depth - first;
+	size_t i, n = last - first;
 
-	cursor_reserve(c, to + n);
-	if (to != first) {
+	if (to != first && n > 0) {
 		memmove(c->end + to, c->end + first, n * sizeof *c->end);
 		memmove(c->nodes + to, c->nodes + first, n * sizeof *c->nodes);
 	}
 	for (i = to; i < to + n; i++)
 		c->end[i] = (size_t)((ptrdiff_t)c->end[i] + delta);
-	c->depth = k;
+}
+
+/* The new frames of a stack from byte at to byte stop (where its frames
+ * that were moved start, after a ';', else its end), into the cursor from
+ * depth d = c->depth on, up to its frames [*first, *last) that are kept
+ * for after them: moved up when there are more new frames than room. The
+ * frames of the old text at the same depth (below first0) are reused when
+ * they have the same text. Returns the depth after them. */
+static size_t frames_between(struct stacks *s, struct stk_cursor *c, struct slice stack, size_t at,
+			     size_t stop, size_t *first, size_t *last)
+{
+	size_t d = c->depth, first0 = *first, ostart = at;
+
+	while (at <= stop) {
+		const char *semi;
+		size_t end, oend;
+
+		if (d == *first) {	/* no room left: as much as the frames left need */
+			size_t to = d + count_semis(stack.p + at, stack.p + stop) + 1;
+
+			cursor_reserve(c, to + *last - *first);
+			cursor_move(c, *first, *last, to, 0);
+			*last += to - *first;
+			*first = to;
+		}
+		semi = bytes_find(stack.p + at, stack.p + stop, ';');
+		end = semi ? (size_t)(semi - stack.p) : stop;
+		oend = d < first0 ? c->end[d] : 0;
+		c->nodes[d] = frame_at(s, c, d, first0, ostart, stack.p + at, end - at);
+		c->end[d++] = end;
+		ostart = oend + 1;
+		at = end + 1;
+	}
+	return d;
 }
 
 /* The frames of a stack that differs from the cursor's last one: those it
@@ -316,7 +370,7 @@ static void cursor_move(struct stk_cursor *c, size_t k, size_t first, size_t to,
 size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
 			const uint32_t **ids)
 {
-	size_t old = c->depth, olen = c->text.len, n, k, first, at, stop, nmid, ostart;
+	size_t old = c->depth, olen = c->text.len, n, k, first, at, stop, d;
 
 	*ids = c->nodes;
 	if (stack.n == 0)
@@ -333,20 +387,10 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 		first = old;
 		stop = stack.n;
 	}
-	nmid = at <= stop ? count_byte(stack.p + at, stack.p + stop, ';') + 1 : 0;
-	cursor_move(c, k, first, k + nmid, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
-	ostart = at;	/* where the old text's next frame starts */
-	while (at <= stop) {
-		const char *semi = bytes_find(stack.p + at, stack.p + stop, ';');
-		size_t end = semi ? (size_t)(semi - stack.p) : stop;
-		size_t oend = c->depth < first ? c->end[c->depth] : 0;
-		uint32_t id = frame_at(s, c, first, ostart, stack.p + at, end - at);
-
-		cursor_push(c, end, id);
-		ostart = oend + 1;
-		at = end + 1;
-	}
-	c->depth += old - first;
+	c->depth = k;
+	d = frames_between(s, c, stack, at, stop, &first, &old);
+	cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
+	c->depth = d + old - first;
 	c->text.len = 0;
 	buf_add(&c->text, stack.p, stack.n);
 	*ids = c->nodes;
