@@ -67,7 +67,8 @@ static inline int same_thread(const struct md_thread *t, struct slice pid, struc
 	return same(t->tid, tid) && same(t->pid, pid);
 }
 
-/* thread_of() after the last record's thread. */
+/* thread_of() after the last record's thread (out of line). */
+__attribute__((noinline))
 static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid)
 {
 	int added;

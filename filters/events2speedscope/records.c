@@ -116,7 +116,9 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 	return s->last_event;
 }
 
-/* The profile of key (event id << 32 | thread), made on first use. */
+/* The profile of key (event id << 32 | thread), made on first use (out of
+ * line: profile_of() is on the hot path). */
+__attribute__((noinline))
 static struct ss_profile *profile_find(struct ss *s, char kind, struct slice event, uint32_t thread)
 {
 	int merged = kind == 'S' && s->merge;
@@ -169,20 +171,21 @@ static void elem_u64(struct buf *b, uint64_t v)
 static void flush_run(struct ss *s, struct ss_profile *p)
 {
 	const struct ss_text *txt = s->fr.txt;
-	size_t i;
+	const uint32_t *prev = p->prev;
+	size_t i, n = p->nprev;
 	char *q;
 
 	if (!p->have_prev)
 		return;
-	q = stream_room(s, &p->s[0], p->nprev * sizeof *txt + 2);
+	q = stream_room(s, &p->s[0], n * sizeof *txt + 2);
 	*q++ = '[';
-	for (i = 0; i < p->nprev; i++) {
-		const struct ss_text *t = &txt[p->prev[i]];
+	for (i = 0; i < n; i++) {
+		const struct ss_text *t = &txt[prev[i]];
 
 		memcpy(q, t->c, sizeof t->c);
 		q += t->c[SS_TEXT_LEN];
 	}
-	if (p->nprev)
+	if (n)
 		q--;	/* the last comma */
 	*q++ = ']';
 	stream_done(s, &p->s[0], q);
@@ -207,13 +210,15 @@ static void add_weight(struct ss_profile *p, int64_t w)
 static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, size_t n)
 {
 	size_t i, k = 0;
+	uint32_t *idx;
 
 	if (n + 1 > s->idxcap)
 		fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
+	idx = s->idx;
 	if (root != MD_NONE)
-		s->idx[k++] = root;
+		idx[k++] = root;
 	for (i = 0; i < n; i++)
-		s->idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
+		idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
 	if (s->max_depth > 0 && k > (size_t)s->max_depth) {
 		/* keep the root half and the leaf half around one marker */
 		size_t d = (size_t)s->max_depth, half = d / 2, leaf = d - half - 1;

@@ -111,9 +111,9 @@ void frames_free(struct ss_frames *fr);
 uint32_t frames_model_first(struct ss_frames *fr, const struct stacks *st, uint32_t id);
 static inline uint32_t frames_model(struct ss_frames *fr, const struct stacks *st, uint32_t id)
 {
-	if (id < fr->of_frame_cap && fr->of_frame[id])
-		return fr->of_frame[id] - 1;
-	return frames_model_first(fr, st, id);
+	uint32_t v = id < fr->of_frame_cap ? fr->of_frame[id] : 0;
+
+	return v ? v - 1 : frames_model_first(fr, st, id);
 }
 uint32_t frames_root(struct ss_frames *fr, uint32_t comm, uint32_t thread);
 uint32_t frames_marker(struct ss_frames *fr);
