@@ -91,4 +91,87 @@ static inline int bytes_eq(const void *a, const void *b, size_t n)
 	return n == 0 || *x == *y;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define BYTES_LE_WORDS 1
+#endif
+
+/* The n < 8 bytes at p as a little-endian word (the first in the low
+ * byte, zeros above them): what memcpy(&w, p, n) into a zeroed w gives,
+ * without a call. */
+static inline uint64_t bytes_load(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+#ifdef BYTES_LE_WORDS
+	if (n >= 4) {	/* two overlapping words; the bytes they share are the same */
+		uint32_t lo, hi;
+
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		return lo | (uint64_t)hi << (8 * (n - 4));
+	}
+	if (n == 0)
+		return 0;
+	return s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) | (uint64_t)s[n - 1] << (8 * (n - 1));
+#else
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)s[i] << (8 * i);
+	return w;
+#endif
+}
+
+/* How many bytes a[0..n) and b[0..n) start with in common. */
+static inline size_t bytes_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+#ifdef BYTES_LE_WORDS
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)	/* the first byte that differs is the lowest */
+			return i + ((size_t)__builtin_ctzll(x ^ y) >> 3);
+	}
+	if (i < n) {
+		x = bytes_load(a + i, n - i) ^ bytes_load(b + i, n - i);
+		return x ? i + ((size_t)__builtin_ctzll(x) >> 3) : n;
+	}
+	return n;
+#else
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+#endif
+}
+
+/* How many bytes the n bytes before a and before b end with in common. */
+static inline size_t bytes_suffix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+#ifdef BYTES_LE_WORDS
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a - i - 8, 8);
+		memcpy(&y, b - i - 8, 8);
+		if (x != y)	/* the last byte that differs is the highest */
+			return i + ((size_t)__builtin_clzll(x ^ y) >> 3);
+	}
+	if (i < n) {
+		size_t r = n - i;
+
+		x = bytes_load(a - n, r) ^ bytes_load(b - n, r);
+		return x ? i + ((size_t)__builtin_clzll(x << (8 * (8 - r))) >> 3) : n;
+	}
+	return n;
+#else
+	while (i < n && a[-1 - (ptrdiff_t)i] == b[-1 - (ptrdiff_t)i])
+		i++;
+	return i;
+#endif
+}
+
 #endif

@@ -9,34 +9,9 @@
 
 #define ARENA_CHUNK (1 << 20)
 
-static inline uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 uint64_t fp_hash(const void *p, size_t n)
 {
-	const unsigned char *s = p;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-	uint64_t w;
-
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-		s += 8;
-		n -= 8;
-	}
-	w = 0;
-	if (n)		/* s may be NULL when n is 0 */
-		memcpy(&w, s, n);
-	h = (h ^ w) * 0x100000001b3ULL;
-	return mix(h);
+	return fp_hash_inline(p, n);
 }
 
 static void rehash(struct intern *t, size_t nslots)
@@ -85,24 +60,12 @@ static const char *store(struct intern *t, const void *key, size_t len)
 
 size_t intern_find(const struct intern *t, const void *key, size_t len)
 {
-	uint64_t h;
-	size_t j;
-
-	if (!t->slots)
-		return (size_t)-1;
-	h = fp_hash(key, len);
-	for (j = h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
-		const struct ient *e = &t->ents[t->slots[j] - 1];
-
-		if (e->hash == h && e->len == len && bytes_eq(e->key, key, len))
-			return t->slots[j] - 1;
-	}
-	return (size_t)-1;
+	return intern_find_hash(t, key, len, fp_hash_inline(key, len));
 }
 
 size_t intern_get(struct intern *t, const void *key, size_t len, int *added)
 {
-	uint64_t h = fp_hash(key, len);
+	uint64_t h = fp_hash_inline(key, len);
 	size_t j;
 	struct ient *e;
 

@@ -43,9 +43,6 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof *m);	/* a second call frees nothing */
 }
 
-/* The comm id of r's COMM field (MD_NONE when absent); the thread's last
- * one is checked first. */
-static uint32_t comm_of(struct model *m, struct md_thread *th, struct slice comm);
 
 static uint32_t intern_id(struct intern *t, struct slice s)
 {
@@ -59,15 +56,20 @@ static int same(struct slice a, struct slice b)
 	return a.n == b.n && bytes_eq(a.p, b.p, a.n);
 }
 
-static int same_thread(const struct md_thread *t, struct slice pid, struct slice tid)
+/* A thread's pid and tid are "pid\ttid", its key: when the record's are
+ * too (as parsed), one compare does. */
+static inline int same_thread(const struct md_thread *t, struct slice pid, struct slice tid)
 {
+	if (t->pid.n != pid.n || t->tid.n != tid.n)
+		return 0;
+	if ((uintptr_t)tid.p == (uintptr_t)pid.p + pid.n + 1)
+		return bytes_eq(t->pid.p, pid.p, pid.n + 1 + tid.n);
 	return same(t->tid, tid) && same(t->pid, pid);
 }
 
-/* The id of thread pid/tid, added on first sight. Profiles interleave a
- * few threads, so the last MD_RECENT threads are compared before the hash
- * table is asked (a hash per record was the model's main cost in heatmap). */
-static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
+/* thread_of() after the last record's thread (out of line). */
+__attribute__((noinline))
+static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid)
 {
 	int added;
 	size_t i;
@@ -100,6 +102,19 @@ static uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 	m->last_thread = (uint32_t)m->nth++;
 	m->recent[++m->nrecent % MD_RECENT] = m->last_thread;
 	return m->last_thread;
+}
+
+/* The id of thread pid/tid, added on first sight. Profiles interleave a
+ * few threads, so the last one, then the last MD_RECENT threads are
+ * compared before the hash table is asked (a hash per record was the
+ * model's main cost in heatmap). */
+static inline uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
+{
+	uint32_t t = m->last_thread;
+
+	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
+		return t;
+	return thread_find(m, pid, tid);
 }
 
 uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)
@@ -160,7 +175,9 @@ struct slice model_unit(const struct model *m, struct slice event)
 	return model_name(m, (uint32_t)m->units.ents[i].aux);
 }
 
-static uint32_t comm_of(struct model *m, struct md_thread *th, struct slice comm)
+/* The comm id of r's COMM field (MD_NONE when absent); the thread's last
+ * one is checked first. */
+static inline uint32_t comm_of(struct model *m, struct md_thread *th, struct slice comm)
 {
 	if (comm.n == 0 || ev_absent(comm))
 		return MD_NONE;

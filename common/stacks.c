@@ -47,7 +47,7 @@ void stacks_freeze(struct stacks *s)
 	s->frames.mask = 0;
 }
 
-uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
+static uint32_t frame_add(struct stacks *s, const char *p, size_t n)
 {
 	int added;
 	size_t i = intern_get(&s->frames, n ? p : "", n, &added);
@@ -59,6 +59,20 @@ uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
 		s->frames.ents[i].aux = f.kind;
 	}
 	return (uint32_t)i;
+}
+
+/* stacks_frame(), its hash th = fp_hash(p, n) given; a frame seen before
+ * costs no call. */
+static inline uint32_t frame_id(struct stacks *s, const char *p, size_t n, uint64_t th)
+{
+	size_t i = intern_find_hash(&s->frames, p, n, th);
+
+	return i != (size_t)-1 ? (uint32_t)i : frame_add(s, p, n);
+}
+
+uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
+{
+	return frame_id(s, p, n, fp_hash(p, n));
 }
 
 /* A slot holds a node's index (low half, 0 = empty) and the high half of
@@ -118,7 +132,7 @@ uint32_t stacks_child(struct stacks *s, uint32_t parent, uint32_t frame)
 /* stacks_child() of the frame whose text is p[0..n). */
 static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, size_t n)
 {
-	uint64_t th = fp_hash(p, n), h = node_hash(parent, th), v;
+	uint64_t th = fp_hash_inline(p, n), h = node_hash(parent, th), v;
 	size_t j = h & s->mask;
 
 	for (; (v = s->slots[j]) != 0; j = (j + 1) & s->mask) {
@@ -131,24 +145,7 @@ static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, siz
 		if (f->hash == th && f->len == n && bytes_eq(f->key, p, n))
 			return k;
 	}
-	return add_node(s, j, h, parent, stacks_frame(s, p, n));
-}
-
-/* Where a and b first differ (or the shorter length). */
-static size_t common_prefix(const char *a, size_t na, const char *b, size_t nb)
-{
-	size_t n = na < nb ? na : nb, i = 0;
-	uint64_t x, y;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
-	}
-	while (i < n && a[i] == b[i])
-		i++;
-	return i;
+	return add_node(s, j, h, parent, frame_id(s, p, n, th));
 }
 
 /* Is node's text the STACK text p[0..n)? Walks from the leaf up. */
@@ -172,28 +169,43 @@ static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t 
 	return end == 0;
 }
 
-/* How many frames of the cursor's last stack this one starts with: those
- * that end before the first differing byte, or at it when both texts have
- * a frame boundary there. The cursor keeps them. */
-static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
+/* How many frames of the cursor's last stack this one starts with, when
+ * their texts share their first p bytes: those that end before the first
+ * differing byte, or at it when both texts have a frame boundary there. */
+static size_t shared_frames(const struct stk_cursor *c, struct slice stack, size_t p)
 {
-	size_t k = 0, p = common_prefix(stack.p, stack.n, c->text.p, c->text.len);
+	size_t k = 0;
 
 	while (k < c->depth && (c->end[k] < p ||
 	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
 		k++;
-	c->depth = k;
 	return k;
+}
+
+/* shared_frames() of the two texts; the cursor keeps those frames. */
+static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
+{
+	size_t n = stack.n < c->text.len ? stack.n : c->text.len;
+
+	c->depth = shared_frames(c, stack, bytes_prefix(stack.p, c->text.p, n));
+	return c->depth;
+}
+
+/* Room for n frames in the cursor. */
+static void cursor_reserve(struct stk_cursor *c, size_t n)
+{
+	if (n > c->cap)
+		fp_grow(&c->end, &c->cap, n, sizeof *c->end);
+	if (c->cap > c->ncap) {
+		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
+		c->ncap = c->cap;
+	}
 }
 
 static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 {
 	if (c->depth == c->cap)
-		fp_grow(&c->end, &c->cap, c->depth + 1, sizeof *c->end);
-	if (c->cap > c->ncap) {
-		c->nodes = fp_realloc(c->nodes, c->cap * sizeof *c->nodes);
-		c->ncap = c->cap;
-	}
+		cursor_reserve(c, c->depth + 1);
 	c->end[c->depth] = end;
 	c->nodes[c->depth++] = id;
 }
@@ -259,41 +271,126 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 }
 
 /* The frame of text p[0..n) at depth d of the stack after cursor c's
- * (whose old text and frames are still there, up to depth old): the old
+ * (whose old text and frames are still there below depth old): the old
  * one when it is the same text, as it often is below a frame that changed. */
-static uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t old, size_t ostart,
-			 const char *p, size_t n)
+static inline uint32_t frame_at(struct stacks *s, const struct stk_cursor *c, size_t d, size_t old,
+				size_t ostart, const char *p, size_t n)
 {
-	size_t d = c->depth;
-
 	if (d < old && c->end[d] - ostart == n && bytes_eq(c->text.p + ostart, p, n))
 		return c->nodes[d];
-	return stacks_frame(s, p, n);
+	return frame_id(s, p, n, fp_hash_inline(p, n));
 }
 
+/* How many ';' in [p, end). */
+static size_t count_semis(const char *p, const char *end)
+{
+	size_t k = 0;
+
+#ifdef BYTES_LE_WORDS
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, p, 8);
+		x = w ^ (ones * ';');
+		x = ~(((x & lo7) + lo7) | x | lo7) >> 7;	/* 1 in each ';' byte */
+		k += (size_t)((x * ones) >> 56);
+	}
+#endif
+	for (; p < end; p++)
+		k += *p == ';';
+	return k;
+}
+
+/* The first of the cursor's frames, after its first k, from which on all
+ * lie in the last q bytes its text shares with the next one, each after a
+ * ';' in them: the same frames, as far from the end. c->depth if none. */
+static size_t suffix_frames(const struct stk_cursor *c, size_t k, size_t q)
+{
+	size_t j = c->depth, from = c->text.len - q;
+
+	while (j > k && j > 1 && c->end[j - 2] >= from)
+		j--;
+	return j;
+}
+
+/* The cursor's frames [first, last) moved to depth to, their ends moved by
+ * delta bytes (the room is there). */
+static void cursor_move(struct stk_cursor *c, size_t first, size_t last, size_t to, ptrdiff_t delta)
+{
+	size_t i, n = last - first;
+
+	if (to != first && n > 0) {
+		memmove(c->end + to, c->end + first, n * sizeof *c->end);
+		memmove(c->nodes + to, c->nodes + first, n * sizeof *c->nodes);
+	}
+	for (i = to; i < to + n; i++)
+		c->end[i] = (size_t)((ptrdiff_t)c->end[i] + delta);
+}
+
+/* The new frames of a stack from byte at to byte stop (where its frames
+ * that were moved start, after a ';', else its end), into the cursor from
+ * depth d = c->depth on, up to its frames [*first, *last) that are kept
+ * for after them: moved up when there are more new frames than room. The
+ * frames of the old text at the same depth (below first0) are reused when
+ * they have the same text. Returns the depth after them. */
+static size_t frames_between(struct stacks *s, struct stk_cursor *c, struct slice stack, size_t at,
+			     size_t stop, size_t *first, size_t *last)
+{
+	size_t d = c->depth, first0 = *first, ostart = at;
+
+	while (at <= stop) {
+		const char *semi;
+		size_t end, oend;
+
+		if (d == *first) {	/* no room left: as much as the frames left need */
+			size_t to = d + count_semis(stack.p + at, stack.p + stop) + 1;
+
+			cursor_reserve(c, to + *last - *first);
+			cursor_move(c, *first, *last, to, 0);
+			*last += to - *first;
+			*first = to;
+		}
+		semi = bytes_find(stack.p + at, stack.p + stop, ';');
+		end = semi ? (size_t)(semi - stack.p) : stop;
+		oend = d < first0 ? c->end[d] : 0;
+		c->nodes[d] = frame_at(s, c, d, first0, ostart, stack.p + at, end - at);
+		c->end[d++] = end;
+		ostart = oend + 1;
+		at = end + 1;
+	}
+	return d;
+}
+
+/* The frames of a stack that differs from the cursor's last one: those it
+ * starts with are kept, those it ends with (in the bytes both texts end
+ * with) are moved to their new depth, and only the frames in between are
+ * looked up (stacks_frames_at). */
 size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
 			const uint32_t **ids)
 {
-	size_t at = 0, old = c->depth, ostart;
+	size_t old = c->depth, olen = c->text.len, n, k, first, at, stop, d;
 
 	*ids = c->nodes;
 	if (stack.n == 0)
 		return 0;
-	if (stack.n == c->text.len && bytes_eq(stack.p, c->text.p, stack.n))
-		return c->depth;
-	if (cursor_shared(c, stack) > 0)
-		at = c->end[c->depth - 1] + 1;
-	ostart = at;	/* where the old text's next frame starts */
-	while (at <= stack.n) {
-		const char *semi = bytes_find(stack.p + at, stack.p + stack.n, ';');
-		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;
-		size_t oend = c->depth < old ? c->end[c->depth] : 0;
-		uint32_t id = frame_at(s, c, old, ostart, stack.p + at, end - at);
-
-		cursor_push(c, end, id);
-		ostart = oend + 1;
-		at = end + 1;
+	if (stack.n == olen && bytes_eq(stack.p, c->text.p, olen))
+		return old;
+	n = stack.n < olen ? stack.n : olen;
+	at = bytes_prefix(stack.p, c->text.p, n);
+	k = shared_frames(c, stack, at);
+	first = suffix_frames(c, k, n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0);
+	at = k ? c->end[k - 1] + 1 : 0;
+	stop = first < old ? c->end[first - 1] + stack.n - olen : stack.n;	/* the new ';' before them */
+	if (stop + 1 < at) {	/* no frame between: cannot happen, but then none is moved */
+		first = old;
+		stop = stack.n;
 	}
+	c->depth = k;
+	d = frames_between(s, c, stack, at, stop, &first, &old);
+	cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
+	c->depth = d + old - first;
 	c->text.len = 0;
 	buf_add(&c->text, stack.p, stack.n);
 	*ids = c->nodes;

@@ -16,14 +16,22 @@
 static uint32_t frame_new(struct ss_frames *fr, enum ss_kind kind, uint32_t id)
 {
 	struct ss_frame *f;
+	struct ss_text *t;
+	size_t n;
 
 	if (fr->n >= UINT32_MAX - 1)
 		fp_die("too many distinct frames");
 	fp_grow(&fr->f, &fr->cap, fr->n + 1, sizeof *fr->f);
+	fp_grow(&fr->txt, &fr->txtcap, fr->n + 1, sizeof *fr->txt);
 	f = &fr->f[fr->n];
 	f->kind = kind;
 	f->id = id;
 	f->line = f->col = 0;
+	t = &fr->txt[fr->n];
+	memset(t, 0, sizeof *t);
+	n = jo_fmt_i64(t->c, (int64_t)fr->n);	/* at most 10 digits */
+	t->c[n] = ',';
+	t->c[SS_TEXT_LEN] = (char)(n + 1);
 	return (uint32_t)fr->n++;
 }
 
@@ -226,6 +234,7 @@ void frames_write(struct ss *s)
 void frames_free(struct ss_frames *fr)
 {
 	free(fr->f);
+	free(fr->txt);
 	intern_free(&fr->keys);
 	free(fr->of_frame);
 	free(fr->of_comm);

@@ -7,7 +7,6 @@
 
 #include "../../common/alloc.h"
 #include "../../common/bytes.h"
-#include "../../common/digits.h"
 #include "../../common/events.h"
 #include "../../common/jsonout.h"
 #include "../../common/skip.h"
@@ -58,7 +57,8 @@ static int want(void *ctx, const struct ev_rec *r)
 		return 0;
 	if (s->event && (strlen(s->event) != r->event.n || memcmp(s->event, r->event.p, r->event.n)))
 		return 0;
-	if (!listed(s, s->pids, s->npids, r->pid) || !listed(s, s->tids, s->ntids, r->tid))
+	if ((s->npids || s->ntids) &&
+	    (!listed(s, s->pids, s->npids, r->pid) || !listed(s, s->tids, s->ntids, r->tid)))
 		return 0;
 	if (r->type == 'S' && r->weight < 0) {
 		skip_record(&s->m.skips, s->m.file, s->m.lineno,
@@ -116,20 +116,16 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 	return s->last_event;
 }
 
-/* Sampled profiles are per event and thread (per event when merged),
- * evented ones per thread. */
-static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event, uint32_t thread)
+/* The profile of key (event id << 32 | thread), made on first use (out of
+ * line: profile_of() is on the hot path). */
+__attribute__((noinline))
+static struct ss_profile *profile_find(struct ss *s, char kind, struct slice event, uint32_t thread)
 {
 	int merged = kind == 'S' && s->merge;
 	uint32_t ev = kind == 'S' ? event_id(s, event) : MD_NONE;
-	uint64_t key = (uint64_t)ev << 32 | (merged ? MD_NONE : thread);
-	struct u64ent *e;
+	struct u64ent *e = u64map_add(&s->profs, (uint64_t)ev << 32 | (merged ? MD_NONE : thread));
 	struct ss_profile *p;
 
-	if (s->last_prof && s->last_prof_key == key)	/* the same as the last record's */
-		return &s->p[s->last_prof - 1];
-	e = u64map_add(&s->profs, key);
-	s->last_prof_key = key;
 	if (e->value) {
 		s->last_prof = (uint32_t)e->value;
 		return &s->p[e->value - 1];
@@ -147,6 +143,18 @@ static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event
 	return p;
 }
 
+/* Sampled profiles are per event and thread (per event when merged),
+ * evented ones per thread. The last record's profile is tried first. */
+static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event, uint32_t thread)
+{
+	struct ss_profile *p = s->last_prof ? &s->p[s->last_prof - 1] : NULL;
+
+	if (p && p->kind == kind && ((kind == 'S' && s->merge) || p->thread == thread) &&
+	    (kind == 'O' || (p->event.n == event.n && bytes_eq(p->event.p, event.p, event.n))))
+		return p;
+	return profile_find(s, kind, event, thread);
+}
+
 /* ---- samples ---- */
 
 static void elem_u64(struct buf *b, uint64_t v)
@@ -156,53 +164,38 @@ static void elem_u64(struct buf *b, uint64_t v)
 	buf_add(b, tmp, jo_fmt_i64(tmp, (int64_t)v));
 }
 
-/* v's decimal digits at q; returns their end. Frame indices and weights
- * are written for every run: this is the hot path of a stream whose
+/* The pending run as one element of each stream, written in place: its
+ * frames' texts "index," (frames.c), its weight's text kept from the
+ * last run's, which it often is. This is the hot path of a stream whose
  * consecutive stacks all differ. */
-static inline char *put_u64(char *q, uint64_t v)
-{
-	uint64_t t = 10000;
-	size_t n = 4;
-
-	if (v < 100) {	/* most frame indices are small */
-		if (v < 10) {
-			*q = (char)('0' + v);
-			return q + 1;
-		}
-		memcpy(q, digits_pairs + v * 2, 2);
-		return q + 2;
-	}
-	if (v < 10000) {
-		n = v < 1000 ? 3 : 4;
-		digits_u64(q + n, v);
-		return q + n;
-	}
-	for (; n < 20 && v >= t; n++)
-		t *= 10;	/* wraps only when the loop ends */
-	digits_u64(q + n, v);
-	return q + n;
-}
-
-/* The pending run as one element of each stream, written in place. */
 static void flush_run(struct ss *s, struct ss_profile *p)
 {
-	size_t i;
+	const struct ss_text *txt = s->fr.txt;
+	const uint32_t *prev = p->prev;
+	size_t i, n = p->nprev;
 	char *q;
 
 	if (!p->have_prev)
 		return;
-	q = stream_room(s, &p->s[0], p->nprev * 11 + 2);
+	q = stream_room(s, &p->s[0], n * sizeof *txt + 2);
 	*q++ = '[';
-	for (i = 0; i < p->nprev; i++) {
-		q = put_u64(q, p->prev[i]);
-		*q++ = ',';
+	for (i = 0; i < n; i++) {
+		const struct ss_text *t = &txt[prev[i]];
+
+		memcpy(q, t->c, sizeof t->c);
+		q += t->c[SS_TEXT_LEN];
 	}
-	if (p->nprev)
-		q--;
+	if (n)
+		q--;	/* the last comma */
 	*q++ = ']';
 	stream_done(s, &p->s[0], q);
-	q = stream_room(s, &p->s[1], 20);
-	stream_done(s, &p->s[1], put_u64(q, (uint64_t)p->prevw));
+	if ((uint64_t)p->prevw != s->wlast || s->wlen == 0) {
+		s->wlast = (uint64_t)p->prevw;
+		s->wlen = (size_t)jo_fmt_i64(s->wtext, p->prevw);
+	}
+	q = stream_room(s, &p->s[1], sizeof s->wtext);
+	memcpy(q, s->wtext, sizeof s->wtext);
+	stream_done(s, &p->s[1], q + s->wlen);
 	p->have_prev = 0;
 }
 
@@ -217,13 +210,15 @@ static void add_weight(struct ss_profile *p, int64_t w)
 static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, size_t n)
 {
 	size_t i, k = 0;
+	uint32_t *idx;
 
 	if (n + 1 > s->idxcap)
 		fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
+	idx = s->idx;
 	if (root != MD_NONE)
-		s->idx[k++] = root;
+		idx[k++] = root;
 	for (i = 0; i < n; i++)
-		s->idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
+		idx[k++] = frames_model(&s->fr, &s->m.stacks, frames[i]);
 	if (s->max_depth > 0 && k > (size_t)s->max_depth) {
 		/* keep the root half and the leaf half around one marker */
 		size_t d = (size_t)s->max_depth, half = d / 2, leaf = d - half - 1;
@@ -234,6 +229,18 @@ static size_t stack_frames(struct ss *s, uint32_t root, const uint32_t *frames, 
 		s->truncated++;
 	}
 	return k;
+}
+
+/* The sample's frame indices become the profile's run. */
+static void swap_idx(struct ss *s, struct ss_profile *p)
+{
+	uint32_t *t = p->prev;
+	size_t cap = p->prevcap;
+
+	p->prev = s->idx;
+	p->prevcap = s->idxcap;
+	s->idx = t;
+	s->idxcap = cap;
 }
 
 /* Is this sample's STACK (and, merged, its thread and COMM) the one of
@@ -277,10 +284,7 @@ static void sample(void *ctx, const struct md_sample *smp)
 		return;
 	}
 	flush_run(s, p);
-	if (n > p->prevcap)
-		fp_grow(&p->prev, &p->prevcap, n, sizeof *p->prev);
-	if (n)
-		memcpy(p->prev, s->idx, n * sizeof *s->idx);
+	swap_idx(s, p);
 	p->nprev = n;
 	p->prevw = 0;
 	p->have_prev = 1;

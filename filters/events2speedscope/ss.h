@@ -85,9 +85,17 @@ struct ss_frame {
 	int64_t line, col;	/* 0: none */
 };
 
+/* A frame index's text in a samples array: its digits and a comma, its
+ * length in the last byte (copied whole, then the end moved by that) */
+#define SS_TEXT_LEN 15
+struct ss_text {
+	char c[SS_TEXT_LEN + 1];
+};
+
 struct ss_frames {
 	struct ss_frame *f;
-	size_t n, cap;
+	struct ss_text *txt;	/* of each frame */
+	size_t n, cap, txtcap;
 	struct intern keys;	/* SSF_FRAME and SSF_UNKNOWN: their identity -> aux: index */
 	uint32_t *of_frame;	/* model frame id -> index + 1, 0 = not yet */
 	size_t of_frame_cap;
@@ -103,9 +111,9 @@ void frames_free(struct ss_frames *fr);
 uint32_t frames_model_first(struct ss_frames *fr, const struct stacks *st, uint32_t id);
 static inline uint32_t frames_model(struct ss_frames *fr, const struct stacks *st, uint32_t id)
 {
-	if (id < fr->of_frame_cap && fr->of_frame[id])
-		return fr->of_frame[id] - 1;
-	return frames_model_first(fr, st, id);
+	uint32_t v = id < fr->of_frame_cap ? fr->of_frame[id] : 0;
+
+	return v ? v - 1 : frames_model_first(fr, st, id);
 }
 uint32_t frames_root(struct ss_frames *fr, uint32_t comm, uint32_t thread);
 uint32_t frames_marker(struct ss_frames *fr);
@@ -151,8 +159,7 @@ struct ss {
 	int64_t origin, start_hdr, end_hdr, tmin, tmax;
 	/* profiles: event id << 32 | thread -> value: index + 1 */
 	struct u64map profs;
-	uint64_t last_prof_key;	/* the last profile found, and its key */
-	uint32_t last_prof;	/* index + 1, 0 = none */
+	uint32_t last_prof;	/* the last profile found: index + 1, 0 = none */
 	struct intern events;	/* event texts of sampled profiles */
 	uint32_t last_event;	/* id of the last record's event, or MD_NONE */
 	struct ss_profile *p;
@@ -160,8 +167,12 @@ struct ss {
 	struct ss_frames fr;
 	struct ss_spill sp;
 	uint64_t truncated;
-	uint32_t *idx;		/* a sample's frame indices */
+	uint32_t *idx;		/* a sample's frame indices (swapped with a profile's
+				 * prev when it starts a run) */
 	size_t idxcap;
+	uint64_t wlast;		/* the last weight written, and its text */
+	size_t wlen;		/* 0: none yet */
+	char wtext[24];
 	struct buf elem, listed;
 };
 

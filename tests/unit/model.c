@@ -37,9 +37,10 @@ static void node_text(const struct stacks *s, uint32_t node, struct buf *b)
 
 /* Random stacks over a small alphabet, so that texts repeat, share
  * prefixes, and differ inside frame names ("a" vs "ab"). */
+static const char *names[] = { "a", "ab", "b", "a`kernel", "", "c;", "abc", "x`dso=a;b" };
+
 static size_t random_stack(char *p, size_t cap)
 {
-	static const char *names[] = { "a", "ab", "b", "a`kernel", "", "c;", "abc", "x`dso=a;b" };
 	size_t n = 0, depth = (size_t)(rand() % 6), i;
 
 	for (i = 0; i < depth; i++) {
@@ -54,6 +55,54 @@ static size_t random_stack(char *p, size_t cap)
 		}
 	}
 	return n;
+}
+
+/* A stack made from prev (n bytes) by one or two edits of its frames:
+ * one replaced, added or removed, so that it shares a prefix and a
+ * suffix with prev (and frames of the same text at other depths). */
+static size_t edited_stack(const char *prev, size_t n, char *p, size_t cap)
+{
+	const char *f[64];
+	size_t len[64], nf = 0, i, k, edits = 1 + (size_t)(rand() % 2), out = 0;
+	const char *at = prev, *end = prev + n;
+
+	while (n > 0 && nf < 60) {	/* the frames of a non-empty text */
+		const char *semi = memchr(at, ';', (size_t)(end - at));
+
+		f[nf] = at;
+		len[nf++] = semi ? (size_t)(semi - at) : (size_t)(end - at);
+		if (!semi)
+			break;
+		at = semi + 1;
+	}
+	for (; edits > 0; edits--) {
+		const char *name = names[rand() % 8];
+		int op = rand() % 3;
+
+		i = nf ? (size_t)rand() % (nf + (op == 1)) : 0;
+		if (op == 2 && nf > 0) {	/* remove */
+			memmove(f + i, f + i + 1, (nf - i - 1) * sizeof *f);
+			memmove(len + i, len + i + 1, (nf - i - 1) * sizeof *len);
+			nf--;
+			continue;
+		}
+		if (op == 1 || nf == 0) {	/* add */
+			memmove(f + i + 1, f + i, (nf - i) * sizeof *f);
+			memmove(len + i + 1, len + i, (nf - i) * sizeof *len);
+			nf++;
+		}
+		f[i] = name;
+		len[i] = strcspn(name, ";");
+	}
+	for (k = 0; k < nf; k++) {
+		if (k && out < cap)
+			p[out++] = ';';
+		if (out + len[k] < cap) {
+			memcpy(p + out, f[k], len[k]);
+			out += len[k];
+		}
+	}
+	return out;
 }
 
 static void test_stacks(void)
@@ -107,7 +156,8 @@ static void test_stacks(void)
 
 /* stacks_frames_at() gives the frame ids of stacks_path() on the stack's
  * node, whatever the cursor saw before (frames reused from the previous
- * stack at the same depth, or from its shared prefix). */
+ * stack at the same depth, from its shared prefix, or from its shared
+ * suffix): every other stack is an edit of the cursor's last one. */
 static void test_frames_at(void)
 {
 	enum { N = 200000, CURSORS = 3 };
@@ -115,17 +165,22 @@ static void test_frames_at(void)
 	struct stk_cursor cur[CURSORS] = { { { 0 } } };
 	uint32_t *path = NULL;
 	size_t cap = 0;
-	char text[256];
+	char text[256], last[CURSORS][256];
+	size_t nlast[CURSORS] = { 0 };
 	int i;
 
 	stacks_init(&s);
 	srand(11);
 	for (i = 0; i < N; i++) {
-		size_t n = random_stack(text, sizeof text), k, j;
+		int c = rand() % CURSORS;
+		size_t n = i % 2 ? edited_stack(last[c], nlast[c], text, sizeof text)
+				 : random_stack(text, sizeof text), k, j;
 		const uint32_t *ids;
 		uint32_t node;
 
-		k = stacks_frames_at(&s, &cur[rand() % CURSORS], (struct slice){ text, n }, &ids);
+		memcpy(last[c], text, n);
+		nlast[c] = n;
+		k = stacks_frames_at(&s, &cur[c], (struct slice){ text, n }, &ids);
 		node = stacks_intern(&s, (struct slice){ text, n });
 		j = stacks_path(&s, node, &path, &cap);
 		CHECK(k == j && (k == 0 || memcmp(ids, path, k * sizeof *ids) == 0),
