@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "events.h"
+#include "perfscan.h"
 #include "perfscript.h"
 
 static inline int is_space(int c)
@@ -55,11 +57,25 @@ static size_t skip_blanks(const char *s, size_t n)
 	return i;
 }
 
+/* The parser works on its own copy of each line it keeps anything of
+ * (copy_line): a field is where it lies in that copy, never copied again. */
+static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t at = p->text.len;
+
+	if (p->text.cap - at <= n)	/* +1: a sample without text has a valid pointer */
+		buf_reserve(&p->text, n + 1);
+	if (n)
+		memcpy(p->text.p + at, s, n);
+	p->text.len += n;
+	return p->text.p + at;
+}
+
+/* s[0..n) lies in the copy of the current line. */
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 {
-	struct ptext t = { p->text.len, n };
+	struct ptext t = { (size_t)(s - p->text.p), n };
 
-	buf_add(&p->text, s, n);
 	return t;
 }
 
@@ -145,32 +161,36 @@ unsigned perf_dso_kind(const char *dso, size_t n)
 	return 0;
 }
 
-/* Consecutive frames are mostly in one dso: remember the last answer. */
+/* A stack's frames are in a few dsos: remember the answers for the last
+ * ones (direct-mapped by length and last byte; n > 0). */
 static unsigned dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
 {
-	if (n == p->dso_cache_len && n <= sizeof p->dso_cache &&
-	    memcmp(dso, p->dso_cache, n) == 0)
-		return p->dso_cache_kind;
-	p->dso_cache_kind = perf_dso_kind(dso, n);
-	if (n <= sizeof p->dso_cache) {
-		memcpy(p->dso_cache, dso, n);
-		p->dso_cache_len = n;
+	struct perf_dso_cache *c = &p->dso_cache[(n + (unsigned char)dso[n - 1]) % PERF_DSO_CACHE];
+
+	if (n == c->len && bytes_eq(dso, c->name, n))
+		return c->kind;
+	c->kind = perf_dso_kind(dso, n);
+	if (n <= sizeof c->name) {
+		memcpy(c->name, dso, n);
+		c->len = n;
 	} else {
-		p->dso_cache_len = (size_t)-1;
+		c->len = (size_t)-1;
 	}
-	return p->dso_cache_kind;
+	return c->kind;
 }
 
 static void add_frame(struct perf_parser *p, struct perf_frame *f)
 {
-	fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
+	if (p->s.nframes == p->frames_cap)
+		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
 	p->s.frames[p->s.nframes++] = *f;
 }
 
 /* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
- * frames pushed leaf first, the later parts marked inlined. */
+ * frames pushed leaf first, the later parts marked inlined (only if
+ * maybe_arrow: sym may hold a '>'). */
 static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
-		       struct perf_frame *tmpl)
+		       struct perf_frame *tmpl, int maybe_arrow)
 {
 	size_t i, cut = n, parts[64], np = 0;
 
@@ -181,7 +201,7 @@ static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
 	n = cut;
 	/* split points of "->", not in "operator->" */
 	parts[np++] = 0;
-	for (i = 0; i + 2 < n && np < 63; i++) {
+	for (i = 0; maybe_arrow && i + 2 < n && np < 63; i++) {
 		const char *gt = memchr(sym + i + 1, '>', n - i - 2);
 
 		if (!gt)
@@ -210,6 +230,7 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 {
 	size_t i = 0, symstart, symend;
 	struct perf_frame f;
+	struct pscan sc;
 
 	while (i < n && is_hex(s[i]))
 		i++;
@@ -227,13 +248,12 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 		/* the last balanced parenthesised group, preceded by a blank */
 		size_t j = symend - 1;
 		int depth = 0;
-		const char *open = memrchr(s + symstart, '(', j - symstart);
 
+		pscan(s + symstart, j - symstart, &sc);
 		/* fast path: "(dso)" with no parenthesis inside */
-		if (open && !memchr(open + 1, ')', (size_t)(s + j - open - 1))) {
-			j = (size_t)(open - s);
-			depth = 0;
-		} else for (;;) {
+		if (sc.open >= 0 && sc.close < sc.open)
+			j = symstart + (size_t)sc.open;
+		else for (;;) {
 			if (s[j] == ')')
 				depth++;
 			else if (s[j] == '(' && --depth == 0)
@@ -256,8 +276,11 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 			while (symend > symstart && is_space(s[symend - 1]))
 				symend--;
 		}
+	} else {
+		pscan(s + symstart, symend - symstart, &sc);
 	}
-	add_symbol(p, s + symstart, symend - symstart, &f);
+	f.clean = !sc.escape;	/* the scan saw the symbol and the dso */
+	add_symbol(p, s + symstart, symend - symstart, &f, sc.gt);
 	return 0;
 }
 
@@ -521,6 +544,7 @@ static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t l
 			return -1;
 	}
 	begin(p, lineno);
+	s = copy_line(p, s, n);
 	parse_left(p, s, b);
 	p->s.event = save(p, s + b, e - 1 - b);
 	return 0;
@@ -552,10 +576,31 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	for (c = n; c > i && s[c - 1] != ':'; c--)
 		;
 	if (c > i + 1 && all_digits(s + c, n - c)) {
+		s = copy_line(p, s, n);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
 	}
 	return 0;
+}
+
+/* A frame line from its first non-blank byte (tab: from a tab and then
+ * spaces, perf's indent). Returns 0, or -1 if it is not one. */
+static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
+{
+	size_t mark = p->text.len, i = 0;
+
+	s = copy_line(p, s, n);
+	if (tab)
+		i = skip_blanks(s, n);
+	else
+		while (i < n && is_space(s[i]))
+			i++;
+	if (i < n && parse_frame(p, s + i, n - i) == 0) {
+		p->last_was_frame = 1;
+		return 0;
+	}
+	p->text.len = mark;
+	return -1;
 }
 
 int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, const char **why)
@@ -567,14 +612,8 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	/* perf indents frames with a tab; headers never start with one */
-	if (n > 0 && s[0] == '\t' && p->in_sample) {
-		size_t i = skip_blanks(s, n);
-
-		if (i < n && parse_frame(p, s + i, n - i) == 0) {
-			p->last_was_frame = 1;
-			return 0;
-		}
-	}
+	if (n > 0 && s[0] == '\t' && p->in_sample && frame_line(p, s, n, 1) == 0)
+		return 0;
 	if (n == 0 || all_blank(s, n)) {
 		p->last_was_frame = 0;
 		return 0;
@@ -589,6 +628,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		int64_t ns;
 
 		begin(p, lineno);
+		s = copy_line(p, s, n);
 		parse_left(p, s, (size_t)t);
 		if (ev_parse_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
@@ -601,23 +641,18 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 	}
 	/* a side-band record printed without the time field */
 	if (!is_space(s[0]) && (hit = memmem(s, n, " PERF_RECORD_", 13)) != NULL) {
+		size_t at = (size_t)(hit - s);
+
 		begin(p, lineno);
-		parse_left(p, s, (size_t)(hit - s));
-		sideband(p, hit + 1, n - (size_t)(hit + 1 - s));
+		s = copy_line(p, s, n);
+		parse_left(p, s, at);
+		sideband(p, s + at + 1, n - at - 1);
 		return 0;
 	}
 	if (old_header(p, s, n, lineno) == 0)
 		return 0;
-	{
-		size_t i = 0;
-
-		while (i < n && is_space(s[i]))
-			i++;
-		if (p->in_sample && parse_frame(p, s + i, n - i) == 0) {
-			p->last_was_frame = 1;
-			return 0;
-		}
-	}
+	if (p->in_sample && frame_line(p, s, n, 0) == 0)
+		return 0;
 	if (srcline(p, s, n) == 0)
 		return 0;
 	if (!p->in_sample) {

@@ -20,6 +20,7 @@
 #include "../common/perfscript.h"
 #include "../common/skip.h"
 #include "cmds.h"
+#include "perf2events/write.h"
 
 static const struct cli_info info = {
 	"perf2events",
@@ -103,6 +104,9 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 	size_t i;
 
 	declare_event(s, text, ctx);
+	opt.samples++;
+	if (p2e_write_direct(s, text, opt.addrs, opt.dso) == 0)
+		return;
 	ev_put_head('S', s->time, sl(text, s->pid), sl(text, s->tid), s->cpu,
 		    sl(text, s->comm), sl(text, s->event), s->period >= 0 ? s->period : 1);
 	for (i = s->nframes; i-- > 0;) {
@@ -128,7 +132,6 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 			out_putc(';');
 	}
 	out_putc('\n');
-	opt.samples++;
 }
 
 static void header(const char *key, const char *val, size_t len, void *ctx)
