@@ -91,4 +91,19 @@ static inline int bytes_eq(const void *a, const void *b, size_t n)
 	return n == 0 || *x == *y;
 }
 
+/* Does s[0..n) start, or end, with the string lit? */
+static inline int bytes_starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static inline int bytes_ends(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s + n - k, lit, k) == 0;
+}
+
 #endif

@@ -59,14 +59,18 @@ static size_t skip_blanks(const char *s, size_t n)
 
 /* The parser works on its own copy of each line it keeps anything of
  * (copy_line): a field is where it lies in that copy, never copied again. */
+#define LINE_PAD 16
+
 static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
 {
 	size_t at = p->text.len;
 
-	if (p->text.cap - at <= n)	/* +1: a sample without text has a valid pointer */
-		buf_reserve(&p->text, n + 1);
+	/* 16 zero bytes after the copy: frame_fast() loads 16 at a time */
+	if (p->text.cap - at < n + LINE_PAD)
+		buf_reserve(&p->text, n + LINE_PAD);
 	if (n)
 		memcpy(p->text.p + at, s, n);
+	memset(p->text.p + at + n, 0, LINE_PAD);
 	p->text.len += n;
 	return p->text.p + at;
 }
@@ -77,20 +81,6 @@ static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 	struct ptext t = { (size_t)(s - p->text.p), n };
 
 	return t;
-}
-
-static int ends_with(const char *s, size_t n, const char *suf)
-{
-	size_t k = strlen(suf);
-
-	return n >= k && memcmp(s + n - k, suf, k) == 0;
-}
-
-static int starts_with(const char *s, size_t n, const char *pre)
-{
-	size_t k = strlen(pre);
-
-	return n >= k && memcmp(s, pre, k) == 0;
 }
 
 /* digits+ followed by end-of-string at s+n? */
@@ -104,79 +94,6 @@ static int all_digits(const char *s, size_t n)
 		if (!is_digit(s[i]))
 			return 0;
 	return 1;
-}
-
-unsigned perf_dso_kind(const char *dso, size_t n)
-{
-	const char *base = dso;
-	size_t i, blen;
-
-	const char *slash;
-
-	if (n == 0)
-		return 0;
-	slash = memrchr(dso, '/', n);
-	if (slash)
-		base = slash + 1;
-	blen = n - (size_t)(base - dso);
-	if (n == 15 && memcmp(dso, "[JIT app cache]", 15) == 0)
-		return EVK_JIT;
-	if (dso[0] == '[')
-		return n == 9 && memcmp(dso, "[unknown]", 9) == 0 ? 0 : EVK_KERNEL;
-	if (ends_with(dso, n, ".ko") || ends_with(dso, n, ".ko.xz") ||
-	    ends_with(dso, n, ".ko.zst") || ends_with(dso, n, ".ko.gz"))
-		return EVK_KERNEL;
-	if (starts_with(base, blen, "vmlinux")) {
-		for (i = 7; i < blen; i++) {
-			char c = base[i];
-
-			if (!(c == '-' || c == '.' || c == '_' || is_digit(c) ||
-			      (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-				break;
-		}
-		if (i == blen)
-			return EVK_KERNEL;
-	}
-	if (starts_with(dso, n, "bpf_prog_"))
-		return EVK_KERNEL;
-	/* <tmp>/perf-PID.map */
-	for (i = 0; i + 10 <= n; i++) {
-		const char *hit = memmem(dso + i, n - i, "/tmp/perf-", 10);
-
-		if (!hit)
-			break;
-		i = (size_t)(hit - dso);
-		{
-			size_t j = i + 10, d = j;
-
-			while (j < n && is_digit(dso[j]))
-				j++;
-			if (j > d && n - j == 4 && memcmp(dso + j, ".map", 4) == 0)
-				return EVK_JIT;
-		}
-	}
-	/* jitdump: jitted-PID-N.so */
-	if (starts_with(base, blen, "jitted-") && ends_with(base, blen, ".so"))
-		return EVK_JIT;
-	return 0;
-}
-
-/* A stack's frames are in a few dsos: remember the answers for the last
- * ones (direct-mapped by length and last byte; n > 0). */
-static unsigned dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
-{
-	struct perf_dso_cache *c = &p->dso_cache[(n + (unsigned char)dso[n - 1]) % PERF_DSO_CACHE];
-
-	if (n == c->len && bytes_eq(dso, c->name, n))
-		return c->kind;
-	c->kind = perf_dso_kind(dso, n);
-	if (n <= sizeof c->name) {
-		memcpy(c->name, dso, n);
-		c->len = n;
-	} else {
-		c->len = (size_t)-1;
-	}
-	return c->kind;
 }
 
 static void add_frame(struct perf_parser *p, struct perf_frame *f)
@@ -270,7 +187,7 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 				f.kind |= EVK_INLINED;
 			} else {
 				f.dso = save(p, dso, dlen);
-				f.kind |= dso_kind_cached(p, dso, dlen);
+				f.kind |= perf_dso_kind_cached(p, dso, dlen);
 			}
 			symend = j;
 			while (symend > symstart && is_space(s[symend - 1]))
@@ -422,6 +339,24 @@ static long find_time(const char *s, size_t n, size_t *end)
 	return -1;
 }
 
+/* The time find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
+ * ev_parse_time() reads it, without its checks when SECS has at most 9
+ * digits (no overflow then). */
+static int header_time(const char *s, size_t n, int64_t *ns)
+{
+	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1, i;
+	int64_t secs = 0, frac = 0;
+
+	if (il > 9)
+		return ev_parse_time(s, n, ns);
+	for (i = 0; i < il; i++)
+		secs = secs * 10 + (s[i] - '0');
+	for (i = il + 1; i < n; i++)
+		frac = frac * 10 + (s[i] - '0');
+	*ns = secs * 1000000000 + (fd == 6 ? frac * 1000 : frac);
+	return 0;
+}
+
 /* Side-band records (formats.md §12): "PERF_RECORD_NAME PAYLOAD" where a
  * sample has its event. The header's left part and time are parsed. */
 
@@ -433,7 +368,7 @@ static int sb_comm(struct perf_parser *p, struct perf_sideband *sb, const char *
 
 	while (i < n && is_space(s[i]))
 		i++;
-	if (starts_with(s + i, n - i, "exec"))
+	if (bytes_starts(s + i, n - i, "exec"))
 		i += 4;
 	if (i >= n || s[i] != ':')
 		return -1;
@@ -493,7 +428,7 @@ static void sideband(struct perf_parser *p, const char *s, size_t n)
 	if (i == 16 && memcmp(s, "PERF_RECORD_COMM", 16) == 0) {
 		if (sb_comm(p, &sb, s + i, n - i) == 0)
 			sb.kind = PERF_SB_COMM;
-	} else if (starts_with(s, i, "PERF_RECORD_LOST")) {
+	} else if (bytes_starts(s, i, "PERF_RECORD_LOST")) {
 		sb.kind = PERF_SB_LOST;
 		sb.lost = sb_lost(s + i, n - i);
 	}
@@ -583,6 +518,48 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	return 0;
 }
 
+/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
+ * to escape, no '>' and no other parenthesis, in fewer steps than
+ * parse_frame() (and the same frame): s is a copy (copy_line). Returns 0,
+ * or -1 if the line is not that simple (parse_frame() decides). */
+static int frame_fast(struct perf_parser *p, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
+	size_t a, e, o, sym, d;
+	struct pscan sc;
+	struct perf_frame f;
+
+	if (n < 8 || s[n - 1] != ')' || !m)
+		return -1;
+	a = e = 1 + (size_t)__builtin_ctz(m);
+	while (is_hex(s[e]))	/* stops at the ')' */
+		e++;
+	if (e == a || s[e] != ' ' || is_space(s[e + 1]))
+		return -1;
+	sym = e + 1;
+	pscan(s + sym, n - 1 - sym, &sc);
+	if (sc.escape || sc.gt || sc.open < 0 || sc.close > sc.open)
+		return -1;
+	o = sym + (size_t)sc.open;
+	d = o + 1;
+	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
+	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
+		return -1;
+	memset(&f, 0, sizeof f);
+	f.ip = save(p, s + a, e - a);
+	f.dso = save(p, s + d, n - 1 - d);
+	f.kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
+	f.clean = 1;
+	add_symbol(p, s + sym, o - 1 - sym, &f, 0);
+	return 0;
+#else
+	(void)p, (void)s, (void)n;
+	return -1;
+#endif
+}
+
 /* A frame line from its first non-blank byte (tab: from a tab and then
  * spaces, perf's indent). Returns 0, or -1 if it is not one. */
 static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
@@ -590,6 +567,10 @@ static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
 	size_t mark = p->text.len, i = 0;
 
 	s = copy_line(p, s, n);
+	if (tab && frame_fast(p, s, n) == 0) {
+		p->last_was_frame = 1;
+		return 0;
+	}
 	if (tab)
 		i = skip_blanks(s, n);
 	else
@@ -630,7 +611,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		begin(p, lineno);
 		s = copy_line(p, s, n);
 		parse_left(p, s, (size_t)t);
-		if (ev_parse_time(s + t, tend - (size_t)t, &ns) == 0)
+		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
 		sb = sideband_at(s + tend + 1, n - tend - 1);
 		if (sb >= 0)

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "../../common/bytes.h"
 #include "../../common/digits.h"
 #include "../../common/events.h"
 #include "../../common/out.h"
@@ -29,9 +30,31 @@ static int plain_field(const char *text, struct ptext t)
 	return !sc.escape;
 }
 
+/* The last comm (k 0) and event (k 1) found plain: samples repeat them. */
+static int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+{
+	if (t.len == c->len[k] && bytes_eq(text + t.off, c->text[k], t.len))
+		return 1;
+	if (!plain_field(text, t))
+		return 0;
+	if (t.len <= sizeof c->text[k]) {
+		memcpy(c->text[k], text + t.off, t.len);
+		c->len[k] = t.len;
+	}
+	return 1;
+}
+
+/* A field of at least one byte, 16 at a time: the parser's copy of a line
+ * has 16 more bytes after it, the record's bound 16 more than it needs. */
 static char *put(char *w, const char *text, struct ptext t)
 {
-	memcpy(w, text + t.off, t.len);
+	const char *p = text + t.off;
+	size_t k = 0;
+
+	do {
+		memcpy(w + k, p + k, 16);
+		k += 16;
+	} while (k < t.len);
 	return w + t.len;
 }
 
@@ -118,9 +141,10 @@ static char *put_frame(char *w, const struct perf_frame *f, const char *text, in
 	return w;
 }
 
-int p2e_write_direct(const struct perf_sample *s, const char *text, int addrs, int dso)
+int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
+		     int addrs, int dso)
 {
-	size_t i, bound = 96 + s->pid.len + s->tid.len + s->comm.len + s->event.len;
+	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len;
 	char *w;
 
 	if (s->time != EV_NONE && s->time < 0)
@@ -132,8 +156,8 @@ int p2e_write_direct(const struct perf_sample *s, const char *text, int addrs, i
 			return -1;
 		bound += f->sym.len + f->dso.len + f->ip.len + 64;
 	}
-	if (!plain_field(text, s->pid) || !plain_field(text, s->tid) ||
-	    !plain_field(text, s->comm) || !plain_field(text, s->event))
+	/* pid and tid are digits (perfscript.c) */
+	if (!plain_cached(c, 0, text, s->comm) || !plain_cached(c, 1, text, s->event))
 		return -1;
 	w = out_reserve(bound);
 	if (!w)
