@@ -57,6 +57,38 @@ static inline void pscan_sse2(const char *s, size_t n, struct pscan *r)
 	r->escape = esc != 0;
 	r->gt = g != 0;
 }
+
+/* The frame line's fast path: the offset of the last parenthesis of
+ * s[0..n) if it is a '(' and no byte needs an escape or is a '>', else -1.
+ * At least 16 bytes past s + n must be readable. */
+static inline long pscan_open_sse2(const char *s, size_t n)
+{
+	const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
+		      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
+		      del = _mm_set1_epi8(0x7f), gt = _mm_set1_epi8('>'),
+		      one = _mm_set1_epi8(1), paren = _mm_set1_epi8(')');
+	long last = -1;
+	size_t i;
+
+	for (i = 0; i < n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i e = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);
+		unsigned valid = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1, mp;
+
+		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, bs));
+		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, semi));
+		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, tick));
+		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, del));
+		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, gt));
+		if ((unsigned)_mm_movemask_epi8(e) & valid)
+			return -1;
+		/* '(' | 1 == ')' */
+		mp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), paren)) & valid;
+		if (mp)
+			last = (long)(i + 31 - (size_t)__builtin_clz(mp));
+	}
+	return last >= 0 && s[last] == '(' ? last : -1;
+}
 #endif
 
 static inline void pscan(const char *s, size_t n, struct pscan *r)

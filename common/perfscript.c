@@ -528,7 +528,7 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
 	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
 	size_t a, e, o, sym, d;
-	struct pscan sc;
+	long open;
 	struct perf_frame f;
 
 	if (n < 8 || s[n - 1] != ')' || !m)
@@ -539,10 +539,10 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	if (e == a || s[e] != ' ' || is_space(s[e + 1]))
 		return -1;
 	sym = e + 1;
-	pscan(s + sym, n - 1 - sym, &sc);
-	if (sc.escape || sc.gt || sc.open < 0 || sc.close > sc.open)
+	open = pscan_open_sse2(s + sym, n - 1 - sym);
+	if (open < 0)
 		return -1;
-	o = sym + (size_t)sc.open;
+	o = sym + (size_t)open;
 	d = o + 1;
 	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
 	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
