@@ -22,13 +22,22 @@ struct pscan {
 };
 
 #ifdef __SSE2__
+/* 0xff for each byte of x the events format escapes or that is a '>'. */
+static inline __m128i pscan_special(__m128i x, int gt)
+{
+	__m128i e = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x);	/* x <= 0x1f */
+
+	e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+					 _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))));
+	e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
+					 _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))));
+	return gt ? _mm_or_si128(e, _mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) : e;
+}
+
 /* The chunks of s[0..n), n >= 16: the last one overlaps the one before. */
 static inline void pscan_sse2(const char *s, size_t n, struct pscan *r)
 {
-	const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
-		      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
-		      del = _mm_set1_epi8(0x7f), gt = _mm_set1_epi8('>'),
-		      op = _mm_set1_epi8('('), cl = _mm_set1_epi8(')');
+	const __m128i gt = _mm_set1_epi8('>'), op = _mm_set1_epi8('('), cl = _mm_set1_epi8(')');
 	unsigned esc = 0, g = 0;
 	size_t i = 0;
 
@@ -36,12 +45,8 @@ static inline void pscan_sse2(const char *s, size_t n, struct pscan *r)
 		size_t at = i + 16 <= n ? i : n - 16;
 		unsigned keep = 0xffffu & (0xffffu << (i - at)), mo, mc;
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
-		__m128i e = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);	/* x <= 0x1f */
+		__m128i e = pscan_special(x, 0);
 
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, bs));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, semi));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, tick));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, del));
 		esc |= (unsigned)_mm_movemask_epi8(e) & keep;
 		g |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, gt)) & keep;
 		mo = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, op)) & keep;
@@ -63,24 +68,15 @@ static inline void pscan_sse2(const char *s, size_t n, struct pscan *r)
  * At least 16 bytes past s + n must be readable. */
 static inline long pscan_open_sse2(const char *s, size_t n)
 {
-	const __m128i lim = _mm_set1_epi8(0x1f), bs = _mm_set1_epi8('\\'),
-		      semi = _mm_set1_epi8(';'), tick = _mm_set1_epi8('`'),
-		      del = _mm_set1_epi8(0x7f), gt = _mm_set1_epi8('>'),
-		      one = _mm_set1_epi8(1), paren = _mm_set1_epi8(')');
+	const __m128i one = _mm_set1_epi8(1), paren = _mm_set1_epi8(')');
 	long last = -1;
 	size_t i;
 
 	for (i = 0; i < n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i e = _mm_cmpeq_epi8(_mm_min_epu8(x, lim), x);
 		unsigned valid = n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1, mp;
 
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, bs));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, semi));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, tick));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, del));
-		e = _mm_or_si128(e, _mm_cmpeq_epi8(x, gt));
-		if ((unsigned)_mm_movemask_epi8(e) & valid)
+		if ((unsigned)_mm_movemask_epi8(pscan_special(x, 1)) & valid)
 			return -1;
 		/* '(' | 1 == ')' */
 		mp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), paren)) & valid;
