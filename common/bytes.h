@@ -174,4 +174,19 @@ static inline size_t bytes_suffix(const char *a, const char *b, size_t n)
 #endif
 }
 
+/* Does s[0..n) start, or end, with the string lit? */
+static inline int bytes_starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static inline int bytes_ends(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n >= k && memcmp(s + n - k, lit, k) == 0;
+}
+
 #endif

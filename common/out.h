@@ -59,6 +59,24 @@ static inline void out_write(const void *p, size_t n)
 	}
 }
 
+/* Room for n bytes at the end of the buffer, flushing first if need be:
+ * the caller writes up to n bytes there and ends with out_commit(end of
+ * what it wrote). NULL if n bytes do not fit (then use out_write). */
+static inline char *out_reserve(size_t n)
+{
+	if (OUT_BUFSIZE - fp_out.len < n) {
+		out_flush();
+		if (OUT_BUFSIZE - fp_out.len < n)
+			return NULL;
+	}
+	return fp_out.buf + fp_out.len;
+}
+
+static inline void out_commit(char *end)
+{
+	fp_out.len = (size_t)(end - fp_out.buf);
+}
+
 static inline void out_putc(char c)
 {
 	if (fp_out.len == OUT_BUFSIZE)

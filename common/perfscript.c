@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "events.h"
+#include "perfscan.h"
 #include "perfscript.h"
 
 static inline int is_space(int c)
@@ -55,26 +57,30 @@ static size_t skip_blanks(const char *s, size_t n)
 	return i;
 }
 
+/* The parser works on its own copy of each line it keeps anything of
+ * (copy_line): a field is where it lies in that copy, never copied again. */
+#define LINE_PAD 16
+
+static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
+{
+	size_t at = p->text.len;
+
+	/* 16 zero bytes after the copy: frame_fast() loads 16 at a time */
+	if (p->text.cap - at < n + LINE_PAD)
+		buf_reserve(&p->text, n + LINE_PAD);
+	if (n)
+		memcpy(p->text.p + at, s, n);
+	memset(p->text.p + at + n, 0, LINE_PAD);
+	p->text.len += n;
+	return p->text.p + at;
+}
+
+/* s[0..n) lies in the copy of the current line. */
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 {
-	struct ptext t = { p->text.len, n };
+	struct ptext t = { (size_t)(s - p->text.p), n };
 
-	buf_add(&p->text, s, n);
 	return t;
-}
-
-static int ends_with(const char *s, size_t n, const char *suf)
-{
-	size_t k = strlen(suf);
-
-	return n >= k && memcmp(s + n - k, suf, k) == 0;
-}
-
-static int starts_with(const char *s, size_t n, const char *pre)
-{
-	size_t k = strlen(pre);
-
-	return n >= k && memcmp(s, pre, k) == 0;
 }
 
 /* digits+ followed by end-of-string at s+n? */
@@ -90,87 +96,18 @@ static int all_digits(const char *s, size_t n)
 	return 1;
 }
 
-unsigned perf_dso_kind(const char *dso, size_t n)
-{
-	const char *base = dso;
-	size_t i, blen;
-
-	const char *slash;
-
-	if (n == 0)
-		return 0;
-	slash = memrchr(dso, '/', n);
-	if (slash)
-		base = slash + 1;
-	blen = n - (size_t)(base - dso);
-	if (n == 15 && memcmp(dso, "[JIT app cache]", 15) == 0)
-		return EVK_JIT;
-	if (dso[0] == '[')
-		return n == 9 && memcmp(dso, "[unknown]", 9) == 0 ? 0 : EVK_KERNEL;
-	if (ends_with(dso, n, ".ko") || ends_with(dso, n, ".ko.xz") ||
-	    ends_with(dso, n, ".ko.zst") || ends_with(dso, n, ".ko.gz"))
-		return EVK_KERNEL;
-	if (starts_with(base, blen, "vmlinux")) {
-		for (i = 7; i < blen; i++) {
-			char c = base[i];
-
-			if (!(c == '-' || c == '.' || c == '_' || is_digit(c) ||
-			      (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-				break;
-		}
-		if (i == blen)
-			return EVK_KERNEL;
-	}
-	if (starts_with(dso, n, "bpf_prog_"))
-		return EVK_KERNEL;
-	/* <tmp>/perf-PID.map */
-	for (i = 0; i + 10 <= n; i++) {
-		const char *hit = memmem(dso + i, n - i, "/tmp/perf-", 10);
-
-		if (!hit)
-			break;
-		i = (size_t)(hit - dso);
-		{
-			size_t j = i + 10, d = j;
-
-			while (j < n && is_digit(dso[j]))
-				j++;
-			if (j > d && n - j == 4 && memcmp(dso + j, ".map", 4) == 0)
-				return EVK_JIT;
-		}
-	}
-	/* jitdump: jitted-PID-N.so */
-	if (starts_with(base, blen, "jitted-") && ends_with(base, blen, ".so"))
-		return EVK_JIT;
-	return 0;
-}
-
-/* Consecutive frames are mostly in one dso: remember the last answer. */
-static unsigned dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
-{
-	if (n == p->dso_cache_len && n <= sizeof p->dso_cache &&
-	    memcmp(dso, p->dso_cache, n) == 0)
-		return p->dso_cache_kind;
-	p->dso_cache_kind = perf_dso_kind(dso, n);
-	if (n <= sizeof p->dso_cache) {
-		memcpy(p->dso_cache, dso, n);
-		p->dso_cache_len = n;
-	} else {
-		p->dso_cache_len = (size_t)-1;
-	}
-	return p->dso_cache_kind;
-}
-
 static void add_frame(struct perf_parser *p, struct perf_frame *f)
 {
-	fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
+	if (p->s.nframes == p->frames_cap)
+		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
 	p->s.frames[p->s.nframes++] = *f;
 }
 
 /* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
- * frames pushed leaf first, the later parts marked inlined. */
+ * frames pushed leaf first, the later parts marked inlined (only if
+ * maybe_arrow: sym may hold a '>'). */
 static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
-		       struct perf_frame *tmpl)
+		       struct perf_frame *tmpl, int maybe_arrow)
 {
 	size_t i, cut = n, parts[64], np = 0;
 
@@ -181,7 +118,7 @@ static void add_symbol(struct perf_parser *p, const char *sym, size_t n,
 	n = cut;
 	/* split points of "->", not in "operator->" */
 	parts[np++] = 0;
-	for (i = 0; i + 2 < n && np < 63; i++) {
+	for (i = 0; maybe_arrow && i + 2 < n && np < 63; i++) {
 		const char *gt = memchr(sym + i + 1, '>', n - i - 2);
 
 		if (!gt)
@@ -210,6 +147,7 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 {
 	size_t i = 0, symstart, symend;
 	struct perf_frame f;
+	struct pscan sc;
 
 	while (i < n && is_hex(s[i]))
 		i++;
@@ -227,13 +165,12 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 		/* the last balanced parenthesised group, preceded by a blank */
 		size_t j = symend - 1;
 		int depth = 0;
-		const char *open = memrchr(s + symstart, '(', j - symstart);
 
+		pscan(s + symstart, j - symstart, &sc);
 		/* fast path: "(dso)" with no parenthesis inside */
-		if (open && !memchr(open + 1, ')', (size_t)(s + j - open - 1))) {
-			j = (size_t)(open - s);
-			depth = 0;
-		} else for (;;) {
+		if (sc.open >= 0 && sc.close < sc.open)
+			j = symstart + (size_t)sc.open;
+		else for (;;) {
 			if (s[j] == ')')
 				depth++;
 			else if (s[j] == '(' && --depth == 0)
@@ -250,14 +187,17 @@ static int parse_frame(struct perf_parser *p, const char *s, size_t n)
 				f.kind |= EVK_INLINED;
 			} else {
 				f.dso = save(p, dso, dlen);
-				f.kind |= dso_kind_cached(p, dso, dlen);
+				f.kind |= perf_dso_kind_cached(p, dso, dlen);
 			}
 			symend = j;
 			while (symend > symstart && is_space(s[symend - 1]))
 				symend--;
 		}
+	} else {
+		pscan(s + symstart, symend - symstart, &sc);
 	}
-	add_symbol(p, s + symstart, symend - symstart, &f);
+	f.clean = !sc.escape;	/* the scan saw the symbol and the dso */
+	add_symbol(p, s + symstart, symend - symstart, &f, sc.gt);
 	return 0;
 }
 
@@ -399,6 +339,24 @@ static long find_time(const char *s, size_t n, size_t *end)
 	return -1;
 }
 
+/* The time find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
+ * ev_parse_time() reads it, without its checks when SECS has at most 9
+ * digits (no overflow then). */
+static int header_time(const char *s, size_t n, int64_t *ns)
+{
+	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1, i;
+	int64_t secs = 0, frac = 0;
+
+	if (il > 9)
+		return ev_parse_time(s, n, ns);
+	for (i = 0; i < il; i++)
+		secs = secs * 10 + (s[i] - '0');
+	for (i = il + 1; i < n; i++)
+		frac = frac * 10 + (s[i] - '0');
+	*ns = secs * 1000000000 + (fd == 6 ? frac * 1000 : frac);
+	return 0;
+}
+
 /* Side-band records (formats.md §12): "PERF_RECORD_NAME PAYLOAD" where a
  * sample has its event. The header's left part and time are parsed. */
 
@@ -410,7 +368,7 @@ static int sb_comm(struct perf_parser *p, struct perf_sideband *sb, const char *
 
 	while (i < n && is_space(s[i]))
 		i++;
-	if (starts_with(s + i, n - i, "exec"))
+	if (bytes_starts(s + i, n - i, "exec"))
 		i += 4;
 	if (i >= n || s[i] != ':')
 		return -1;
@@ -470,7 +428,7 @@ static void sideband(struct perf_parser *p, const char *s, size_t n)
 	if (i == 16 && memcmp(s, "PERF_RECORD_COMM", 16) == 0) {
 		if (sb_comm(p, &sb, s + i, n - i) == 0)
 			sb.kind = PERF_SB_COMM;
-	} else if (starts_with(s, i, "PERF_RECORD_LOST")) {
+	} else if (bytes_starts(s, i, "PERF_RECORD_LOST")) {
 		sb.kind = PERF_SB_LOST;
 		sb.lost = sb_lost(s + i, n - i);
 	}
@@ -521,6 +479,7 @@ static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t l
 			return -1;
 	}
 	begin(p, lineno);
+	s = copy_line(p, s, n);
 	parse_left(p, s, b);
 	p->s.event = save(p, s + b, e - 1 - b);
 	return 0;
@@ -552,10 +511,77 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	for (c = n; c > i && s[c - 1] != ':'; c--)
 		;
 	if (c > i + 1 && all_digits(s + c, n - c)) {
+		s = copy_line(p, s, n);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
 	}
 	return 0;
+}
+
+/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
+ * to escape, no '>' and no other parenthesis, in fewer steps than
+ * parse_frame() (and the same frame): s is a copy (copy_line). Returns 0,
+ * or -1 if the line is not that simple (parse_frame() decides). */
+static int frame_fast(struct perf_parser *p, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
+	size_t a, e, o, sym, d;
+	long open;
+	struct perf_frame f;
+
+	if (n < 8 || s[n - 1] != ')' || !m)
+		return -1;
+	a = e = 1 + (size_t)__builtin_ctz(m);
+	while (is_hex(s[e]))	/* stops at the ')' */
+		e++;
+	if (e == a || s[e] != ' ' || is_space(s[e + 1]))
+		return -1;
+	sym = e + 1;
+	open = pscan_open_sse2(s + sym, n - 1 - sym);
+	if (open < 0)
+		return -1;
+	o = sym + (size_t)open;
+	d = o + 1;
+	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
+	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
+		return -1;
+	memset(&f, 0, sizeof f);
+	f.ip = save(p, s + a, e - a);
+	f.dso = save(p, s + d, n - 1 - d);
+	f.kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
+	f.clean = 1;
+	add_symbol(p, s + sym, o - 1 - sym, &f, 0);
+	return 0;
+#else
+	(void)p, (void)s, (void)n;
+	return -1;
+#endif
+}
+
+/* A frame line from its first non-blank byte (tab: from a tab and then
+ * spaces, perf's indent). Returns 0, or -1 if it is not one. */
+static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
+{
+	size_t mark = p->text.len, i = 0;
+
+	s = copy_line(p, s, n);
+	if (tab && frame_fast(p, s, n) == 0) {
+		p->last_was_frame = 1;
+		return 0;
+	}
+	if (tab)
+		i = skip_blanks(s, n);
+	else
+		while (i < n && is_space(s[i]))
+			i++;
+	if (i < n && parse_frame(p, s + i, n - i) == 0) {
+		p->last_was_frame = 1;
+		return 0;
+	}
+	p->text.len = mark;
+	return -1;
 }
 
 int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, const char **why)
@@ -567,14 +593,8 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	/* perf indents frames with a tab; headers never start with one */
-	if (n > 0 && s[0] == '\t' && p->in_sample) {
-		size_t i = skip_blanks(s, n);
-
-		if (i < n && parse_frame(p, s + i, n - i) == 0) {
-			p->last_was_frame = 1;
-			return 0;
-		}
-	}
+	if (n > 0 && s[0] == '\t' && p->in_sample && frame_line(p, s, n, 1) == 0)
+		return 0;
 	if (n == 0 || all_blank(s, n)) {
 		p->last_was_frame = 0;
 		return 0;
@@ -589,8 +609,9 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		int64_t ns;
 
 		begin(p, lineno);
+		s = copy_line(p, s, n);
 		parse_left(p, s, (size_t)t);
-		if (ev_parse_time(s + t, tend - (size_t)t, &ns) == 0)
+		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
 		sb = sideband_at(s + tend + 1, n - tend - 1);
 		if (sb >= 0)
@@ -601,23 +622,18 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 	}
 	/* a side-band record printed without the time field */
 	if (!is_space(s[0]) && (hit = memmem(s, n, " PERF_RECORD_", 13)) != NULL) {
+		size_t at = (size_t)(hit - s);
+
 		begin(p, lineno);
-		parse_left(p, s, (size_t)(hit - s));
-		sideband(p, hit + 1, n - (size_t)(hit + 1 - s));
+		s = copy_line(p, s, n);
+		parse_left(p, s, at);
+		sideband(p, s + at + 1, n - at - 1);
 		return 0;
 	}
 	if (old_header(p, s, n, lineno) == 0)
 		return 0;
-	{
-		size_t i = 0;
-
-		while (i < n && is_space(s[i]))
-			i++;
-		if (p->in_sample && parse_frame(p, s + i, n - i) == 0) {
-			p->last_was_frame = 1;
-			return 0;
-		}
-	}
+	if (p->in_sample && frame_line(p, s, n, 0) == 0)
+		return 0;
 	if (srcline(p, s, n) == 0)
 		return 0;
 	if (!p->in_sample) {

@@ -15,6 +15,7 @@ struct ptext {
 struct perf_frame {
 	struct ptext ip, sym, dso, file, line;
 	unsigned kind;		/* EVK_* of events.h */
+	int clean;		/* ip, sym and dso need no escape (events.h) */
 };
 
 struct perf_sample {
@@ -45,8 +46,10 @@ struct perf_sideband {
 	uint64_t lineno;
 };
 
+#define PERF_DSO_CACHE 4
+
 struct perf_parser {
-	struct buf text;	/* comm, ids and frame text of the current sample */
+	struct buf text;	/* the lines of the current sample: comm, ids, frames */
 	struct perf_sample s;
 	size_t frames_cap;
 	int in_sample;
@@ -58,9 +61,11 @@ struct perf_parser {
 	/* called for each side-band record (never for samples); NULL: ignored */
 	void (*sideband)(const struct perf_sideband *sb, const char *text, void *ctx);
 	void *ctx;
-	char dso_cache[256];	/* the last dso classified, and its kind */
-	size_t dso_cache_len;
-	unsigned dso_cache_kind;
+	struct perf_dso_cache {	/* the last dsos classified, and their kinds */
+		char name[256];
+		size_t len;
+		unsigned kind;
+	} dso_cache[PERF_DSO_CACHE];
 };
 
 void perf_init(struct perf_parser *p);
@@ -74,5 +79,7 @@ void perf_free(struct perf_parser *p);
 
 /* Classify a dso path: EVK_KERNEL, EVK_JIT or 0 (docs/perf2events.md). */
 unsigned perf_dso_kind(const char *dso, size_t len);
+/* The same, remembered in p for the next frames (perfdso.c). */
+unsigned perf_dso_kind_cached(struct perf_parser *p, const char *dso, size_t len);
 
 #endif

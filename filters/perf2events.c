@@ -20,6 +20,7 @@
 #include "../common/perfscript.h"
 #include "../common/skip.h"
 #include "cmds.h"
+#include "perf2events/write.h"
 
 static const struct cli_info info = {
 	"perf2events",
@@ -47,6 +48,7 @@ static struct {
 	uint64_t sb_total, lost[2], lost_records, lost_line;	/* lost[1]: samples */
 	int lost_unknown;	/* a LOST line without its number */
 	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
+	struct p2e_plain plain;	/* write.c's memory of the last comm and event */
 } opt;
 
 /* The fields perf2events asks perf script for (man/perf2events.1,
@@ -103,6 +105,9 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 	size_t i;
 
 	declare_event(s, text, ctx);
+	opt.samples++;
+	if (p2e_write_direct(&opt.plain, s, text, opt.addrs, opt.dso) == 0)
+		return;
 	ev_put_head('S', s->time, sl(text, s->pid), sl(text, s->tid), s->cpu,
 		    sl(text, s->comm), sl(text, s->event), s->period >= 0 ? s->period : 1);
 	for (i = s->nframes; i-- > 0;) {
@@ -128,7 +133,6 @@ static void sample(const struct perf_sample *s, const char *text, void *ctx)
 			out_putc(';');
 	}
 	out_putc('\n');
-	opt.samples++;
 }
 
 static void header(const char *key, const char *val, size_t len, void *ctx)

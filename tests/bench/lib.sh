@@ -17,7 +17,7 @@
 #                           after bench_once: one line of BYTES in, wall
 #                           and CPU MiB/s, CPU seconds and peak RSS
 #   bench_best3 LABEL CMD...
-#                           run CMD three times, stdout to $bench_out
+#                           run CMD three times ($bench_runs times if set), stdout to $bench_out
 #                           (default /dev/null): best (wall seconds of the
 #                           fastest run), bcpu (its user + sys) and brss
 #                           (its peak RSS, KiB); best and bcpu at least 0.01.
@@ -98,7 +98,7 @@ bench_best3() {
 	_label=$1
 	shift
 	best= bcpu=
-	for _i in 1 2 3; do
+	for _i in $(seq "${bench_runs:-3}"); do
 		/usr/bin/time -f '%e %U %S %M' -o "$tmp/t" "$@" >"${bench_out:-/dev/null}" 2>"$tmp/err" ||
 			bench_failed "$_label"
 		bench_fields $(tail -n 1 "$tmp/t")

@@ -595,7 +595,7 @@ inputs() {
 for exe in "$bin"/*; do
 	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	f=$(basename "$exe")
-	fargs=
+	fargs= outtype=	# the last filter's OUTPUT must not apply to this one's options
 	options "$f"
 	kind=$(kind_of "$f")
 	fargs=$(table_field "$f" args | sed "s|@ROOT@|$root|g")

@@ -1,0 +1,174 @@
+/* write.c - perf2events' S records written in one go
+ *
+ * Most samples need no escape anywhere (the parser marks the frames whose
+ * text it saw clean, comm and event are checked here): their record is
+ * copied straight into the output buffer, field by field, with no escape
+ * scan and no per-byte bookkeeping. Anything else (an escape, a srcline,
+ * a record bigger than the buffer) goes through the general writer of
+ * events.h; both give the same bytes (tests/check.d/perf-captures.sh).
+ */
+#include <string.h>
+
+#include "../../common/bytes.h"
+#include "../../common/digits.h"
+#include "../../common/events.h"
+#include "../../common/out.h"
+#include "../../common/perfscan.h"
+#include "write.h"
+
+/* An identity field written as it is: empty (written "-") or clean and
+ * not a lone "-" (ev_put_field's rules). */
+static int plain_field(const char *text, struct ptext t)
+{
+	struct pscan sc;
+
+	if (t.len == 0)
+		return 1;
+	if (t.len == 1 && text[t.off] == '-')
+		return 0;
+	pscan(text + t.off, t.len, &sc);
+	return !sc.escape;
+}
+
+/* The last comm (k 0) and event (k 1) found plain: samples repeat them. */
+static int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+{
+	if (t.len == c->len[k] && bytes_eq(text + t.off, c->text[k], t.len))
+		return 1;
+	if (!plain_field(text, t))
+		return 0;
+	if (t.len <= sizeof c->text[k]) {
+		memcpy(c->text[k], text + t.off, t.len);
+		c->len[k] = t.len;
+	}
+	return 1;
+}
+
+/* A field of at least one byte, 16 at a time: the parser's copy of a line
+ * has 16 more bytes after it, the record's bound 16 more than it needs. */
+static char *put(char *w, const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t k = 0;
+
+	do {
+		memcpy(w + k, p + k, 16);
+		k += 16;
+	} while (k < t.len);
+	return w + t.len;
+}
+
+static char *put_field(char *w, const char *text, struct ptext t)
+{
+	if (t.len == 0) {
+		*w++ = '-';
+		return w;
+	}
+	return put(w, text, t);
+}
+
+static char *put_lit(char *w, const char *lit, size_t n)
+{
+	memcpy(w, lit, n);
+	return w + n;
+}
+
+static char *put_u64(char *w, uint64_t v)
+{
+	char tmp[24], *p = digits_u64(tmp + sizeof tmp, v);
+	size_t n = (size_t)(tmp + sizeof tmp - p);
+
+	memcpy(w, p, n);
+	return w + n;
+}
+
+/* "S\tTIME\tPID\tTID\tCPU\tCOMM\tEVENT\tWEIGHT\t" (ev_put_head) */
+static char *put_head(char *w, const struct perf_sample *s, const char *text)
+{
+	w = put_lit(w, "S\t", 2);
+	if (s->time == EV_NONE) {
+		*w++ = '-';
+	} else {
+		uint64_t t = (uint64_t)s->time;
+
+		w = put_u64(w, t / 1000000000);
+		*w++ = '.';
+		digits_fixed(w + 9, t % 1000000000, 9);
+		w += 9;
+	}
+	*w++ = '\t';
+	w = put_field(w, text, s->pid);
+	*w++ = '\t';
+	w = put_field(w, text, s->tid);
+	*w++ = '\t';
+	if (s->cpu >= 0)
+		w = put_u64(w, (uint64_t)s->cpu);
+	else
+		*w++ = '-';
+	*w++ = '\t';
+	w = put_field(w, text, s->comm);
+	*w++ = '\t';
+	w = put_field(w, text, s->event);
+	*w++ = '\t';
+	w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
+	*w++ = '\t';
+	return w;
+}
+
+/* One frame as ev_put_frame() writes it, with perf2events' attributes. */
+static char *put_frame(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
+{
+	int unknown = (f->kind & EVK_UNKNOWN) != 0;
+
+	if (f->sym.len)
+		w = put(w, text, f->sym);
+	else
+		w = put_lit(w, "[unknown]", 9);
+	if (f->kind & EVK_KERNEL)
+		w = put_lit(w, "`kernel", 7);
+	if (f->kind & EVK_JIT)
+		w = put_lit(w, "`jit", 4);
+	if (f->kind & EVK_INLINED)
+		w = put_lit(w, "`inlined", 8);
+	if (unknown || f->sym.len == 0)
+		w = put_lit(w, "`unknown", 8);
+	if (f->kind & EVK_IDLE)
+		w = put_lit(w, "`idle", 5);
+	if ((unknown || dso) && f->dso.len)
+		w = put(put_lit(w, "`dso=", 5), text, f->dso);
+	if ((unknown || addrs) && f->ip.len)
+		w = put(put_lit(w, "`addr=", 6), text, f->ip);
+	return w;
+}
+
+int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
+		     int addrs, int dso)
+{
+	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len;
+	char *w;
+
+	if (s->time != EV_NONE && s->time < 0)
+		return -1;
+	for (i = 0; i < s->nframes; i++) {
+		const struct perf_frame *f = &s->frames[i];
+
+		if (!f->clean || f->file.len || f->line.len)
+			return -1;
+		bound += f->sym.len + f->dso.len + f->ip.len + 64;
+	}
+	/* pid and tid are digits (perfscript.c) */
+	if (!plain_cached(c, 0, text, s->comm) || !plain_cached(c, 1, text, s->event))
+		return -1;
+	w = out_reserve(bound);
+	if (!w)
+		return -1;
+	w = put_head(w, s, text);
+	for (i = s->nframes; i-- > 0;) {
+		w = put_frame(w, &s->frames[i], text, addrs, dso);
+		if (i > 0)
+			*w++ = ';';
+	}
+	*w++ = '\n';
+	out_commit(w);
+	return 0;
+}
