@@ -77,10 +77,10 @@ static void parse_options(struct hm *h, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:e:ijlr:sTwq", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': h->rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
+		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
 		case 'c':
-			if (timespec_parse(optarg, &h->width) < 0 || h->width < 1000 ||
-			    h->width > 86400 * NS)
+			if (timespec_parse(optarg, &h->g.width) < 0 || h->g.width < 1000 ||
+			    h->g.width > 86400 * NS)
 				cli_usage_error(&info, "--column: expected a duration from 1us to "
 						"86400s (1.5s, 200ms, ...), got '%s'", optarg);
 			break;
@@ -92,7 +92,7 @@ static void parse_options(struct hm *h, int argc, char **argv)
 		case 's': h->fmt = F_SVG; break;
 		case 'T': h->fmt = F_TERM; break;
 		case OPT_MAXCOLS:
-			h->max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
+			h->g.max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
 			break;
 		case OPT_STRICT: h->md.skips.strict = 1; break;
 		default: cli_common(&info, c);
@@ -102,7 +102,7 @@ static void parse_options(struct hm *h, int argc, char **argv)
 
 int cmd_heatmap(int argc, char **argv)
 {
-	struct hm h = { .rows = 50, .width = NS, .max_cols = 36000 };
+	struct hm h = { .g = { .rows = 50, .width = NS, .max_cols = 36000 } };
 	int status;
 
 	cli_init(&info);

@@ -12,46 +12,10 @@
 #include "../../common/timespec.h"
 #include "heatmap.h"
 
-static void fail_span(struct hm *h)
-{
-	fp_die("the stream's time span needs more than %lld columns of %" PRId64
-	       " ns (--max-columns; a wider --column or timeslice(1) first)",
-	       h->max_cols, h->width);
-}
-
-/* Record a time of the stream: it may move the origin and widen the map. */
-static void observe(struct hm *h, int64_t t)
-{
-	int64_t origin, span;
-
-	if (!h->have_time) {
-		h->have_time = 1;
-		h->tmin = h->tmax = t;
-		h->anchor = floor_second(t);
-		return;
-	}
-	if (t < h->tmin) {
-		h->tmin = t;
-		origin = floor_second(t);
-		/* unsorted input: the grid must stay aligned with the new origin */
-		if (__builtin_sub_overflow(h->anchor, origin, &span))
-			fail_span(h);
-		if (span % h->width != 0)
-			fp_die("the input is not time-ordered and a column width of %" PRId64
-			       " ns does not divide the shift of the origin; sort it (eventsort) "
-			       "or use a --column that divides one second", h->width);
-	}
-	if (t > h->tmax)
-		h->tmax = t;
-	origin = floor_second(h->tmin);
-	if (__builtin_sub_overflow(h->tmax, origin, &span) || span / h->width >= h->max_cols)
-		fail_span(h);
-}
-
 /* The cells of column k, allocated (zeroed) on first use. */
 static int64_t *column(struct hm *h, int64_t k)
 {
-	size_t rows = (size_t)h->rows;
+	size_t rows = (size_t)h->g.rows;
 
 	if (h->ncap == 0) {
 		h->ncap = 16;
@@ -93,7 +57,8 @@ static int wanted_event(struct hm *h, struct slice ev)
 
 static void sample(struct hm *h, const struct ev_rec *r)
 {
-	int64_t off, k, sub, *c;
+	int64_t k, *c;
+	int b;
 
 	h->samples++;
 	if (!wanted_event(h, r->event)) {
@@ -104,10 +69,8 @@ static void sample(struct hm *h, const struct ev_rec *r)
 		h->idle++;
 		return;
 	}
-	off = r->time - h->anchor;	/* |off| < max span: checked by observe() */
-	k = floor_div(off, h->width);
-	sub = off - k * h->width;
-	c = &column(h, k)[sub * h->rows / h->width];
+	hgrid_locate(&h->g, r->time, &k, &b);
+	c = &column(h, k)[b];
 	*c = (int64_t)((uint64_t)*c + (uint64_t)(h->weight ? r->weight : 1));	/* wraps, never UB */
 	h->counted++;
 	h->wsum += (uint64_t)r->weight;
@@ -151,17 +114,8 @@ static int on_record(void *ctx, const struct ev_rec *r)
 {
 	struct hm *h = ctx;
 
-	if (r->time == EV_NONE) {
-		if (r->type == 'S')
-			skip_record(&h->md.skips, h->md.file, h->md.lineno,
-				    "sample without a time (heatmap needs timed samples)");
+	if (!hgrid_record(&h->g, &h->md, r, "sample without a time (heatmap needs timed samples)"))
 		return 0;
-	}
-	if (r->time < TIME_FLOOR_MIN) {
-		skip_record(&h->md.skips, h->md.file, h->md.lineno, "time out of range");
-		return 0;
-	}
-	observe(h, r->time);
 	return r->type == 'S';
 }
 
@@ -179,16 +133,10 @@ static void on_other(void *ctx, const struct ev_rec *r)
 static void on_header(void *ctx, struct slice line)
 {
 	struct hm *h = ctx;
-	int64_t t;
 
-	if (line.n > 7 && memcmp(line.p, "#start ", 7) == 0) {
-		if (ev_parse_time(line.p + 7, line.n - 7, &t) == 0 && t >= TIME_FLOOR_MIN)
-			observe(h, t);
-		else
-			skip_record(&h->md.skips, h->md.file, h->md.lineno, "bad time in #start header");
-	} else if (line.n > 7 && memcmp(line.p, "#input ", 7) == 0 && !h->input) {
+	hgrid_header(&h->g, &h->md, line);
+	if (line.n > 7 && memcmp(line.p, "#input ", 7) == 0 && !h->input)
 		h->input = fp_strndup(line.p + 7, line.n - 7);
-	}
 }
 
 /* heatmap needs no stacks (the idle rule reads the STACK text of the
@@ -229,31 +177,26 @@ int64_t hm_cell(const struct hm *h, int64_t c, int b)
 
 	if (h->ncap == 0 || k < h->kfirst || k >= h->kfirst + (int64_t)h->ncap)
 		return 0;
-	return h->cells[(size_t)(k - h->kfirst) * (size_t)h->rows + (size_t)b];
+	return h->cells[(size_t)(k - h->kfirst) * (size_t)h->g.rows + (size_t)b];
 }
 
 void hm_finish(struct hm *h)
 {
+	struct hgrid_axis a = hgrid_axis(&h->g);
 	int64_t c;
 	int b;
 
-	if (!h->have_time)
+	if (!h->g.have_time)
 		return;
-	h->m.origin = floor_second(h->tmin);
-	h->m.ncols = (h->tmax - h->m.origin) / h->width + 1;
-	h->m.shift = (h->anchor - h->m.origin) / h->width;
+	h->m.origin = a.origin;
+	h->m.ncols = a.ncols;
+	h->m.shift = a.shift;
 	for (c = 0; c < h->m.ncols; c++)
-		for (b = 0; b < h->rows; b++) {
+		for (b = 0; b < h->g.rows; b++) {
 			int64_t v = hm_cell(h, c, b);
 
 			h->m.total = (int64_t)((uint64_t)h->m.total + (uint64_t)v);
 			if (v > h->m.max)
 				h->m.max = v;
 		}
-}
-
-/* Lower edge of bucket b, ns from the start of its column: ceil(b*W/rows). */
-int64_t hm_edge(const struct hm *h, int b)
-{
-	return ((int64_t)b * h->width + h->rows - 1) / h->rows;
 }
