@@ -14,6 +14,7 @@ int cmd_eventreduce(int argc, char **argv);
 int cmd_events2folded(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
 int cmd_events2svg(int argc, char **argv);
+int cmd_events2html(int argc, char **argv);
 int cmd_eventsort(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);
 int cmd_heatmap(int argc, char **argv);
