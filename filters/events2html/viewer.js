@@ -1,7 +1,8 @@
 /* events2html's viewer (docs/html.md): FlameScope's heat map of the data
  * in #fp-data, a range selected on it, and that range's flame graph.
- * Written for flamepipe: no library, no network. Embedded in a <script>
- * element: it must not contain a closing script tag or an HTML comment. */
+ * Written for flamepipe: no library, no network. Embedded in the page's
+ * script element: it must not contain a closing script tag or an HTML
+ * comment opening. */
 "use strict";
 (function () {
 var D = JSON.parse(document.getElementById("fp-data").textContent);
@@ -54,8 +55,7 @@ var heatinfo = heatpane.appendChild(el("div", { id: "heatinfo" }));
 var flamepane = main.appendChild(el("div", { id: "flamepane" }));
 var fgtitle = flamepane.appendChild(el("div", { id: "fgtitle" }, "Flame Graph"));
 var fgsub = flamepane.appendChild(el("div", { id: "fgsub" }));
-var SVGNS = "http://www.w3.org/2000/svg";
-var fg = flamepane.appendChild(document.createElementNS(SVGNS, "svg"));
+var fg = flamepane.appendChild(document.createElementNS("http://www.w3.org/2000/svg", "svg"));
 fg.setAttribute("id", "fg");
 var foot = flamepane.appendChild(el("div", { style: "padding: 0 10px 4px 10px" }));
 var matched = foot.appendChild(el("span", { id: "matched" }));
@@ -286,17 +286,22 @@ function update() {
 		(tsel.kind === "all" ? "" : "; " + thsel.options[thsel.selectedIndex].textContent) : "select a range on the heat map";
 	draw_flame();
 }
+var MAXD = 400, MAXA = 40;	/* levels drawn under the zoomed frame, ancestors over it */
 function draw_flame() {
-	var FW = Math.max(300, flamepane.clientWidth), full = FW - 2 * PAD, out = [], maxd = 0, list = [];
-	var z = zoomed, base = w[z];
+	var FW = Math.max(300, flamepane.clientWidth), full = FW - 2 * PAD, out = [], maxd = 0, list = [], deeper = 0;
+	var z = zoomed, base = w[z], d0 = depth[z];
 	unzoomb.disabled = z === 0;
 	if (base > 0) {
-		for (var a = parent[z], anc = []; z !== 0 && a >= 0; a = a === 0 ? -1 : parent[a]) anc.push(a);
-		anc.forEach(function (n) { list.push([n, 0, full, true]); });
+		for (var a = z; a !== 0 && list.length < MAXA; ) {
+			a = parent[a];
+			list.push([a, 0, full, true]);
+			d0 = depth[a];
+		}
 		var stack = [[z, 0]];
 		while (stack.length) {
 			var top = stack.pop(), n = top[0], x = top[1], wd = w[n] / base * full;
 			if (wd < 0.1) continue;
+			if (depth[n] - depth[z] > MAXD) { deeper++; continue; }
 			list.push([n, x, wd, false]);
 			var kids = [];
 			for (var k = kid[n]; k >= 0; k = next[k]) kids.push(k);
@@ -306,7 +311,8 @@ function draw_flame() {
 			}
 		}
 	}
-	list.forEach(function (f) { if (depth[f[0]] > maxd) maxd = depth[f[0]]; });
+	list.forEach(function (f) { if (depth[f[0]] - d0 > maxd) maxd = depth[f[0]] - d0; });
+	details.textContent = deeper ? "frames more than " + MAXD + " levels above the zoomed one are not drawn: click a frame near the top to zoom" : "";
 	var H = (maxd + 1) * FH + 8, mw = 0, total = 0;
 	fg.setAttribute("width", FW);
 	fg.setAttribute("height", list.length ? H : 40);
@@ -316,7 +322,7 @@ function draw_flame() {
 		return;
 	}
 	list.forEach(function (f) {
-		var n = f[0], name = nname(n), y = H - 4 - (depth[n] + 1) * FH, chars = Math.floor((f[2] - 3) / FONTW);
+		var n = f[0], name = nname(n), y = H - 4 - (depth[n] - d0 + 1) * FH, chars = Math.floor((f[2] - 3) / FONTW);
 		var hit = re !== null && re.test(name), fill = hit ? "rgb(230,0,230)" : D.colours[D.nodes[4 * n + 3]];
 		var label = chars < 3 ? "" : name.length > chars ? name.slice(0, chars - 2) + ".." : name;
 		out.push("<g data-n=\"" + n + "\"" + (f[3] ? " class=\"parent\"" : "") + "><title>" + esc(name) + " (" + weight_words(w[n]) +
@@ -359,6 +365,7 @@ window.addEventListener("resize", draw_flame);
 
 /* for people reading the page with a program (tests/browser/html.js) */
 window.flamepipe = {
+	cols: NC, rows: R, event: D.event,
 	cell: function (col, b) {	/* the centre of a cell, in page coordinates */
 		var r = canvas.getBoundingClientRect(), xy = cell_xy(col, b);
 		return { x: r.left + window.scrollX + xy[0] + colw / 2, y: r.top + window.scrollY + xy[1] + rowh / 2 };
