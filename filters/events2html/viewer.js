@@ -140,7 +140,7 @@ function heat_values() {
 var colw = Math.max(4, Math.min(32, Math.floor(640 / Math.max(NC, 1)))), rowh = Math.max(2, Math.min(16, Math.floor(400 / R)));
 if (NC * colw > 30000) colw = Math.max(1, Math.floor(30000 / NC));
 var LEFT = 56, TOP = 8, GW = NC * colw, GH = R * rowh;
-canvas.width = LEFT + Math.max(GW, 120) + 12;
+canvas.width = LEFT + Math.max(GW, 170) + 12;
 canvas.height = TOP + GH + 34;
 var ctx = canvas.getContext("2d");
 function colour(v) {	/* FlameScope: [0, max/2, max] -> #FFFFFF #FF5032 #E50914 */
