@@ -14,6 +14,11 @@ static void fail_span(const struct hgrid *g)
 	       g->max_cols, g->width);
 }
 
+int hgrid_column(const char *arg, int64_t *width)
+{
+	return timespec_parse(arg, width) < 0 || *width < 1000 || *width > 86400 * 1000000000LL ? -1 : 0;
+}
+
 void hgrid_observe(struct hgrid *g, int64_t t)
 {
 	int64_t origin, span;

@@ -31,6 +31,11 @@ struct hgrid_axis {
 	int64_t origin, ncols, shift;
 };
 
+/* The --column option: a duration from 1 us to 86400 s; 0, or -1 when
+ * arg is not one (HGRID_COLUMN_ERROR says so, with arg). */
+int hgrid_column(const char *arg, int64_t *width);
+#define HGRID_COLUMN_ERROR "--column: expected a duration from 1us to 86400s (1.5s, 200ms, ...), got '%s'"
+#define HGRID_MAX_ROWS 10000	/* --rows: buckets fit 14 bits */
 /* Take a time of the stream (it may move the origin, widen the map). */
 void hgrid_observe(struct hgrid *g, int64_t t);
 /* The md_sink.want part: a thread record r with a usable time is

@@ -9,7 +9,6 @@
 #include "../common/err.h"
 #include "../common/idle.h"
 #include "../common/out.h"
-#include "../common/timespec.h"
 #include "events2html/html.h"
 #include "cmds.h"
 
@@ -138,12 +137,10 @@ static int options(struct html *h, int argc, char **argv)
 		case 'e': h->a.event[0] = optarg; break;
 		case 'c': h->a.count = 1; break;
 		case 'i': h->keep_idle = 1; break;
-		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
+		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, HGRID_MAX_ROWS); break;
 		case OPT_COLUMN:
-			if (timespec_parse(optarg, &h->g.width) < 0 || h->g.width < 1000 ||
-			    h->g.width > 86400 * 1000000000LL)
-				cli_usage_error(&info, "--column: expected a duration from 1us to "
-						"86400s (1.5s, 200ms, ...), got '%s'", optarg);
+			if (hgrid_column(optarg, &h->g.width) < 0)
+				cli_usage_error(&info, HGRID_COLUMN_ERROR, optarg);
 			break;
 		case OPT_MAXCOLS:
 			h->g.max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
@@ -154,6 +151,17 @@ static int options(struct html *h, int argc, char **argv)
 		}
 	}
 	return optind;
+}
+
+/* model_read(), keeping the inputs read for the page's command */
+static int read_input(const char *path, void *ctx)
+{
+	struct html *h = ctx;
+	int st = model_read(path, &h->a.m);
+
+	if (st == 0)
+		h->files[h->nfiles++] = (char *)path;
+	return st;
 }
 
 static void html_free(struct html *h)
@@ -170,6 +178,7 @@ static void html_free(struct html *h)
 	free(h->cell_col);
 	free(h->e);
 	free(h->input);
+	free(h->files);
 }
 
 int cmd_events2html(int argc, char **argv)
@@ -184,9 +193,8 @@ int cmd_events2html(int argc, char **argv)
 	fagg_init(&h->a, &s, NULL);
 	h->g = (struct hgrid){ .rows = 50, .width = 1000000000LL, .max_cols = 36000 };
 	first = options(h, argc, argv);
-	h->files = argv + first;
-	h->nfiles = argc - first;
-	status = cli_each_input(argc - first, argv + first, model_read, &h->a.m);
+	h->files = fp_calloc((size_t)(argc - first) + 1, sizeof *h->files);
+	status = cli_each_input(argc - first, argv + first, read_input, h);
 	model_end(&h->a.m);
 	if (!h->a.m.bad_input) {	/* a wrong input: no page, not an empty one */
 		html_write(h);

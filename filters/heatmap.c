@@ -77,12 +77,10 @@ static void parse_options(struct hm *h, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:e:ijlr:sTwq", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
+		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, HGRID_MAX_ROWS); break;
 		case 'c':
-			if (timespec_parse(optarg, &h->g.width) < 0 || h->g.width < 1000 ||
-			    h->g.width > 86400 * NS)
-				cli_usage_error(&info, "--column: expected a duration from 1us to "
-						"86400s (1.5s, 200ms, ...), got '%s'", optarg);
+			if (hgrid_column(optarg, &h->g.width) < 0)
+				cli_usage_error(&info, HGRID_COLUMN_ERROR, optarg);
 			break;
 		case 'w': h->weight = 1; break;
 		case 'e': h->event = optarg; break;

@@ -22,7 +22,7 @@ struct html {
 	struct hgrid g;		/* the cells (heatgrid.h) */
 	int keep_idle;
 	const char *title;
-	char **files;		/* the FILE operands, for the timeslice command */
+	char **files;		/* the FILE operands read, for the timeslice command */
 	int nfiles;
 	char *input;		/* the #input header */
 	uint64_t idle, spans;	/* idle samples left out; O/C/I records not drawn */

@@ -81,15 +81,14 @@ static void put_nodes(struct ftree *t, const uint32_t *order, const uint32_t *re
 	for (i = 0; i < t->nn; i++) {
 		const struct tnode *x = &t->n[order[i]];
 
+		const int64_t v[4] = { i ? (int64_t)renum[x->parent] : -1, x->name, x->cls, 0 };
+		int k;
+
 		ftree_colour(t, x->name, x->cls, c);
-		out_putc(i ? ',' : '[');
-		out_i64(i ? (int64_t)renum[x->parent] : -1);
-		out_putc(',');
-		out_i64(x->name);
-		out_putc(',');
-		out_i64(x->cls);
-		out_putc(',');
-		out_i64((int64_t)intern_get(&colours, c, strlen(c), &added));
+		for (k = 0; k < 4; k++) {
+			out_putc(i || k ? ',' : '[');
+			out_i64(k < 3 ? v[k] : (int64_t)intern_get(&colours, c, strlen(c), &added));
+		}
 	}
 	out_putc(']');
 	key("colours");
@@ -125,19 +124,14 @@ static void put_cells(struct html *h, int64_t shift, const uint32_t *tnode, cons
 	key("cells");	/* col, bucket, thread, node, weight, count */
 	out_putc('[');
 	for (i = 0; i < n; i++) {
-		if (i)
-			out_putc(',');
-		out_i64(r[i].col);
-		out_putc(',');
-		out_i64(r[i].b);
-		out_putc(',');
-		out_i64(r[i].thread);
-		out_putc(',');
-		out_i64(r[i].node);
-		out_putc(',');
-		out_i64(r[i].weight);
-		out_putc(',');
-		out_i64(r[i].count);
+		const int64_t v[6] = { r[i].col, r[i].b, r[i].thread, r[i].node, r[i].weight, r[i].count };
+		int k;
+
+		for (k = 0; k < 6; k++) {
+			if (i || k)
+				out_putc(',');
+			out_i64(v[k]);
+		}
 	}
 	out_putc(']');
 	free(r);
