@@ -85,11 +85,22 @@ $(BUILD)/common/libflamepipe.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
 
 # A filter is filters/NAME.c, plus filters/NAME/*.c when it is split by
-# concern (its private headers there too).
+# concern (its private headers there too), plus filters/NAME/*.js when it
+# writes a page with a script: those become one C string, NAME_js, in
+# $(BUILD)/gen/NAME.js.c (sed: \ " ? escaped, a line a literal; ? so that
+# no trigraph forms).
 .SECONDEXPANSION:
-$(BUILD)/bin/%: filters/%.c $$(wildcard filters/$$*/*.c filters/$$*/*.h) $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
+filter_js = $(if $(wildcard filters/$(1)/*.js),$(BUILD)/gen/$(1).js.c)
+# (kept: not an intermediate file to delete)
+.PRECIOUS: $(BUILD)/gen/%.js.c
+$(BUILD)/gen/%.js.c: $$(sort $$(wildcard filters/$$*/*.js))
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(wildcard filters/$*/*.c) $(BUILD)/common/libflamepipe.a $(LDLIBS)
+	{ echo '/* made from $^ by the Makefile */'; echo 'const char $*_js[] ='; \
+	  sed 's/[\\"?]/\\&/g; s/^/"/; s/$$/\\n"/' $^; echo ';'; } >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/bin/%: filters/%.c $$(wildcard filters/$$*/*.c filters/$$*/*.h) $$(call filter_js,$$*) $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(wildcard filters/$*/*.c) $(call filter_js,$*) $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
 # toevents calls the converters of its table in-process (cmd_NAME,
 # filters/cmds.h): it links their objects, built without main()

@@ -76,3 +76,38 @@ size_t xml_put(const char *s, size_t n, size_t max)
 		out_write("..", 2);
 	return chars;
 }
+
+/* JSON in an HTML <script> element: no '<' (no "</script>", no "<!--"),
+ * nor '>' and '&'; every character a JSON string may hold, so that any
+ * bytes read back as the text xml_put() shows. */
+void xml_json_put(const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	out_putc('"');
+	while (i < n) {
+		l = char_len(p + i, n - i);
+		if (l == 0) {
+			out_write("\\ufffd", 6);
+			i++;
+			continue;
+		}
+		switch (p[i]) {
+		case '"': out_write("\\\"", 2); break;
+		case '\\': out_write("\\\\", 2); break;
+		case '\t': out_write("\\t", 2); break;
+		case '\n': out_write("\\n", 2); break;
+		case '\r': out_write("\\r", 2); break;
+		case '<': case '>': case '&':
+			out_write("\\u00", 4);
+			out_putc(hex[p[i] >> 4]);
+			out_putc(hex[p[i] & 15]);
+			break;
+		default: out_write(s + i, l);
+		}
+		i += l;
+	}
+	out_putc('"');
+}

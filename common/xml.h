@@ -16,6 +16,10 @@
  * text is cut to max - 2 and ".." is added. Returns the characters of s
  * written. */
 size_t xml_put(const char *s, size_t n, size_t max);
+/* s[0..n) as a JSON string (quotes included) that is safe inside an
+ * HTML <script> element: < > & as \u003c \u003e \u0026, the rest as
+ * xml_put() (an invalid byte, a control character: \ufffd). */
+void xml_json_put(const char *s, size_t n);
 /* The number of characters (code points, an invalid byte counting one). */
 size_t xml_chars(const char *s, size_t n);
 

@@ -16,6 +16,7 @@ int cmd_events2nflxprofile(int argc, char **argv);
 int cmd_events2pprof(int argc, char **argv);
 int cmd_events2speedscope(int argc, char **argv);
 int cmd_events2svg(int argc, char **argv);
+int cmd_events2html(int argc, char **argv);
 int cmd_events2trace(int argc, char **argv);
 int cmd_eventsort(int argc, char **argv);
 int cmd_folded2events(int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/foldagg.h"
+#include "../common/foldtree.h"
 #include "../common/out.h"
 #include "../common/timespec.h"
 #include "events2svg/svg.h"
@@ -208,6 +209,7 @@ int cmd_events2svg(int argc, char **argv)
 	cli_init(&info);
 	s.ctx = sv;
 	fagg_init(&sv->a, &s, NULL);
+	ftree_init(&sv->t, &sv->a);
 	sv->minwidth = 0.1;
 	sv->width = 1200;
 	first = options(sv, argc, argv);

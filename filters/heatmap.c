@@ -87,12 +87,10 @@ static void parse_options(struct hm *h, int argc, char **argv)
 		if (c == OPT_STRICT)
 			mapopt = "--strict";
 		switch (c) {
-		case 'r': h->rows = (int)cli_number(&info, "--rows", optarg, 1, 10000); break;
+		case 'r': h->g.rows = (int)cli_number(&info, "--rows", optarg, 1, HGRID_MAX_ROWS); break;
 		case 'c':
-			if (timespec_parse(optarg, &h->width) < 0 || h->width < 1000 ||
-			    h->width > 86400 * NS)
-				cli_usage_error(&info, "--column: expected a duration from 1us to "
-						"86400s (1.5s, 200ms, ...), got '%s'", optarg);
+			if (hgrid_column(optarg, &h->g.width) < 0)
+				cli_usage_error(&info, HGRID_COLUMN_ERROR, optarg);
 			break;
 		case 'w': h->weight = 1; break;
 		case 'e': h->event = optarg; break;
@@ -102,7 +100,7 @@ static void parse_options(struct hm *h, int argc, char **argv)
 		case 's': h->fmt = F_SVG; break;
 		case 'T': h->fmt = F_TERM; break;
 		case OPT_MAXCOLS:
-			h->max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
+			h->g.max_cols = cli_number(&info, "--max-columns", optarg, 1, 100000000);
 			break;
 		case OPT_STRICT: h->md.skips.strict = 1; break;
 		case OPT_MERGE: h->mg.on = 1; break;
@@ -116,7 +114,7 @@ static void parse_options(struct hm *h, int argc, char **argv)
 
 int cmd_heatmap(int argc, char **argv)
 {
-	struct hm h = { .rows = 50, .width = NS, .max_cols = 36000 };
+	struct hm h = { .g = { .rows = 50, .width = NS, .max_cols = 36000 } };
 	int status;
 
 	cli_init(&info);

@@ -270,12 +270,12 @@ static void lane_label(struct svg *sv, uint32_t t)
 static void draw_box_of(struct svg *sv, const struct box *b, int java, double scale)
 {
 	const struct chart *c = sv->chart;
-	uint32_t name = frame_name(sv, b->frame, java);
-	unsigned cls = cls_of(stacks_frame_kind(&sv->a.m.stacks, b->frame));
-	const struct ient *e = &sv->names.ents[name];
+	uint32_t name = ftree_frame_name(&sv->t, b->frame, java);
+	unsigned cls = ftree_cls(stacks_frame_kind(&sv->a.m.stacks, b->frame));
+	const struct ient *e = &sv->t.names.ents[name];
 	char fill[48], num[96];
 
-	colour_of(sv, name, cls, fill);
+	ftree_colour(&sv->t, name, cls, fill);
 	out_puts("<g><title>");
 	xml_put(e->key, e->len, 0);
 	snprintf(num, sizeof num, " (%" PRId64 " ns at +%" PRId64 ".%09" PRId64 " s, %.2f%%)</title>",

@@ -109,8 +109,8 @@ static void put_weight(const struct svg *sv, int64_t w, int64_t total)
  * the change of share in percentage points. */
 static void put_title(const struct svg *sv, uint32_t id)
 {
-	const struct tnode *t = &sv->n[id];
-	const struct ient *e = &sv->names.ents[t->name];
+	const struct tnode *t = &sv->t.n[id];
+	const struct ient *e = &sv->t.names.ents[t->name];
 
 	out_puts("<g><title>");
 	xml_put(e->key, e->len, 0);
@@ -134,7 +134,7 @@ static void put_title(const struct svg *sv, uint32_t id)
 
 void draw_box(struct svg *sv, double x, double y, double w, uint32_t name, const char *fill)
 {
-	const struct ient *e = &sv->names.ents[name];
+	const struct ient *e = &sv->t.names.ents[name];
 	double chars = (w - 3) / (SVG_FONT * 0.59);
 
 	out_puts("<rect x=\"");
@@ -160,7 +160,7 @@ void draw_box(struct svg *sv, double x, double y, double w, uint32_t name, const
 void draw_frame(struct svg *sv, double x, double y, double w, uint32_t id, const char *fill)
 {
 	put_title(sv, id);
-	draw_box(sv, x, y, w, sv->n[id].name, fill);
+	draw_box(sv, x, y, w, sv->t.n[id].name, fill);
 }
 
 /* What --minwidth left out, and the end of the document. */

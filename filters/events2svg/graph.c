@@ -8,7 +8,7 @@
 /* Pass 1: what is drawn (depth, the largest change), what is not. */
 static void measure(struct svg *sv, uint32_t id, double x, double w)
 {
-	const struct tnode *t = &sv->n[id];
+	const struct tnode *t = &sv->t.n[id];
 
 	(void)x;
 	if (w < 0 && tree_share(sv, id) <= 0)
@@ -39,7 +39,7 @@ static void measure(struct svg *sv, uint32_t id, double x, double w)
  * share of each side's total, so a profile twice as long is no change. */
 static void diff_colour(const struct svg *sv, uint32_t id, char out[48])
 {
-	const struct tnode *t = &sv->n[id];
+	const struct tnode *t = &sv->t.n[id];
 	double d = (sv->total[1] > 0 ? (double)t->w[1] / (double)sv->total[1] : 0) -
 		   (sv->total[0] > 0 ? (double)t->w[0] / (double)sv->total[0] : 0);
 	int r = 255, g = 255, b = 255;
@@ -55,7 +55,7 @@ static void diff_colour(const struct svg *sv, uint32_t id, char out[48])
 static void draw(struct svg *sv, uint32_t id, double x, double w)
 {
 	char fill[48];
-	uint32_t depth = sv->n[id].depth;
+	uint32_t depth = sv->t.n[id].depth;
 	double y;
 
 	if (w < 0)
@@ -67,7 +67,7 @@ static void draw(struct svg *sv, uint32_t id, double x, double w)
 	if (sv->mode == SVG_DIFF)
 		diff_colour(sv, id, fill);
 	else
-		colour_of(sv, sv->n[id].name, sv->n[id].cls, fill);
+		ftree_colour(&sv->t, sv->t.n[id].name, sv->t.n[id].cls, fill);
 	draw_frame(sv, x + SVG_PAD, y, w, id, fill);
 }
 

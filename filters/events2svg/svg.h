@@ -6,23 +6,11 @@
 
 #include "../../common/buf.h"
 #include "../../common/foldagg.h"
+#include "../../common/foldtree.h"
 #include "../../common/intern.h"
 #include "../../common/u64map.h"
 
 enum svg_mode { SVG_FLAME, SVG_ICICLE, SVG_CHART, SVG_DIFF };
-/* Frame classes: the palette (docs/svg.md, "Colours"). */
-enum svg_cls { CLS_USER, CLS_KERNEL, CLS_JIT, CLS_INLINED };
-
-/* A frame of the merged tree: its parent, display name and class; its
- * total weight per side (a diff has two). Children are made after their
- * parent, so a node's id is larger than its parent's. */
-struct tnode {
-	uint32_t parent, name, depth;
-	uint32_t first, nkids;	/* children: sv->order[first .. first + nkids) */
-	uint8_t cls;
-	int64_t w[2];
-};
-
 /* Geometry, in px (docs/svg.md). */
 #define SVG_PAD 10
 #define SVG_FRAME_H 16
@@ -39,15 +27,7 @@ struct svg {
 	int64_t gap;			/* --chart: --gap in ns, 0 for the default */
 	struct chart *chart;		/* --chart (chart.c) */
 	const char *unit;		/* the unit's name in titles */
-	/* the merged tree (tree.c) */
-	struct tnode *n;
-	size_t nn, ncap;
-	struct u64map child;	/* parent << 32 | name << 2 | cls -> id + 1 */
-	struct u64map memo;	/* root << 32 | stack node -> id + 1 */
-	struct intern names;	/* display names */
-	uint32_t *fname;	/* frame id * 2 + java -> name id + 1 */
-	size_t nfname;
-	uint32_t *order;	/* node ids, children of a node adjacent, by name */
+	struct ftree t;		/* the merged tree (tree.c, common/foldtree.h) */
 	int64_t total[2];
 	/* layout (tree.c) */
 	uint32_t maxdepth;	/* of the frames drawn */
@@ -57,18 +37,12 @@ struct svg {
 	int64_t hidden_w;	/* the weight not drawn (not a diff) */
 	int64_t height;
 	struct buf line, tmp;
-	uint32_t *path;
-	size_t pathcap;
 	struct u64ent *stack;	/* walk: node, x */
 	size_t stackcap;
 };
 
 /* tree.c */
 void tree_build(struct svg *sv);
-/* A frame's class from its kind bits (EVK_*); its display name's id. */
-unsigned cls_of(unsigned kind);
-uint32_t frame_name(struct svg *sv, uint32_t frame, int java);
-uint32_t name_id(struct svg *sv, const char *p, size_t n);
 typedef void (*tree_visit)(struct svg *sv, uint32_t id, double x, double w);
 /* Walk the frames wide enough to draw (x, w in px), parents first. */
 void tree_walk(struct svg *sv, tree_visit fn);
@@ -85,8 +59,6 @@ void put_num(double v);		/* 3 decimals at most */
 void put_text(double x, double y, const char *id, const char *s);
 void draw_foot(struct svg *sv);
 void draw_graph(struct svg *sv);
-/* flamegraph.pl's palettes, keyed by a hash of the name (colour.c) */
-void colour_of(const struct svg *sv, uint32_t name, unsigned cls, char out[48]);
 
 /* chart.c */
 void chart_init(struct svg *sv);

@@ -12,46 +12,10 @@
 #include "../../common/timespec.h"
 #include "heatmap.h"
 
-static void fail_span(struct hm *h)
-{
-	fp_die("the stream's time span needs more than %lld columns of %" PRId64
-	       " ns (--max-columns; a wider --column or timeslice(1) first)",
-	       h->max_cols, h->width);
-}
-
-/* Record a time of the stream: it may move the origin and widen the map. */
-void hm_observe(struct hm *h, int64_t t)
-{
-	int64_t origin, span;
-
-	if (!h->have_time) {
-		h->have_time = 1;
-		h->tmin = h->tmax = t;
-		h->anchor = floor_second(t);
-		return;
-	}
-	if (t < h->tmin) {
-		h->tmin = t;
-		origin = floor_second(t);
-		/* unsorted input: the grid must stay aligned with the new origin */
-		if (__builtin_sub_overflow(h->anchor, origin, &span))
-			fail_span(h);
-		if (span % h->width != 0)
-			fp_die("the input is not time-ordered and a column width of %" PRId64
-			       " ns does not divide the shift of the origin; sort it (eventsort) "
-			       "or use a --column that divides one second", h->width);
-	}
-	if (t > h->tmax)
-		h->tmax = t;
-	origin = floor_second(h->tmin);
-	if (__builtin_sub_overflow(h->tmax, origin, &span) || span / h->width >= h->max_cols)
-		fail_span(h);
-}
-
 /* The cells of column k, allocated (zeroed) on first use. */
 static int64_t *column(struct hm *h, int64_t k)
 {
-	size_t rows = (size_t)h->rows;
+	size_t rows = (size_t)h->g.rows;
 
 	if (h->ncap == 0) {
 		h->ncap = 16;
@@ -79,14 +43,16 @@ static int64_t *column(struct hm *h, int64_t k)
 	return h->cells + (size_t)(k - h->kfirst) * rows;
 }
 
-/* Add v to the cell of time t (observed before). */
+/* Add v to the cell of an observed time t (wrapping, never UB): a
+ * sample, or a partial map's cell (--merge). */
 void hm_add(struct hm *h, int64_t t, int64_t v)
 {
-	int64_t off = t - h->anchor;	/* |off| < max span: checked by hm_observe() */
-	int64_t k = floor_div(off, h->width), sub = off - k * h->width;
-	int64_t *c = &column(h, k)[sub * h->rows / h->width];
+	int64_t k, *c;
+	int b;
 
-	*c = (int64_t)((uint64_t)*c + (uint64_t)v);	/* wraps, never UB */
+	hgrid_locate(&h->g, t, &k, &b);
+	c = &column(h, k)[b];
+	*c = (int64_t)((uint64_t)*c + (uint64_t)v);
 }
 
 static int wanted_event(struct hm *h, struct slice ev)
@@ -156,17 +122,8 @@ static int on_record(void *ctx, const struct ev_rec *r)
 {
 	struct hm *h = ctx;
 
-	if (r->time == EV_NONE) {
-		if (r->type == 'S')
-			skip_record(&h->md.skips, h->md.file, h->md.lineno,
-				    "sample without a time (heatmap needs timed samples)");
+	if (!hgrid_record(&h->g, &h->md, r, "sample without a time (heatmap needs timed samples)"))
 		return 0;
-	}
-	if (r->time < TIME_FLOOR_MIN) {
-		skip_record(&h->md.skips, h->md.file, h->md.lineno, "time out of range");
-		return 0;
-	}
-	hm_observe(h, r->time);
 	return r->type == 'S';
 }
 
@@ -184,16 +141,10 @@ static void on_other(void *ctx, const struct ev_rec *r)
 static void on_header(void *ctx, struct slice line)
 {
 	struct hm *h = ctx;
-	int64_t t;
 
-	if (line.n > 7 && memcmp(line.p, "#start ", 7) == 0) {
-		if (ev_parse_time(line.p + 7, line.n - 7, &t) == 0 && t >= TIME_FLOOR_MIN)
-			hm_observe(h, t);
-		else
-			skip_record(&h->md.skips, h->md.file, h->md.lineno, "bad time in #start header");
-	} else if (line.n > 7 && memcmp(line.p, "#input ", 7) == 0 && !h->input) {
+	hgrid_header(&h->g, &h->md, line);
+	if (line.n > 7 && memcmp(line.p, "#input ", 7) == 0 && !h->input)
 		h->input = fp_strndup(line.p + 7, line.n - 7);
-	}
 }
 
 /* heatmap needs no stacks (the idle rule reads the STACK text of the
@@ -234,31 +185,26 @@ int64_t hm_cell(const struct hm *h, int64_t c, int b)
 
 	if (h->ncap == 0 || k < h->kfirst || k >= h->kfirst + (int64_t)h->ncap)
 		return 0;
-	return h->cells[(size_t)(k - h->kfirst) * (size_t)h->rows + (size_t)b];
+	return h->cells[(size_t)(k - h->kfirst) * (size_t)h->g.rows + (size_t)b];
 }
 
 void hm_finish(struct hm *h)
 {
+	struct hgrid_axis a = hgrid_axis(&h->g);
 	int64_t c;
 	int b;
 
-	if (!h->have_time)
+	if (!h->g.have_time)
 		return;
-	h->m.origin = floor_second(h->tmin);
-	h->m.ncols = (h->tmax - h->m.origin) / h->width + 1;
-	h->m.shift = (h->anchor - h->m.origin) / h->width;
+	h->m.origin = a.origin;
+	h->m.ncols = a.ncols;
+	h->m.shift = a.shift;
 	for (c = 0; c < h->m.ncols; c++)
-		for (b = 0; b < h->rows; b++) {
+		for (b = 0; b < h->g.rows; b++) {
 			int64_t v = hm_cell(h, c, b);
 
 			h->m.total = (int64_t)((uint64_t)h->m.total + (uint64_t)v);
 			if (v > h->m.max)
 				h->m.max = v;
 		}
-}
-
-/* Lower edge of bucket b, ns from the start of its column: ceil(b*W/rows). */
-int64_t hm_edge(const struct hm *h, int b)
-{
-	return ((int64_t)b * h->width + h->rows - 1) / h->rows;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../../common/buf.h"
+#include "../../common/heatgrid.h"
 #include "../../common/model.h"
 
 #define NS 1000000000LL
@@ -15,20 +16,16 @@ enum hm_format { F_TSV, F_LIST, F_JSON, F_SVG, F_TERM };
 
 struct hm {
 	/* options */
-	int rows, weight, keep_idle;
-	int64_t width;		/* column width, ns */
-	long long max_cols;
+	int weight, keep_idle;
 	enum hm_format fmt;
 	char *event;		/* only this event, or NULL */
 	char *event_alloc;	/* event when heatmap chose it (-w: the first) */
 	size_t event_len;	/* strlen(event) + 1, 0 until known */
 	struct model md;	/* the reader: skips, file, line */
-	/* Times seen: the origin is the whole second at or before tmin. */
-	int have_time;
-	int64_t tmin, tmax;
-	/* Cells: column k (relative to anchor, the whole second of the first
-	 * time seen) is storage column k - kfirst; rows counted from the bottom. */
-	int64_t anchor, kfirst;
+	struct hgrid g;		/* rows, column width, times seen (heatgrid.h) */
+	/* Cells: column k (relative to g.anchor) is storage column k - kfirst;
+	 * rows counted from the bottom. */
+	int64_t kfirst;
 	int64_t *cells;
 	size_t ncap;
 	uint64_t samples, idle, other, counted;
@@ -67,11 +64,9 @@ struct hm {
 void hm_read_init(struct hm *h);	/* model_init with heatmap's sink */
 void hm_free(struct hm *h);
 void hm_finish(struct hm *h);
-void hm_observe(struct hm *h, int64_t t);
 void hm_add(struct hm *h, int64_t t, int64_t v);
 void hm_declare_unit(struct hm *h, struct slice event, struct slice unit);
 int64_t hm_cell(const struct hm *h, int64_t c, int b);
-int64_t hm_edge(const struct hm *h, int b);
 const char *hm_unit_of(const struct hm *h, const char *event);
 /* text.c */
 void hm_put_secs(int64_t ns);

@@ -288,8 +288,8 @@ static int check_settings(struct hm *h, struct part *p)
 		if (p->json && (h->fmt == F_TSV || h->fmt == F_LIST))
 			return fail(h, "%s: a JSON map does not say its event setting: TSV and --list merge "
 			       "TSV maps", p->file);
-		h->rows = p->rows;
-		h->width = p->width;
+		h->g.rows = p->rows;
+		h->g.width = p->width;
 		h->weight = p->weight;
 		h->keep_idle = p->keep_idle;
 		h->mg.json = p->json;
@@ -300,9 +300,9 @@ static int check_settings(struct hm *h, struct part *p)
 	}
 	if (p->json != h->mg.json)
 		what = "TSV and JSON maps do not mix";
-	else if (p->rows != h->rows)
+	else if (p->rows != h->g.rows)
 		what = "other rows";
-	else if (p->width != h->width)
+	else if (p->width != h->g.width)
 		what = "another column width";
 	else if (p->weight != h->weight)
 		what = "other values: samples, weights";
@@ -354,7 +354,7 @@ static int part_span(struct hm *h, struct part *p, int64_t *lo, int64_t *hi)
 {
 	int64_t end, span;
 
-	if (p->ncols < 1 || p->ncols > h->max_cols || p->origin < TIME_FLOOR_MIN ||
+	if (p->ncols < 1 || p->ncols > h->g.max_cols || p->origin < TIME_FLOOR_MIN ||
 	    p->origin != floor_second(p->origin) ||
 	    __builtin_mul_overflow(p->ncols, p->width, &end) || __builtin_add_overflow(end, p->origin, &end))
 		return fail(h, "%s: a bad origin or column count", p->file);
@@ -362,15 +362,15 @@ static int part_span(struct hm *h, struct part *p, int64_t *lo, int64_t *hi)
 	*hi = p->json ? p->last : end - p->width;
 	if (*lo < p->origin || *lo >= p->origin + p->width || *hi < *lo || *hi >= end)
 		return fail(h, "%s: its first and last times are not in its columns", p->file);
-	if (h->have_time && (p->origin - h->m.origin) % h->width != 0)
+	if (h->g.have_time && (p->origin - h->m.origin) % h->g.width != 0)
 		return fail(h, "%s: its columns do not line up with %s's (origins %" PRId64 " ns apart, "
-			    "columns of %" PRId64 " ns)", p->file, h->mg.file0, p->origin - h->m.origin, h->width);
-	if (h->have_time && h->tmin < *lo)
-		*lo = h->tmin;
-	if (h->have_time && h->tmax > *hi)
-		*hi = h->tmax;
-	if (__builtin_sub_overflow(*hi, floor_second(*lo), &span) || span / h->width >= h->max_cols)
-		return fail(h, "%s: the maps span more than %lld columns (--max-columns)", p->file, h->max_cols);
+			    "columns of %" PRId64 " ns)", p->file, h->mg.file0, p->origin - h->m.origin, h->g.width);
+	if (h->g.have_time && h->g.tmin < *lo)
+		*lo = h->g.tmin;
+	if (h->g.have_time && h->g.tmax > *hi)
+		*hi = h->g.tmax;
+	if (__builtin_sub_overflow(*hi, floor_second(*lo), &span) || span / h->g.width >= h->g.max_cols)
+		return fail(h, "%s: the maps span more than %lld columns (--max-columns)", p->file, h->g.max_cols);
 	return 0;
 }
 
@@ -386,17 +386,17 @@ static int add_part(struct hm *h, struct part *p)
 		return 0;
 	if (part_span(h, p, &lo, &hi) < 0)
 		return -1;
-	if (!h->have_time || p->origin < h->m.origin)
+	if (!h->g.have_time || p->origin < h->m.origin)
 		h->m.origin = p->origin;	/* for the check in part_span() */
-	hm_observe(h, lo);
-	hm_observe(h, hi);
+	hgrid_observe(&h->g, lo);
+	hgrid_observe(&h->g, hi);
 	for (c = 0; c < p->ncols; c++)
 		for (r = 0; r < p->rows; r++) {
 			int b = p->rows - 1 - (int)r;
 			int64_t v = p->v[c * p->rows + r];
 
 			if (v)
-				hm_add(h, p->origin + c * p->width + hm_edge(h, b), v);
+				hm_add(h, p->origin + c * p->width + hgrid_edge(&h->g, b), v);
 		}
 	return 0;
 }

@@ -81,12 +81,12 @@ static void svg_layout(struct hm *h, size_t label_chars, size_t legend_chars)
 
 	h->s.colw = h->m.ncols > 0 ? 1200 / h->m.ncols : 40;	/* the grid about 1200 px wide */
 	h->s.colw = h->s.colw < 4 ? 4 : h->s.colw > 64 ? 64 : h->s.colw;
-	h->s.rowh = 400 / h->rows;				/* and 400 px high */
+	h->s.rowh = 400 / h->g.rows;				/* and 400 px high */
 	h->s.rowh = h->s.rowh < 2 ? 2 : h->s.rowh > 16 ? 16 : h->s.rowh;
 	h->s.left = 16 + TEXT_W(label_chars, 11) + 6;
 	h->s.top = 58;
 	h->s.gw = h->m.ncols * h->s.colw;
-	h->s.gh = (int64_t)h->rows * h->s.rowh;
+	h->s.gh = (int64_t)h->g.rows * h->s.rowh;
 	h->s.lx = h->s.left + h->s.gw + 24;			/* the legend */
 	h->s.w = h->s.lx + 14 + 6 + TEXT_W(legend_chars, 11) + 16;
 	title_w = 16 + TEXT_W(h->v.t1.len > h->v.t2.len * 11 / 14 ? h->v.t1.len : h->v.t2.len * 11 / 14, 14) + 16;
@@ -99,19 +99,19 @@ static void svg_layout(struct hm *h, size_t label_chars, size_t legend_chars)
  * least 14 px apart. */
 static void svg_rows(struct hm *h)
 {
-	int lstep = h->rows / 5 > 0 ? h->rows / 5 : 1, b;
+	int lstep = h->g.rows / 5 > 0 ? h->g.rows / 5 : 1, b;
 	char ms[40];
 
 	while (lstep * h->s.rowh < 14)
 		lstep++;
-	for (b = 0; b <= h->rows; b += lstep) {
-		size_t n = timespec_format(ms, (b == h->rows ? h->width : hm_edge(h, b)) * 1000);
+	for (b = 0; b <= h->g.rows; b += lstep) {
+		size_t n = timespec_format(ms, (b == h->g.rows ? h->g.width : hgrid_edge(&h->g, b)) * 1000);
 
 		memcpy(ms + n, " ms", 4);
-		put_svg_text(h->s.left - 6, h->s.top + (h->rows - b) * h->s.rowh + 4, "text-anchor=\"end\"", ms,
+		put_svg_text(h->s.left - 6, h->s.top + (h->g.rows - b) * h->s.rowh + 4, "text-anchor=\"end\"", ms,
 			     n + 3);
-		if (b + lstep > h->rows && b != h->rows)
-			b = h->rows - lstep;	/* the top edge too */
+		if (b + lstep > h->g.rows && b != h->g.rows)
+			b = h->g.rows - lstep;	/* the top edge too */
 	}
 }
 
@@ -123,7 +123,7 @@ static void svg_columns(struct hm *h)
 	int64_t step = 1, mult = 1, c, widest;
 	int i = 0;
 
-	widest = TEXT_W(timespec_format(t, (h->m.ncols - 1) * h->width), 11) + 8;
+	widest = TEXT_W(timespec_format(t, (h->m.ncols - 1) * h->g.width), 11) + 8;
 	while (step * h->s.colw < widest) {
 		if (++i == 3) {
 			i = 0;
@@ -132,14 +132,14 @@ static void svg_columns(struct hm *h)
 		step = nice[i] * mult;
 	}
 	for (c = 0; c < h->m.ncols; c += step) {
-		size_t n = timespec_format(t, c * h->width);
+		size_t n = timespec_format(t, c * h->g.width);
 
 		put_svg_text(h->s.left + c * h->s.colw + h->s.colw / 2, h->s.top + h->s.gh + 14,
 			     "class=\"x\" text-anchor=\"middle\"", t, n);
 	}
 	h->tmp.len = 0;
 	buf_adds(&h->tmp, "seconds from ");
-	if (h->have_time)
+	if (h->g.have_time)
 		hm_add_secs(&h->tmp, h->m.origin);
 	buf_adds(&h->tmp, " (a cell's tooltip: its timeslice command)");
 	put_svg_text(h->s.left, h->s.top + h->s.gh + 32, "class=\"caption\"", h->tmp.p, h->tmp.len);
@@ -195,20 +195,20 @@ static void put_rect(int64_t x, int64_t y, int64_t w, int64_t ht)
 
 static void svg_cell(struct hm *h, int64_t c, int b, int64_t val)
 {
-	int64_t t0 = c * h->width + hm_edge(h, b), t1 = c * h->width + hm_edge(h, b + 1);
+	int64_t t0 = c * h->g.width + hgrid_edge(&h->g, b), t1 = c * h->g.width + hgrid_edge(&h->g, b + 1);
 	int rgb[3];
 
 	hm_colour(h, val, rgb);
-	put_rect(h->s.left + c * h->s.colw, h->s.top + (int64_t)(h->rows - 1 - b) * h->s.rowh,
+	put_rect(h->s.left + c * h->s.colw, h->s.top + (int64_t)(h->g.rows - 1 - b) * h->s.rowh,
 		 h->s.colw, h->s.rowh);
 	out_puts(" fill=\"");
 	put_hex(rgb);
 	out_puts("\"><title>column ");
 	out_i64(c);
 	out_puts(", ");
-	hm_put_ms(hm_edge(h, b));
+	hm_put_ms(hgrid_edge(&h->g, b));
 	out_puts("-");
-	hm_put_ms(hm_edge(h, b + 1));
+	hm_put_ms(hgrid_edge(&h->g, b + 1));
 	out_puts(" ms: ");
 	h->tmp.len = 0;
 	hm_add_value(h, &h->tmp, val);
@@ -236,7 +236,7 @@ void hm_put_svg(struct hm *h)
 	char ms[40];
 	int64_t c;
 	int b;
-	size_t label = timespec_format(ms, h->width * 1000) + 3, legend;
+	size_t label = timespec_format(ms, h->g.width * 1000) + 3, legend;
 
 	h->tmp.len = 0;
 	hm_add_value(h, &h->tmp, h->m.max);
@@ -257,7 +257,7 @@ void hm_put_svg(struct hm *h)
 	svg_columns(h);
 	svg_legend(h);
 	for (c = 0; c < h->m.ncols; c++)
-		for (b = 0; b < h->rows; b++) {
+		for (b = 0; b < h->g.rows; b++) {
 			int64_t val = hm_cell(h, c, b);
 
 			if (val != 0)

@@ -25,7 +25,7 @@ static void put_term_colour(struct hm *h, int fg, int64_t val)
  * that starts a fifth of the column (the lower row if it does), else blanks. */
 static void put_term_label(struct hm *h, int b, int width)
 {
-	int lstep = h->rows / 5 > 0 ? h->rows / 5 : 1, r = -1, n = 0;
+	int lstep = h->g.rows / 5 > 0 ? h->g.rows / 5 : 1, r = -1, n = 0;
 	char t[48];
 
 	if (b > 0 && (b - 1) % lstep == 0)
@@ -33,7 +33,7 @@ static void put_term_label(struct hm *h, int b, int width)
 	else if (b % lstep == 0)
 		r = b;
 	if (r >= 0) {
-		n = (int)timespec_format(t, hm_edge(h, r) * 1000);
+		n = (int)timespec_format(t, hgrid_edge(&h->g, r) * 1000);
 		memcpy(t + n, " ms", 4);
 		n += 3;
 	}
@@ -79,14 +79,14 @@ void hm_put_term(struct hm *h)
 	enum { BAND = 100 };
 	char t[48];
 	int64_t c0, c;
-	int b, width = (int)timespec_format(t, h->width * 1000) + 3;
+	int b, width = (int)timespec_format(t, h->g.width * 1000) + 3;
 
 	put_plain(h->v.t1.p, h->v.t1.len);
 	put_plain(h->v.t2.p, h->v.t2.len);
 	for (c0 = 0; c0 < h->m.ncols; c0 += BAND) {
 		int64_t c1 = c0 + BAND < h->m.ncols ? c0 + BAND : h->m.ncols;
 
-		for (b = h->rows - 1; b >= 0; b -= 2) {
+		for (b = h->g.rows - 1; b >= 0; b -= 2) {
 			put_term_label(h, b, width);
 			for (c = c0; c < c1; c++) {
 				put_term_colour(h, 1, hm_cell(h, c, b));
@@ -103,12 +103,12 @@ void hm_put_term(struct hm *h)
 
 			out_write(buf, (size_t)(c1 - c < n ? c1 - c : n));
 		}
-		if (h->width == NS) {
+		if (h->g.width == NS) {
 			out_puts(" s\n");
 		} else {
 			h->tmp.len = 0;
 			buf_adds(&h->tmp, " columns of ");
-			hm_add_setting(&h->tmp, h->width);
+			hm_add_setting(&h->tmp, h->g.width);
 			buf_addc(&h->tmp, '\n');
 			out_write(h->tmp.p, h->tmp.len);
 		}

@@ -25,11 +25,11 @@ void hm_put_ms(int64_t ns)
 static void put_summary(struct hm *h)
 {
 	out_puts("# heatmap: rows=");
-	out_i64(h->rows);
+	out_i64(h->g.rows);
 	out_puts(" column=");
-	hm_put_secs(h->width);
+	hm_put_secs(h->g.width);
 	out_puts("s origin=");
-	if (h->have_time)
+	if (h->g.have_time)
 		ev_put_time(h->m.origin);
 	else
 		out_putc('-');
@@ -59,8 +59,8 @@ void hm_put_tsv(struct hm *h)
 		out_i64(c);
 	}
 	out_putc('\n');
-	for (b = h->rows - 1; b >= 0; b--) {
-		hm_put_ms(hm_edge(h, b));
+	for (b = h->g.rows - 1; b >= 0; b--) {
+		hm_put_ms(hgrid_edge(&h->g, b));
 		for (c = 0; c < h->m.ncols; c++) {
 			out_putc('\t');
 			out_i64(hm_cell(h, c, b));
@@ -77,22 +77,22 @@ void hm_put_list(struct hm *h)
 	put_summary(h);
 	out_puts("# col\trow\trow_ms\tvalue\tstart\tend\n");
 	for (c = 0; c < h->m.ncols; c++)
-		for (b = h->rows - 1; b >= 0; b--) {
+		for (b = h->g.rows - 1; b >= 0; b--) {
 			int64_t v = hm_cell(h, c, b);
 
 			if (v == 0)
 				continue;
 			out_i64(c);
 			out_putc('\t');
-			out_i64(h->rows - 1 - b);
+			out_i64(h->g.rows - 1 - b);
 			out_putc('\t');
-			hm_put_ms(hm_edge(h, b));
+			hm_put_ms(hgrid_edge(&h->g, b));
 			out_putc('\t');
 			out_i64(v);
 			out_putc('\t');
-			hm_put_secs(c * h->width + hm_edge(h, b));
+			hm_put_secs(c * h->g.width + hgrid_edge(&h->g, b));
 			out_putc('\t');
-			hm_put_secs(c * h->width + hm_edge(h, b + 1));
+			hm_put_secs(c * h->g.width + hgrid_edge(&h->g, b + 1));
 			out_putc('\n');
 		}
 }
@@ -198,20 +198,20 @@ void hm_describe(struct hm *h)
 	hm_add_value(h, &h->v.t1, h->m.max);
 	buf_adds(&h->v.t1, " per cell");
 	/* line 2: 5000.37 s to 5004.369 s (4.00 s); columns of 1 s, 50 rows of 20.0 ms ... */
-	if (h->have_time) {
-		hm_add_secs(&h->v.t2, h->tmin);
+	if (h->g.have_time) {
+		hm_add_secs(&h->v.t2, h->g.tmin);
 		buf_adds(&h->v.t2, " s to ");
-		hm_add_secs(&h->v.t2, h->tmax);
+		hm_add_secs(&h->v.t2, h->g.tmax);
 		buf_adds(&h->v.t2, " s (");
-		hm_add_duration(&h->v.t2, h->tmax - h->tmin);
+		hm_add_duration(&h->v.t2, h->g.tmax - h->g.tmin);
 		buf_adds(&h->v.t2, "); ");
 	}
 	buf_adds(&h->v.t2, "columns of ");
-	hm_add_setting(&h->v.t2, h->width);
+	hm_add_setting(&h->v.t2, h->g.width);
 	buf_adds(&h->v.t2, ", ");
-	add_i64(&h->v.t2, h->rows);
+	add_i64(&h->v.t2, h->g.rows);
 	buf_adds(&h->v.t2, " rows of ");
-	hm_add_setting(&h->v.t2, h->width / h->rows);
+	hm_add_setting(&h->v.t2, h->g.width / h->g.rows);
 	buf_adds(&h->v.t2, ", time runs up; idle samples ");
 	if (h->keep_idle) {
 		buf_adds(&h->v.t2, "kept");
@@ -251,8 +251,8 @@ void hm_put_json(struct hm *h)
 	int b;
 
 	out_puts("{\"rows\":[");
-	for (b = h->rows - 1; b >= 0; b--) {
-		hm_put_ms(hm_edge(h, b));
+	for (b = h->g.rows - 1; b >= 0; b--) {
+		hm_put_ms(hgrid_edge(&h->g, b));
 		if (b)
 			out_putc(',');
 	}
@@ -265,7 +265,7 @@ void hm_put_json(struct hm *h)
 	out_puts("],\"values\":[");
 	for (c = 0; c < h->m.ncols; c++) {
 		out_puts(c ? ",[" : "[");
-		for (b = h->rows - 1; b >= 0; b--) {
+		for (b = h->g.rows - 1; b >= 0; b--) {
 			out_i64(hm_cell(h, c, b));
 			if (b)
 				out_putc(',');
@@ -275,10 +275,10 @@ void hm_put_json(struct hm *h)
 	out_puts("],\"maxvalue\":");
 	out_i64(h->m.max);
 	out_puts(",\"origin\":\"");
-	if (h->have_time)
+	if (h->g.have_time)
 		ev_put_time(h->m.origin);
 	out_puts("\",\"column_ns\":");
-	out_i64(h->width);
+	out_i64(h->g.width);
 	out_puts(",\"total\":");
 	out_i64(h->m.total);
 	out_puts(",\"value\":");
@@ -301,11 +301,11 @@ void hm_put_json(struct hm *h)
 	put_json_string(h->v.t2.p, h->v.t2.len);
 	/* what the titles are made of, for heatmap --merge */
 	out_puts("],\"first\":\"");
-	if (h->have_time)
-		ev_put_time(h->tmin);
+	if (h->g.have_time)
+		ev_put_time(h->g.tmin);
 	out_puts("\",\"last\":\"");
-	if (h->have_time)
-		ev_put_time(h->tmax);
+	if (h->g.have_time)
+		ev_put_time(h->g.tmax);
 	out_puts("\",\"counted\":");
 	out_u64(h->counted);
 	out_puts(",\"weights\":");

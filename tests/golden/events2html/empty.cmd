@@ -1,0 +1,1 @@
+events2html empty.in | sed '/^<script>$/,/^<\/script>$/d'

@@ -1,0 +1,1 @@
+events2html one.in | sed '/^<script>$/,/^<\/script>$/d'

@@ -1,0 +1,1 @@
+events2html small.in | sed '/^<script>$/,/^<\/script>$/d'
