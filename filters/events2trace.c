@@ -267,7 +267,7 @@ static void spill(struct e2t *x)
 /* ,"name":EVENT of the record (the last one's text reused) */
 static void put_event(struct e2t *x, struct buf *b, struct slice ev)
 {
-	if (!x->have_ev || ev.n != x->ev_esc.len || memcmp(ev.p, x->ev_esc.p, ev.n) != 0) {
+	if (!x->have_ev || ev.n != x->ev_esc.len || (ev.n && memcmp(ev.p, x->ev_esc.p, ev.n) != 0)) {
 		x->ev_esc.len = x->ev_json.len = 0;
 		buf_add(&x->ev_esc, ev.p, ev.n);
 		if (!ev_absent(ev)) {
