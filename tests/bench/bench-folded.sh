@@ -25,6 +25,7 @@ run() {	# label, then the command; reads $tmp/in
 	label=$1
 	shift
 	bytes=$(wc -c <"$tmp/in")
+	bench_floor "$tmp/in"
 	bench_once "$label" "$tmp/in" "$@"
 	bench_report "$label" "$bytes"
 }

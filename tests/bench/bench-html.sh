@@ -2,8 +2,8 @@
 # Benchmark of events2html: the generated 200 MB perf stream
 # (tests/bench/gen-perf.sh 480 MB of perf script text, through perf2events;
 # /tmp/perf208.events is reused when it is there) and the largest real perf
-# capture in the repository, with events2folded, which reads the same model,
-# as a floor. Prints MiB/s (CPU: user + sys, the machine may be shared),
+# capture in the repository, next to events2folded (which reads the same
+# model) and `cat | cat` (the floor). Prints MiB/s (CPU: user + sys, the machine may be shared),
 # CPU seconds, peak RSS and the size of the page. Asserts nothing.
 #   FP_BENCH_HTML_EVENTS  an events file to use instead
 set -u
@@ -16,8 +16,9 @@ if [ ! -s "$ev" ]; then
 fi
 size=$(wc -c <"$ev")
 printf 'input: %d MiB events, %s samples\n' $((size >> 20)) "$(grep -c '^S' "$ev")"
-bench_once "events2folded (floor)" "$ev" "$bin/events2folded"
-bench_report "events2folded (floor)" "$size"
+bench_floor "$ev"
+bench_once "events2folded (reference)" "$ev" "$bin/events2folded"
+bench_report "events2folded (reference)" "$size"
 bench_once "events2html" "$ev" "$bin/events2html"
 bench_report "events2html" "$size"
 printf '  page: %d bytes (%.2f MiB)\n' "$outbytes" "$(echo "$outbytes / 1048576" | bc -l)"

@@ -26,9 +26,9 @@ printf 'perf events: %d MiB, %d samples of %s\n' $(($(wc -c <"$ev") >> 20)) \
 run() {
 	label=$1 in=$2; shift 2
 	bytes=$(wc -c <"$in")
+	bench_floor "$in"
 	bench_best3 "$label" "$@" "$in"
-	printf '%-44s %5d MiB in %7.1f MiB/s (CPU) %6.2f CPU s %6.2f s wall  peak RSS %7d KiB\n' "$label" \
-		$((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" "$best" "$brss"
+	bench_line "$label" "$bytes"
 }
 bench_out=$tmp/out.nflxprofile
 run "events2nflxprofile" "$ev" "$bin/events2nflxprofile" -e "$event"

@@ -37,10 +37,9 @@ awk 'BEGIN {
 run() {
 	label=$1 in=$2; shift 2
 	bytes=$(wc -c <"$in")
+	bench_floor "$in"
 	bench_best3 "$label" "$@" "$in"
-	printf '%-44s %6d MiB in %7.1f MiB/s CPU (%5.2f CPU s, %5.2f s wall)  out %7.2f MiB  peak RSS %6d KiB\n' \
-		"$label" $((bytes >> 20)) "$(echo "$bytes / 1048576 / $bcpu" | bc -l)" "$bcpu" "$best" \
-		"$(echo "$(wc -c <"${bench_out:-/dev/null}") / 1048576" | bc -l)" "$brss"
+	bench_line "$label" "$bytes" "$(printf 'out %.2f MiB' "$(echo "$(wc -c <"${bench_out:-/dev/null}") / 1048576" | bc -l)")"
 }
 printf 'perf events: %d samples, %d threads\n' "$(grep -c '^S' "$events")" \
 	"$(awk -F'\t' '$1 == "S" { t[$3 "/" $4] = 1 } END { print length(t) }' "$events")"

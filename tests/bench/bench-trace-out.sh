@@ -18,11 +18,13 @@ if [ -z "$ev" ]; then
 	bash "$here/gen-perf.sh" "$mb" - | "$bin/perf2events" >"$ev" 2>/dev/null
 fi
 bytes=$(wc -c <"$ev")
+bench_floor "$ev"
 for f in events2trace events2speedscope; do
 	bench_once "$f" "$ev" "$bin/$f"
 	bench_report "$f ($((outbytes >> 20)) MiB out)" "$bytes"
 done
 "$bin/events2trace" "$ev" >"$tmp/out.json" 2>/dev/null
 jbytes=$(wc -c <"$tmp/out.json")
+bench_floor "$tmp/out.json"
 bench_once "trace2events (its output)" "$tmp/out.json" "$bin/trace2events"
 bench_report "trace2events (its output)" "$jbytes"
