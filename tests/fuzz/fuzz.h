@@ -58,7 +58,7 @@ static inline int slice_inside(struct slice s, const char *p, size_t n)
 	return s.p >= p && s.p + s.n <= p + n;
 }
 
-static inline int bytes_eq(const char *a, size_t an, const char *b, size_t bn)
+static inline int fuzz_eq(const char *a, size_t an, const char *b, size_t bn)
 {
 	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
 }

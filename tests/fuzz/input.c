@@ -94,7 +94,7 @@ static void check_same(const struct buf *got, const uint8_t *p, size_t n)
 		return;
 	}
 	if (p[n - 1] == '\n')
-		FUZZ_CHECK(bytes_eq(got->p, got->len, (const char *)p, n));
+		FUZZ_CHECK(fuzz_eq(got->p, got->len, (const char *)p, n));
 	else
 		FUZZ_CHECK(got->len == n + 1 && memcmp(got->p, p, n) == 0);
 }

@@ -32,7 +32,7 @@ static void check_unescaped(struct buf *tmp, struct slice esc, const char *raw, 
 {
 	tmp->len = 0;
 	ev_unescape(tmp, esc.p, esc.n);
-	FUZZ_CHECK(bytes_eq(tmp->p, tmp->len, raw, n));
+	FUZZ_CHECK(fuzz_eq(tmp->p, tmp->len, raw, n));
 }
 
 /* Emit the sample as perf2events does (with every attribute) and read it back. */

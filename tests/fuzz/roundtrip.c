@@ -47,7 +47,7 @@ static void same(struct slice esc, struct slice raw)
 {
 	tmp.len = 0;
 	ev_unescape(&tmp, esc.p, esc.n);
-	FUZZ_CHECK(bytes_eq(tmp.p, tmp.len, raw.p, raw.n));
+	FUZZ_CHECK(fuzz_eq(tmp.p, tmp.len, raw.p, raw.n));
 }
 
 /* An identity field written by ev_put_field(): "-" when empty. */

@@ -182,7 +182,7 @@ static struct olane *olane_of(const struct ev_rec *r)
 	struct olane *l;
 
 	for (i = 0; i < nolanes; i++)
-		if (bytes_eq(olanes[i].key.p, olanes[i].key.len, r->pid.p, n))
+		if (fuzz_eq(olanes[i].key.p, olanes[i].key.len, r->pid.p, n))
 			return &olanes[i];
 	if (nolanes == olanes_cap) {
 		olanes_cap = olanes_cap ? 2 * olanes_cap : 16;
@@ -230,10 +230,10 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		fprintf(stderr, "C without O: %.*s\n", (int)n, p);
 	FUZZ_CHECK(l->n > 0);
 	start = l->n > 1 ? l->ends[l->n - 2] : 0;
-	if (!bytes_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n))
+	if (!fuzz_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n))
 		fprintf(stderr, "C closes %.*s, the innermost open O is %.*s\n", (int)n, p,
 			(int)(l->text.len - start), l->text.p + start);
-	FUZZ_CHECK(bytes_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n));
+	FUZZ_CHECK(fuzz_eq(l->text.p + start, l->text.len - start, r->stack.p, r->stack.n));
 	l->text.len = start;
 	l->n--;
 }

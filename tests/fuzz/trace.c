@@ -41,7 +41,7 @@ static int declared(struct slice ev)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
-		if (bytes_eq(p, (size_t)(nl - p), ev.p, ev.n))
+		if (fuzz_eq(p, (size_t)(nl - p), ev.p, ev.n))
 			return 1;
 		p = nl + 1;
 	}
