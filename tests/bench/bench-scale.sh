@@ -2,7 +2,7 @@
 # Benchmark scale-out on one machine (docs/scale-out.md): the perf text of
 # gen-perf.sh (MB, default 200) to folded stacks (perf2events |
 # events2folded) and to a heat map (perf2events | heatmap), in one process
-# chain, then split at blank lines over all cores (JOBS, default every
+# chain on one core (taskset: the issue's baseline) and free, then split at blank lines over all cores (JOBS, default every
 # core) and merged (events2folded, heatmap --merge): by GNU parallel
 # --pipepart, and by byte ranges aligned to sample headers
 # (tests/lib/split-ranges.sh) run as background jobs, without parallel's
@@ -42,9 +42,14 @@ for out in folded heatmap; do
 	folded) conv="$bin/events2folded -e cpu-clock" merge="$bin/events2folded" ;;
 	heatmap) conv="$bin/heatmap" merge="$bin/heatmap --merge" ;;
 	esac
-	one "$bin/perf2events < $tmp/p.txt 2>/dev/null | $conv > $tmp/one.$out 2>/dev/null"
+	# the issue's baseline: the chain on one core (both its processes
+	# pinned to CPU 0), then the same chain free to use every core
+	one "taskset -c 0 $bin/perf2events < $tmp/p.txt 2>/dev/null | taskset -c 0 $conv > $tmp/one.$out 2>/dev/null"
 	w1=$wall c1=$cpu
-	line "$out: 1 process chain"
+	line "$out: 1 chain on 1 core"
+	one "$bin/perf2events < $tmp/p.txt 2>/dev/null | $conv > $tmp/one.$out 2>/dev/null"
+	wc=$wall
+	line "$out: 1 chain, $(nproc) cores"
 	rm -rf "$tmp/parts"
 	mkdir "$tmp/parts"
 	one "parallel -j $jobs --pipepart -a $tmp/p.txt --recend '\n\n' --block $block \
@@ -52,7 +57,7 @@ for out in folded heatmap; do
 		$merge $tmp/parts/* > $tmp/many.$out"
 	line "$out: parallel, $jobs jobs + merge"
 	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
-	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with parallel -j $jobs ($(nproc) cores), CPU $c1 s -> $cpu s; outputs $same"
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall over 1 core ($(echo "scale=2; $wc / $wall" | bc)x over the free chain) with parallel -j $jobs ($(nproc) cores), CPU $c1 s -> $cpu s; outputs $same"
 	rm -rf "$tmp/parts"
 	mkdir "$tmp/parts"
 	one "sh $here/../lib/split-ranges.sh $tmp/p.txt $jobs | { k=0; while read -r off len; do k=\$((k + 1));
@@ -60,6 +65,6 @@ for out in folded heatmap; do
 		done; wait; } && $merge $tmp/parts/* > $tmp/many.$out"
 	line "$out: byte ranges, $jobs jobs + merge"
 	cmp -s "$tmp/one.$out" "$tmp/many.$out" && same=identical || same=DIFFERENT
-	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall with byte ranges ($jobs jobs), CPU $c1 s -> $cpu s; outputs $same"
+	echo "$out: speed-up $(echo "scale=2; $w1 / $wall" | bc)x wall over 1 core ($(echo "scale=2; $wc / $wall" | bc)x over the free chain) with byte ranges ($jobs jobs), CPU $c1 s -> $cpu s; outputs $same"
 done
 echo "scale: load average $(cut -d' ' -f1-3 /proc/loadavg) (a loaded machine slows the parallel run most)"
