@@ -98,9 +98,8 @@ static void sample_head(struct trace *tr, struct buf *h, const char *event, cons
 	ev_buf_field(h, cpu, cpun);
 	buf_adds(h, "\t-\t");
 	ev_buf_field(h, event, strlen(event));
-	/* the flamepipe key declared its events' units; an event it did not
-	 * name has weights in no unit (count), the others time gaps */
-	tr_declare(tr, event, strlen(event), tr->fp_weights ? "count" : "nanoseconds");
+	if (!tr->fp_weights)	/* else the flamepipe key declared the units */
+		tr_declare(tr, event, strlen(event), "nanoseconds");
 }
 
 #define SF_MAX_DEPTH (1 << 16)
