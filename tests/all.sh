@@ -18,7 +18,8 @@ set -u
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 log=$(mktemp "${TMPDIR:-/tmp}/fp-all.XXXXXX")
-trap 'rm -f "$log" "$log.status"' EXIT INT TERM
+trap 'rm -f "$log" "$log.status"' EXIT
+trap 'exit 143' INT TERM	# a signal ends the run (the EXIT trap cleans up): no later part starts
 total_pass=0 total_fail=0 summary=
 
 # count PART STATUS: add the part's own "N passed, N failed" line to the totals
