@@ -27,7 +27,8 @@ finish() {
 		mountpoint -q "$m" 2>/dev/null && umount -l "$m"
 	done
 }
-trap finish EXIT INT TERM
+trap finish EXIT
+trap 'exit 143' INT TERM
 
 if [ "$(id -u)" != 0 ]; then
 	say "needs root (debootstrap, chroot, mount)"
