@@ -31,8 +31,14 @@ nice /usr/bin/time -f %M -o "$tmp/rss2" "$bin/eventsort" -S 16M -T "$tmp" "$tmp/
 	ok || no "eventsort failed: $(cat "$tmp/err2")"
 rss1=$(tail -n 1 "$tmp/rss1") rss2=$(tail -n 1 "$tmp/rss2")
 echo "trace-event-large: ${mb} MiB, $tasks tasks: trace2events peak RSS ${rss1} KiB, eventsort+sort ${rss2} KiB"
-[ "$rss1" -le 32768 ] && ok || no "trace2events used ${rss1} KiB > 32 MiB"
-[ "$rss2" -le 65536 ] && ok || no "eventsort used ${rss2} KiB > 64 MiB"
+# ASan's allocator keeps redzones and a quarantine of freed memory: the
+# bounds mean nothing there (bounds.sh and eventmerge.sh skip them too)
+if nm "$bin/eventsort" 2>/dev/null | grep -q __asan_init; then
+	echo "NOTE trace-event-large: built with ASan, the RSS bounds are not checked"
+else
+	[ "$rss1" -le 32768 ] && ok || no "trace2events used ${rss1} KiB > 32 MiB"
+	[ "$rss2" -le 65536 ] && ok || no "eventsort used ${rss2} KiB > 64 MiB"
+fi
 "$bin/eventsort" --check "$tmp/s.events" && ok || no "eventsort --check rejects the sorted stream"
 "$bin/eventsort" --check "$tmp/t.events" 2>/dev/null && no "eventsort --check accepts the unsorted stream" || ok
 nice "$bin/events2folded" -n "$tmp/s.events" >"$tmp/folded" 2>"$tmp/err3" || no "events2folded failed"
