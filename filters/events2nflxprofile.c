@@ -88,18 +88,19 @@ static void header(void *ctx, struct slice line)
 static uint32_t node_of(struct nx *x, const struct md_sample *s)
 {
 	struct u64ent *e = u64map_add(&x->of, (uint64_t)s->thread << 32 | s->stack);
-	uint32_t i = (uint32_t)e->value, *link = NULL;
+	uint32_t i = (uint32_t)e->value, last = 0;	/* last: the chain's end, by index */
 
 	for (; i; i = x->nodes[i - 1].next) {
 		if (x->nodes[i - 1].comm == s->comm)
 			return i;
-		link = &x->nodes[i - 1].next;
+		last = i;
 	}
+	/* may move x->nodes: the chain's end is linked after it, by index */
 	fp_grow(&x->nodes, &x->nodecap, x->nnodes + 1, sizeof *x->nodes);
 	x->nodes[x->nnodes] = (struct nx_node){ s->thread, s->comm, s->stack, 0, 0 };
 	i = (uint32_t)++x->nnodes;
-	if (link)
-		*link = i;
+	if (last)
+		x->nodes[last - 1].next = i;
 	else
 		e->value = i;
 	return i;
