@@ -58,6 +58,8 @@ void jo_key(const char *s)
 
 void jo_string(const char *p, size_t n)
 {
+	if (n == 0)
+		p = "";		/* yajl passes p on to print(): never NULL to memcpy */
 	if (!utf8_valid(p, n)) {
 		jo.tmp.len = 0;
 		utf8_append(&jo.tmp, p, n);
