@@ -208,6 +208,7 @@ static int json_value(struct json *j, enum json_type t, const char *s, size_t n)
 					json_key_is(j, 0, "input"))) {
 		char **to = json_key_is(j, 0, "event") ? &p->event : json_key_is(j, 0, "unit") ? &p->unit : &p->input;
 
+		free(*to);	/* a repeated key: the last one counts */
 		*to = dup_slice(s, n);
 	} else if (t == JSON_STRING && json_key_is(j, 0, "value")) {
 		p->weight = n == 6 && memcmp(s, "weight", 6) == 0;
