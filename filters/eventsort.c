@@ -64,6 +64,8 @@ struct span {
 };
 
 struct thread {
+	uint64_t hash;
+	size_t key_off, key_len;	/* PID TAB TID in es.keys */
 	struct span *s;
 	size_t n, cap;
 	struct buf stack;	/* the full stack of the top span */
@@ -76,8 +78,11 @@ struct es {
 	struct model md;	/* the reader (skips, file, line) and the thread table */
 	struct win win;		/* the timed records */
 	struct store headers, untimed;	/* in input order, written first */
-	struct thread *th;	/* by model thread id */
-	size_t nth;
+	struct thread *th;	/* in the order met */
+	size_t nth, thcap;
+	uint32_t *tab;		/* indexes into th by hash, UINT32_MAX: free */
+	size_t tcap;
+	struct buf keys;
 	uint64_t split, unmatched;
 	long long max_depth;	/* 0: no limit */
 	struct buf marker;	/* the marker frame's text */
@@ -94,28 +99,81 @@ struct drec {
 	struct slice pid, tid, head, stack;	/* head: cpu \t comm \t event */
 };
 
+/* Up to nf tab-separated fields of [p, p+n), the last one ending at the
+ * next tab or the end; the number found. */
+static int split(const char *p, size_t n, struct slice *f, int nf)
+{
+	const char *end = p + n, *q = p;
+	int i = 0;
+
+	f[0].p = p;
+	for (; q < end; q++) {
+		if (*q != '\t')
+			continue;
+		f[i].n = (size_t)(q - f[i].p);
+		if (++i == nf)
+			return i;
+		f[i].p = q + 1;
+	}
+	f[i].n = (size_t)(end - f[i].p);
+	return i + 1;
+}
+
+/* ev_parse_i64() and ev_parse_time(), with a short way for plain digits */
+static int parse_int(const char *p, size_t n, int64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0 || n > 18)
+		return ev_parse_i64(p, n, v);
+	for (i = 0; i < n; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9)
+			return ev_parse_i64(p, n, v);
+		x = x * 10 + d;
+	}
+	*v = (int64_t)x;
+	return 0;
+}
+
+static int parse_time(const char *p, size_t n, int64_t *v)
+{
+	uint64_t s = 0, f = 0;
+	size_t i = 0, k;
+
+	for (; i < n && i < 10; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+
+		if (d > 9)
+			break;
+		s = s * 10 + d;
+	}
+	if (i == 0 || i == 10 || (i < n && p[i] != '.') || i + 1 == n || n - i > 10)
+		return ev_parse_time(p, n, v);
+	for (k = i + 1; k < n; k++) {
+		unsigned d = (unsigned char)p[k] - '0';
+
+		if (d > 9)
+			return ev_parse_time(p, n, v);
+		f = f * 10 + d;
+	}
+	for (k = i < n ? n - i - 1 : 0; k < 9; k++)
+		f *= 10;
+	*v = (int64_t)(s * 1000000000 + f);
+	return 0;
+}
+
 static int parse_d(const char *p, size_t n, struct drec *d)
 {
 	struct slice f[10];
-	const char *end = p + n;
-	int i;
 	int64_t seq;
 
-	for (i = 0; i < 10; i++) {
-		const char *t = memchr(p, '\t', (size_t)(end - p));
-
-		f[i].p = p;
-		f[i].n = (size_t)((t ? t : end) - p);
-		if (!t) {
-			i++;
-			break;
-		}
-		p = t + 1;
-	}
-	if (i < 10)
+	if (split(p, n, f, 10) < 10)
 		return -1;
-	if (ev_parse_time(f[1].p, f[1].n, &d->time) < 0 || ev_parse_i64(f[7].p, f[7].n, &d->dur) < 0 ||
-	    d->dur < 0 || ev_parse_i64(f[9].p, f[9].n, &seq) < 0 || d->time > INT64_MAX - d->dur)
+	if (parse_time(f[1].p, f[1].n, &d->time) < 0 || parse_int(f[7].p, f[7].n, &d->dur) < 0 ||
+	    d->dur < 0 || parse_int(f[9].p, f[9].n, &seq) < 0 || d->time > INT64_MAX - d->dur)
 		return -1;
 	d->seq = (uint64_t)seq;
 	d->pid = f[2];
@@ -160,7 +218,7 @@ static size_t depth(struct slice stack)
 static void decorate(struct es *g, const struct ev_rec *r)
 {
 	const char *p = r->line.p;
-	size_t n = r->line.n;
+	size_t n = r->line.n, body;
 	struct drec d;
 
 	if (r->type == 'D') {
@@ -168,14 +226,18 @@ static void decorate(struct es *g, const struct ev_rec *r)
 			skip_record(&g->md.skips, g->md.file, g->md.lineno, "bad D record");
 			return;
 		}
+		/* the key holds the times and the ORDER: an open or an
+		 * instant keeps PID to STACK, a close PID TAB TID */
+		body = (size_t)(d.stack.p + d.stack.n - d.pid.p);
 		if (d.dur == 0) {	/* zero length: an instant, after the opens */
-			add(g, ord(d.time), '2', 0, 0, 0, 'z', p, n);
+			add(g, ord(d.time), '2', 0, 0, 0, 'z', d.pid.p, body);
 			return;
 		}
 		/* open: longer first, then input order; close: later start
 		 * first, then later input first */
-		add(g, ord(d.time), '1', 2, ~ord(d.time + d.dur), d.seq, 'o', p, n);
-		add(g, ord(d.time + d.dur), '0', 2, ~ord(d.time), ~d.seq, 'c', p, n);
+		add(g, ord(d.time), '1', 2, ~ord(d.time + d.dur), d.seq, 'o', d.pid.p, body);
+		add(g, ord(d.time + d.dur), '0', 2, ~ord(d.time), ~d.seq, 'c', d.pid.p,
+		    (size_t)(d.tid.p + d.tid.n - d.pid.p));
 		return;
 	}
 	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type))
@@ -190,18 +252,58 @@ static void decorate(struct es *g, const struct ev_rec *r)
 
 /* ---- nesting the sorted stream ---- */
 
-/* The open spans of a thread: the model's thread table gives its id. */
+/* The open spans of a thread, by the bytes PID TAB TID (an open-addressing
+ * table of indexes into g->th, whose keys are in g->keys). */
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	return h ^ h >> 29;
+}
+
 static struct thread *thread_of(struct es *g, struct slice pid, struct slice tid)
 {
-	uint32_t id = model_thread_id(&g->md, pid, tid);
+	const char *key = pid.p;
+	size_t n = (size_t)(tid.p + tid.n - pid.p), i, mask;
+	uint64_t h = hash_bytes(key, n);
+	struct thread *th;
 
-	if (id >= g->nth) {
-		size_t n = g->nth;
+	if (g->nth * 2 >= g->tcap) {
+		size_t cap = g->tcap ? g->tcap * 2 : 64, j;
+		uint32_t *t = fp_malloc(cap * sizeof *t);
 
-		fp_grow(&g->th, &g->nth, (size_t)id + 1, sizeof *g->th);
-		memset(g->th + n, 0, (g->nth - n) * sizeof *g->th);
+		for (j = 0; j < cap; j++)
+			t[j] = UINT32_MAX;
+		for (j = 0; j < g->nth; j++) {
+			th = &g->th[j];
+			for (i = th->hash & (cap - 1); t[i] != UINT32_MAX; i = (i + 1) & (cap - 1))
+				;
+			t[i] = (uint32_t)j;
+		}
+		free(g->tab);
+		g->tab = t;
+		g->tcap = cap;
 	}
-	return &g->th[id];
+	mask = g->tcap - 1;
+	for (i = h & mask; g->tab[i] != UINT32_MAX; i = (i + 1) & mask) {
+		th = &g->th[g->tab[i]];
+		if (th->hash == h && th->key_len == n && memcmp(g->keys.p + th->key_off, key, n) == 0)
+			return th;
+	}
+	if (g->nth == UINT32_MAX - 1)
+		fp_die("too many threads");
+	g->tab[i] = (uint32_t)g->nth;
+	fp_grow(&g->th, &g->thcap, g->nth + 1, sizeof *g->th);
+	th = &g->th[g->nth++];
+	memset(th, 0, sizeof *th);
+	th->hash = h;
+	th->key_off = g->keys.len;
+	th->key_len = n;
+	buf_add(&g->keys, key, n);
+	return th;
 }
 
 /* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped). */
@@ -288,14 +390,37 @@ static void close_span(struct es *g, struct thread *th, size_t i, const struct d
 	buf_free(&keep);
 }
 
-static void nest(struct es *g, char tag, const char *line, size_t len)
+static int64_t unord(uint64_t v)
 {
+	return (int64_t)(v ^ ((uint64_t)1 << 63));
+}
+
+/* A span record of the sorted stream: its times and ORDER from the key k,
+ * the fields from the text (decorate()). */
+static void nest(struct es *g, const struct skey *k, char tag, const char *line, size_t len)
+{
+	struct slice f[7];
 	struct drec d;
 	struct thread *th;
 	size_t i;
+	int nf = split(line, len, f, 7);
 
-	if (parse_d(line, len, &d) < 0)
+	if (nf < (tag == 'c' ? 2 : 7))
 		fp_die("sort returned a damaged line");
+	d.pid = f[0];
+	d.tid = f[1];
+	if (tag == 'c') {
+		d.time = unord(~k->w[0]);
+		d.seq = ~k->w[1];
+		d.dur = unord(k->t) - d.time;
+	} else {
+		d.time = unord(k->t);
+		d.seq = k->w[1];
+		d.dur = tag == 'o' ? unord(~k->w[0]) - d.time : 0;
+		d.head.p = f[2].p;
+		d.head.n = (size_t)(f[4].p + f[4].n - f[2].p);
+		d.stack = f[6];
+	}
 	th = thread_of(g, d.pid, d.tid);
 	if (tag == 'o') {
 		push(g, th, &d, d.head.p, d.head.n, d.stack.p, d.stack.n, d.seq, d.time);
@@ -350,10 +475,10 @@ static void on_header(void *ctx, struct slice line)
 }
 
 /* a record of the sorted stream (win_each) to stdout, nested if a span */
-static void deliver(void *ctx, char tag, const char *line, size_t len)
+static void deliver(void *ctx, const struct skey *k, char tag, const char *line, size_t len)
 {
 	if (tag != '-') {
-		nest(ctx, tag, line, len);
+		nest(ctx, k, tag, line, len);
 		return;
 	}
 	wr(line, len);
@@ -470,6 +595,8 @@ static void es_free(struct es *g)
 		buf_free(&g->th[i].arena);
 	}
 	free(g->th);
+	free(g->tab);
+	buf_free(&g->keys);
 	win_free(&g->win);
 	store_free(&g->headers);
 	store_free(&g->untimed);

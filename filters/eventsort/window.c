@@ -106,6 +106,128 @@ static struct ent heap_pop(struct win *w)
 	return top;
 }
 
+/* ---- the run's records: a compact header, then the text ----
+ *
+ * A byte: the header's length; the tag; varints of the text's length, of
+ * the time since the previous record of the run (never negative), of the
+ * sequence's change (zigzag); sub, nw; a varint per word: for a span's
+ * open ('o') the end - start, for its close ('c') the start's distance
+ * back, then the ORDER (complemented for 'c'), other words zigzagged by
+ * their complement. Nearly all of a D record's key is small numbers. */
+
+static char *put_var(char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (char)v;
+	return p;
+}
+
+static const unsigned char *get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	int sh = 0;
+
+	while (p < end && sh < 64) {
+		x |= (uint64_t)(*p & 0x7f) << sh;
+		if (!(*p++ & 0x80)) {
+			*v = x;
+			return p;
+		}
+		sh += 7;
+	}
+	return NULL;
+}
+
+static uint64_t word_code(const struct rec *r, int i)
+{
+	uint64_t v = r->k.w[i];
+
+	if (r->tag == 'o')
+		return i ? v : ~v - r->k.t;
+	if (r->tag == 'c')
+		return i ? ~v : r->k.t - ~v;
+	return v >> 63 ? ~v << 1 | 1 : v << 1;
+}
+
+static uint64_t word_decode(const struct rec *r, int i, uint64_t c)
+{
+	if (r->tag == 'o')
+		return i ? c : ~(c + r->k.t);
+	if (r->tag == 'c')
+		return i ? ~c : ~(r->k.t - c);
+	return c & 1 ? ~(c >> 1) : c >> 1;
+}
+
+#define RUN_HEAD 64
+
+static void run_put(struct win *w, const struct rec *r, const char *line)
+{
+	char h[RUN_HEAD], *p = h + 1;
+	uint64_t ds = r->seq - w->run_seq;
+	int i;
+
+	*p++ = r->tag;
+	p = put_var(p, r->len);
+	p = put_var(p, r->k.t - w->run_t);
+	p = put_var(p, ds >> 63 ? ~ds << 1 | 1 : ds << 1);
+	*p++ = (char)r->k.sub;
+	*p++ = (char)r->k.nw;
+	for (i = 0; i < r->k.nw; i++)
+		p = put_var(p, word_code(r, i));
+	h[0] = (char)(p - h - 1);
+	w->run_t = r->k.t;
+	w->run_seq = r->seq;
+	store_add(&w->run, h, (size_t)(p - h));
+	store_add(&w->run, line, r->len);
+}
+
+struct run_rd {
+	struct store_rd rd;
+	uint64_t t, seq;
+};
+
+static int run_get(struct run_rd *q, struct rec *r, struct buf *b)
+{
+	unsigned char h[RUN_HEAD];
+	const unsigned char *p = h, *end;
+	uint64_t len, dt, ds, c;
+	int i;
+
+	if (!store_get(&q->rd, h, 1))
+		return 0;
+	end = h + h[0];
+	if (h[0] < 5 || !store_get(&q->rd, h, h[0]))
+		fp_die("temporary file: cut short");
+	memset(r, 0, sizeof *r);
+	r->tag = (char)*p++;
+	if (!(p = get_var(p, end, &len)) || !(p = get_var(p, end, &dt)) || !(p = get_var(p, end, &ds)) ||
+	    end - p < 2)
+		fp_die("temporary file: damaged");
+	q->t += dt;
+	q->seq += ds & 1 ? ~(ds >> 1) : ds >> 1;
+	r->k.t = q->t;
+	r->seq = q->seq;
+	r->len = (uint32_t)len;
+	r->k.sub = *p++;
+	r->k.nw = *p++;
+	if (r->k.nw > 2)
+		fp_die("temporary file: damaged");
+	for (i = 0; i < r->k.nw; i++) {
+		if (!(p = get_var(p, end, &c)))
+			fp_die("temporary file: damaged");
+		r->k.w[i] = word_decode(r, i, c);
+	}
+	b->len = 0;
+	buf_reserve(b, r->len + 1);
+	if (r->len && !store_get(&q->rd, b->p, r->len))
+		fp_die("temporary file: cut short");
+	b->len = r->len;
+	return 1;
+}
+
 /* The least record of the window to the run. */
 static void take(struct win *w)
 {
@@ -113,8 +235,7 @@ static void take(struct win *w)
 
 	w->last = e.r.k;
 	w->taken = 1;
-	store_add(&w->run, &e.r, sizeof e.r);
-	store_add(&w->run, e.line, e.r.len);
+	run_put(w, &e.r, e.line);
 	w->bytes -= COST(e.r.len);
 	free(e.line);
 }
@@ -223,7 +344,7 @@ void win_add(struct win *w, const struct skey *k, char tag, const char *line, si
 
 	if (len > UINT32_MAX)
 		fp_die("a record of %zu bytes: too long", len);
-	memset(&e.r, 0, sizeof e.r);	/* the padding too: it is written out */
+	memset(&e.r, 0, sizeof e.r);
 	e.r.k = *k;
 	e.r.seq = w->seq++;
 	e.r.len = (uint32_t)len;
@@ -285,18 +406,6 @@ static int parse_sorted(const char *p, size_t n, struct rec *r, const char **tex
 	return 0;
 }
 
-static int next_run(struct store_rd *rd, struct rec *r, struct buf *b)
-{
-	if (!store_get(rd, r, sizeof *r))
-		return 0;
-	b->len = 0;
-	buf_reserve(b, r->len + 1);
-	if (r->len && !store_get(rd, b->p, r->len))
-		fp_die("temporary file: cut short");
-	b->len = r->len;
-	return 1;
-}
-
 static int next_sorted(struct input *in, struct rec *r, const char **text)
 {
 	char *line;
@@ -330,9 +439,9 @@ static struct input *open_sorted(struct win *w, struct input *in)
 	return in;
 }
 
-void win_each(struct win *w, void (*fn)(void *, char, const char *, size_t), void *ctx)
+void win_each(struct win *w, win_fn *fn, void *ctx)
 {
-	struct store_rd rd;
+	struct run_rd rd = { .t = 0 };
 	struct input sorted, *in;
 	struct rec ra, rb;
 	struct buf b = { 0 };
@@ -342,15 +451,15 @@ void win_each(struct win *w, void (*fn)(void *, char, const char *, size_t), voi
 	while (w->n)
 		take(w);
 	in = open_sorted(w, &sorted);
-	store_rd_init(&rd, &w->run, 0, w->run.len);
-	a = next_run(&rd, &ra, &b);
+	store_rd_init(&rd.rd, &w->run, 0, w->run.len);
+	a = run_get(&rd, &ra, &b);
 	s = next_sorted(in, &rb, &text);
 	while (a || s) {
 		if (a && (!s || rcmp(&ra, &rb) < 0)) {
-			fn(ctx, ra.tag, b.p, ra.len);
-			a = next_run(&rd, &ra, &b);
+			fn(ctx, &ra.k, ra.tag, b.p, ra.len);
+			a = run_get(&rd, &ra, &b);
 		} else {
-			fn(ctx, rb.tag, text, rb.len);
+			fn(ctx, &rb.k, rb.tag, text, rb.len);
 			s = next_sorted(in, &rb, &text);
 		}
 	}

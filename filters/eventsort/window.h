@@ -37,6 +37,7 @@ struct win {
 	pid_t pid;
 	int from;		/* sort(1)'s output */
 	uint64_t late;		/* records sent to sort(1) */
+	uint64_t run_t, run_seq;	/* of the last record of the run */
 };
 
 /* Reordering window of up to budget bytes; the run spills to tmpdir. */
@@ -44,9 +45,10 @@ void win_init(struct win *w, size_t budget, const char *size, const char *tmpdir
 /* A timed record: in the window, or to sort(1) when its key is below
  * what the window already let out. */
 void win_add(struct win *w, const struct skey *k, char tag, const char *line, size_t len);
-/* Every record added, by (key, order added): fn(ctx, tag, line, len).
+/* Every record added, by (key, order added): fn(ctx, key, tag, line, len).
  * Waits for sort(1); its failure is fatal. */
-void win_each(struct win *w, void (*fn)(void *, char, const char *, size_t), void *ctx);
+typedef void win_fn(void *ctx, const struct skey *k, char tag, const char *line, size_t len);
+void win_each(struct win *w, win_fn *fn, void *ctx);
 void win_free(struct win *w);
 
 #endif
