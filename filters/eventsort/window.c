@@ -29,12 +29,21 @@ struct rec {
 	char tag;
 };
 
-/* A record of the window: its header in the heap's array, where the
- * comparisons find it, and its text apart. */
+/* A record of the window, flat for the comparisons (rec's fields), its
+ * text apart or, up to 8 bytes, in place. */
 struct ent {
-	struct rec r;
-	char *line;
+	uint64_t t, w0, w1, seq;
+	union {
+		char *p;
+		char c[8];
+	} line;
+	uint32_t len;
+	unsigned char sub, nw;
+	char tag;
 };
+
+#define INLINE(e) ((e)->len <= sizeof (e)->line.c)
+#define TEXT(e) (INLINE(e) ? (e)->line.c : (e)->line.p)
 
 /* The window starts small (a small heap is fast) and doubles up to its
  * maximum each time a record comes too late for it. */
@@ -43,29 +52,42 @@ struct ent {
 /* what an entry costs: its slot, its text and malloc's header */
 #define COST(len) (sizeof(struct ent) + (len) + 16)
 
+/* Keys compare as their text for sort(1) does (a prefix first): with the
+ * words past nw zero, that is (t, sub, w[0], w[1], nw) in turn. */
 static inline int kcmp(const struct skey *a, const struct skey *b)
 {
-	int i, n = a->nw < b->nw ? a->nw : b->nw;
-
 	if (a->t != b->t)
 		return a->t < b->t ? -1 : 1;
 	if (a->sub != b->sub)
 		return a->sub < b->sub ? -1 : 1;
-	for (i = 0; i < n; i++)
-		if (a->w[i] != b->w[i])
-			return a->w[i] < b->w[i] ? -1 : 1;
+	if (a->w[0] != b->w[0])
+		return a->w[0] < b->w[0] ? -1 : 1;
+	if (a->w[1] != b->w[1])
+		return a->w[1] < b->w[1] ? -1 : 1;
 	return (a->nw > b->nw) - (a->nw < b->nw);
 }
 
 static inline int rcmp(const struct rec *a, const struct rec *b)
 {
-	int c;
-
-	if (a->k.t != b->k.t)
-		return a->k.t < b->k.t ? -1 : 1;
-	c = kcmp(&a->k, &b->k);
+	int c = kcmp(&a->k, &b->k);
 
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* a before b in (key, seq) order */
+static inline int elt(const struct ent *a, const struct ent *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t;
+	if (a->sub != b->sub)
+		return a->sub < b->sub;
+	if (a->w0 != b->w0)
+		return a->w0 < b->w0;
+	if (a->w1 != b->w1)
+		return a->w1 < b->w1;
+	if (a->nw != b->nw)
+		return a->nw < b->nw;
+	return a->seq < b->seq;
 }
 
 /* ---- the heap ---- */
@@ -78,7 +100,7 @@ static void heap_push(struct win *w, const struct ent *e)
 	for (i = w->n++; i > 0; i = (i - 1) / 2) {
 		const struct ent *p = &w->h[(i - 1) / 2];
 
-		if (rcmp(&p->r, &e->r) <= 0)
+		if (!elt(e, p))
 			break;
 		w->h[i] = *p;
 	}
@@ -94,16 +116,22 @@ static struct ent heap_pop(struct win *w)
 	size_t i = 0, c;
 
 	while ((c = 2 * i + 1) < w->n) {
-		if (c + 1 < w->n && rcmp(&w->h[c + 1].r, &w->h[c].r) < 0)
+		if (c + 1 < w->n && elt(&w->h[c + 1], &w->h[c]))
 			c++;
 		w->h[i] = w->h[c];
 		i = c;
 	}
-	for (; i > 0 && rcmp(&e.r, &w->h[(i - 1) / 2].r) < 0; i = (i - 1) / 2)
+	for (; i > 0 && elt(&e, &w->h[(i - 1) / 2]); i = (i - 1) / 2)
 		w->h[i] = w->h[(i - 1) / 2];
 	if (w->n)
 		w->h[i] = e;
 	return top;
+}
+
+static void ent_free(struct ent *e)
+{
+	if (!INLINE(e))
+		free(e->line.p);
 }
 
 /* ---- the run's records: a compact header, then the text ----
@@ -232,12 +260,22 @@ static int run_get(struct run_rd *q, struct rec *r, struct buf *b)
 static void take(struct win *w)
 {
 	struct ent e = heap_pop(w);
+	struct rec r;
 
-	w->last = e.r.k;
+	memset(&r, 0, sizeof r);
+	r.k.t = e.t;
+	r.k.w[0] = e.w0;
+	r.k.w[1] = e.w1;
+	r.k.sub = e.sub;
+	r.k.nw = e.nw;
+	r.seq = e.seq;
+	r.len = e.len;
+	r.tag = e.tag;
+	w->last = r.k;
 	w->taken = 1;
-	run_put(w, &e.r, e.line);
-	w->bytes -= COST(e.r.len);
-	free(e.line);
+	run_put(w, &r, TEXT(&e));
+	w->bytes -= COST(e.len);
+	ent_free(&e);
 }
 
 void win_init(struct win *w, size_t budget, const char *size, const char *tmpdir)
@@ -338,25 +376,47 @@ static void to_sort(struct win *w, const struct rec *r, const char *line)
 		fp_die("writing to sort:");
 }
 
-void win_add(struct win *w, const struct skey *k, char tag, const char *line, size_t len)
+void win_add(struct win *w, const struct skey *key, char tag, const char *line, size_t len)
 {
+	struct skey kk = *key, *k = &kk;
 	struct ent e;
+
+	if (kk.nw < 2)	/* words past nw are zero (kcmp()) */
+		kk.w[1] = 0;
+	if (kk.nw < 1)
+		kk.w[0] = 0;
 
 	if (len > UINT32_MAX)
 		fp_die("a record of %zu bytes: too long", len);
-	memset(&e.r, 0, sizeof e.r);
-	e.r.k = *k;
-	e.r.seq = w->seq++;
-	e.r.len = (uint32_t)len;
-	e.r.tag = tag;
 	if (!w->budget || (w->taken && kcmp(k, &w->last) < 0)) {
-		to_sort(w, &e.r, line);
+		struct rec r;
+
+		memset(&r, 0, sizeof r);
+		r.k = *k;
+		r.seq = w->seq++;
+		r.len = (uint32_t)len;
+		r.tag = tag;
+		to_sort(w, &r, line);
 		/* a larger window might have held it */
 		w->budget = w->budget > w->max / 2 ? w->max : w->budget * 2;
 		return;
 	}
-	e.line = fp_malloc(len + 1);
-	memcpy(e.line, line, len);
+	e.t = k->t;
+	e.w0 = k->nw > 0 ? k->w[0] : 0;
+	e.w1 = k->nw > 1 ? k->w[1] : 0;
+	e.sub = k->sub;
+	e.nw = k->nw;
+	e.seq = w->seq++;
+	e.len = (uint32_t)len;
+	e.tag = tag;
+	if (INLINE(&e)) {
+		memset(e.line.c, 0, sizeof e.line.c);
+		if (len)
+			memcpy(e.line.c, line, len);
+	} else {
+		e.line.p = fp_malloc(len + 1);
+		memcpy(e.line.p, line, len);
+	}
 	heap_push(w, &e);
 	w->bytes += COST(len);
 	while (w->bytes > w->budget)
@@ -474,8 +534,11 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 
 void win_free(struct win *w)
 {
-	while (w->n)
-		free(heap_pop(w).line);
+	while (w->n) {
+		struct ent e = heap_pop(w);
+
+		ent_free(&e);
+	}
 	free(w->h);
 	store_free(&w->run);
 	if (w->to_sort)
