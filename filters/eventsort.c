@@ -99,24 +99,44 @@ struct drec {
 	struct slice pid, tid, head, stack;	/* head: cpu \t comm \t event */
 };
 
+/* The first tab in [q, end), or end: eight bytes at a time (the lowest
+ * byte found by the zero-byte test is exact). */
+static const char *tab_in(const char *q, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	while (end - q >= 8) {
+		uint64_t v, z;
+
+		memcpy(&v, q, 8);
+		v ^= ones * '\t';
+		z = (v - ones) & ~v & highs;
+		if (z)
+			return q + (__builtin_ctzll(z) >> 3);
+		q += 8;
+	}
+#endif
+	while (q < end && *q != '\t')
+		q++;
+	return q;
+}
+
 /* Up to nf tab-separated fields of [p, p+n), the last one ending at the
  * next tab or the end; the number found. */
 static int split(const char *p, size_t n, struct slice *f, int nf)
 {
-	const char *end = p + n, *q = p;
+	const char *end = p + n, *q;
 	int i = 0;
 
-	f[0].p = p;
-	for (; q < end; q++) {
-		if (*q != '\t')
-			continue;
-		f[i].n = (size_t)(q - f[i].p);
-		if (++i == nf)
+	for (;;) {
+		f[i].p = p;
+		q = tab_in(p, end);
+		f[i].n = (size_t)(q - p);
+		if (++i == nf || q == end)
 			return i;
-		f[i].p = q + 1;
+		p = q + 1;
 	}
-	f[i].n = (size_t)(end - f[i].p);
-	return i + 1;
 }
 
 /* ev_parse_i64() and ev_parse_time(), with a short way for plain digits */

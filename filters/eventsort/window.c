@@ -47,7 +47,7 @@ struct ent {
 
 /* The window starts small (a small heap is fast) and doubles up to its
  * maximum each time a record comes too late for it. */
-#define WIN_START (256u << 10)
+#define WIN_START (64u << 10)
 
 /* what an entry costs: its slot, its text and malloc's header */
 #define COST(len) (sizeof(struct ent) + (len) + 16)
