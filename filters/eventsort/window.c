@@ -217,18 +217,30 @@ struct run_rd {
 	uint64_t t, seq;
 };
 
-static int run_get(struct run_rd *q, struct rec *r, struct buf *b)
+/* The next record of the run into r and *text (in the reader's buffer
+ * or in b, good until the next call); 0 at the end. */
+static int run_get(struct run_rd *q, struct rec *r, struct buf *b, const char **text)
 {
-	unsigned char h[RUN_HEAD];
-	const unsigned char *p = h, *end;
+	struct store_rd *rd = &q->rd;
+	unsigned char hb[RUN_HEAD];
+	const unsigned char *p, *end;
 	uint64_t len, dt, ds, c;
 	int i;
 
-	if (!store_get(&q->rd, h, 1))
-		return 0;
-	end = h + h[0];
-	if (h[0] < 5 || !store_get(&q->rd, h, h[0]))
-		fp_die("temporary file: cut short");
+	if (rd->pos < rd->len && rd->len - rd->pos > (unsigned char)rd->buf[rd->pos]) {
+		p = (const unsigned char *)rd->buf + rd->pos;
+		rd->pos += 1 + (size_t)p[0];
+	} else {
+		if (!store_get(rd, hb, 1))
+			return 0;
+		if (!store_get(rd, hb + 1, hb[0]))
+			fp_die("temporary file: cut short");
+		p = hb;
+	}
+	end = p + 1 + p[0];
+	p++;
+	if (end - p < 5)
+		fp_die("temporary file: damaged");
 	memset(r, 0, sizeof *r);
 	r->tag = (char)*p++;
 	if (!(p = get_var(p, end, &len)) || !(p = get_var(p, end, &dt)) || !(p = get_var(p, end, &ds)) ||
@@ -248,11 +260,17 @@ static int run_get(struct run_rd *q, struct rec *r, struct buf *b)
 			fp_die("temporary file: damaged");
 		r->k.w[i] = word_decode(r, i, c);
 	}
+	if (rd->len - rd->pos >= r->len) {
+		*text = rd->buf + rd->pos;
+		rd->pos += r->len;
+		return 1;
+	}
 	b->len = 0;
 	buf_reserve(b, r->len + 1);
-	if (r->len && !store_get(&q->rd, b->p, r->len))
+	if (r->len && !store_get(rd, b->p, r->len))
 		fp_die("temporary file: cut short");
 	b->len = r->len;
+	*text = b->p;
 	return 1;
 }
 
@@ -505,19 +523,19 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 	struct input sorted, *in;
 	struct rec ra, rb;
 	struct buf b = { 0 };
-	const char *text = NULL;
+	const char *text = NULL, *ta = NULL;
 	int a, s, st;
 
 	while (w->n)
 		take(w);
 	in = open_sorted(w, &sorted);
 	store_rd_init(&rd.rd, &w->run, 0, w->run.len);
-	a = run_get(&rd, &ra, &b);
+	a = run_get(&rd, &ra, &b, &ta);
 	s = next_sorted(in, &rb, &text);
 	while (a || s) {
 		if (a && (!s || rcmp(&ra, &rb) < 0)) {
-			fn(ctx, &ra.k, ra.tag, b.p, ra.len);
-			a = run_get(&rd, &ra, &b);
+			fn(ctx, &ra.k, ra.tag, ta, ra.len);
+			a = run_get(&rd, &ra, &b, &ta);
 		} else {
 			fn(ctx, &rb.k, rb.tag, text, rb.len);
 			s = next_sorted(in, &rb, &text);
