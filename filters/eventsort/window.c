@@ -116,8 +116,7 @@ static struct ent heap_pop(struct win *w)
 	size_t i = 0, c;
 
 	while ((c = 2 * i + 1) < w->n) {
-		if (c + 1 < w->n && elt(&w->h[c + 1], &w->h[c]))
-			c++;
+		c += c + 1 < w->n && elt(&w->h[c + 1], &w->h[c]);	/* no branch to mispredict */
 		w->h[i] = w->h[c];
 		i = c;
 	}
