@@ -5,8 +5,9 @@
 # chain on one core (taskset: the issue's baseline) and free, then over
 # all cores (JOBS, default every core) and merged (events2folded,
 # heatmap --merge), four ways: perf2events --part K/N (each job reads its
-# byte range of the file itself) as background jobs of the shell and as
-# GNU parallel jobs; GNU parallel --pipepart (parallel's perl cuts the
+# byte range of the file itself) as background jobs of the shell (free,
+# and each chain pinned to a core like the baseline) and as GNU parallel
+# jobs; GNU parallel --pipepart (parallel's perl cuts the
 # file at blank lines and feeds the jobs); and byte ranges aligned to
 # sample headers (tests/lib/split-ranges.sh) copied through tail | head.
 # Prints wall seconds, CPU seconds (user + sys, children included), each
@@ -72,6 +73,11 @@ for out in folded heatmap; do
 	}
 	many "--part, shell jobs" "{ k=0; while [ \$k -lt $jobs ]; do k=\$((k + 1));
 		$bin/perf2events --part \$k/$jobs $tmp/p.txt 2>/dev/null | $conv > $tmp/parts/\$k 2>/dev/null &
+		done; wait; }"
+	# the same, each job's chain pinned to a core of its own (as the
+	# baseline is): its pipe stays in one core's caches
+	many "--part, shell jobs pinned" "{ k=0; while [ \$k -lt $jobs ]; do k=\$((k + 1)); c=\$(((k - 1) % $(nproc)));
+		taskset -c \$c $bin/perf2events --part \$k/$jobs $tmp/p.txt 2>/dev/null | taskset -c \$c $conv > $tmp/parts/\$k 2>/dev/null &
 		done; wait; }"
 	many "--part, parallel" "parallel -j $jobs '$bin/perf2events --part {}/$jobs $tmp/p.txt 2>/dev/null | $conv > $tmp/parts/{} 2>/dev/null' ::: \$(seq $jobs)"
 	many "parallel --pipepart" "parallel -j $jobs --pipepart -a $tmp/p.txt --recend '\\n\\n' --block $block \
