@@ -102,6 +102,9 @@ awk 'NF' "$tmp/in/dwarf.perf" | head -c -1 >"$tmp/in/noblank.perf"
 awk '/^[^\t]/ { h = $0; next } h != "" && /^\t/ { sub(/^[\t ]+/, ""); print h $0; h = "" }' \
 	"$tmp/in/multi.perf" >"$tmp/in/oneline.perf"
 cp "$tmp/p.txt" "$tmp/in/gen.perf"
+# frame lines of 512 KiB (longer than the 64 KiB perfsplit reads at a time)
+awk 'BEGIN { RS = ""; ORS = "\n\n"; big = "x"; while (length(big) < 300000) big = big big }
+	NR >= 100 && NR < 110 { $0 = $0 "\n\t 1234 " big " (/bin/big)" } { print }' "$tmp/in/fp.perf" >"$tmp/in/long.perf"
 for f in "$tmp"/in/*.perf; do
 	for n in 1 2 3 7; do
 		parts "$(basename "$f" .perf)" "$f" "$n"
