@@ -1,6 +1,9 @@
 #!/bin/sh
 # scale-out.sh - docs/scale-out.md, run: a capture split, converted in
 # parts and merged gives byte for byte the one-process result.
+#   perf2events --part K/N: the parts of one file (N = 1, 2, 3, 7; real,
+#      generated and edge-case captures) are the whole, records, headers,
+#      folded stacks and FILE:LINE messages (needs nothing but the build);
 #   a. one perf script text split at sample boundaries (GNU parallel
 #      --pipepart --recend at blank lines) over all cores: folded, heat map
 #      TSV and JSON (and the SVG made from the merged JSON);
