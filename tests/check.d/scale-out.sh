@@ -139,6 +139,22 @@ check_needs "$(command -v parallel >/dev/null 2>&1 && command -v bash >/dev/null
 
 # ---- a: one text, split at blank lines, every core ----
 mkdir "$tmp/a"
+# the recipes of docs/scale-out.md §3: --part K/N as GNU parallel jobs
+# (their outputs on stdout, one folded file to merge) and as shell jobs
+parallel "$bin/perf2events --part {}/8 $tmp/p.txt 2>/dev/null | $bin/events2folded -e cpu-clock 2>/dev/null" \
+	::: $(seq 8) >"$tmp/a/parts.folded" 2>"$tmp/err" || no "a: parallel --part failed: $(cat "$tmp/err")"
+"$bin/events2folded" "$tmp/a/parts.folded" >"$tmp/a.part.folded"
+same "a: --part K/8 with parallel" "$tmp/whole.folded" "$tmp/a.part.folded"
+rm "$tmp/a/parts.folded"
+for k in 1 2 3 4 5; do
+	"$bin/perf2events" --part $k/5 "$tmp/p.txt" 2>/dev/null | "$bin/heatmap" -j >"$tmp/a/part.$k.json" 2>/dev/null &
+done
+wait
+"$bin/heatmap" --merge -s "$tmp"/a/part.*.json >"$tmp/a.part.svg"
+# (the title names the #input: the file, not <stdin>)
+"$bin/perf2events" "$tmp/p.txt" 2>/dev/null | "$bin/heatmap" -s >"$tmp/whole.file.svg" 2>/dev/null
+same "a: --part K/5 shell jobs, heat map SVG from merged JSON maps" "$tmp/whole.file.svg" "$tmp/a.part.svg"
+rm "$tmp"/a/part.*.json
 export bin
 parallel --pipepart -a "$tmp/p.txt" --recend '\n\n' --block 150k \
 	"$bin/perf2events 2>/dev/null | $bin/events2folded -e cpu-clock 2>/dev/null > $tmp/a/{#}.folded" \
