@@ -56,7 +56,8 @@ static struct {
 	uint64_t part_k, part_n;	/* --part K/N (part_n 0: the whole input) */
 	uint64_t part_left;	/* bytes of the part not read yet */
 	uint64_t part_start;	/* where the part starts in the file */
-	int part_fd;		/* the file, for part_line() */
+	int part_fd;		/* the file, for file_line() */
+	const char *part_name;
 	int part_base_known;
 	uint64_t part_base;	/* lines of the file before the part */
 } opt;
@@ -66,14 +67,14 @@ static struct {
 #define PERF_FIELDS "comm,pid,tid,cpu,time,period,event,ip,sym,dso"
 #define PERF_STDERR_SHOWN 5	/* lines of perf's stderr relayed per run */
 
-/* A part's line numbers count from its start; the file's line number of
- * line counts the lines before the part too (counted once, when a
- * message needs one). */
+/* The file's number of a part's line (line numbers count from the part's
+ * start): the lines before the part are counted once, when a message
+ * first needs a number. */
 static uint64_t file_line(uint64_t line)
 {
 	if (opt.part_n && !opt.part_base_known) {
 		opt.part_base_known = 1;
-		if (perfsplit_lines(opt.part_fd, "line numbers", opt.part_start, &opt.part_base) < 0)
+		if (perfsplit_lines(opt.part_fd, opt.part_name, opt.part_start, &opt.part_base) < 0)
 			opt.part_base = 0;
 	}
 	return line + opt.part_base;
@@ -640,6 +641,7 @@ static int convert_part(const char *path)
 		return 1;
 	}
 	opt.part_fd = in.fd;
+	opt.part_name = in.name;
 	r = parse_text(&in, in.name, &head);
 	input_close(&head);
 	input_close(&in);
