@@ -421,3 +421,34 @@ void input_close(struct input *in)
 	memset(in, 0, sizeof *in);
 	in->fd = -1;
 }
+
+/* input_open() of a regular, uncompressed file, then a seek to off: its
+ * first bytes are sniffed (check_kind) and dropped, lines start at off. */
+int input_open_range(struct input *in, const char *path, uint64_t off)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0)
+		return -2;
+	if (stat(path, &st) < 0) {
+		fp_warn("%s:", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return -2;
+	if (open_input(in, path, NULL) < 0)
+		return -1;
+	if (in->codec != INPUT_PLAIN) {
+		input_close(in);
+		return -3;
+	}
+	if (lseek(in->fd, (off_t)off, SEEK_SET) < 0) {
+		fp_warn("%s:", path);
+		input_close(in);
+		return -1;
+	}
+	in->start = in->end = 0;
+	in->eof = in->raw_eof = 0;
+	in->bytes = off;
+	return 0;
+}

@@ -66,4 +66,12 @@ int input_open_keep(struct input *in, const char *path, struct buf *raw);
 void input_handover(struct input *in, const char *path, const struct buf *raw);
 void input_handover_end(void);
 
+/* Reading part of a file (perf2events --part): input_open() of PATH, a
+ * regular file that is not compressed, its first bytes sniffed as usual,
+ * then lines from byte off on; they run on to the end of the file (the
+ * caller stops at the end of its range). 0; -1 on an error (reported);
+ * -2 (not reported, nothing open) when PATH is "-" or not a regular file
+ * (a pipe, a device); -3 (not reported) when it is gzip or zstd. */
+int input_open_range(struct input *in, const char *path, uint64_t off);
+
 #endif

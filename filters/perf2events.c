@@ -18,19 +18,23 @@
 #include "../common/intern.h"
 #include "../common/out.h"
 #include "../common/perfscript.h"
+#include "../common/perfsplit.h"
+#include "../common/sniff.h"
 #include "../common/skip.h"
 #include "cmds.h"
 #include "perf2events/write.h"
 
 static const struct cli_info info = {
 	"perf2events",
-	"perf2events [-adq] [--strict] [FILE ...]",
+	"perf2events [-adq] [--strict] [--part K/N] [FILE ...]",
 	"Convert `perf script` text (plain, gzip or zstd) to a flamepipe events\n"
 	"stream (events(5)) on standard output. FILE - or no FILE reads stdin.\n"
 	"A perf.data file is converted by running `perf script` on it.\n"
 	"\n"
 	"  -a, --addrs     give every frame its address (addr=); unknown frames always have it\n"
 	"  -d, --dso       give every frame its dso (dso=); unknown frames always have it\n"
+	"      --part K/N  convert only the K-th of N parts of FILE (one regular, plain\n"
+	"                  file), cut at sample headers: run K = 1..N at once and merge\n"
 	"      --strict    stop at the first line that is not perf script output\n"
 	"  -q, --quiet     no progress line on a terminal\n"
 	"      --help      show this help and exit\n"
@@ -49,12 +53,32 @@ static struct {
 	int lost_unknown;	/* a LOST line without its number */
 	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
 	struct p2e_plain plain;	/* write.c's memory of the last comm and event */
+	uint64_t part_k, part_n;	/* --part K/N (part_n 0: the whole input) */
+	uint64_t part_left;	/* bytes of the part not read yet */
+	uint64_t part_start;	/* where the part starts in the file */
+	int part_fd;		/* the file, for file_line() */
+	const char *part_name;
+	int part_base_known;
+	uint64_t part_base;	/* lines of the file before the part */
 } opt;
 
 /* The fields perf2events asks perf script for (man/perf2events.1,
  * docs/compat.md); a field perf cannot print for a capture is dropped. */
 #define PERF_FIELDS "comm,pid,tid,cpu,time,period,event,ip,sym,dso"
 #define PERF_STDERR_SHOWN 5	/* lines of perf's stderr relayed per run */
+
+/* The file's number of a part's line (line numbers count from the part's
+ * start): the lines before the part are counted once, when a message
+ * first needs a number. */
+static uint64_t file_line(uint64_t line)
+{
+	if (opt.part_n && !opt.part_base_known) {
+		opt.part_base_known = 1;
+		if (perfsplit_lines(opt.part_fd, opt.part_name, opt.part_start, &opt.part_base) < 0)
+			opt.part_base = 0;
+	}
+	return line + opt.part_base;
+}
 
 static void put_text(const char *text, struct ptext t)
 {
@@ -94,7 +118,7 @@ static void declare_event(const struct perf_sample *s, const char *text, const c
 					"\tnanoseconds\n" : "\tperiod\n") : "\tsamples\n");
 	} else if (e->aux != 3 && (e->aux == 1) != has_period) {
 		fp_warn("%s:%llu: event %.*s: samples with and without a period; "
-			"those without count 1", file, (unsigned long long)s->lineno,
+			"those without count 1", file, (unsigned long long)file_line(s->lineno),
 			(int)s->event.len, text + s->event.off);
 		e->aux = 3;
 	}
@@ -192,7 +216,7 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 			out_putc('-');
 		out_putc('\n');
 		if (opt.lost_records++ == 0)
-			opt.lost_line = sb->lineno;
+			opt.lost_line = file_line(sb->lineno);
 		if (sb->lost > 0)
 			opt.lost[samples] += (uint64_t)sb->lost;
 		if (sb->lost < 0)
@@ -200,7 +224,7 @@ static void sideband(const struct perf_sideband *sb, const char *text, void *ctx
 		return;
 	}
 	if (sb->record.len == 16 && memcmp(text + sb->record.off, "PERF_RECORD_COMM", 16) == 0) {
-		skip_record(&opt.skips, ctx, sb->lineno, "PERF_RECORD_COMM without NAME:PID/TID");
+		skip_record(&opt.skips, ctx, file_line(sb->lineno), "PERF_RECORD_COMM without NAME:PID/TID");
 		return;
 	}
 	i = intern_get(&opt.sb, text + sb->record.off, sb->record.len, &added);
@@ -240,13 +264,44 @@ static void sideband_done(const char *name)
 	opt.lost_unknown = 0;
 }
 
-/* Parse the perf script text of an open input; name is for messages. */
-static int parse_text(struct input *in, const char *name)
+/* The next line of the input, or of the part (--part): 0 at its end. */
+static int next_line(struct input *in, char **line, size_t *len)
+{
+	int r;
+
+	if (opt.part_n && opt.part_left == 0)
+		return 0;
+	r = input_getline(in, line, len);
+	if (r > 0 && opt.part_n)
+		opt.part_left -= *len < opt.part_left ? *len + 1 : opt.part_left;
+	return r;
+}
+
+/* The headers of a file's head for a part that starts at start > 0: its
+ * '#' lines before the first sample header (or start), as the whole file
+ * gives them before its first record. */
+static void part_head(struct perf_parser *p, struct input *head, uint64_t start)
+{
+	uint64_t at = 0;
+	char *line;
+	size_t len;
+	const char *why;
+
+	while (at < start && input_getline(head, &line, &len) > 0 && !perfsplit_is_header(line, len)) {
+		if (len > 0 && line[0] == '#')
+			(void)perf_line(p, line, len, head->lineno, &why);
+		at += len + 1;
+	}
+}
+
+/* Parse the perf script text of an open input; name is for messages;
+ * head, when not NULL, is the file from its start for a part's headers. */
+static int parse_text(struct input *in, const char *name, struct input *head)
 {
 	struct perf_parser p;
 	char *line;
 	size_t len;
-	int r = input_getline(in, &line, &len);
+	int r = next_line(in, &line, &len);
 
 	if (r > 0 && len >= 8 && memcmp(line, "PERFILE2", 8) == 0) {
 		fp_warn("%s: a compressed perf.data file: decompress it and give it to "
@@ -262,11 +317,13 @@ static int parse_text(struct input *in, const char *name)
 	p.header = header;
 	p.sideband = sideband;
 	p.ctx = (void *)name;
-	for (; r > 0; r = input_getline(in, &line, &len)) {
+	if (head)
+		part_head(&p, head, opt.part_start);
+	for (; r > 0; r = next_line(in, &line, &len)) {
 		const char *why;
 
 		if (perf_line(&p, line, len, in->lineno, &why) < 0)
-			skip_record(&opt.skips, name, in->lineno, why);
+			skip_record(&opt.skips, name, file_line(in->lineno), why);
 	}
 	perf_end(&p);	/* the last sample counts even without a final blank line */
 	perf_free(&p);
@@ -480,7 +537,7 @@ static int convert_perf_data(struct input *in, const char *path)
 		}
 		if (got || (WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
 			opt.ran_perf = 1;
-			r = parse_text(&pi, in->name);
+			r = parse_text(&pi, in->name, NULL);
 			opt.ran_perf = 0;
 		}
 		input_close(&pi);
@@ -532,9 +589,83 @@ static int convert(const char *path, void *ctx)
 	if (is_perf_data(&in))
 		r = convert_perf_data(&in, path);
 	else
-		r = parse_text(&in, in.name);
+		r = parse_text(&in, in.name, NULL);
 	input_close(&in);
 	return r;
+}
+
+/* --part K/N of the file path: its range found (perfsplit.h), the
+ * headers of its head, then its lines. */
+static int convert_part(const char *path)
+{
+	struct input in, head;
+	struct stat st;
+	uint64_t end = 0;
+	int r = input_open_range(&head, path, 0);
+
+	if (r == -2)
+		cli_usage_error(&info, "--part: %s is not a regular file (a pipe or standard input "
+				"cannot be read in parts)", path);
+	if (r == -3)
+		cli_usage_error(&info, "--part: %s is compressed: decompress it first (parts are "
+				"byte ranges of the plain text)", path);
+	if (r < 0)
+		return 1;
+	if (head.kind == SNIFF_PERF_DATA) {
+		input_close(&head);
+		cli_usage_error(&info, "--part: %s is a perf.data file: convert the text of "
+				"'perf script' (perf script -i %s > FILE)", path, path);
+	}
+	if (fstat(head.fd, &st) < 0) {
+		fp_warn("%s:", path);
+		input_close(&head);
+		return 1;
+	}
+	if (perfsplit_start(head.fd, path, (uint64_t)st.st_size, opt.part_k, opt.part_n,
+			    &opt.part_start) < 0 ||
+	    (opt.part_k < opt.part_n &&
+	     perfsplit_start(head.fd, path, (uint64_t)st.st_size, opt.part_k + 1, opt.part_n, &end) < 0)) {
+		input_close(&head);
+		return 1;
+	}
+	if (opt.part_k == opt.part_n)
+		end = (uint64_t)st.st_size;
+	opt.part_left = end - opt.part_start;
+	if (opt.part_start == 0) {	/* part 1, or every part of a file without headers */
+		r = parse_text(&head, head.name, NULL);
+		input_close(&head);
+		return r;
+	}
+	if (input_open_range(&in, path, opt.part_start) < 0) {
+		input_close(&head);
+		return 1;
+	}
+	opt.part_fd = in.fd;
+	opt.part_name = in.name;
+	r = parse_text(&in, in.name, &head);
+	input_close(&head);
+	input_close(&in);
+	return r;
+}
+
+/* "K/N" with 1 <= K <= N <= PERFSPLIT_MAX_PARTS, else a usage error. */
+static void part_arg(const char *arg)
+{
+	char *e;
+	unsigned long long k, n;
+
+	errno = 0;
+	k = strtoull(arg, &e, 10);
+	if (*arg >= '0' && *arg <= '9' && *e == '/' && e[1] >= '0' && e[1] <= '9') {
+		n = strtoull(e + 1, &e, 10);
+		if (*e == '\0' && errno == 0 && k >= 1 && k <= n && n <= PERFSPLIT_MAX_PARTS) {
+			opt.part_k = k;
+			opt.part_n = n;
+			return;
+		}
+	}
+	cli_usage_error(&info, "--part: expected K/N, whole numbers with 1 <= K <= N <= %d, got '%s'",
+			PERFSPLIT_MAX_PARTS, arg);
 }
 
 /* State per call: opt is reset here and its tables freed at the end (a
@@ -545,6 +676,7 @@ int cmd_perf2events(int argc, char **argv)
 		{ "addrs", no_argument, NULL, 'a' },
 		{ "dso", no_argument, NULL, 'd' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "part", required_argument, NULL, 'P' },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -557,10 +689,16 @@ int cmd_perf2events(int argc, char **argv)
 		case 'a': opt.addrs = 1; break;
 		case 'd': opt.dso = 1; break;
 		case 's': opt.skips.strict = 1; break;
+		case 'P': part_arg(optarg); break;
 		default: cli_common(&info, c);
 		}
 	}
-	status = cli_each_input(argc - optind, argv + optind, convert, NULL);
+	if (opt.part_n && argc - optind != 1)
+		cli_usage_error(&info, "--part: give one FILE, a regular file (%d given)", argc - optind);
+	if (opt.part_n)
+		status = convert_part(argv[optind]);
+	else
+		status = cli_each_input(argc - optind, argv + optind, convert, NULL);
 	out_close();
 	remove_tmp();
 	free(opt.tmp);

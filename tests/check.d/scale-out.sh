@@ -1,6 +1,9 @@
 #!/bin/sh
 # scale-out.sh - docs/scale-out.md, run: a capture split, converted in
 # parts and merged gives byte for byte the one-process result.
+#   perf2events --part K/N: the parts of one file (N = 1, 2, 3, 7; real,
+#      generated and edge-case captures) are the whole, records, headers,
+#      folded stacks and FILE:LINE messages (needs nothing but the build);
 #   a. one perf script text split at sample boundaries (GNU parallel
 #      --pipepart --recend at blank lines) over all cores: folded, heat map
 #      TSV and JSON (and the SVG made from the merged JSON);
@@ -15,8 +18,6 @@ set -u
 . "$(dirname "$0")/../lib/check.sh"
 check_init scale-out "$@"
 
-check_needs "$(command -v parallel >/dev/null 2>&1 && command -v bash >/dev/null 2>&1 && echo 1)" \
-	"GNU parallel is not installed (apt-get install parallel)" || { check_done; exit; }
 
 # the same for one text (a) and for the fleet's files (b, c): one event
 # (-e: the default, the first event seen, is each part's own)
@@ -32,8 +33,128 @@ folded <"$tmp/p.txt" >"$tmp/whole.folded"
 "$bin/heatmap" -j <"$tmp/p.events" >"$tmp/whole.json" 2>/dev/null
 "$bin/heatmap" -s <"$tmp/p.events" >"$tmp/whole.svg" 2>/dev/null
 
+# ---- perf2events --part K/N: the parts of one file equal the whole ----
+# parts LABEL FILE N: the N parts' records (S, T, L) in order are the
+# whole's; every part has the whole's header lines and declares only the
+# whole's events; the parts' events concatenated, and their folded
+# outputs merged, give the whole's folded stacks; the FILE:LINE messages
+# of the parts are the whole's (line numbers of the file, not the part's).
+parts() {
+	_f=$2 _n=$3 _d=$tmp/parts.$1
+	mkdir -p "$_d"
+	"$bin/perf2events" "$_f" >"$_d/whole" 2>"$_d/whole.err"
+	_ws=$?
+	grep '^#' "$_d/whole" >"$_d/whole.h"
+	grep -v '^[#E]' "$_d/whole" >"$_d/whole.records"
+	grep '^E' "$_d/whole" | sort -u >"$_d/whole.e"
+	_ev=$(awk -F'\t' '$1 == "E" { print $3; exit }' "$_d/whole")
+	"$bin/events2folded" -e "$_ev" <"$_d/whole" >"$_d/whole.folded" 2>/dev/null
+	: >"$_d/cat"
+	: >"$_d/errs"
+	_k=1 _bad= _empty=0
+	while [ "$_k" -le "$_n" ]; do
+		"$bin/perf2events" --part "$_k/$_n" "$_f" >"$_d/$_k" 2>"$_d/$_k.err"
+		_s=$?
+		[ "$_s" = "$_ws" ] || _bad="$_bad part $_k exit $_s (whole $_ws);"
+		cat "$_d/$_k" >>"$_d/cat"
+		cat "$_d/$_k.err" >>"$_d/errs"
+		grep '^#' "$_d/$_k" | cmp -s - "$_d/whole.h" || _bad="$_bad part $_k headers differ;"
+		grep -q '^S' "$_d/$_k" || _empty=$((_empty + 1))
+		"$bin/events2folded" -e "$_ev" <"$_d/$_k" >"$_d/$_k.folded" 2>/dev/null
+		_k=$((_k + 1))
+	done
+	[ -z "$_bad" ] && ok || no "parts $1 ($_n):$_bad"
+	grep -v '^[#E]' "$_d/cat" | cmp -s - "$_d/whole.records" && grep -q '^S' "$_d/whole" && ok ||
+		no "parts $1 ($_n): the parts' records are not the whole's"
+	# the same events; the same units too, but for an event with samples
+	# with and without a period (a part declares what its first sample has)
+	if grep -q 'with and without a period' "$_d/whole.err"; then
+		cut -f 1,3 "$_d/whole.e" | sort -u >"$_d/whole.e2"
+		grep '^E' "$_d/cat" | cut -f 1,3 | sort -u | cmp -s - "$_d/whole.e2"
+	else
+		grep '^E' "$_d/cat" | sort -u | cmp -s - "$_d/whole.e"
+	fi && ok || no "parts $1 ($_n): the parts declare other events than the whole"
+	"$bin/events2folded" -e "$_ev" <"$_d/cat" >"$_d/cat.folded" 2>/dev/null
+	same "parts $1 ($_n): folded of the parts' events concatenated" "$_d/whole.folded" "$_d/cat.folded"
+	_k=1
+	while [ "$_k" -le "$_n" ]; do echo "$_d/$_k.folded"; _k=$((_k + 1)); done | xargs "$bin/events2folded" >"$_d/merged.folded"
+	same "parts $1 ($_n): the parts' folded stacks merged" "$_d/whole.folded" "$_d/merged.folded"
+	grep ':[0-9][0-9]*: ' "$_d/whole.err" | grep -v 'samples with and without a period' >"$_d/whole.msgs"
+	{ [ "$1" != bad ] || [ "$(wc -l <"$_d/whole.msgs")" = 2 ]; } &&
+	grep ':[0-9][0-9]*: ' "$_d/errs" | grep -v 'samples with and without a period' | cmp -s - "$_d/whole.msgs" &&
+		ok || no "parts $1 ($_n): FILE:LINE messages differ: $(grep ':[0-9][0-9]*: ' "$_d/errs" | head -3)"
+	empty_parts=$_empty
+	rm -rf "$_d"
+}
+
+mkdir "$tmp/in"
+for z in "$root"/tests/data/perf/*.perf.zst; do
+	zstd -dcq "$z" >"$tmp/in/$(basename "${z%.zst}")"
+done
+cp "$root/tests/data/perf/fp.perf" "$tmp/in/fp.perf"
+# perf's header block (perf script --header): every part has its #command
+{ printf '# ========\n# captured on    : Thu Jan  1 00:00:00 2026\n'
+  printf '# cmdline : /usr/bin/perf record -F 499 -g -- ./w \n# ========\n#\n'
+  cat "$root/tests/data/perf/fp.perf"; } >"$tmp/in/header.perf"
+# bad lines in the middle: each part reports its own with the file's line
+# numbers; CRLF line ends; no blank line at the end (and no LF); the form
+# without call chains (one line a sample, no blank lines)
+awk 'NR % 997 == 0 { print "this is not perf output" } { print }' "$tmp/in/multi.perf" >"$tmp/in/bad.perf"
+sed 's/$/\r/' "$tmp/in/fp.perf" >"$tmp/in/crlf.perf"
+awk 'NF' "$tmp/in/dwarf.perf" | head -c -1 >"$tmp/in/noblank.perf"
+awk '/^[^\t]/ { h = $0; next } h != "" && /^\t/ { sub(/^[\t ]+/, ""); print h $0; h = "" }' \
+	"$tmp/in/multi.perf" >"$tmp/in/oneline.perf"
+cp "$tmp/p.txt" "$tmp/in/gen.perf"
+# frame lines of 512 KiB (longer than the 64 KiB perfsplit reads at a time)
+awk 'BEGIN { RS = ""; ORS = "\n\n"; big = "x"; while (length(big) < 300000) big = big big }
+	NR >= 100 && NR < 110 { $0 = $0 "\n\t 1234 " big " (/bin/big)" } { print }' "$tmp/in/fp.perf" >"$tmp/in/long.perf"
+for f in "$tmp"/in/*.perf; do
+	for n in 1 2 3 7; do
+		parts "$(basename "$f" .perf)" "$f" "$n"
+	done
+done
+"$bin/perf2events" --part 3/3 "$tmp/in/header.perf" 2>/dev/null | grep -qx '#command /usr/bin/perf record -F 499 -g -- ./w' &&
+	ok || no "parts: part 3/3 has no #command from the file's head"
+# tiny: two samples in seven parts, five of them empty
+awk 'BEGIN { RS = ""; ORS = "\n\n" } NR <= 2' "$tmp/in/fp.perf" >"$tmp/in/tiny.perf"
+parts tiny "$tmp/in/tiny.perf" 7
+[ "$empty_parts" = 5 ] && ok || no "parts tiny (7): $empty_parts empty parts, expected 5"
+: >"$tmp/in/empty.perf"
+"$bin/perf2events" "$tmp/in/empty.perf" >"$tmp/empty.whole"
+for k in 1 2 3; do
+	"$bin/perf2events" --part $k/3 "$tmp/in/empty.perf" | cmp -s - "$tmp/empty.whole" && ok ||
+		no "parts empty (3): part $k is not the whole's headers"
+done
+# the parts' ranges tile the file: a part's first line is a sample header
+# (or the part is empty), and together the parts hold every sample once
+n=$(grep -c '^[^[:space:]#]' "$tmp/in/gen.perf")
+m=0
+for k in 1 2 3 4 5; do
+	m=$((m + $("$bin/perf2events" --part $k/5 "$tmp/in/gen.perf" 2>/dev/null | grep -c '^S')))
+done
+[ "$n" = "$m" ] && [ "$n" -gt 0 ] && ok || no "parts: $m samples in 5 parts, $n in the file"
+
+check_needs "$(command -v parallel >/dev/null 2>&1 && command -v bash >/dev/null 2>&1 && echo 1)" \
+	"GNU parallel is not installed (apt-get install parallel)" || { check_done; exit; }
+
 # ---- a: one text, split at blank lines, every core ----
 mkdir "$tmp/a"
+# the recipes of docs/scale-out.md §3: --part K/N as GNU parallel jobs
+# (their outputs on stdout, one folded file to merge) and as shell jobs
+parallel "$bin/perf2events --part {}/8 $tmp/p.txt 2>/dev/null | $bin/events2folded -e cpu-clock 2>/dev/null" \
+	::: $(seq 8) >"$tmp/a/parts.folded" 2>"$tmp/err" || no "a: parallel --part failed: $(cat "$tmp/err")"
+"$bin/events2folded" "$tmp/a/parts.folded" >"$tmp/a.part.folded"
+same "a: --part K/8 with parallel" "$tmp/whole.folded" "$tmp/a.part.folded"
+rm "$tmp/a/parts.folded"
+for k in 1 2 3 4 5; do
+	"$bin/perf2events" --part $k/5 "$tmp/p.txt" 2>/dev/null | "$bin/heatmap" -j >"$tmp/a/part.$k.json" 2>/dev/null &
+done
+wait
+"$bin/heatmap" --merge -s "$tmp"/a/part.*.json >"$tmp/a.part.svg"
+# (the title names the #input: the file, not <stdin>)
+"$bin/perf2events" "$tmp/p.txt" 2>/dev/null | "$bin/heatmap" -s >"$tmp/whole.file.svg" 2>/dev/null
+same "a: --part K/5 shell jobs, heat map SVG from merged JSON maps" "$tmp/whole.file.svg" "$tmp/a.part.svg"
+rm "$tmp"/a/part.*.json
 export bin
 parallel --pipepart -a "$tmp/p.txt" --recend '\n\n' --block 150k \
 	"$bin/perf2events 2>/dev/null | $bin/events2folded -e cpu-clock 2>/dev/null > $tmp/a/{#}.folded" \

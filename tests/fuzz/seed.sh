@@ -58,7 +58,7 @@ events_inputs() {
 }
 
 case $target in
-perfscript)
+perfscript | perfsplit)
 	for f in $(perf_inputs); do
 		dump "$f" 2>/dev/null | pieces "$(basename "$f")"
 	done

@@ -1,0 +1,233 @@
+/* perfsplit.c - cut a perf script text file into N parts at sample headers */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "alloc.h"
+#include "err.h"
+#include "perfsplit.h"
+
+#define WINDOW (1 << 16)	/* bytes read at a time while looking for a header */
+#define COUNT_CHUNK (1 << 20)	/* bytes read at a time while counting lines */
+#define COUNT_MAP (1 << 26)	/* bytes mapped at a time while counting lines */
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The rules of perf_line() for a line that is not tab-indented: a blank
+ * line (spaces, tabs, CR, FF, VT) or a '#' line is no record; else a line
+ * with " SECS.FRAC:" (6 or 9 decimals, SECS after a blank, a blank or the
+ * end after the ':') begins a sample whatever the parser's state. This is
+ * perfscript.c's find_time(): the two must agree (scale-out.sh checks the
+ * parts against the whole on real captures). */
+int perfsplit_is_header(const char *s, size_t n)
+{
+	const char *q = s, *lim;
+	size_t i;
+
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	if (n == 0 || s[0] == '\t' || s[0] == '#')
+		return 0;
+	for (i = 0; i < n && (is_space(s[i]) || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'); i++)
+		;
+	if (i == n)
+		return 0;
+	lim = s + n;
+	while ((q = memchr(q, '.', (size_t)(lim - q))) != NULL) {
+		const char *a = q, *c = q + 1;
+
+		while (a > s && is_digit(a[-1]))
+			a--;
+		while (c < lim && is_digit(*c))
+			c++;
+		if (a < q && a > s && is_space(a[-1]) && (c - q - 1 == 6 || c - q - 1 == 9) &&
+		    c < lim && *c == ':' && (c + 1 == lim || is_space(c[1])))
+			return 1;
+		q = c > q + 1 ? c : q + 1;
+	}
+	return 0;
+}
+
+/* pread(2) until n bytes or the end: the bytes read, or -1 (reported). */
+static ssize_t read_at(int fd, const char *name, char *p, size_t n, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fp_warn("%s:", name);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* A window on the file: bytes [pos, pos + len) in p. */
+struct window {
+	int fd;
+	const char *name;
+	uint64_t size, pos;
+	char *p;
+	size_t len, cap;
+};
+
+/* The end of the line that starts at off (the offset of its LF, or the
+ * file's size for a last line without one) in *end; the line is then in
+ * w->p from off - w->pos. 0, or -1 on a read error (reported). */
+static int line_at(struct window *w, uint64_t off, uint64_t *end)
+{
+	for (;;) {
+		size_t want;
+		ssize_t r;
+
+		if (off >= w->pos && off <= w->pos + w->len) {
+			size_t from = (size_t)(off - w->pos);
+			const char *lf = memchr(w->p + from, '\n', w->len - from);
+
+			if (lf) {
+				*end = w->pos + (uint64_t)(lf - w->p);
+				return 0;
+			}
+			if (w->pos + w->len >= w->size) {
+				*end = w->size;
+				return 0;
+			}
+			if (from == 0 && w->len == w->cap)	/* a line longer than the window */
+				fp_grow(&w->p, &w->cap, w->cap * 2, 1);
+		}
+		want = w->size - off < w->cap ? (size_t)(w->size - off) : w->cap;
+		r = read_at(w->fd, w->name, w->p, want, off);
+		if (r < 0)
+			return -1;
+		w->pos = off;
+		w->len = (size_t)r;
+		if ((size_t)r < want)
+			w->size = off + (uint64_t)r;	/* the file shrank */
+	}
+}
+
+int perfsplit_start(int fd, const char *name, uint64_t size, uint64_t k, uint64_t n,
+		    uint64_t *start)
+{
+	struct window w = { fd, name, size, 0, NULL, 0, WINDOW };
+	uint64_t at, end;
+	int r = 0;
+
+	if (k <= 1 || n == 0) {
+		*start = 0;
+		return 0;
+	}
+	/* size * (k - 1) / n without overflow: n, k <= PERFSPLIT_MAX_PARTS */
+	at = size / n * (k - 1) + size % n * (k - 1) / n;
+	w.p = fp_malloc(w.cap);
+	/* the first line that begins at or after at: after the LF at or
+	 * after at - 1 */
+	if (at > 0) {
+		if (line_at(&w, at - 1, &end) < 0) {
+			r = -1;
+			goto done;
+		}
+		at = end + 1;
+	}
+	while (at < w.size) {
+		if (line_at(&w, at, &end) < 0) {
+			r = -1;
+			goto done;
+		}
+		if (perfsplit_is_header(w.p + (at - w.pos), (size_t)(end - at)))
+			break;
+		at = end + 1;
+	}
+done:
+	*start = at < w.size ? at : size;
+	free(w.p);
+	return r;
+}
+
+/* The LFs in p[0..n): 16 bytes at a time with SSE2 (the x86-64 baseline):
+ * each match is a byte of -1 subtracted from a byte counter, and the 16
+ * counters are summed (psadbw) before they can wrap. */
+static uint64_t count_lf(const char *p, size_t n)
+{
+	uint64_t nl = 0;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+
+	while (i + 16 <= n) {
+		__m128i acc = zero, sum;
+		size_t k;
+
+		for (k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, lf));
+		}
+		sum = _mm_sad_epu8(acc, zero);
+		nl += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+	}
+#endif
+	for (; i < n; i++)
+		nl += p[i] == '\n';
+	return nl;
+}
+
+int perfsplit_lines(int fd, const char *name, uint64_t upto, uint64_t *lines)
+{
+	uint64_t off = 0, nl = 0;
+	char *p = NULL;
+
+	/* mapped, not copied (read from the page cache as it is) */
+	while (off < upto) {
+		size_t want = upto - off < COUNT_MAP ? (size_t)(upto - off) : COUNT_MAP;
+		void *m = mmap(NULL, want, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
+
+		if (m == MAP_FAILED)
+			break;
+		nl += count_lf(m, want);
+		munmap(m, want);
+		off += want;
+	}
+	/* where mmap fails (the file shrank under us, a strange file
+	 * system): read the rest */
+	while (off < upto) {
+		size_t want = upto - off < COUNT_CHUNK ? (size_t)(upto - off) : COUNT_CHUNK;
+		ssize_t r;
+
+		if (!p)
+			p = fp_malloc(COUNT_CHUNK);
+		r = read_at(fd, name, p, want, off);
+		if (r < 0) {
+			free(p);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		nl += count_lf(p, (size_t)r);
+		off += (uint64_t)r;
+	}
+	free(p);
+	*lines = nl;
+	return 0;
+}

@@ -1,0 +1,1 @@
+cat ../../data/perf/fp.perf | perf2events --part 1/2 /dev/stdin
