@@ -34,6 +34,17 @@ static inline __m128i pscan_special(__m128i x, int gt)
 	return gt ? _mm_or_si128(e, _mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) : e;
 }
 
+/* A bit for each hex digit of x. */
+static inline unsigned pscan_hex16(__m128i x)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+
+	d = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);	/* '0'..'9' */
+	l = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);	/* 'a'..'f', 'A'..'F' */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(d, l));
+}
+
 /* The chunks of s[0..n), n >= 16: the last one overlaps the one before. */
 static inline void pscan_sse2(const char *s, size_t n, struct pscan *r)
 {

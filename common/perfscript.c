@@ -520,23 +520,32 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 
 /* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
  * to escape, no '>' and no other parenthesis, in fewer steps than
- * parse_frame() (and the same frame): s is a copy (copy_line). Returns 0,
- * or -1 if the line is not that simple (parse_frame() decides). */
+ * parse_frame() (and the same frame, stored in place): s is a copy
+ * (copy_line, 16 bytes readable past its end). Returns 0, or -1 if the
+ * line is not that simple (parse_frame() decides). */
 static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 {
 #ifdef __SSE2__
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
 	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
-	size_t a, e, o, sym, d;
+	unsigned hex = pscan_hex16(x);
+	size_t a, e, o, sym, d, se, i, base;
 	long open;
-	struct perf_frame f;
+	struct perf_frame *f;
+	unsigned kind;
 
 	if (n < 8 || s[n - 1] != ')' || !m)
 		return -1;
-	a = e = 1 + (size_t)__builtin_ctz(m);
-	while (is_hex(s[e]))	/* stops at the ')' */
-		e++;
-	if (e == a || s[e] != ' ' || is_space(s[e + 1]))
+	a = (size_t)__builtin_ctz(m);	/* from s + 1 */
+	e = a + (size_t)__builtin_ctz(~(hex >> a));
+	if (e == a)
+		return -1;
+	a++;
+	e++;
+	if (e == 17)	/* the address goes on past the 16 bytes loaded */
+		while (is_hex(s[e]))	/* stops at the ')' */
+			e++;
+	if (s[e] != ' ' || is_space(s[e + 1]))
 		return -1;
 	sym = e + 1;
 	open = pscan_open_sse2(s + sym, n - 1 - sym);
@@ -547,12 +556,28 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
 	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
 		return -1;
-	memset(&f, 0, sizeof f);
-	f.ip = save(p, s + a, e - a);
-	f.dso = save(p, s + d, n - 1 - d);
-	f.kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
-	f.clean = 1;
-	add_symbol(p, s + sym, o - 1 - sym, &f, 0);
+	kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
+	/* the symbol without "+0xHEX" */
+	se = o - 1;
+	for (i = se; i > sym && is_hex(s[i - 1]); i--)
+		;
+	if (i < se && i >= sym + 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
+		se = i - 3;
+	if (se == sym || (se - sym == 9 && memcmp(s + sym, "[unknown]", 9) == 0))
+		kind |= EVK_UNKNOWN;
+	if (p->s.nframes == p->frames_cap)
+		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
+	f = &p->s.frames[p->s.nframes++];
+	base = (size_t)(s - p->text.p);
+	f->ip.off = base + a;
+	f->ip.len = e - a;
+	f->sym.off = base + sym;
+	f->sym.len = se - sym;
+	f->dso.off = base + d;
+	f->dso.len = n - 1 - d;
+	f->file.off = f->file.len = f->line.off = f->line.len = 0;
+	f->kind = kind;
+	f->clean = 1;
 	return 0;
 #else
 	(void)p, (void)s, (void)n;
