@@ -58,8 +58,15 @@ static size_t skip_blanks(const char *s, size_t n)
 }
 
 /* The parser works on its own copy of each line it keeps anything of
- * (copy_line): a field is where it lies in that copy, never copied again. */
+ * (copy_line): a field is where it lies in that copy, never copied again.
+ * Lines fed in a block (perf_feed) are not copied: a sample that starts in
+ * the block is read where it lies (keep_line), and copied whole only if
+ * the block ends before it does (detach). Offsets count from p->base, the
+ * start of the current sample's text. */
 #define LINE_PAD 16
+/* perf_feed() reads in place the lines with at least this many bytes of
+ * the block after them (the 16-byte loads of the scans and of write.c) */
+#define BLOCK_MARGIN 64
 
 static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
 {
@@ -72,13 +79,43 @@ static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
 		memcpy(p->text.p + at, s, n);
 	memset(p->text.p + at + n, 0, LINE_PAD);
 	p->text.len += n;
+	p->base = p->text.p;
 	return p->text.p + at;
+}
+
+/* The line s[0..n) the parser keeps fields of: in place if it lies in the
+ * block being fed and so does the sample (or it begins one: begins), else
+ * a copy. */
+static const char *keep_line(struct perf_parser *p, const char *s, size_t n, int begins)
+{
+	if (p->feeding && (begins || p->in_block)) {
+		if (begins) {
+			p->base = s;
+			p->in_block = 1;
+		}
+		return s;
+	}
+	return copy_line(p, s, n);
+}
+
+/* The block ends: the current sample's text, if it lies there, moves to
+ * p->text (the same offsets). */
+static void detach(struct perf_parser *p, const char *end)
+{
+	size_t n;
+
+	if (!p->in_block)
+		return;
+	p->in_block = 0;
+	n = (size_t)(end - p->base);
+	p->text.len = 0;
+	copy_line(p, p->base, n);
 }
 
 /* s[0..n) lies in the copy of the current line. */
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 {
-	struct ptext t = { (size_t)(s - p->text.p), n };
+	struct ptext t = { (size_t)(s - p->base), n };
 
 	return t;
 }
@@ -207,10 +244,12 @@ static void finish(struct perf_parser *p)
 	 * text.p NULL, and callers compute text + off (NULL + 0, then
 	 * memcpy(NULL) in intern.c; UBSan): always pass a valid pointer.
 	 * tests/fuzz/regress/perfscript/ */
-	if (p->in_sample && !p->text.p)
+	if (p->in_sample && !p->base) {
 		buf_reserve(&p->text, 1);
+		p->base = p->text.p;
+	}
 	if (p->in_sample && p->sample)
-		p->sample(&p->s, p->text.p, p->ctx);
+		p->sample(&p->s, p->base, p->ctx);
 	p->in_sample = 0;
 	p->last_was_frame = 0;
 }
@@ -219,6 +258,7 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 {
 	finish(p);
 	p->text.len = 0;
+	p->in_block = 0;
 	memset(&p->s.comm, 0, sizeof p->s.comm);
 	p->s.pid = p->s.tid = p->s.event = p->s.comm;
 	p->s.cpu = -1;
@@ -435,7 +475,7 @@ static void sideband(struct perf_parser *p, const char *s, size_t n)
 	p->in_sample = 0;	/* not a sample: frames cannot follow */
 	p->last_was_frame = 0;
 	if (p->sideband)
-		p->sideband(&sb, p->text.p, p->ctx);
+		p->sideband(&sb, p->base, p->ctx);
 }
 
 /* The offset of "PERF_RECORD_" right of a header's time, or -1. */
@@ -479,7 +519,7 @@ static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t l
 			return -1;
 	}
 	begin(p, lineno);
-	s = copy_line(p, s, n);
+	s = keep_line(p, s, n, 1);
 	parse_left(p, s, b);
 	p->s.event = save(p, s + b, e - 1 - b);
 	return 0;
@@ -511,7 +551,7 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	for (c = n; c > i && s[c - 1] != ':'; c--)
 		;
 	if (c > i + 1 && all_digits(s + c, n - c)) {
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 0);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
 	}
@@ -568,7 +608,7 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	if (p->s.nframes == p->frames_cap)
 		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
 	f = &p->s.frames[p->s.nframes++];
-	base = (size_t)(s - p->text.p);
+	base = (size_t)(s - p->base);
 	f->ip.off = base + a;
 	f->ip.len = e - a;
 	f->sym.off = base + sym;
@@ -591,7 +631,7 @@ static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
 {
 	size_t mark = p->text.len, i = 0;
 
-	s = copy_line(p, s, n);
+	s = keep_line(p, s, n, 0);
 	if (tab && frame_fast(p, s, n) == 0) {
 		p->last_was_frame = 1;
 		return 0;
@@ -634,7 +674,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		int64_t ns;
 
 		begin(p, lineno);
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 1);
 		parse_left(p, s, (size_t)t);
 		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
@@ -650,7 +690,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		size_t at = (size_t)(hit - s);
 
 		begin(p, lineno);
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 1);
 		parse_left(p, s, at);
 		sideband(p, s + at + 1, n - at - 1);
 		return 0;
@@ -674,14 +714,75 @@ void perf_init(struct perf_parser *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* One line of perf_feed() (its LF excluded), counted. */
+static void feed_line(struct perf_parser *p, const char *s, size_t n)
+{
+	const char *why;
+
+	p->lineno++;
+	if (perf_line(p, s, n, p->lineno, &why) < 0 && p->skip)
+		p->skip(p->lineno, why, p->ctx);
+}
+
+void perf_feed(struct perf_parser *p, const char *d, size_t n)
+{
+	const char *end = d + n, *nl, *w, *fast;
+
+	if (p->carry.len) {	/* the end of the line the last block began */
+		size_t len;
+
+		nl = memchr(d, '\n', n);
+		if (!nl) {
+			buf_add(&p->carry, d, n);
+			return;
+		}
+
+		buf_add(&p->carry, d, (size_t)(nl - d));
+		len = p->carry.len;
+		p->carry.len = 0;
+		feed_line(p, p->carry.p, len);
+		d = nl + 1;
+	}
+	nl = d < end ? memrchr(d, '\n', (size_t)(end - d)) : NULL;
+	if (!nl) {
+		buf_add(&p->carry, d, (size_t)(end - d));
+		return;
+	}
+	w = nl + 1;	/* the end of the whole lines */
+	fast = w - d > BLOCK_MARGIN ? w - BLOCK_MARGIN : d;
+	p->feeding = 1;
+	while (d < fast) {
+		nl = memchr(d, '\n', (size_t)(w - d));
+		if (nl >= fast)
+			break;
+		feed_line(p, d, (size_t)(nl - d));
+		d = nl + 1;
+	}
+	p->feeding = 0;
+	detach(p, d);
+	while (d < w) {
+		nl = memchr(d, '\n', (size_t)(w - d));
+		feed_line(p, d, (size_t)(nl - d));
+		d = nl + 1;
+	}
+	buf_add(&p->carry, w, (size_t)(end - w));
+}
+
 void perf_end(struct perf_parser *p)
 {
+	if (p->carry.len) {	/* a last line without LF */
+		size_t n = p->carry.len;
+
+		p->carry.len = 0;
+		feed_line(p, p->carry.p, n);
+	}
 	finish(p);
 }
 
 void perf_free(struct perf_parser *p)
 {
 	buf_free(&p->text);
+	buf_free(&p->carry);
 	free(p->s.frames);
 	memset(p, 0, sizeof *p);
 }

@@ -240,15 +240,21 @@ static void sideband_done(const char *name)
 	opt.lost_unknown = 0;
 }
 
-/* Parse the perf script text of an open input; name is for messages. */
+static void skipped(uint64_t lineno, const char *why, void *ctx)
+{
+	skip_record(&opt.skips, ctx, lineno, why);
+}
+
+/* Parse the perf script text of an open input; name is for messages. The
+ * input is fed to the parser in blocks (perf_feed: lines read in place). */
 static int parse_text(struct input *in, const char *name)
 {
 	struct perf_parser p;
-	char *line;
-	size_t len;
-	int r = input_getline(in, &line, &len);
+	const char *b;
+	size_t n;
+	int r = input_peek(in, &b, &n);
 
-	if (r > 0 && len >= 8 && memcmp(line, "PERFILE2", 8) == 0) {
+	if (r == 0 && n >= 8 && memcmp(b, "PERFILE2", 8) == 0) {
 		fp_warn("%s: a compressed perf.data file: decompress it and give it to "
 			"perf2events, or pipe the text of 'perf script' in", name);
 		return 1;
@@ -261,12 +267,11 @@ static int parse_text(struct input *in, const char *name)
 	p.sample = sample;
 	p.header = header;
 	p.sideband = sideband;
+	p.skip = skipped;
 	p.ctx = (void *)name;
-	for (; r > 0; r = input_getline(in, &line, &len)) {
-		const char *why;
-
-		if (perf_line(&p, line, len, in->lineno, &why) < 0)
-			skip_record(&opt.skips, name, in->lineno, why);
+	while (r == 0 && (r = input_block(in, &b, &n)) > 0) {
+		perf_feed(&p, b, n);
+		r = 0;
 	}
 	perf_end(&p);	/* the last sample counts even without a final blank line */
 	perf_free(&p);
