@@ -63,7 +63,7 @@ static size_t skip_blanks(const char *s, size_t n)
  * the block is read where it lies (keep_line), and copied whole only if
  * the block ends before it does (detach). Offsets count from p->base, the
  * start of the current sample's text. */
-#define LINE_PAD 16
+#define LINE_PAD 32
 /* perf_feed() reads in place the lines with at least this many bytes of
  * the block after them (the 16-byte loads of the scans and of write.c) */
 #define BLOCK_MARGIN 64
@@ -72,7 +72,7 @@ static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
 {
 	size_t at = p->text.len;
 
-	/* 16 zero bytes after the copy: frame_fast() loads 16 at a time */
+	/* zero bytes after the copy: frame_fast() loads 32 at a time */
 	if (p->text.cap - at < n + LINE_PAD)
 		buf_reserve(&p->text, n + LINE_PAD);
 	if (n)
@@ -561,7 +561,7 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 /* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
  * to escape, no '>' and no other parenthesis, in fewer steps than
  * parse_frame() (and the same frame, stored in place): s is a copy
- * (copy_line, 16 bytes readable past its end). Returns 0, or -1 if the
+ * (copy_line, 32 bytes readable past its end). Returns 0, or -1 if the
  * line is not that simple (parse_frame() decides). */
 static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 {
@@ -588,7 +588,12 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	if (s[e] != ' ' || is_space(s[e + 1]))
 		return -1;
 	sym = e + 1;
-	open = pscan_open_sse2(s + sym, n - 1 - sym);
+#ifdef PSCAN_AVX2
+	if (p->avx2)
+		open = pscan_open_avx2(s + sym, n - 1 - sym);
+	else
+#endif
+		open = pscan_open_sse2(s + sym, n - 1 - sym);
 	if (open < 0)
 		return -1;
 	o = sym + (size_t)open;
@@ -712,6 +717,9 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 void perf_init(struct perf_parser *p)
 {
 	memset(p, 0, sizeof *p);
+#ifdef PSCAN_AVX2
+	p->avx2 = pscan_avx2();
+#endif
 }
 
 /* One line of perf_feed() (its LF excluded), counted. */

@@ -53,6 +53,7 @@ struct perf_parser {
 	struct buf text;	/* the lines of the current sample: comm, ids, frames */
 	const char *base;	/* where the sample's offsets count from: text.p, or
 				 * the block being fed (perf_feed) */
+	int avx2;		/* the frame scan may use AVX2 (perfscan.h) */
 	int feeding, in_block;	/* a block's line is parsed; the sample lies in it */
 	struct buf carry;	/* perf_feed: a line begun at the end of a block */
 	uint64_t lineno;	/* perf_feed: lines fed */
