@@ -145,6 +145,56 @@ static long pscan_open_avx2(const char *s, size_t n)
 #undef PS_LO
 }
 
+/* The same on a frame line's "SYMBOL (DSO)\n" whose end is not known:
+ * the first byte of s[0..lim) that needs an escape or is a '>' must be
+ * an LF (its offset goes to *nl) right after a ')', and the parenthesis
+ * before that a '(': its offset, else -1. 32 bytes past s + lim must be
+ * readable. */
+__attribute__((target("avx2"), unused))
+static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
+{
+#define PS_HI 1, 1, PS_PAREN, PS_SEMI_GT, 0, PS_BSLASH, PS_BTICK, PS_DEL, 0, 0, 0, 0, 0, 0, 0, 0
+#define PS_LO 1 | PS_BTICK, 1, 1, 1, 1, 1, 1, 1, 1 | PS_PAREN, 1 | PS_PAREN, 1, 1 | PS_SEMI_GT, \
+	1 | PS_BSLASH, 1, 1 | PS_SEMI_GT, 1 | PS_DEL
+	const __m256i hi = _mm256_setr_epi8(PS_HI, PS_HI), lo = _mm256_setr_epi8(PS_LO, PS_LO);
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+	const __m256i paren = _mm256_set1_epi8(PS_PAREN), special = _mm256_set1_epi8(PS_PAREN - 1);
+	long last = -1, prev = -1;	/* the last two parentheses */
+	size_t i;
+
+	for (i = 0; i < lim; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i c = _mm256_and_si256(
+			_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
+			_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
+		unsigned sp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, special), zero));
+		unsigned mp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, paren), zero));
+		size_t k = 0;
+
+		if (sp) {
+			k = (size_t)__builtin_ctz(sp);
+			if (i + k >= lim || s[i + k] != '\n')
+				return -1;
+			mp &= (1u << k) - 1;
+		}
+		if (mp) {
+			unsigned top = 31 - (unsigned)__builtin_clz(mp), rest = mp & ~(1u << top);
+
+			prev = rest ? (long)(i + 31 - (size_t)__builtin_clz(rest)) : last;
+			last = (long)(i + top);
+		}
+		if (sp) {
+			*nl = i + k;
+			if (last < 0 || (size_t)last + 1 != i + k || s[last] != ')')
+				return -1;
+			return prev >= 0 && s[prev] == '(' ? prev : -1;
+		}
+	}
+	return -1;
+#undef PS_HI
+#undef PS_LO
+}
+
 /* Does this CPU run pscan_open_avx2()? (asked once) */
 static inline int pscan_avx2(void)
 {

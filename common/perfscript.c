@@ -558,46 +558,45 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	return 0;
 }
 
-/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
- * to escape, no '>' and no other parenthesis, in fewer steps than
- * parse_frame() (and the same frame, stored in place): s is a copy
- * (copy_line, 32 bytes readable past its end). Returns 0, or -1 if the
- * line is not that simple (parse_frame() decides). */
-static int frame_fast(struct perf_parser *p, const char *s, size_t n)
-{
 #ifdef __SSE2__
+/* The start of a frame line, "\t" + spaces + "HEX ": the address is
+ * s[*a, *e); returns the offset of the symbol after it, or 0. 16 bytes
+ * past s + 1 must be readable. */
+static inline size_t frame_ip(const char *s, size_t *a, size_t *e)
+{
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
 	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
 	unsigned hex = pscan_hex16(x);
-	size_t a, e, o, sym, d, se, i, base;
-	long open;
+	size_t i, j;
+
+	if (!m)
+		return 0;
+	i = (size_t)__builtin_ctz(m);	/* from s + 1 */
+	j = i + (size_t)__builtin_ctz(~(hex >> i));
+	if (j == i)
+		return 0;
+	i++;
+	j++;
+	if (j == 17)	/* the address goes on past the 16 bytes loaded */
+		while (is_hex(s[j]))	/* stops at the line's end */
+			j++;
+	if (s[j] != ' ' || is_space(s[j + 1]))
+		return 0;
+	*a = i;
+	*e = j;
+	return j + 1;
+}
+
+/* The rest of a simple frame line s[0..n): the symbol from sym, the dso's
+ * '(' at o (the last parenthesis before the final ')'), the address
+ * s[a, e). Stores the frame and returns 0, or -1 if it is not that simple. */
+static inline int frame_store(struct perf_parser *p, const char *s, size_t n, size_t a, size_t e,
+			      size_t sym, size_t o)
+{
+	size_t d = o + 1, se, i, base;
 	struct perf_frame *f;
 	unsigned kind;
 
-	if (n < 8 || s[n - 1] != ')' || !m)
-		return -1;
-	a = (size_t)__builtin_ctz(m);	/* from s + 1 */
-	e = a + (size_t)__builtin_ctz(~(hex >> a));
-	if (e == a)
-		return -1;
-	a++;
-	e++;
-	if (e == 17)	/* the address goes on past the 16 bytes loaded */
-		while (is_hex(s[e]))	/* stops at the ')' */
-			e++;
-	if (s[e] != ' ' || is_space(s[e + 1]))
-		return -1;
-	sym = e + 1;
-#ifdef PSCAN_AVX2
-	if (p->avx2)
-		open = pscan_open_avx2(s + sym, n - 1 - sym);
-	else
-#endif
-		open = pscan_open_sse2(s + sym, n - 1 - sym);
-	if (open < 0)
-		return -1;
-	o = sym + (size_t)open;
-	d = o + 1;
 	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
 	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
 		return -1;
@@ -624,11 +623,55 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
 	f->kind = kind;
 	f->clean = 1;
 	return 0;
+}
+#endif
+
+/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
+ * to escape, no '>' and no other parenthesis, in fewer steps than
+ * parse_frame() (and the same frame, stored in place): s is a copy
+ * (copy_line, 32 bytes readable past its end). Returns 0, or -1 if the
+ * line is not that simple (parse_frame() decides). */
+static int frame_fast(struct perf_parser *p, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	size_t a, e, sym;
+	long open;
+
+	if (n < 8 || s[n - 1] != ')' || !(sym = frame_ip(s, &a, &e)))
+		return -1;
+#ifdef PSCAN_AVX2
+	if (p->avx2)
+		open = pscan_open_avx2(s + sym, n - 1 - sym);
+	else
+#endif
+		open = pscan_open_sse2(s + sym, n - 1 - sym);
+	if (open < 0)
+		return -1;
+	return frame_store(p, s, n, a, e, sym, sym + (size_t)open);
 #else
 	(void)p, (void)s, (void)n;
 	return -1;
 #endif
 }
+
+#ifdef PSCAN_AVX2
+/* frame_fast() on a line of the block being fed whose end is not known
+ * yet: one scan finds it (the first byte that needs an escape must be the
+ * LF, before lim) and the dso's parenthesis. Returns the line's length
+ * (without the LF), or -1 if it is not that simple (perf_line decides). */
+static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
+{
+	size_t a, e, sym = frame_ip(s, &a, &e), k;
+	long open;
+
+	if (!sym || s + sym >= lim)
+		return -1;
+	open = pscan_frame_avx2(s + sym, (size_t)(lim - s) - sym, &k);
+	if (open < 0 || sym + k < 8 || frame_store(p, s, sym + k, a, e, sym, sym + (size_t)open) < 0)
+		return -1;
+	return (long)(sym + k);
+}
+#endif
 
 /* A frame line from its first non-blank byte (tab: from a tab and then
  * spaces, perf's indent). Returns 0, or -1 if it is not one. */
@@ -760,6 +803,18 @@ void perf_feed(struct perf_parser *p, const char *d, size_t n)
 	fast = w - d > BLOCK_MARGIN ? w - BLOCK_MARGIN : d;
 	p->feeding = 1;
 	while (d < fast) {
+#ifdef PSCAN_AVX2
+		if (*d == '\t' && p->in_block && p->in_sample && p->avx2) {
+			long k = frame_feed(p, d, fast);
+
+			if (k >= 0) {
+				p->lineno++;
+				p->last_was_frame = 1;
+				d += k + 1;
+				continue;
+			}
+		}
+#endif
 		nl = memchr(d, '\n', (size_t)(w - d));
 		if (nl >= fast)
 			break;
