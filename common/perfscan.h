@@ -5,7 +5,11 @@
  * '>' may split the symbol into inlined frames ("a->b"), and whether the
  * writer may copy the text as it is (no byte the events format escapes:
  * docs/events.md). pscan() finds all four in one pass, 16 bytes at a time
- * with SSE2 (the x86-64 baseline), a byte at a time elsewhere.
+ * with SSE2 (the x86-64 baseline), a byte at a time elsewhere. The
+ * usual line (nothing escaped, no '>', one parenthesised group) has
+ * faster scans: pscan_open_sse2(), and with AVX2 (asked of the CPU at run
+ * time: pscan_avx2()) pscan_open_avx2() and pscan_frame_avx2(), which
+ * also finds the line's end (perfscript.c's perf_feed()).
  */
 #ifndef FP_PERFSCAN_H
 #define FP_PERFSCAN_H
