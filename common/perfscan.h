@@ -5,7 +5,11 @@
  * '>' may split the symbol into inlined frames ("a->b"), and whether the
  * writer may copy the text as it is (no byte the events format escapes:
  * docs/events.md). pscan() finds all four in one pass, 16 bytes at a time
- * with SSE2 (the x86-64 baseline), a byte at a time elsewhere.
+ * with SSE2 (the x86-64 baseline), a byte at a time elsewhere. The
+ * usual line (nothing escaped, no '>', one parenthesised group) has
+ * faster scans: pscan_open_sse2(), and with AVX2 (asked of the CPU at run
+ * time: pscan_avx2()) pscan_open_avx2() and pscan_frame_avx2(), which
+ * also finds the line's end (perfscript.c's perf_feed()).
  */
 #ifndef FP_PERFSCAN_H
 #define FP_PERFSCAN_H
@@ -32,6 +36,17 @@ static inline __m128i pscan_special(__m128i x, int gt)
 	e = _mm_or_si128(e, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')),
 					 _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))));
 	return gt ? _mm_or_si128(e, _mm_cmpeq_epi8(x, _mm_set1_epi8('>'))) : e;
+}
+
+/* A bit for each hex digit of x. */
+static inline unsigned pscan_hex16(__m128i x)
+{
+	__m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+	__m128i l = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+
+	d = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);	/* '0'..'9' */
+	l = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);	/* 'a'..'f', 'A'..'F' */
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(d, l));
 }
 
 /* The chunks of s[0..n), n >= 16: the last one overlaps the one before. */
@@ -84,6 +99,114 @@ static inline long pscan_open_sse2(const char *s, size_t n)
 			last = (long)(i + 31 - (size_t)__builtin_clz(mp));
 	}
 	return last >= 0 && s[last] == '(' ? last : -1;
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PSCAN_AVX2 1
+#include <immintrin.h>
+
+/* pscan_open_sse2() 32 bytes at a time with AVX2, for the CPUs that have
+ * it (pscan_avx2()): each byte is classified by two table lookups, one by
+ * its high nibble, one by its low, ANDed: a bit that survives in both
+ * tables is a class of the byte. 32 bytes past s + n must be readable. */
+enum {
+	PS_CTRL = 1,		/* 0x00..0x1f: high nibble 0 or 1, any low */
+	PS_SEMI_GT = 2,		/* ';' 0x3b, '>' 0x3e */
+	PS_BSLASH = 4,		/* 0x5c */
+	PS_BTICK = 8,		/* 0x60 */
+	PS_DEL = 16,		/* 0x7f */
+	PS_PAREN = 32		/* '(' 0x28, ')' 0x29 */
+};
+
+__attribute__((target("avx2"), unused))
+static long pscan_open_avx2(const char *s, size_t n)
+{
+#define PS_HI 1, 1, PS_PAREN, PS_SEMI_GT, 0, PS_BSLASH, PS_BTICK, PS_DEL, 0, 0, 0, 0, 0, 0, 0, 0
+#define PS_LO 1 | PS_BTICK, 1, 1, 1, 1, 1, 1, 1, 1 | PS_PAREN, 1 | PS_PAREN, 1, 1 | PS_SEMI_GT, \
+	1 | PS_BSLASH, 1, 1 | PS_SEMI_GT, 1 | PS_DEL
+	const __m256i hi = _mm256_setr_epi8(PS_HI, PS_HI), lo = _mm256_setr_epi8(PS_LO, PS_LO);
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+	const __m256i paren = _mm256_set1_epi8(PS_PAREN), special = _mm256_set1_epi8(PS_PAREN - 1);
+	long last = -1;
+	size_t i;
+
+	for (i = 0; i < n; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i c = _mm256_and_si256(
+			_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
+			_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
+		unsigned valid = n - i >= 32 ? ~0u : (1u << (n - i)) - 1, mp;
+
+		if (~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, special), zero)) & valid)
+			return -1;
+		mp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, paren), zero)) & valid;
+		if (mp)
+			last = (long)(i + 31 - (size_t)__builtin_clz(mp));
+	}
+	return last >= 0 && s[last] == '(' ? last : -1;
+#undef PS_HI
+#undef PS_LO
+}
+
+/* The same on a frame line's "SYMBOL (DSO)\n" whose end is not known:
+ * the first byte of s[0..lim) that needs an escape or is a '>' must be
+ * an LF (its offset goes to *nl) right after a ')', and the parenthesis
+ * before that a '(': its offset, else -1. 32 bytes past s + lim must be
+ * readable. */
+__attribute__((target("avx2"), unused))
+static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
+{
+#define PS_HI 1, 1, PS_PAREN, PS_SEMI_GT, 0, PS_BSLASH, PS_BTICK, PS_DEL, 0, 0, 0, 0, 0, 0, 0, 0
+#define PS_LO 1 | PS_BTICK, 1, 1, 1, 1, 1, 1, 1, 1 | PS_PAREN, 1 | PS_PAREN, 1, 1 | PS_SEMI_GT, \
+	1 | PS_BSLASH, 1, 1 | PS_SEMI_GT, 1 | PS_DEL
+	const __m256i hi = _mm256_setr_epi8(PS_HI, PS_HI), lo = _mm256_setr_epi8(PS_LO, PS_LO);
+	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+	const __m256i paren = _mm256_set1_epi8(PS_PAREN), special = _mm256_set1_epi8(PS_PAREN - 1);
+	long last = -1, prev = -1;	/* the last two parentheses */
+	size_t i;
+
+	for (i = 0; i < lim; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i c = _mm256_and_si256(
+			_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
+			_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
+		unsigned sp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, special), zero));
+		unsigned mp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, paren), zero));
+		size_t k = 0;
+
+		if (sp) {
+			k = (size_t)__builtin_ctz(sp);
+			if (i + k >= lim || s[i + k] != '\n')
+				return -1;
+			mp &= (1u << k) - 1;
+		}
+		if (mp) {
+			unsigned top = 31 - (unsigned)__builtin_clz(mp), rest = mp & ~(1u << top);
+
+			prev = rest ? (long)(i + 31 - (size_t)__builtin_clz(rest)) : last;
+			last = (long)(i + top);
+		}
+		if (sp) {
+			*nl = i + k;
+			if (last < 0 || (size_t)last + 1 != i + k || s[last] != ')')
+				return -1;
+			return prev >= 0 && s[prev] == '(' ? prev : -1;
+		}
+	}
+	return -1;
+#undef PS_HI
+#undef PS_LO
+}
+
+/* Does this CPU run pscan_open_avx2()? (asked once) */
+static inline int pscan_avx2(void)
+{
+	static int have = -1;
+
+	if (have < 0)
+		have = __builtin_cpu_supports("avx2") != 0;
+	return have;
 }
 #endif
 

@@ -58,27 +58,64 @@ static size_t skip_blanks(const char *s, size_t n)
 }
 
 /* The parser works on its own copy of each line it keeps anything of
- * (copy_line): a field is where it lies in that copy, never copied again. */
-#define LINE_PAD 16
+ * (copy_line): a field is where it lies in that copy, never copied again.
+ * Lines fed in a block (perf_feed) are not copied: a sample that starts in
+ * the block is read where it lies (keep_line), and copied whole only if
+ * the block ends before it does (detach). Offsets count from p->base, the
+ * start of the current sample's text. */
+#define LINE_PAD 32
+/* perf_feed() reads in place the lines with at least this many bytes of
+ * the block after them (the 16-byte loads of the scans and of write.c) */
+#define BLOCK_MARGIN 64
 
 static const char *copy_line(struct perf_parser *p, const char *s, size_t n)
 {
 	size_t at = p->text.len;
 
-	/* 16 zero bytes after the copy: frame_fast() loads 16 at a time */
+	/* zero bytes after the copy: frame_fast() loads 32 at a time */
 	if (p->text.cap - at < n + LINE_PAD)
 		buf_reserve(&p->text, n + LINE_PAD);
 	if (n)
 		memcpy(p->text.p + at, s, n);
 	memset(p->text.p + at + n, 0, LINE_PAD);
 	p->text.len += n;
+	p->base = p->text.p;
 	return p->text.p + at;
+}
+
+/* The line s[0..n) the parser keeps fields of: in place if it lies in the
+ * block being fed and so does the sample (or it begins one: begins), else
+ * a copy. */
+static const char *keep_line(struct perf_parser *p, const char *s, size_t n, int begins)
+{
+	if (p->feeding && (begins || p->in_block)) {
+		if (begins) {
+			p->base = s;
+			p->in_block = 1;
+		}
+		return s;
+	}
+	return copy_line(p, s, n);
+}
+
+/* The block ends: the current sample's text, if it lies there, moves to
+ * p->text (the same offsets). */
+static void detach(struct perf_parser *p, const char *end)
+{
+	size_t n;
+
+	if (!p->in_block)
+		return;
+	p->in_block = 0;
+	n = (size_t)(end - p->base);
+	p->text.len = 0;
+	copy_line(p, p->base, n);
 }
 
 /* s[0..n) lies in the copy of the current line. */
 static struct ptext save(struct perf_parser *p, const char *s, size_t n)
 {
-	struct ptext t = { (size_t)(s - p->text.p), n };
+	struct ptext t = { (size_t)(s - p->base), n };
 
 	return t;
 }
@@ -207,10 +244,12 @@ static void finish(struct perf_parser *p)
 	 * text.p NULL, and callers compute text + off (NULL + 0, then
 	 * memcpy(NULL) in intern.c; UBSan): always pass a valid pointer.
 	 * tests/fuzz/regress/perfscript/ */
-	if (p->in_sample && !p->text.p)
+	if (p->in_sample && !p->base) {
 		buf_reserve(&p->text, 1);
+		p->base = p->text.p;
+	}
 	if (p->in_sample && p->sample)
-		p->sample(&p->s, p->text.p, p->ctx);
+		p->sample(&p->s, p->base, p->ctx);
 	p->in_sample = 0;
 	p->last_was_frame = 0;
 }
@@ -219,6 +258,7 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 {
 	finish(p);
 	p->text.len = 0;
+	p->in_block = 0;
 	memset(&p->s.comm, 0, sizeof p->s.comm);
 	p->s.pid = p->s.tid = p->s.event = p->s.comm;
 	p->s.cpu = -1;
@@ -435,7 +475,7 @@ static void sideband(struct perf_parser *p, const char *s, size_t n)
 	p->in_sample = 0;	/* not a sample: frames cannot follow */
 	p->last_was_frame = 0;
 	if (p->sideband)
-		p->sideband(&sb, p->text.p, p->ctx);
+		p->sideband(&sb, p->base, p->ctx);
 }
 
 /* The offset of "PERF_RECORD_" right of a header's time, or -1. */
@@ -479,7 +519,7 @@ static int old_header(struct perf_parser *p, const char *s, size_t n, uint64_t l
 			return -1;
 	}
 	begin(p, lineno);
-	s = copy_line(p, s, n);
+	s = keep_line(p, s, n, 1);
 	parse_left(p, s, b);
 	p->s.event = save(p, s + b, e - 1 - b);
 	return 0;
@@ -511,54 +551,127 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 	for (c = n; c > i && s[c - 1] != ':'; c--)
 		;
 	if (c > i + 1 && all_digits(s + c, n - c)) {
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 0);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
 	}
 	return 0;
 }
 
-/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
- * to escape, no '>' and no other parenthesis, in fewer steps than
- * parse_frame() (and the same frame): s is a copy (copy_line). Returns 0,
- * or -1 if the line is not that simple (parse_frame() decides). */
-static int frame_fast(struct perf_parser *p, const char *s, size_t n)
-{
 #ifdef __SSE2__
+/* The start of a frame line, "\t" + spaces + "HEX ": the address is
+ * s[*a, *e); returns the offset of the symbol after it, or 0. 16 bytes
+ * past s + 1 must be readable. */
+static inline size_t frame_ip(const char *s, size_t *a, size_t *e)
+{
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
 	unsigned m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))) & 0xffff;
-	size_t a, e, o, sym, d;
-	long open;
-	struct perf_frame f;
+	unsigned hex = pscan_hex16(x);
+	size_t i, j;
 
-	if (n < 8 || s[n - 1] != ')' || !m)
-		return -1;
-	a = e = 1 + (size_t)__builtin_ctz(m);
-	while (is_hex(s[e]))	/* stops at the ')' */
-		e++;
-	if (e == a || s[e] != ' ' || is_space(s[e + 1]))
-		return -1;
-	sym = e + 1;
-	open = pscan_open_sse2(s + sym, n - 1 - sym);
-	if (open < 0)
-		return -1;
-	o = sym + (size_t)open;
-	d = o + 1;
+	if (!m)
+		return 0;
+	i = (size_t)__builtin_ctz(m);	/* from s + 1 */
+	j = i + (size_t)__builtin_ctz(~(hex >> i));
+	if (j == i)
+		return 0;
+	i++;
+	j++;
+	if (j == 17)	/* the address goes on past the 16 bytes loaded */
+		while (is_hex(s[j]))	/* stops at the line's end */
+			j++;
+	if (s[j] != ' ' || is_space(s[j + 1]))
+		return 0;
+	*a = i;
+	*e = j;
+	return j + 1;
+}
+
+/* The rest of a simple frame line s[0..n): the symbol from sym, the dso's
+ * '(' at o (the last parenthesis before the final ')'), the address
+ * s[a, e). Stores the frame and returns 0, or -1 if it is not that simple. */
+static inline int frame_store(struct perf_parser *p, const char *s, size_t n, size_t a, size_t e,
+			      size_t sym, size_t o)
+{
+	size_t d = o + 1, se, i, base;
+	struct perf_frame *f;
+	unsigned kind;
+
 	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
 	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
 		return -1;
-	memset(&f, 0, sizeof f);
-	f.ip = save(p, s + a, e - a);
-	f.dso = save(p, s + d, n - 1 - d);
-	f.kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
-	f.clean = 1;
-	add_symbol(p, s + sym, o - 1 - sym, &f, 0);
+	kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
+	/* the symbol without "+0xHEX" */
+	se = o - 1;
+	for (i = se; i > sym && is_hex(s[i - 1]); i--)
+		;
+	if (i < se && i >= sym + 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
+		se = i - 3;
+	if (se == sym || (se - sym == 9 && memcmp(s + sym, "[unknown]", 9) == 0))
+		kind |= EVK_UNKNOWN;
+	if (p->s.nframes == p->frames_cap)
+		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
+	f = &p->s.frames[p->s.nframes++];
+	base = (size_t)(s - p->base);
+	f->ip.off = base + a;
+	f->ip.len = e - a;
+	f->sym.off = base + sym;
+	f->sym.len = se - sym;
+	f->dso.off = base + d;
+	f->dso.len = n - 1 - d;
+	f->file.off = f->file.len = f->line.off = f->line.len = 0;
+	f->kind = kind;
+	f->clean = 1;
 	return 0;
+}
+#endif
+
+/* The usual frame line, "\t" + spaces + "HEX SYMBOL (DSO)" with nothing
+ * to escape, no '>' and no other parenthesis, in fewer steps than
+ * parse_frame() (and the same frame, stored in place): s is a copy
+ * (copy_line, 32 bytes readable past its end). Returns 0, or -1 if the
+ * line is not that simple (parse_frame() decides). */
+static int frame_fast(struct perf_parser *p, const char *s, size_t n)
+{
+#ifdef __SSE2__
+	size_t a, e, sym;
+	long open;
+
+	if (n < 8 || s[n - 1] != ')' || !(sym = frame_ip(s, &a, &e)))
+		return -1;
+#ifdef PSCAN_AVX2
+	if (p->avx2)
+		open = pscan_open_avx2(s + sym, n - 1 - sym);
+	else
+#endif
+		open = pscan_open_sse2(s + sym, n - 1 - sym);
+	if (open < 0)
+		return -1;
+	return frame_store(p, s, n, a, e, sym, sym + (size_t)open);
 #else
 	(void)p, (void)s, (void)n;
 	return -1;
 #endif
 }
+
+#ifdef PSCAN_AVX2
+/* frame_fast() on a line of the block being fed whose end is not known
+ * yet: one scan finds it (the first byte that needs an escape must be the
+ * LF, before lim) and the dso's parenthesis. Returns the line's length
+ * (without the LF), or -1 if it is not that simple (perf_line decides). */
+static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
+{
+	size_t a, e, sym = frame_ip(s, &a, &e), k;
+	long open;
+
+	if (!sym || s + sym >= lim)
+		return -1;
+	open = pscan_frame_avx2(s + sym, (size_t)(lim - s) - sym, &k);
+	if (open < 0 || sym + k < 8 || frame_store(p, s, sym + k, a, e, sym, sym + (size_t)open) < 0)
+		return -1;
+	return (long)(sym + k);
+}
+#endif
 
 /* A frame line from its first non-blank byte (tab: from a tab and then
  * spaces, perf's indent). Returns 0, or -1 if it is not one. */
@@ -566,7 +679,7 @@ static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
 {
 	size_t mark = p->text.len, i = 0;
 
-	s = copy_line(p, s, n);
+	s = keep_line(p, s, n, 0);
 	if (tab && frame_fast(p, s, n) == 0) {
 		p->last_was_frame = 1;
 		return 0;
@@ -609,7 +722,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		int64_t ns;
 
 		begin(p, lineno);
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 1);
 		parse_left(p, s, (size_t)t);
 		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
 			p->s.time = ns;
@@ -625,7 +738,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		size_t at = (size_t)(hit - s);
 
 		begin(p, lineno);
-		s = copy_line(p, s, n);
+		s = keep_line(p, s, n, 1);
 		parse_left(p, s, at);
 		sideband(p, s + at + 1, n - at - 1);
 		return 0;
@@ -647,16 +760,92 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 void perf_init(struct perf_parser *p)
 {
 	memset(p, 0, sizeof *p);
+#ifdef PSCAN_AVX2
+	p->avx2 = pscan_avx2();
+#endif
+}
+
+/* One line of perf_feed() (its LF excluded), counted. */
+static void feed_line(struct perf_parser *p, const char *s, size_t n)
+{
+	const char *why;
+
+	p->lineno++;
+	if (perf_line(p, s, n, p->lineno, &why) < 0 && p->skip)
+		p->skip(p->lineno, why, p->ctx);
+}
+
+void perf_feed(struct perf_parser *p, const char *d, size_t n)
+{
+	const char *end = d + n, *nl, *w, *fast;
+
+	if (p->carry.len) {	/* the end of the line the last block began */
+		size_t len;
+
+		nl = memchr(d, '\n', n);
+		if (!nl) {
+			buf_add(&p->carry, d, n);
+			return;
+		}
+
+		buf_add(&p->carry, d, (size_t)(nl - d));
+		len = p->carry.len;
+		p->carry.len = 0;
+		feed_line(p, p->carry.p, len);
+		d = nl + 1;
+	}
+	nl = d < end ? memrchr(d, '\n', (size_t)(end - d)) : NULL;
+	if (!nl) {
+		buf_add(&p->carry, d, (size_t)(end - d));
+		return;
+	}
+	w = nl + 1;	/* the end of the whole lines */
+	fast = w - d > BLOCK_MARGIN ? w - BLOCK_MARGIN : d;
+	p->feeding = 1;
+	while (d < fast) {
+#ifdef PSCAN_AVX2
+		if (*d == '\t' && p->in_block && p->in_sample && p->avx2) {
+			long k = frame_feed(p, d, fast);
+
+			if (k >= 0) {
+				p->lineno++;
+				p->last_was_frame = 1;
+				d += k + 1;
+				continue;
+			}
+		}
+#endif
+		nl = memchr(d, '\n', (size_t)(w - d));
+		if (nl >= fast)
+			break;
+		feed_line(p, d, (size_t)(nl - d));
+		d = nl + 1;
+	}
+	p->feeding = 0;
+	detach(p, d);
+	while (d < w) {
+		nl = memchr(d, '\n', (size_t)(w - d));
+		feed_line(p, d, (size_t)(nl - d));
+		d = nl + 1;
+	}
+	buf_add(&p->carry, w, (size_t)(end - w));
 }
 
 void perf_end(struct perf_parser *p)
 {
+	if (p->carry.len) {	/* a last line without LF */
+		size_t n = p->carry.len;
+
+		p->carry.len = 0;
+		feed_line(p, p->carry.p, n);
+	}
 	finish(p);
 }
 
 void perf_free(struct perf_parser *p)
 {
 	buf_free(&p->text);
+	buf_free(&p->carry);
 	free(p->s.frames);
 	memset(p, 0, sizeof *p);
 }

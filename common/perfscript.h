@@ -7,7 +7,8 @@
 
 #include "buf.h"
 
-/* Offsets into perf_parser.text (the text may move while a sample grows). */
+/* Offsets from the text pointer the callbacks get (perf_parser.base: the
+ * text may move while a sample grows). */
 struct ptext {
 	size_t off, len;
 };
@@ -50,6 +51,12 @@ struct perf_sideband {
 
 struct perf_parser {
 	struct buf text;	/* the lines of the current sample: comm, ids, frames */
+	const char *base;	/* where the sample's offsets count from: text.p, or
+				 * the block being fed (perf_feed) */
+	int avx2;		/* the frame scan may use AVX2 (perfscan.h) */
+	int feeding, in_block;	/* a block's line is parsed; the sample lies in it */
+	struct buf carry;	/* perf_feed: a line begun at the end of a block */
+	uint64_t lineno;	/* perf_feed: lines fed */
 	struct perf_sample s;
 	size_t frames_cap;
 	int in_sample;
@@ -60,6 +67,8 @@ struct perf_parser {
 	void (*header)(const char *key, const char *val, size_t len, void *ctx);
 	/* called for each side-band record (never for samples); NULL: ignored */
 	void (*sideband)(const struct perf_sideband *sb, const char *text, void *ctx);
+	/* perf_feed: called for each line that is not perf script output */
+	void (*skip)(uint64_t lineno, const char *why, void *ctx);
 	void *ctx;
 	struct perf_dso_cache {	/* the last dsos classified, and their kinds */
 		char name[256];
@@ -73,7 +82,12 @@ void perf_init(struct perf_parser *p);
  * not perf script output (the caller counts and reports it). */
 int perf_line(struct perf_parser *p, const char *line, size_t len, uint64_t lineno,
 	      const char **why);
-/* End of input: emits the last sample. */
+/* Feed the next n bytes of the input, any number of lines: what
+ * perf_line() does for each (numbered from 1, a refused one reported to
+ * p->skip), most of them read in place rather than copied. d[0..n) is not
+ * used after the call. */
+void perf_feed(struct perf_parser *p, const char *d, size_t n);
+/* End of input: feeds the last line if it has no LF, emits the last sample. */
 void perf_end(struct perf_parser *p);
 void perf_free(struct perf_parser *p);
 

@@ -264,17 +264,22 @@ static void sideband_done(const char *name)
 	opt.lost_unknown = 0;
 }
 
-/* The next line of the input, or of the part (--part): 0 at its end. */
-static int next_line(struct input *in, char **line, size_t *len)
+static void skipped(uint64_t lineno, const char *why, void *ctx)
 {
-	int r;
+	skip_record(&opt.skips, ctx, file_line(lineno), why);
+}
 
-	if (opt.part_n && opt.part_left == 0)
-		return 0;
-	r = input_getline(in, line, len);
-	if (r > 0 && opt.part_n)
-		opt.part_left -= *len < opt.part_left ? *len + 1 : opt.part_left;
-	return r;
+/* Feed a block to the parser, or the part's share of it (--part): 0 when
+ * the part is done. */
+static int feed(struct perf_parser *p, const char *b, size_t n)
+{
+	if (opt.part_n) {
+		if (n > opt.part_left)
+			n = (size_t)opt.part_left;
+		opt.part_left -= n;
+	}
+	perf_feed(p, b, n);
+	return !opt.part_n || opt.part_left > 0;
 }
 
 /* The headers of a file's head for a part that starts at start > 0: its
@@ -294,16 +299,45 @@ static void part_head(struct perf_parser *p, struct input *head, uint64_t start)
 	}
 }
 
+/* Plain input: what input_open() buffered, then the file read straight
+ * into the input's buffer from its first page boundary, as json.c reads
+ * (the kernel copies into a page-aligned buffer much faster: 0.37 -> 0.15
+ * s of system time for 480 MiB here). 0 at the end, -1 on an error. */
+static int feed_plain(struct perf_parser *p, struct input *in)
+{
+	size_t skip = (size_t)(-(uintptr_t)in->buf & 4095), cap;
+	char *blk;
+	ssize_t got;
+	int more = 1;
+
+	if (in->end > in->start)
+		more = feed(p, in->buf + in->start, in->end - in->start);
+	in->start = in->end = 0;
+	if (in->cap < 2 * 4096)
+		skip = 0;
+	blk = in->buf + skip;
+	cap = in->cap - skip;
+	while (more && !in->eof && (got = input_read(in, blk, cap)) != 0) {
+		if (got < 0)
+			return -1;
+		more = feed(p, blk, (size_t)got);
+	}
+	in->eof = 1;
+	return 0;
+}
+
 /* Parse the perf script text of an open input; name is for messages;
- * head, when not NULL, is the file from its start for a part's headers. */
+ * head, when not NULL, is the file from its start for a part's headers.
+ * The input is fed to the parser in blocks (perf_feed: lines read in
+ * place). */
 static int parse_text(struct input *in, const char *name, struct input *head)
 {
 	struct perf_parser p;
-	char *line;
-	size_t len;
-	int r = next_line(in, &line, &len);
+	const char *b;
+	size_t n;
+	int r = input_peek(in, &b, &n);
 
-	if (r > 0 && len >= 8 && memcmp(line, "PERFILE2", 8) == 0) {
+	if (r == 0 && n >= 8 && memcmp(b, "PERFILE2", 8) == 0) {
 		fp_warn("%s: a compressed perf.data file: decompress it and give it to "
 			"perf2events, or pipe the text of 'perf script' in", name);
 		return 1;
@@ -316,15 +350,16 @@ static int parse_text(struct input *in, const char *name, struct input *head)
 	p.sample = sample;
 	p.header = header;
 	p.sideband = sideband;
+	p.skip = skipped;
 	p.ctx = (void *)name;
 	if (head)
 		part_head(&p, head, opt.part_start);
-	for (; r > 0; r = next_line(in, &line, &len)) {
-		const char *why;
-
-		if (perf_line(&p, line, len, in->lineno, &why) < 0)
-			skip_record(&opt.skips, name, file_line(in->lineno), why);
-	}
+	if (r == 0 && in->codec == INPUT_PLAIN)
+		r = feed_plain(&p, in);
+	while (r == 0 && (r = input_block(in, &b, &n)) > 0)
+		r = feed(&p, b, n) ? 0 : 1;
+	if (r > 0)
+		r = 0;	/* the part is done */
 	perf_end(&p);	/* the last sample counts even without a final blank line */
 	perf_free(&p);
 	skip_file_done(&opt.skips, name, "lines");

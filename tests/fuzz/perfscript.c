@@ -4,7 +4,9 @@
  * sample the parser reports must have all its text inside the parser's
  * buffer, and must survive being written as an events S record (as
  * perf2events does) and parsed back: same time, weight, ids, frame count,
- * names and attributes.
+ * names and attributes. Then the same input is fed again with perf_feed()
+ * in blocks of varied sizes, each an exact heap copy (ASan sees a read past
+ * it): the samples, side-band records and skipped lines must be the same.
  */
 #include "fuzz.h"
 
@@ -14,7 +16,84 @@ struct ctx {
 	struct perf_parser *p;
 	uint64_t samples, lines;
 	struct buf tmp;
+	struct buf log;		/* what the parser reported, for the two passes */
 };
+
+static void log_u64(struct buf *b, uint64_t v)
+{
+	buf_add(b, &v, sizeof v);
+}
+
+static void log_text(struct buf *b, const char *text, struct ptext t)
+{
+	log_u64(b, t.len);
+	buf_add(b, text + t.off, t.len);
+}
+
+static void log_sample(struct buf *b, const struct perf_sample *s, const char *text)
+{
+	size_t i;
+
+	buf_add(b, "S", 1);
+	log_u64(b, s->lineno);
+	log_u64(b, (uint64_t)s->time);
+	log_u64(b, (uint64_t)s->period);
+	log_u64(b, (uint64_t)(int64_t)s->cpu);
+	log_text(b, text, s->comm);
+	log_text(b, text, s->pid);
+	log_text(b, text, s->tid);
+	log_text(b, text, s->event);
+	log_u64(b, s->nframes);
+	for (i = 0; i < s->nframes; i++) {
+		const struct perf_frame *f = &s->frames[i];
+
+		log_u64(b, f->kind);
+		log_u64(b, (uint64_t)f->clean);
+		log_text(b, text, f->ip);
+		log_text(b, text, f->sym);
+		log_text(b, text, f->dso);
+		log_text(b, text, f->file);
+		log_text(b, text, f->line);
+	}
+}
+
+static void log_sideband(struct buf *b, const struct perf_sideband *sb, const char *text)
+{
+	buf_add(b, "B", 1);
+	log_u64(b, sb->lineno);
+	log_u64(b, sb->kind);
+	log_u64(b, (uint64_t)sb->time);
+	log_u64(b, (uint64_t)sb->lost);
+	log_u64(b, (uint64_t)(int64_t)sb->cpu);
+	log_text(b, text, sb->record);
+	log_text(b, text, sb->comm);
+	log_text(b, text, sb->pid);
+	log_text(b, text, sb->tid);
+}
+
+static void log_skip(struct buf *b, uint64_t lineno, const char *why)
+{
+	buf_add(b, "K", 1);
+	log_u64(b, lineno);
+	buf_add(b, why, strlen(why) + 1);
+}
+
+/* The perf_feed() pass: log only. */
+static void feed_sample(const struct perf_sample *s, const char *text, void *vctx)
+{
+	log_sample(&((struct ctx *)vctx)->log, s, text);
+}
+
+static void feed_sideband(const struct perf_sideband *sb, const char *text, void *vctx)
+{
+	log_sideband(&((struct ctx *)vctx)->log, sb, text);
+}
+
+static void feed_skip(uint64_t lineno, const char *why, void *vctx)
+{
+	FUZZ_CHECK(why != NULL && why[0] != '\0');
+	log_skip(&((struct ctx *)vctx)->log, lineno, why);
+}
 
 static struct slice sl(const char *text, struct ptext t)
 {
@@ -121,6 +200,7 @@ static void on_sample(const struct perf_sample *s, const char *text, void *vctx)
 	check_text(c->p, s->pid);
 	check_text(c->p, s->tid);
 	check_text(c->p, s->event);
+	log_sample(&c->log, s, text);
 	for (i = 0; i < s->nframes; i++) {
 		const struct perf_frame *f = &s->frames[i];
 
@@ -141,6 +221,7 @@ static void on_sideband(const struct perf_sideband *sb, const char *text, void *
 
 	FUZZ_CHECK(text == c->p->text.p);
 	FUZZ_CHECK(sb->lineno >= 1 && sb->lineno <= c->lines);
+	log_sideband(&c->log, sb, text);
 	FUZZ_CHECK(sb->kind == PERF_SB_COMM || sb->kind == PERF_SB_LOST || sb->kind == PERF_SB_OTHER);
 	check_text(c->p, sb->record);
 	check_text(c->p, sb->comm);
@@ -198,13 +279,47 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *why = NULL;
 
 		c.lines = ++lineno;
-		if (perf_line(&p, line, n, lineno, &why) < 0)
+		if (perf_line(&p, line, n, lineno, &why) < 0) {
 			FUZZ_CHECK(why != NULL && why[0] != '\0');
+			log_skip(&c.log, lineno, why);
+		}
 		free(line);
 		s += n + (nl != NULL);
 	}
 	perf_end(&p);
 	perf_free(&p);
+	{
+		/* again in blocks: sizes from a small table, started by the
+		 * input's size, so that blocks end anywhere in a line */
+		static const size_t sizes[] = { 1, 300, 7, 4096, 65, 64, 2, 129, 1000, 33 };
+		struct buf first = c.log;
+		size_t at = 0, k = size % 10;
+
+		memset(&c.log, 0, sizeof c.log);
+		perf_init(&p);
+		p.sample = feed_sample;
+		p.sideband = feed_sideband;
+		p.header = on_header;
+		p.skip = feed_skip;
+		p.ctx = &c;
+		while (at < size) {
+			size_t n = sizes[k++ % 10];
+			char *blk;
+
+			if (n > size - at)
+				n = size - at;
+			blk = fuzz_copy(data + at, n);
+			perf_feed(&p, blk, n);
+			free(blk);
+			at += n;
+		}
+		perf_end(&p);
+		FUZZ_CHECK(p.lineno == lineno);
+		perf_free(&p);
+		FUZZ_CHECK(fuzz_eq(first.p, first.len, c.log.p, c.log.len));
+		buf_free(&first);
+		buf_free(&c.log);
+	}
 	{
 		/* the dso classifier on the raw bytes */
 		char *d = fuzz_copy(data, size);
