@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "err.h"
 #include "foldedin.h"
 #include "input.h"
@@ -80,18 +81,11 @@ static const char *count_back(const struct foldedin *fo, const char *p, size_t e
 	return NULL;
 }
 
-static int has_prefix(const char *p, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(p, lit, k) == 0;
-}
-
 static int bpftrace_line(const char *p, size_t n)
 {
 	size_t i = 1;
 
-	if (has_prefix(p, n, "Attaching ") || has_prefix(p, n, "dtrace: "))
+	if (bytes_starts(p, n, "Attaching ") || bytes_starts(p, n, "dtrace: "))
 		return 1;
 	if (n == 0 || p[0] != '@')
 		return 0;
@@ -119,7 +113,7 @@ static int do_line(struct foldedin *fo, const char *p, size_t n, uint64_t lineno
 	while (n > 0 && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
 		n--;
 	if (!fo->tin.decided) {
-		if (has_prefix(p, n, "#flamepipe-events"))
+		if (bytes_starts(p, n, "#flamepipe-events"))
 			return textin_reject(&fo->tin, "already a flamepipe events stream");
 		if (n == 0 || p[0] == '#')
 			return 0;

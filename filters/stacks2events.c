@@ -81,7 +81,7 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 	while (indent < n && is_ws(p[indent]))
 		indent++;
 	if (!st->tin.decided && n > 0) {
-		if (has_prefix(p, n, "#flamepipe-events"))
+		if (bytes_starts(p, n, "#flamepipe-events"))
 			return textin_reject(&st->tin, "already a flamepipe events stream");
 		if (p[0] == '{' || p[0] == '[')
 			return textin_reject(&st->tin, "JSON");
@@ -109,7 +109,7 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 		st_entry_broken(st, "stack without a value");
 	if (p[0] == '@' && st_bpf_start(st, p, n, lineno) == 0)
 		return 0;
-	if (has_prefix(p, n, "Attaching ") || has_prefix(p, n, "dtrace: ") || p[0] == '#')
+	if (bytes_starts(p, n, "Attaching ") || bytes_starts(p, n, "dtrace: ") || p[0] == '#')
 		return 0;
 	st_skip(st, lineno, "not part of a map entry");
 	return 0;
