@@ -174,6 +174,12 @@ static inline size_t bytes_suffix(const char *a, const char *b, size_t n)
 #endif
 }
 
+/* Is s[0..n) the string lit (the same bytes, no more)? */
+static inline int bytes_is(const char *s, size_t n, const char *lit)
+{
+	return n == strlen(lit) && (n == 0 || memcmp(s, lit, n) == 0);
+}
+
 /* Does s[0..n) start, or end, with the string lit? */
 static inline int bytes_starts(const char *s, size_t n, const char *lit)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "callgrind.h"
 #include "err.h"
 
@@ -200,11 +201,6 @@ void cg_split_name(struct slice s, size_t *fn_len, size_t *ctx)
 	}
 	*ctx = first + 1;
 }
-static int key_is(const char *k, size_t kn, const char *s)
-{
-	return strlen(s) == kn && memcmp(k, s, kn) == 0;
-}
-
 static void set_text(struct buf *b, const char *p, size_t n)
 {
 	while (n && is_space(*p))
@@ -230,7 +226,7 @@ static int set_events(struct cg_reader *r, const char *p, size_t n)
 			break;
 		for (b = i; i < n && !is_space(p[i]); i++)
 			;
-		if (r->evidx < 0 && (r->event ? key_is(p + b, i - b, r->event) : k == 0)) {
+		if (r->evidx < 0 && (r->event ? bytes_is(p + b, i - b, r->event) : k == 0)) {
 			r->evidx = (long)k;
 			r->evname.len = 0;
 			buf_add(&r->evname, p + b, i - b);
@@ -260,10 +256,10 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 	int is_known = 0;
 
 	for (i = 0; i < sizeof known / sizeof known[0]; i++)
-		is_known |= key_is(k, kn, known[i]);
+		is_known |= bytes_is(k, kn, known[i]);
 	if (!r->recognized && !is_known)
 		return -2;	/* not callgrind */
-	if (key_is(k, kn, "totals") || key_is(k, kn, "summary")) {
+	if (bytes_is(k, kn, "totals") || bytes_is(k, kn, "summary")) {
 		uint64_t x = 0;
 		size_t col = 0, j = 0;
 
@@ -284,7 +280,7 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 				break;
 			col++, j += m, x = 0;
 		}
-		if (key_is(k, kn, "totals")) {
+		if (bytes_is(k, kn, "totals")) {
 			r->totals = x;
 			r->has_totals = 1;
 		} else {
@@ -297,13 +293,13 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 		r->part_done(r, r->ctx);
 		reset_part(r);
 	}
-	if (key_is(k, kn, "pid")) {
+	if (bytes_is(k, kn, "pid")) {
 		set_text(&r->pid, v, vn);
-	} else if (key_is(k, kn, "thread")) {
+	} else if (bytes_is(k, kn, "thread")) {
 		set_text(&r->tid, v, vn);
-	} else if (key_is(k, kn, "cmd")) {
+	} else if (bytes_is(k, kn, "cmd")) {
 		set_text(&r->cmd, v, vn);
-	} else if (key_is(k, kn, "positions")) {
+	} else if (bytes_is(k, kn, "positions")) {
 		size_t j = 0, m = 0, b;
 
 		r->line_col = -1;
@@ -314,14 +310,14 @@ static int header(struct cg_reader *r, const char *k, size_t kn, const char *v, 
 				break;
 			for (b = j; j < vn && !is_space(v[j]); j++)
 				;
-			if (key_is(v + b, j - b, "line"))
+			if (bytes_is(v + b, j - b, "line"))
 				r->line_col = (long)m;
 			m++;
 		}
 		r->npos = m ? m : 1;
 		if (m == 0)
 			r->line_col = 0;
-	} else if (key_is(k, kn, "events")) {
+	} else if (bytes_is(k, kn, "events")) {
 		r->recognized = 1;
 		return set_events(r, v, vn);
 	}
@@ -397,7 +393,7 @@ static void spec(struct cg_reader *r, const char *k, size_t kn, const char *v, s
 	size_t s;
 
 	r->body = 1;
-	if (key_is(k, kn, "calls")) {
+	if (bytes_is(k, kn, "calls")) {
 		uint64_t count;
 		size_t i = 0;
 
@@ -416,18 +412,18 @@ static void spec(struct cg_reader *r, const char *k, size_t kn, const char *v, s
 		r->call_line = r->lineno;
 		return;
 	}
-	if (key_is(k, kn, "jump") || key_is(k, kn, "jcnd")) {
+	if (bytes_is(k, kn, "jump") || bytes_is(k, kn, "jcnd")) {
 		r->jump_pending = 1;
 		return;
 	}
-	if (key_is(k, kn, "ob") || key_is(k, kn, "cob")) {
+	if (bytes_is(k, kn, "ob") || bytes_is(k, kn, "cob")) {
 		s = name_value(r, 'o', v, vn);
 		if (k[0] == 'o')
 			r->ob = s;
 		else
 			r->cob = s;
-	} else if (key_is(k, kn, "fl") || key_is(k, kn, "fi") || key_is(k, kn, "fe") ||
-		   key_is(k, kn, "cfi") || key_is(k, kn, "cfl") || key_is(k, kn, "jfi")) {
+	} else if (bytes_is(k, kn, "fl") || bytes_is(k, kn, "fi") || bytes_is(k, kn, "fe") ||
+		   bytes_is(k, kn, "cfi") || bytes_is(k, kn, "cfl") || bytes_is(k, kn, "jfi")) {
 		s = name_value(r, 'f', v, vn);
 		if (k[0] == 'f') {
 			r->fi = s;
@@ -436,7 +432,7 @@ static void spec(struct cg_reader *r, const char *k, size_t kn, const char *v, s
 		} else if (k[0] == 'c') {
 			r->cfl = s;
 		}
-	} else if (key_is(k, kn, "fn") || key_is(k, kn, "cfn") || key_is(k, kn, "jfn")) {
+	} else if (bytes_is(k, kn, "fn") || bytes_is(k, kn, "cfn") || bytes_is(k, kn, "jfn")) {
 		s = name_value(r, 'n', v, vn);
 		if (k[0] == 'f') {
 			/* the function is in the current file (callgrind writes no

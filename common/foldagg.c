@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "events.h"
 #include "foldagg.h"
@@ -39,11 +40,6 @@ void fagg_free(struct fagg *a)
 	buf_free(&a->tmp);
 }
 
-static int same_event(const char *e, struct slice ev)
-{
-	return strlen(e) == ev.n && memcmp(e, ev.p, ev.n) == 0;
-}
-
 /* Samples (S) and spans (O/C) are different measures even under one event
  * name; the first record of a chosen event (or of any event not chosen
  * yet, for a slot not given) decides which is taken. */
@@ -59,7 +55,7 @@ int fagg_want(struct fagg *a, const struct ev_rec *r)
 		if (!a->event[i]) {
 			a->event[i] = a->event_alloc[i] = fp_strndup(ev.p, ev.n);
 			a->kind[i] = kind;
-		} else if (!same_event(a->event[i], ev)) {
+		} else if (!bytes_is(ev.p, ev.n, a->event[i])) {
 			continue;
 		} else if (!a->kind[i]) {
 			a->kind[i] = kind;

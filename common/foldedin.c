@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "err.h"
 #include "foldedin.h"
 #include "input.h"
@@ -80,41 +81,11 @@ static const char *count_back(const struct foldedin *fo, const char *p, size_t e
 	return NULL;
 }
 
-static int has_prefix(const char *p, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(p, lit, k) == 0;
-}
-
-/* A perf script sample header: "... 123.456789:" then a space or the end. */
-static int perf_header(const char *p, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || is_ws(p[0]))
-		return 0;
-	for (i = 1; i < n; i++) {
-		size_t k = i;
-
-		if (p[i] != ':' || (i + 1 < n && p[i + 1] != ' '))
-			continue;
-		while (k > 0 && is_digit(p[k - 1]))
-			k--;
-		if (k == i || k == 0 || p[k - 1] != '.')
-			continue;
-		k--;
-		if (k > 0 && is_digit(p[k - 1]))
-			return 1;
-	}
-	return 0;
-}
-
 static int bpftrace_line(const char *p, size_t n)
 {
 	size_t i = 1;
 
-	if (has_prefix(p, n, "Attaching ") || has_prefix(p, n, "dtrace: "))
+	if (bytes_starts(p, n, "Attaching ") || bytes_starts(p, n, "dtrace: "))
 		return 1;
 	if (n == 0 || p[0] != '@')
 		return 0;
@@ -142,7 +113,7 @@ static int do_line(struct foldedin *fo, const char *p, size_t n, uint64_t lineno
 	while (n > 0 && (is_ws(p[n - 1]) || p[n - 1] == '\r'))
 		n--;
 	if (!fo->tin.decided) {
-		if (has_prefix(p, n, "#flamepipe-events"))
+		if (bytes_starts(p, n, "#flamepipe-events"))
 			return textin_reject(&fo->tin, "already a flamepipe events stream");
 		if (n == 0 || p[0] == '#')
 			return 0;
@@ -163,7 +134,7 @@ static int do_line(struct foldedin *fo, const char *p, size_t n, uint64_t lineno
 	if (!fo->tin.decided) {
 		if (why && (p[0] == '{' || p[0] == '['))
 			return textin_reject(&fo->tin, "JSON (speedscope, Trace Event or cpuprofile?)");
-		if (why && perf_header(p, n))
+		if (why && textin_perf_header(p, n))
 			return textin_reject(&fo->tin, "perf script text (use perf2events)");
 		accept(fo);
 	}

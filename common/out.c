@@ -171,6 +171,8 @@ void out_write_slow(const void *p, size_t n)
 {
 	const char *s = p;
 
+	if (n == 0)
+		return;	/* p may be NULL */
 	while (n > 0) {
 		size_t room = OUT_BUFSIZE - fp_out.len, k = n < room ? n : room;
 

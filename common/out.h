@@ -49,8 +49,11 @@ void out_zstd(int level);
  * (events2pprof, events2speedscope --gzip); out_close() ends it. */
 void out_gzip(int level);
 
+/* Append p[0..n) (p may be NULL when n is 0: nothing is copied). */
 static inline void out_write(const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (OUT_BUFSIZE - fp_out.len >= n) {
 		memcpy(fp_out.buf + fp_out.len, p, n);
 		fp_out.len += n;

@@ -23,7 +23,9 @@ static void say(struct why *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-#define EVENTS_READERS "events2folded, events2speedscope, eventsort, heatmap or timeslice"
+/* The filters that read events streams (the readers table below) */
+#define EVENTS_READERS "events2folded, events2svg, events2html, events2speedscope, events2pprof, " \
+	"events2trace, events2nflxprofile, eventsort, eventmerge, eventreduce, eventdiff, heatmap or timeslice"
 
 static const struct {
 	const char *name, *reader;
@@ -633,12 +635,21 @@ static const struct {
 	{ "folded2events", SNIFF_FOLDED, SNIFF_FOLDED },
 	{ "stacks2events", SNIFF_STACKS, SNIFF_STACKS },
 	{ "speedscope2events", SNIFF_SPEEDSCOPE, SNIFF_SPEEDSCOPE },
+	/* the events readers (events2folded sums folded inputs too) */
+	{ "eventdiff", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "eventmerge", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "eventreduce", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "events2folded", SNIFF_EVENTS, SNIFF_FOLDED },
-	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2html", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2nflxprofile", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "events2pprof", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2speedscope", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2svg", SNIFF_EVENTS, SNIFF_EVENTS },
+	{ "events2trace", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "eventsort", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "heatmap", SNIFF_EVENTS, SNIFF_EVENTS },
 	{ "timeslice", SNIFF_EVENTS, SNIFF_EVENTS },
+	/* toevents reads every kind: not listed, it refuses none */
 };
 
 int sniff_refuse(const char *prog, enum sniff_kind k, char *msg, size_t size)

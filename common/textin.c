@@ -28,3 +28,28 @@ int textin_close(struct textin *t, int r, struct skips *skips, void (*accept)(vo
 	input_close(&t->in);
 	return r < 0 || t->rejected;
 }
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int textin_perf_header(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || p[0] == ' ' || p[0] == '\t')
+		return 0;
+	for (i = 1; i < n; i++) {
+		size_t k = i;
+
+		if (p[i] != ':' || (i + 1 < n && p[i + 1] != ' '))
+			continue;
+		while (k > 0 && is_digit(p[k - 1]))
+			k--;
+		if (k == i || k < 2 || p[k - 1] != '.' || !is_digit(p[k - 2]))
+			continue;
+		return 1;
+	}
+	return 0;
+}

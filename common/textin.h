@@ -18,6 +18,8 @@
 #ifndef FP_TEXTIN_H
 #define FP_TEXTIN_H
 
+#include <stddef.h>
+
 #include "input.h"
 #include "skip.h"
 
@@ -37,5 +39,10 @@ int textin_reject(struct textin *t, const char *what);
  * (skip_file_done), the file closed. 1 when the file failed (a read
  * error or refused), else 0. */
 int textin_close(struct textin *t, int r, struct skips *skips, void (*accept)(void *), void *ctx);
+/* Is line p[0..n) a perf script sample header, to refuse ("perf script
+ * text (use perf2events)")? Not indented, and "... 123.456789:" followed
+ * by a blank or the end. Looser than sniff()'s evidence (any number of
+ * decimals): a converter asks it only of lines that are not its own. */
+int textin_perf_header(const char *p, size_t n);
 
 #endif

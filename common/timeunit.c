@@ -3,12 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "timeunit.h"
-
-static int eq(struct slice s, const char *lit)
-{
-	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
-}
 
 /* cpu-clock, task-clock, with or without perf's modifiers (cpu-clock:pppH) */
 static int perf_clock_event(struct slice ev)
@@ -16,20 +12,20 @@ static int perf_clock_event(struct slice ev)
 	const char *colon = ev.n ? memchr(ev.p, ':', ev.n) : NULL;
 	struct slice base = { ev.p, colon ? (size_t)(colon - ev.p) : ev.n };
 
-	return eq(base, "cpu-clock") || eq(base, "task-clock");
+	return bytes_is(base.p, base.n, "cpu-clock") || bytes_is(base.p, base.n, "task-clock");
 }
 
 int64_t timeunit_ns(struct slice event, struct slice unit)
 {
-	if (eq(unit, "nanoseconds") || eq(unit, "ns"))
+	if (bytes_is(unit.p, unit.n, "nanoseconds") || bytes_is(unit.p, unit.n, "ns"))
 		return 1;
-	if (eq(unit, "microseconds") || eq(unit, "us"))
+	if (bytes_is(unit.p, unit.n, "microseconds") || bytes_is(unit.p, unit.n, "us"))
 		return 1000;
-	if (eq(unit, "milliseconds") || eq(unit, "ms"))
+	if (bytes_is(unit.p, unit.n, "milliseconds") || bytes_is(unit.p, unit.n, "ms"))
 		return 1000000;
-	if (eq(unit, "seconds") || eq(unit, "s"))
+	if (bytes_is(unit.p, unit.n, "seconds") || bytes_is(unit.p, unit.n, "s"))
 		return 1000000000;
-	if (eq(unit, "period") && perf_clock_event(event))
+	if (bytes_is(unit.p, unit.n, "period") && perf_clock_event(event))
 		return 1;
 	return 0;
 }

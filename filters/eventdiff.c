@@ -6,6 +6,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/bytes.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -98,7 +99,7 @@ static int wanted(void *ctx, const struct ev_rec *r)
 
 	if (r->type == 'I')
 		return 0;	/* instants weigh nothing */
-	same = d->event && strlen(d->event) == ev.n && memcmp(d->event, ev.p, ev.n) == 0;
+	same = d->event && bytes_is(ev.p, ev.n, d->event);
 	if (!d->kind && (!d->event || same)) {
 		d->kind = kind;
 		if (!d->event)

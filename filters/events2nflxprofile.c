@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../common/alloc.h"
+#include "../common/bytes.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/out.h"
@@ -37,11 +38,6 @@ static const struct cli_info info = {
 	"      --version      show the version and exit\n",
 };
 
-static int same(struct slice s, const char *t)
-{
-	return s.n == strlen(t) && memcmp(s.p, t, s.n) == 0;
-}
-
 static int wanted(void *ctx, const struct ev_rec *r)
 {
 	struct nx *x = ctx;
@@ -56,7 +52,7 @@ static int wanted(void *ctx, const struct ev_rec *r)
 	}
 	if (!x->event)
 		x->event = x->event_alloc = fp_strndup(r->event.p, r->event.n);
-	else if (!same(r->event, x->event)) {
+	else if (!bytes_is(r->event.p, r->event.n, x->event)) {
 		x->other_events++;
 		return 0;
 	}

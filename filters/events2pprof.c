@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../common/alloc.h"
+#include "../common/bytes.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -108,11 +109,6 @@ static void span_close(void *ctx, const struct md_span *s)
 	add(e, s->comm, s->thread, s->stack, fagg_span_weight(&e->a, s));
 }
 
-static int is(struct slice s, const char *w)
-{
-	return s.n == strlen(w) && memcmp(s.p, w, s.n) == 0;
-}
-
 /* #start, #end, #clock; comment lines "# TEXT" become profile comments. */
 static void header(void *ctx, struct slice line)
 {
@@ -131,14 +127,14 @@ static void header(void *ctx, struct slice line)
 		}
 		fp_grow(&e->comments, &e->comcap, e->ncomments + 1, sizeof *e->comments);
 		e->comments[e->ncomments++] = pp_string(&e->t, val.p, val.n);
-	} else if (is(key, "start") && ev_parse_time(val.p, val.n, &t) == 0) {
+	} else if (bytes_is(key.p, key.n, "start") && ev_parse_time(val.p, val.n, &t) == 0) {
 		if (e->hstart == EV_NONE || t < e->hstart)
 			e->hstart = t;
-	} else if (is(key, "end") && ev_parse_time(val.p, val.n, &t) == 0) {
+	} else if (bytes_is(key.p, key.n, "end") && ev_parse_time(val.p, val.n, &t) == 0) {
 		if (e->hend == EV_NONE || t > e->hend)
 			e->hend = t;
-	} else if (is(key, "clock")) {
-		*(is(val, "unix") ? &e->clock_unix : &e->clock_other) = 1;
+	} else if (bytes_is(key.p, key.n, "clock")) {
+		*(bytes_is(val.p, val.n, "unix") ? &e->clock_unix : &e->clock_other) = 1;
 	}
 }
 
@@ -150,7 +146,7 @@ static uint32_t unit(struct e2p *e, int i)
 	if (e->a.kind[i] == 'O')
 		return pp_string(&e->t, "nanoseconds", 11);
 	u = model_unit(&e->a.m, ev_str(e->a.event[i]));
-	if (is(u, "samples") || is(u, "period"))
+	if (bytes_is(u.p, u.n, "samples") || bytes_is(u.p, u.n, "period"))
 		u = ev_str("count");
 	return pp_string_esc(&e->t, u);
 }

@@ -62,25 +62,6 @@ static void accept_file(void *ctx)
 	ev_put_input(st->tin.file);
 }
 
-/* A perf script sample header: "... 123.456789:" then a space or the end. */
-static int perf_header(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++) {
-		size_t k = i;
-
-		if (p[i] != ':' || (i + 1 < n && p[i + 1] != ' '))
-			continue;
-		while (k > 0 && is_digit(p[k - 1]))
-			k--;
-		if (k == i || k < 2 || p[k - 1] != '.' || !is_digit(p[k - 2]))
-			continue;
-		return 1;
-	}
-	return 0;
-}
-
 /* "a;b;c 5": a folded line */
 static int folded_line(const char *p, size_t n)
 {
@@ -100,13 +81,13 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 	while (indent < n && is_ws(p[indent]))
 		indent++;
 	if (!st->tin.decided && n > 0) {
-		if (has_prefix(p, n, "#flamepipe-events"))
+		if (bytes_starts(p, n, "#flamepipe-events"))
 			return textin_reject(&st->tin, "already a flamepipe events stream");
 		if (p[0] == '{' || p[0] == '[')
 			return textin_reject(&st->tin, "JSON");
 		if (indent == 0 && p[0] != '@' && folded_line(p, n))
 			return textin_reject(&st->tin, "folded stacks (use folded2events)");
-		if (indent == 0 && p[0] != '@' && perf_header(p, n))
+		if (indent == 0 && p[0] != '@' && textin_perf_header(p, n))
 			return textin_reject(&st->tin, "perf script text (use perf2events)");
 		accept_file(st);
 	}
@@ -128,7 +109,7 @@ static int do_line(struct st *st, const char *p, size_t n, uint64_t lineno)
 		st_entry_broken(st, "stack without a value");
 	if (p[0] == '@' && st_bpf_start(st, p, n, lineno) == 0)
 		return 0;
-	if (has_prefix(p, n, "Attaching ") || has_prefix(p, n, "dtrace: ") || p[0] == '#')
+	if (bytes_starts(p, n, "Attaching ") || bytes_starts(p, n, "dtrace: ") || p[0] == '#')
 		return 0;
 	st_skip(st, lineno, "not part of a map entry");
 	return 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../common/alloc.h"
+#include "../../common/bytes.h"
 #include "../../common/json.h"
 #include "cpuprofile.h"
 
@@ -59,7 +60,7 @@ static enum key key_of(struct json *j)
 		return K_NONE;
 	k = json_key(j, j->depth - 1);
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (strlen(keys[i].s) == k.n && memcmp(keys[i].s, k.p, k.n) == 0)
+		if (bytes_is(k.p, k.n, keys[i].s))
 			return keys[i].k;
 	return K_OTHER;
 }

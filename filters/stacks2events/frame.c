@@ -15,18 +15,6 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int has_suffix(const char *p, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(p + n - k, lit, k) == 0;
-}
-
-static int slice_is(struct slice s, const char *lit)
-{
-	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
-}
-
 /* Hex digits p[0..n) into f->addr; 0 if they are not an address. */
 static int set_addr(struct pframe *f, const char *p, size_t n)
 {
@@ -85,12 +73,12 @@ static void dso_evidence(struct pframe *f)
 {
 	struct slice d = f->dso;
 
-	if (d.n == 0 || slice_is(d, "[unknown]"))
+	if (d.n == 0 || bytes_is(d.p, d.n, "[unknown]"))
 		return;
-	if (slice_is(d, "[kernel.kallsyms]") || slice_is(d, "[kernel]") || slice_is(d, "unix") ||
-	    slice_is(d, "genunix") || slice_is(d, "kernel") || slice_is(d, "mach_kernel") ||
-	    has_suffix(d.p, d.n, ".ko") || has_prefix(d.p, d.n, "[kernel") ||
-	    has_prefix(d.p, d.n, "vmlinux"))
+	if (bytes_is(d.p, d.n, "[kernel.kallsyms]") || bytes_is(d.p, d.n, "[kernel]") || bytes_is(d.p, d.n, "unix") ||
+	    bytes_is(d.p, d.n, "genunix") || bytes_is(d.p, d.n, "kernel") || bytes_is(d.p, d.n, "mach_kernel") ||
+	    bytes_ends(d.p, d.n, ".ko") || bytes_starts(d.p, d.n, "[kernel") ||
+	    bytes_starts(d.p, d.n, "vmlinux"))
 		f->evidence = CLASS_KERNEL;
 	else if (!f->evidence)
 		f->evidence = CLASS_USER;
@@ -149,9 +137,9 @@ void st_parse_frame(const char *s, size_t n, struct pframe *f)
 		f->name.n = n;
 	}
 	f->name = strip_offset(f->name);
-	if (f->name.n == 0 || slice_is(f->name, "[unknown]"))
+	if (f->name.n == 0 || bytes_is(f->name.p, f->name.n, "[unknown]"))
 		f->unknown = 1;
-	if (slice_is(f->dso, "[unknown]"))
+	if (bytes_is(f->dso.p, f->dso.n, "[unknown]"))
 		f->dso.n = 0;	/* perf mode's "([unknown])": no dso */
 	if (f->addr[0] && f->dso.n)
 		f->evidence = 0;	/* the dso says more than the address */
@@ -172,7 +160,7 @@ int st_kernel_root(struct slice s)
 	size_t i;
 
 	for (i = 0; i < sizeof roots / sizeof roots[0]; i++)
-		if (has_prefix(s.p, s.n, roots[i]))
+		if (bytes_starts(s.p, s.n, roots[i]))
 			return 1;
 	return 0;
 }

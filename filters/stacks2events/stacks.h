@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../../common/buf.h"
+#include "../../common/bytes.h"
 #include "../../common/events.h"
 #include "../../common/intern.h"
 #include "../../common/skip.h"
@@ -103,13 +104,6 @@ static inline int is_digit(char c)
 static inline int is_ws(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static inline int has_prefix(const char *p, size_t n, const char *lit)
-{
-	size_t k = strlen(lit);
-
-	return n >= k && memcmp(p, lit, k) == 0;
 }
 
 #endif

@@ -138,32 +138,6 @@ static void json_check(const char *out, size_t n, struct walk *w)
 	yajl_free(h);
 }
 
-/* The S records of an events stream in p[0..n): their number and the
- * sum of their weights. */
-static void events_sum(const char *p, size_t n, uint64_t *count, uint64_t *weights)
-{
-	const char *end = p + n;
-
-	*count = *weights = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t seg = (size_t)((nl ? nl : end) - p), len = seg;
-		char *line = fuzz_copy(p, len);
-		struct ev_rec r;
-		const char *why;
-
-		if (len > 0 && line[len - 1] == '\r')
-			len--;
-		memset(&r, 0, sizeof r);
-		if (ev_parse(&r, line, len, &why) == EV_RECORD && r.type == 'S') {
-			(*count)++;
-			*weights += (uint64_t)r.weight;
-		}
-		free(line);
-		p += seg + (nl != NULL);
-	}
-}
-
 /* gzip or zstd input: its records are not seen here */
 static int compressed(const uint8_t *p, size_t n)
 {
@@ -171,69 +145,39 @@ static int compressed(const uint8_t *p, size_t n)
 	       (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0);
 }
 
-/* A line that begins with D: an unnested span, which every reader of the
- * model refuses with exit 1 (pipe through eventsort first), by design. */
-static int has_d(const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] == 'D' && (i == 0 || p[i - 1] == '\n'))
-			return 1;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct fuzz_opt opts[] = { { 0, 0, NULL } };	/* --strict exits */
-	char *argv[FUZZ_ARGS], *targv[3] = { "trace2events", NULL, NULL }, *out, *back;
+	struct round_trip rt;
 	struct walk w = { 0 };
-	size_t n, bn;
-	int argc, status, tstatus, quiet;
-	uint64_t count, weights, in_count, in_weights;
+	struct tally json, back = { 0, 0 }, in = { 0, 0 };
 
 	/* filter.h's helpers for targets whose output is an events stream,
-	 * and run_filter(), which reports nothing about the messages */
+	 * and run_filter() (round_trip() takes its steps) */
 	(void)check_output;
 	(void)unexpected_record;
 	(void)run_filter;
-	if (size < 1 || compressed(data + 1, size - 1) || has_d(data + 1, size - 1))
+	if (size < 1 || compressed(data + 1, size - 1) || has_d_record(data + 1, size - 1))
 		return 0;
-	if (in_fd < 0)
-		setup();
-	put_input(data + 1, size - 1);
-	argc = fuzz_argv(argv, opts, data[0]);
-	out = run_cmd(cmd_events2trace, argc, argv, &n, &status);
-	check_again(cmd_events2trace, argc, argv, out, n, status);
-	quiet = err_n == 0 && status == 0;
-	check_stderr();
-	if (n == 0) {
-		free(out);
+	if (!round_trip(&rt, cmd_events2trace, opts, NULL, cmd_trace2events, "trace2events", data, size)) {
+		round_trip_free(&rt);
 		return 0;
 	}
-	json_check(out, n, &w);
+	json_check(rt.out, rt.n, &w);
+	json = (struct tally){ w.nsamples, w.weights };
 
 	/* trace2events reads it back */
-	put_input((const uint8_t *)out, n);
-	targv[1] = in_path;
-	back = run_cmd(cmd_trace2events, 2, targv, &bn, &tstatus);
 	if (err_n)
 		fprintf(stderr, "trace2events said: %.*s", (int)err_n, err_p);
-	FUZZ_CHECK(err_n == 0 && tstatus == 0);
-	free(err_p);
-	err_p = NULL;
-	err_n = 0;
-	events_sum(back, bn, &count, &weights);
-	FUZZ_CHECK(count == w.nsamples);
-	FUZZ_CHECK(weights == w.weights);
+	FUZZ_CHECK(err_n == 0 && rt.back_status == 0);
+	each_sample(rt.back, rt.back_n, tally_add, &back);
+	same_tally("trace2events, from the JSON samples", json, back, 1);
 
 	/* and the input's samples, when every record was read */
-	if (quiet) {
-		events_sum((const char *)data + 1, size - 1, &in_count, &in_weights);
-		FUZZ_CHECK(in_count == w.nsamples);
-		FUZZ_CHECK(in_weights == w.weights);
+	if (rt.quiet) {
+		each_sample((const char *)data + 1, size - 1, tally_add, &in);
+		same_tally("the input, into the JSON samples", in, json, 1);
 	}
-	free(back);
-	free(out);
+	round_trip_free(&rt);
 	return 0;
 }

@@ -34,11 +34,17 @@
  * not an option (an environment variable, say) sets it from data[0]
  * before run_filter() (speedscope.c). record()'s default case is
  * unexpected_record(p, n).
+ *
+ * The writer targets (events2pprof.c, events2nflxprofile.c, events2trace.c)
+ * take round_trip(): the writer on the input, the matching converter on
+ * its output; each_sample() and same_tally() compare the samples' weights
+ * in and back.
  */
 #ifndef FUZZ_FILTER_H
 #define FUZZ_FILTER_H
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -307,6 +313,130 @@ static char *run_filter(int (*cmd)(int, char **), const struct fuzz_opt *opts,
 		check_again(cmd, argc, argv, out, *n, *status);
 	check_stderr();
 	return out;
+}
+
+/* ---- the writer targets (events2pprof.c, events2nflxprofile.c,
+ * events2trace.c): an events stream written in another format, read back
+ * by that format's converter, and the samples' weights compared ---- */
+
+/* A line that begins with D: an unnested span, which every reader of the
+ * stream model refuses with exit 1 (pipe through eventsort first), by
+ * design: such inputs are not run. */
+static __attribute__((unused)) int has_d_record(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == 'D' && (i == 0 || p[i - 1] == '\n'))
+			return 1;
+	return 0;
+}
+
+/* fn(ctx, r) for each S record of the events stream p[0..n), as ev_parse
+ * reads its lines (a '\r' before the '\n' dropped; each line an exact-size
+ * copy, for ASan). */
+static __attribute__((unused)) void each_sample(const char *p, size_t n,
+						void (*fn)(void *, const struct ev_rec *), void *ctx)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t seg = (size_t)((nl ? nl : end) - p), len = seg;
+		char *line = fuzz_copy(p, len);
+		struct ev_rec r;
+		const char *why;
+
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		if (ev_parse(&r, line, len, &why) == EV_RECORD && r.type == 'S')
+			fn(ctx, &r);
+		free(line);
+		p += seg + (nl != NULL);
+	}
+}
+
+/* Samples and their weights (sums wrap around in uint64 on every side). */
+struct tally {
+	uint64_t n, w;
+};
+
+static __attribute__((unused)) void tally_add(void *ctx, const struct ev_rec *r)
+{
+	struct tally *t = ctx;
+
+	t->n++;
+	t->w += (uint64_t)r->weight;
+}
+
+/* The property: what went in came back (count_too: the number of samples
+ * as well as their weights). */
+static __attribute__((unused)) void same_tally(const char *what, struct tally in, struct tally back,
+					       int count_too)
+{
+	int same = in.w == back.w && (!count_too || in.n == back.n);
+
+	if (!same)
+		fprintf(stderr, "%s: %" PRIu64 " samples of weight %" PRIu64 " in, %" PRIu64
+			" of weight %" PRIu64 " back\n", what, in.n, in.w, back.n, back.w);
+	FUZZ_CHECK(same);
+}
+
+struct round_trip {
+	char *out;		/* what the writer wrote (n bytes) */
+	size_t n;
+	int status;
+	int quiet;		/* the writer: status 0 and no message */
+	char *back;		/* the reader's events stream (back_n bytes) */
+	size_t back_n;
+	int back_status;
+};
+
+/* The round trip of one fuzz input: the writer on it (data[0] picks the
+ * options from opts; run twice: check_again()); look() (may be NULL) sees
+ * its messages in err_p/err_n before check_stderr() checks them. When it
+ * wrote something, the reader (reader_name, argv[0]) on its output: its
+ * stream in rt->back, its messages left in err_p/err_n for the target to
+ * judge. Returns 1 when both ran, 0 when the writer wrote nothing (or
+ * there was no option byte). round_trip_free() in both cases. */
+static __attribute__((unused)) int round_trip(struct round_trip *rt, int (*writer)(int, char **),
+					      const struct fuzz_opt *opts, void (*look)(void),
+					      int (*reader)(int, char **), const char *reader_name,
+					      const uint8_t *data, size_t size)
+{
+	char *argv[FUZZ_ARGS], *rargv[3];
+	int argc;
+
+	memset(rt, 0, sizeof *rt);
+	if (size < 1)
+		return 0;
+	if (in_fd < 0)
+		setup();
+	put_input(data + 1, size - 1);
+	argc = fuzz_argv(argv, opts, data[0]);
+	rt->out = run_cmd(writer, argc, argv, &rt->n, &rt->status);
+	check_again(writer, argc, argv, rt->out, rt->n, rt->status);
+	rt->quiet = err_n == 0 && rt->status == 0;
+	if (look)
+		look();
+	check_stderr();
+	if (rt->n == 0)
+		return 0;
+	put_input((const uint8_t *)rt->out, rt->n);
+	rargv[0] = (char *)reader_name;
+	rargv[1] = in_path;
+	rargv[2] = NULL;
+	rt->back = run_cmd(reader, 2, rargv, &rt->back_n, &rt->back_status);
+	return 1;
+}
+
+static __attribute__((unused)) void round_trip_free(struct round_trip *rt)
+{
+	free(rt->out);
+	free(rt->back);
+	free(err_p);
+	err_p = NULL;
+	err_n = 0;
 }
 
 #endif

@@ -57,6 +57,26 @@ events_inputs() {
 	done
 }
 
+# A writer target (events2pprof, events2nflxprofile, events2trace): the
+# first byte picks the options (i mod NOPTS, in turn), then the start of an
+# events stream, cut by head CUT; with PERFCUT, the perf inputs converted by
+# perf2events too, cut by head PERFCUT.
+seed_writer() {
+	nopts=$1 cut=$2 perfcut=${3:-}
+	i=0
+	for f in $(events_inputs); do
+		{ printf "\\$(printf %03o $((i % nopts)))"; head $cut "$f"; } >"$dir/$(basename "$f")-$i"
+		i=$((i + 1))
+	done
+	[ -n "$perfcut" ] && [ -x "$bindir/perf2events" ] || return 0
+	for f in $(perf_inputs); do
+		{ printf "\\$(printf %03o $((i % nopts)))"
+		  dump "$f" 2>/dev/null | "$bindir/perf2events" 2>/dev/null | head $perfcut; } \
+			>"$dir/$(basename "$f")-$i.events"
+		i=$((i + 1))
+	done
+}
+
 case $target in
 perfscript | perfsplit)
 	for f in $(perf_inputs); do
@@ -74,42 +94,30 @@ events)
 	fi
 	;;
 events2pprof)
-	# first byte: the options (see tests/fuzz/events2pprof.c), then a stream
+	# options: bits 0-2 (tests/fuzz/events2pprof.c)
+	seed_writer 8 "-c 16384" "-c 65536"
+	;;
+events2nflxprofile)
+	# options: bit 0 (tests/fuzz/events2nflxprofile.c)
+	seed_writer 2 "-n 200" "-n 300"
+	;;
+events2trace)
+	# no options to fuzz (tests/fuzz/events2trace.c)
+	seed_writer 2 "-c 16384"
+	;;
+eventsort)
+	# options: bits 0-3 (tests/fuzz/eventsort.c); with D records (unnested
+	# spans) from trace2events's output of the Trace Event corpus
+	seed_writer 16 "-c 16384" "-c 16384"
 	i=0
-	for f in $(events_inputs); do
-		{ printf "\\$(printf %03o $((i % 8)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
-		i=$((i + 1))
-	done
-	if [ -x "$bindir/perf2events" ]; then
-		for f in "$root"/tests/data/perf/*.perf.zst; do
-			{ printf "\\$(printf %03o $((i % 8)))"; dump "$f" 2>/dev/null | "$bindir/perf2events" 2>/dev/null |
-				head -c 65536; } >"$dir/$(basename "$f")-$i"
+	if [ -x "$bindir/trace2events" ]; then
+		for f in $(find "$corpus/trace-event" "$root/tests/golden/trace2events" \
+				-name '*.json' -o -name '*.in' 2>/dev/null); do
+			{ printf "\\$(printf %03o $((i % 16)))"; "$bindir/trace2events" "$f" 2>/dev/null |
+				head -c 16384; } >"$dir/$(basename "$f")-$i.trace"
 			i=$((i + 1))
 		done
 	fi
-	;;
-events2nflxprofile)
-	# first byte: the options (tests/fuzz/events2nflxprofile.c), then the
-	# first lines of an events stream
-	i=0
-	for f in $(events_inputs); do
-		{ printf "\\$(printf %03o $((i % 2)))"; head -n 200 "$f"; } >"$dir/$(basename "$f")-$i"
-		i=$((i + 1))
-	done
-	if [ -x "$bindir/perf2events" ]; then
-		for f in $(perf_inputs); do
-			{ printf '\000'; dump "$f" 2>/dev/null | "$bindir/perf2events" 2>/dev/null | head -n 300; } \
-				>"$dir/$(basename "$f").events"
-		done
-	fi
-	;;
-events2trace)
-	# first byte: the options (see tests/fuzz/events2trace.c), then a stream
-	i=0
-	for f in $(events_inputs); do
-		{ printf "\\$(printf %03o $((i % 2)))"; head -c 16384 "$f"; } >"$dir/$(basename "$f")-$i"
-		i=$((i + 1))
-	done
 	;;
 roundtrip)
 	# the values are binary: start from a few random records

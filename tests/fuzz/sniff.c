@@ -3,7 +3,7 @@
  * The first byte: bit 0 says the bytes were compressed. Properties: a kind
  * in range with a name; sniff() reads only the bytes it is given (ASan, on
  * an exact-size copy); every filter's verdict is a terminated message that
- * names the kind, and no filter refuses the kinds it reads itself;
+ * names the kind and fits 256 bytes, and no filter refuses the kinds it reads itself;
  * sniff_explain() gives the same kind as sniff() with a terminated,
  * non-empty evidence that fits any buffer size (toevents --detect).
  */
@@ -15,7 +15,9 @@ static const char *const progs[] = {
 	"perf2events", "trace2events", "cpuprofile2events", "spans2events",
 	"callgrind2events", "folded2events", "stacks2events", "speedscope2events",
 	"pprof2events", "nflxprofile2events",
-	"events2folded", "events2speedscope", "eventsort", "heatmap", "timeslice",
+	"eventdiff", "eventmerge", "eventreduce", "events2folded", "events2html",
+	"events2nflxprofile", "events2pprof", "events2speedscope", "events2svg",
+	"events2trace", "eventsort", "heatmap", "timeslice",
 	"toevents", "flamepipe",
 };
 
@@ -45,6 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *r = sniff_reader(k);
 
 			FUZZ_CHECK(memchr(msg, 0, sizeof msg) != NULL);
+			/* not cut: input.c's message buffer is as large */
+			FUZZ_CHECK(strlen(msg) + 1 < sizeof msg);
 			FUZZ_CHECK(strstr(msg, sniff_name(k)) != NULL);
 			FUZZ_CHECK(!r || !strstr(r, progs[i]));
 		}
