@@ -321,6 +321,8 @@ static void cursor_move(struct stk_cursor *c, size_t first, size_t last, size_t 
 {
 	size_t i, n = last - first;
 
+	if (to == first && delta == 0)	/* the frames stay where they are */
+		return;
 	if (to != first && n > 0) {
 		memmove(c->end + to, c->end + first, n * sizeof *c->end);
 		memmove(c->nodes + to, c->nodes + first, n * sizeof *c->nodes);
@@ -389,7 +391,8 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 	}
 	c->depth = k;
 	d = frames_between(s, c, stack, at, stop, &first, &old);
-	cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
+	if (first != d || stack.n != olen)	/* else they stay where they are */
+		cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
 	c->depth = d + old - first;
 	c->text.len = 0;
 	buf_add(&c->text, stack.p, stack.n);
