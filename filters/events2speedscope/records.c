@@ -244,14 +244,30 @@ static void swap_idx(struct ss *s, struct ss_profile *p)
 }
 
 /* Is this sample's STACK (and, merged, its thread and COMM) the one of
- * the last sample of the profile? Keeps it for the next one. */
+ * the last sample of the profile? Keeps it for the next one. A yes only
+ * spares sample() the frame indices (the run goes on either way when
+ * they are the same), so where consecutive stacks all differ, keeping
+ * the frames is no use: after LAST_MISSES misses in a row the next
+ * LAST_OFF samples are not compared (and the frames not kept). */
+#define LAST_MISSES 64
+#define LAST_OFF 4096
 static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 {
 	size_t n = smp->nframes;
 
+	if (p->last_off > 0 && --p->last_off > 0)
+		return 0;
 	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
-	    p->last_comm == smp->comm && bytes_eq(p->last, smp->frames, n * sizeof *p->last))
+	    p->last_comm == smp->comm && bytes_eq(p->last, smp->frames, n * sizeof *p->last)) {
+		p->last_misses = 0;
 		return 1;
+	}
+	if (++p->last_misses == LAST_MISSES) {
+		p->last_misses = 0;
+		p->last_off = LAST_OFF;
+		p->nlast = SIZE_MAX;	/* the next compare fails */
+		return 0;
+	}
 	if (n > p->lastcap)
 		fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
 	if (n)
