@@ -45,14 +45,11 @@ static int listed(struct ss *s, const char **list, size_t n, struct slice v)
 	return 0;
 }
 
-/* Every timed S O C I record counts for the time range; samples and spans
- * of the chosen event, processes and threads, with a positive weight for
- * samples, go on. */
-static int want(void *ctx, const struct ev_rec *r)
+/* Samples and spans of the chosen event, processes and threads, with a
+ * positive weight for samples, go on. */
+__attribute__((noinline))
+static int want_filtered(struct ss *s, const struct ev_rec *r)
 {
-	struct ss *s = ctx;
-
-	note_time(s, r->time);
 	if (r->type == 'I')
 		return 0;
 	if (s->event && (strlen(s->event) != r->event.n || memcmp(s->event, r->event.p, r->event.n)))
@@ -66,6 +63,20 @@ static int want(void *ctx, const struct ev_rec *r)
 		return 0;
 	}
 	return r->type != 'S' || r->weight > 0;
+}
+
+/* Every timed S O C I record counts for the time range; then
+ * want_filtered(), but without options the usual case is decided here
+ * (a leaf: the callback of every record). */
+static int want(void *ctx, const struct ev_rec *r)
+{
+	struct ss *s = ctx;
+
+	note_time(s, r->time);
+	if (!s->event && !s->npids && !s->ntids && r->type != 'I' &&
+	    (r->type != 'S' || r->weight > 0))
+		return 1;
+	return want_filtered(s, r);
 }
 
 static void header(void *ctx, struct slice line)
