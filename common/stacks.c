@@ -202,6 +202,25 @@ static void cursor_reserve(struct stk_cursor *c, size_t n)
 	}
 }
 
+/* The cursor's text becomes p[0..n): most STACK texts are short, and for
+ * them two overlapping words cost less than a call of memcpy(). */
+static inline void cursor_text(struct stk_cursor *c, const char *p, size_t n)
+{
+	char *d;
+
+	c->text.len = 0;
+	if (c->text.cap < n)
+		buf_reserve(&c->text, n);
+	d = c->text.p;
+	if (n >= 8 && n <= 16) {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+	} else if (n > 0) {
+		memcpy(d, p, n);
+	}
+	c->text.len = n;
+}
+
 static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 {
 	if (c->depth == c->cap)
@@ -261,8 +280,7 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 		cursor_push(c, end, node);
 		at = end + 1;
 	}
-	c->text.len = 0;
-	buf_add(&c->text, stack.p, stack.n);
+	cursor_text(c, stack.p, stack.n);
 	if (e) {
 		e->hash = h;
 		e->node = node;
@@ -394,8 +412,7 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 	if (first != d || stack.n != olen)	/* else they stay where they are */
 		cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
 	c->depth = d + old - first;
-	c->text.len = 0;
-	buf_add(&c->text, stack.p, stack.n);
+	cursor_text(c, stack.p, stack.n);
 	*ids = c->nodes;
 	return c->depth;
 }
