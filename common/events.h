@@ -1,4 +1,5 @@
-/* events.h - the flamepipe events format (docs/events.md): parse and emit */
+/* events.h - the flamepipe events format (docs/events.md): parse (events.c)
+ * and emit (evwrite.c) */
 #ifndef FP_EVENTS_H
 #define FP_EVENTS_H
 
@@ -83,7 +84,7 @@ typedef int ev_parse_fn(struct ev_rec *r, const char *line, size_t len, const ch
 int ev_reader_next_with(struct ev_reader *r, struct ev_rec *rec, ev_parse_fn *parse);
 void ev_reader_close(struct ev_reader *r);
 
-/* ---- emitting (to the buffered stdout of out.h) ---- */
+/* ---- emitting (to the buffered stdout of out.h; evwrite.c) ---- */
 void ev_put_magic(void);
 void ev_put_time(int64_t ns);		/* EV_NONE prints "-" */
 void ev_put_escaped(const char *p, size_t n);

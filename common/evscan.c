@@ -40,13 +40,8 @@ static inline int find_tabs(const char *p, const char *end, const char **t, int 
 }
 
 #ifdef __SSE2__
-/* TABs 16 bytes at a time (SSE2, which every x86-64 has): m holds those
- * of the block at p not taken yet. */
-struct tabscan {
-	const char *p, *end;
-	unsigned m;
-};
-
+/* TABs 16 bytes at a time (SSE2, which every x86-64 has), 64 bytes into
+ * one mask. */
 static inline unsigned tab_mask(const char *p)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -54,47 +49,83 @@ static inline unsigned tab_mask(const char *p)
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
 }
 
-/* The next TAB, or NULL. A last block shorter than 16 bytes is read as
- * the 16 bytes that end at end (the scan started at least 16 bytes
- * before it), those seen already shifted out. */
+/* The TABs of the up to 64 bytes from p before end, bit i for p[i]. A
+ * last block shorter than 16 bytes is read as the 16 bytes that end at
+ * end (the scan started at least 16 bytes before it), those before it
+ * shifted out. */
+static inline uint64_t tab_mask64(const char *p, const char *end)
+{
+	uint64_t m;
+	ptrdiff_t left = end - p;
+
+	if (__builtin_expect(left >= 64, 0))
+		return (uint64_t)tab_mask(p) | (uint64_t)tab_mask(p + 16) << 16 |
+		       (uint64_t)tab_mask(p + 32) << 32 | (uint64_t)tab_mask(p + 48) << 48;
+	m = (uint64_t)(tab_mask(end - 16) >> ((64 - left) & 15)) << ((left - 1) & ~(ptrdiff_t)15);
+	if (left > 16)
+		m |= tab_mask(p);
+	if (left > 32)
+		m |= (uint64_t)tab_mask(p + 16) << 16;
+	if (left > 48)
+		m |= (uint64_t)tab_mask(p + 32) << 32;
+	return m;
+}
+
+/* TABs 64 bytes at a time: m holds those of the block at p not taken yet. */
+struct tabscan {
+	const char *p, *end;
+	uint64_t m;
+};
+
+/* The next TAB, or NULL. */
 static inline const char *next_tab(struct tabscan *ts)
 {
 	const char *t;
 
-	while (ts->m == 0) {
-		const char *q = ts->p + 16;
-
-		if (q >= ts->end)
+	while (__builtin_expect(ts->m == 0, 0)) {
+		ts->p += 64;
+		if (ts->p >= ts->end)
 			return NULL;
-		if (ts->end - q >= 16)
-			ts->m = tab_mask(q);
-		else
-			ts->m = tab_mask(ts->end - 16) >> (16 - (ts->end - q));
-		ts->p = q;
+		ts->m = tab_mask64(ts->p, ts->end);
 	}
-	t = ts->p + __builtin_ctz(ts->m);
+	t = ts->p + __builtin_ctzll(ts->m);
 	ts->m &= ts->m - 1;
 	return t;
 }
 
-/* find_tabs(p, end, t, 7), unrolled. */
-static inline int seven_tabs(const char *p, const char *end, const char **t)
+/* find_tabs(p, end, t, 7), unrolled; with cut, t[7] is the eighth TAB,
+ * or NULL (the STACK field's end, in the same scan). */
+static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
 {
 	struct tabscan ts;
 
-	if (end - p < 16)
-		return find_tabs(p, end, t, 7);
+	if (end - p < 16) {
+		int k = find_tabs(p, end, t, 7 + cut);
+
+		if (cut && k == 7)
+			t[7] = NULL;
+		return k < 7 ? k : 7;
+	}
 	ts.p = p;
 	ts.end = end;
-	ts.m = tab_mask(p);
+	ts.m = tab_mask64(p, end);
 	if (!(t[0] = next_tab(&ts)) || !(t[1] = next_tab(&ts)) || !(t[2] = next_tab(&ts)) ||
 	    !(t[3] = next_tab(&ts)) || !(t[4] = next_tab(&ts)) || !(t[5] = next_tab(&ts)) ||
 	    !(t[6] = next_tab(&ts)))
 		return 0;
+	if (cut)
+		t[7] = next_tab(&ts);
 	return 7;
 }
 #else
-#define seven_tabs(p, end, t) find_tabs(p, end, t, 7)
+static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
+{
+	int k = find_tabs(p, end, t, 7 + cut);
+
+	if (cut && k == 7)
+		t[7] = NULL;
+	return k < 7 ? k : 7;
+}
 #endif
 
 /* ev_parse_i64() without its per-digit overflow division: up to 18
@@ -211,15 +242,17 @@ static inline struct slice between(const char *a, const char *b)
 	return f;
 }
 
-int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why)
+/* ev_parse_fast(), and with cut ev_parse_cut(). */
+static inline int parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why,
+			     int cut)
 {
-	const char *end = line + len, *t[7];
+	const char *end = line + len, *t[8];
 	struct slice time, weight;
 
 	if (len < 2 || line[1] != '\t' ||
 	    (line[0] != 'S' && line[0] != 'O' && line[0] != 'C' && line[0] != 'I'))
 		return ev_parse(r, line, len, why);
-	if (seven_tabs(line + 2, end, t) < 7)
+	if (seven_tabs(line + 2, end, t, cut) < 7)
 		return ev_parse(r, line, len, why);
 	time = between(line + 1, t[0]);
 	r->pid = between(t[0], t[1]);
@@ -232,7 +265,7 @@ int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **w
 	r->line.p = line;
 	r->line.n = len;
 	r->stack.p = t[6] + 1;
-	r->stack.n = (size_t)(end - t[6] - 1);
+	r->stack.n = (size_t)((cut && t[7] ? t[7] : end) - t[6] - 1);
 	r->weight = EV_NONE;
 	if (r->type == 'S' && fast_weight(weight.p, weight.n, end, &r->weight) < 0)
 		return ev_parse(r, line, len, why);
@@ -241,6 +274,16 @@ int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **w
 	else if (fast_time(time.p, time.n, &r->time) < 0)
 		return ev_parse(r, line, len, why);
 	return EV_RECORD;
+}
+
+int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why)
+{
+	return parse_fast(r, line, len, why, 0);
+}
+
+int ev_parse_cut(struct ev_rec *r, const char *line, size_t len, const char **why)
+{
+	return parse_fast(r, line, len, why, 1);
 }
 
 int evscan_next(struct ev_reader *r, struct ev_rec *rec)

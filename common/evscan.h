@@ -16,11 +16,17 @@
  * rejects exactly the lines ev_parse() does (on a bad line it calls
  * ev_parse() for the reason).
  *
+ * ev_parse_cut() is ev_parse_fast() with r->stack cut at its TAB as
+ * ev_parse() cuts it, found in the same scan as the other fields' TABs
+ * (the stream model's parser: a second scan of STACK for a TAB cost as
+ * much as the first).
+ *
  * evscan_next() is ev_reader_next() with ev_parse_fast(): same magic-line
  * check, CR stripping, skip counting and return values. Open and close the
  * reader with ev_reader_open() and ev_reader_close().
  */
 int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why);
+int ev_parse_cut(struct ev_rec *r, const char *line, size_t len, const char **why);
 int evscan_next(struct ev_reader *r, struct ev_rec *rec);
 
 /* The STACK field alone: s up to its first TAB. */

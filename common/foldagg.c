@@ -40,6 +40,17 @@ void fagg_free(struct fagg *a)
 	buf_free(&a->tmp);
 }
 
+/* Is chosen event i ev? Its length is kept (event[] may be set by the
+ * filter, after fagg_init). */
+static int same_event(struct fagg *a, int i, struct slice ev)
+{
+	if (a->evlen_of[i] != a->event[i]) {
+		a->evlen_of[i] = a->event[i];
+		a->evlen[i] = strlen(a->event[i]);
+	}
+	return a->evlen[i] == ev.n && bytes_eq(a->event[i], ev.p, ev.n);
+}
+
 /* Samples (S) and spans (O/C) are different measures even under one event
  * name; the first record of a chosen event (or of any event not chosen
  * yet, for a slot not given) decides which is taken. */
@@ -55,7 +66,7 @@ int fagg_want(struct fagg *a, const struct ev_rec *r)
 		if (!a->event[i]) {
 			a->event[i] = a->event_alloc[i] = fp_strndup(ev.p, ev.n);
 			a->kind[i] = kind;
-		} else if (!bytes_is(ev.p, ev.n, a->event[i])) {
+		} else if (!same_event(a, i, ev)) {
 			continue;
 		} else if (!a->kind[i]) {
 			a->kind[i] = kind;
@@ -72,12 +83,24 @@ int fagg_want(struct fagg *a, const struct ev_rec *r)
 		return 1;
 	}
 	/* counted under "samples of EVENT" or "spans of EVENT"; the last
-	 * such key is kept to skip the lookup for runs of one event */
+	 * such key is kept to skip the lookup (and the key) for runs of one
+	 * event */
+	const char *pre = kind == 'S' ? "samples of " : "spans of ";
+	size_t plen = kind == 'S' ? 11 : 9;
+
+	if (a->last_other != (size_t)-1) {
+		struct ient *e = &a->other.ents[a->last_other];
+
+		if (e->len == plen + ev.n && bytes_eq(e->key, pre, plen) &&
+		    bytes_eq(e->key + plen, ev.p, ev.n)) {
+			e->value++;
+			return 0;
+		}
+	}
 	a->tmp.len = 0;
-	buf_adds(&a->tmp, kind == 'S' ? "samples of " : "spans of ");
+	buf_add(&a->tmp, pre, plen);
 	buf_add(&a->tmp, ev.p, ev.n);
-	if (a->last_other == (size_t)-1 || a->other.ents[a->last_other].len != a->tmp.len ||
-	    memcmp(a->other.ents[a->last_other].key, a->tmp.p, a->tmp.len) != 0) {
+	{
 		int added;
 
 		a->last_other = intern_get(&a->other, a->tmp.p, a->tmp.len, &added);

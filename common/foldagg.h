@@ -31,6 +31,8 @@ struct fagg {
 	int all;		/* every event (nevents grows, up to FAGG_MAX) */
 	const char *event[FAGG_MAX];	/* chosen (or given) events, NULL until seen */
 	char *event_alloc[FAGG_MAX];
+	const char *evlen_of[FAGG_MAX];	/* the event whose length evlen holds */
+	size_t evlen[FAGG_MAX];
 	char kind[FAGG_MAX];	/* 'S' samples or 'O' spans, 0 until chosen */
 	int which;		/* the event of the record fagg_want() last took */
 	struct intern other;	/* other events -> records skipped */

@@ -356,11 +356,6 @@ static void point(struct model *m, const struct ev_rec *r)
 	}
 }
 
-static int is_thread_record(char type)
-{
-	return type == 'S' || type == 'O' || type == 'C' || type == 'I';
-}
-
 static void record(struct model *m, const struct ev_rec *r)
 {
 	switch (r->type) {
@@ -404,6 +399,7 @@ int model_read(const char *path, void *model)
 	struct ev_reader rd;
 	struct ev_rec r;
 	int k = EV_EOF;		/* also when a callback stopped the reading first */
+	ev_parse_fn *parse = m->opts.no_stacks ? ev_parse_fast : ev_parse_cut;
 
 	if (m->stop)
 		return 0;
@@ -411,9 +407,10 @@ int model_read(const char *path, void *model)
 		return 1;
 	m->file = rd.in.name;
 	m->ninputs++;
-	/* ev_parse_fast() leaves the rest of the line in r.stack: the STACK
-	 * field is cut here when the model reads it (what ev_parse() gives) */
-	while (!m->stop && (k = ev_reader_next_with(&rd, &r, ev_parse_fast)) != EV_EOF &&
+	/* ev_parse_cut() gives the STACK field as ev_parse() does, in one scan
+	 * of the line; without stacks, ev_parse_fast() does not look for its
+	 * end (r.stack holds the rest of the line) */
+	while (!m->stop && (k = ev_reader_next_with(&rd, &r, parse)) != EV_EOF &&
 	       k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {
@@ -421,8 +418,6 @@ int model_read(const char *path, void *model)
 				m->sink.header(m->sink.ctx, r.line);
 			continue;
 		}
-		if (!m->opts.no_stacks && is_thread_record(r.type))
-			r.stack = ev_stack_cut(r.stack);
 		record(m, &r);
 	}
 	if (m->stop)

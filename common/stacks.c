@@ -202,6 +202,25 @@ static void cursor_reserve(struct stk_cursor *c, size_t n)
 	}
 }
 
+/* The cursor's text becomes p[0..n): most STACK texts are short, and for
+ * them two overlapping words cost less than a call of memcpy(). */
+static inline void cursor_text(struct stk_cursor *c, const char *p, size_t n)
+{
+	char *d;
+
+	c->text.len = 0;
+	if (c->text.cap < n)
+		buf_reserve(&c->text, n);
+	d = c->text.p;
+	if (n >= 8 && n <= 16) {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+	} else if (n > 0) {
+		memcpy(d, p, n);
+	}
+	c->text.len = n;
+}
+
 static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 {
 	if (c->depth == c->cap)
@@ -261,8 +280,7 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 		cursor_push(c, end, node);
 		at = end + 1;
 	}
-	c->text.len = 0;
-	buf_add(&c->text, stack.p, stack.n);
+	cursor_text(c, stack.p, stack.n);
 	if (e) {
 		e->hash = h;
 		e->node = node;
@@ -321,6 +339,8 @@ static void cursor_move(struct stk_cursor *c, size_t first, size_t last, size_t 
 {
 	size_t i, n = last - first;
 
+	if (to == first && delta == 0)	/* the frames stay where they are */
+		return;
 	if (to != first && n > 0) {
 		memmove(c->end + to, c->end + first, n * sizeof *c->end);
 		memmove(c->nodes + to, c->nodes + first, n * sizeof *c->nodes);
@@ -389,10 +409,10 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 	}
 	c->depth = k;
 	d = frames_between(s, c, stack, at, stop, &first, &old);
-	cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
+	if (first != d || stack.n != olen)	/* else they stay where they are */
+		cursor_move(c, first, old, d, (ptrdiff_t)stack.n - (ptrdiff_t)olen);
 	c->depth = d + old - first;
-	c->text.len = 0;
-	buf_add(&c->text, stack.p, stack.n);
+	cursor_text(c, stack.p, stack.n);
 	*ids = c->nodes;
 	return c->depth;
 }

@@ -45,14 +45,11 @@ static int listed(struct ss *s, const char **list, size_t n, struct slice v)
 	return 0;
 }
 
-/* Every timed S O C I record counts for the time range; samples and spans
- * of the chosen event, processes and threads, with a positive weight for
- * samples, go on. */
-static int want(void *ctx, const struct ev_rec *r)
+/* Samples and spans of the chosen event, processes and threads, with a
+ * positive weight for samples, go on. */
+__attribute__((noinline))
+static int want_filtered(struct ss *s, const struct ev_rec *r)
 {
-	struct ss *s = ctx;
-
-	note_time(s, r->time);
 	if (r->type == 'I')
 		return 0;
 	if (s->event && (strlen(s->event) != r->event.n || memcmp(s->event, r->event.p, r->event.n)))
@@ -66,6 +63,20 @@ static int want(void *ctx, const struct ev_rec *r)
 		return 0;
 	}
 	return r->type != 'S' || r->weight > 0;
+}
+
+/* Every timed S O C I record counts for the time range; then
+ * want_filtered(), but without options the usual case is decided here
+ * (a leaf: the callback of every record). */
+static int want(void *ctx, const struct ev_rec *r)
+{
+	struct ss *s = ctx;
+
+	note_time(s, r->time);
+	if (!s->event && !s->npids && !s->ntids && r->type != 'I' &&
+	    (r->type != 'S' || r->weight > 0))
+		return 1;
+	return want_filtered(s, r);
 }
 
 static void header(void *ctx, struct slice line)
@@ -244,14 +255,30 @@ static void swap_idx(struct ss *s, struct ss_profile *p)
 }
 
 /* Is this sample's STACK (and, merged, its thread and COMM) the one of
- * the last sample of the profile? Keeps it for the next one. */
+ * the last sample of the profile? Keeps it for the next one. A yes only
+ * spares sample() the frame indices (the run goes on either way when
+ * they are the same), so where consecutive stacks all differ, keeping
+ * the frames is no use: after LAST_MISSES misses in a row the next
+ * LAST_OFF samples are not compared (and the frames not kept). */
+#define LAST_MISSES 64
+#define LAST_OFF 4096
 static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 {
 	size_t n = smp->nframes;
 
+	if (p->last_off > 0 && --p->last_off > 0)
+		return 0;
 	if (p->have_prev && p->nlast == n && p->last_thread == smp->thread &&
-	    p->last_comm == smp->comm && bytes_eq(p->last, smp->frames, n * sizeof *p->last))
+	    p->last_comm == smp->comm && bytes_eq(p->last, smp->frames, n * sizeof *p->last)) {
+		p->last_misses = 0;
 		return 1;
+	}
+	if (++p->last_misses == LAST_MISSES) {
+		p->last_misses = 0;
+		p->last_off = LAST_OFF;
+		p->nlast = SIZE_MAX;	/* the next compare fails */
+		return 0;
+	}
 	if (n > p->lastcap)
 		fp_grow(&p->last, &p->lastcap, n, sizeof *p->last);
 	if (n)

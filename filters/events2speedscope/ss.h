@@ -138,8 +138,11 @@ struct ss_profile {
 	int have_prev;
 	/* S: the last sample's model frames, thread and COMM */
 	uint32_t *last;
-	size_t nlast, lastcap;
+	size_t nlast, lastcap;	/* nlast SIZE_MAX: none kept */
 	uint32_t last_thread, last_comm;
+	/* misses of the last sample's frames in a row; samples left that
+	 * do not look at them (records.c, same_stack) */
+	uint32_t last_misses, last_off;
 	int keep;
 };
 

@@ -44,6 +44,29 @@ static void differential(const char *line, size_t len)
 	CHECK(same(a.stack, ev_stack_cut(b.stack)), "'%.*s': stacks differ", (int)len, line);
 }
 
+/* ev_parse_cut() is ev_parse() for every line, the STACK field included. */
+static void differential_cut(const char *line, size_t len)
+{
+	struct ev_rec a, c;
+	const char *wa = NULL, *wc = NULL;
+	int ka = ev_parse(&a, line, len, &wa), kc = ev_parse_cut(&c, line, len, &wc);
+
+	CHECK(ka == kc, "'%.*s': ev_parse %d, cut %d", (int)len, line, ka, kc);
+	if (ka != kc)
+		return;
+	if (ka == EV_ERROR) {
+		CHECK(strcmp(wa, wc) == 0, "'%.*s': reasons '%s' / '%s'", (int)len, line, wa, wc);
+		return;
+	}
+	if (ka != EV_RECORD || !strchr("SOCI", a.type))
+		return;
+	CHECK(a.type == c.type && a.time == c.time && a.weight == c.weight,
+	      "'%.*s': cut: type/time/weight differ", (int)len, line);
+	CHECK(same(a.pid, c.pid) && same(a.tid, c.tid) && same(a.cpu, c.cpu) &&
+	      same(a.comm, c.comm) && same(a.event, c.event), "'%.*s': cut: fields differ", (int)len, line);
+	CHECK(same(a.stack, c.stack), "'%.*s': cut: stacks differ", (int)len, line);
+}
+
 static void test_evscan(void)
 {
 	static const char *lines[] = {
@@ -71,16 +94,25 @@ static void test_evscan(void)
 		"S",
 		"S\t",
 		"#start 1",
+		/* the STACK's end in the TAB scan: in the first 16 bytes, in a
+		 * later block, in a last short block, none */
+		"S\t1\t1\t2\t3\tc\te\t1\tm\tx",
+		"S\t100000.003999000\t-\t3606\t-\tmy worker\tcpu-clock:pppH\t1001001\tstart_thread;worker_entry;hash_block.constprop.0\textra",
+		"S\t100000.003999000\t-\t3606\t-\tmy worker\tcpu-clock:pppH\t1001001\tstart_thread;worker_entry;hash_block.constprop.0;x\ty",
+		"S\t100000.003999000\t-\t3606\t-\tmy worker\tcpu-clock:pppH\t1001001\tstart_thread;worker_entry;hash_block.constprop.0",
+		"O\t1.5\t1\t2\t3\tcomm\tspan\t-\tmain;aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\t\t",
 	};
 	size_t i;
 	unsigned seed = 12345;
 	static const char alphabet[] = "0123456789.-\t;`xS";
 
-	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
 		differential(lines[i], strlen(lines[i]));
+		differential_cut(lines[i], strlen(lines[i]));
+	}
 	for (i = 0; i < 200000; i++) {
-		char buf[128];
-		const char *base = lines[i % 17];
+		char buf[160];
+		const char *base = lines[i % (sizeof lines / sizeof lines[0])];
 		size_t n = strlen(base), k, muts;
 
 		memcpy(buf, base, n);
@@ -91,6 +123,7 @@ static void test_evscan(void)
 			buf[k] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
 		}
 		differential(buf, n);
+		differential_cut(buf, n);
 	}
 }
 
