@@ -6,7 +6,7 @@
 
 /* The field at r (tag and value); the caller has the whole field in r
  * unless it is truncated. */
-int pbw_next(struct pbw *r, struct pbw_field *f)
+int pbw_next_slow(struct pbw *r, struct pbw_field *f)
 {
 	uint64_t tag, n;
 

@@ -59,8 +59,22 @@ static inline int pbw_varint(struct pbw *r, uint64_t *v)
 	return -1;
 }
 
-/* The next field: 1 with *f set, 0 at the end, -1 if malformed. */
-int pbw_next(struct pbw *r, struct pbw_field *f);
+int pbw_next_slow(struct pbw *r, struct pbw_field *f);
+
+/* The next field: 1 with *f set, 0 at the end, -1 if malformed. The
+ * common case inline: a one-byte tag of a one-byte varint. */
+static inline int pbw_next(struct pbw *r, struct pbw_field *f)
+{
+	if (r->end - r->p >= 2 && r->p[0] < 0x80 && (r->p[0] & 7) == PBW_VARINT &&
+	    r->p[0] >= 8 && r->p[1] < 0x80) {
+		f->num = r->p[0] >> 3;
+		f->wt = PBW_VARINT;
+		f->v = r->p[1];
+		r->p += 2;
+		return 1;
+	}
+	return pbw_next_slow(r, f);
+}
 
 /* The top-level fields of a message read from an input: a field is
  * gathered whole (a length-delimited one too) before it is returned, so
