@@ -32,7 +32,7 @@ typedef Perftools__Profiles__ValueType ValueType;
 
 /* Samples kept (store.h) in memory up to this, then in a temporary file;
  * PPROF2EVENTS_BUDGET (bytes) sets it (tests). */
-#define BUDGET (64u << 20)
+#define BUDGET (16u << 20)
 
 static const struct cli_info info = {
 	"pprof2events",
@@ -497,17 +497,21 @@ static void sdec_free(struct sdec *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* The stored sample at *off (advanced past it), decoded into pp->sd. */
-static const Sample *stored_sample(struct pp *pp, uint64_t *off)
+/* The stored sample at *off (advanced past it), decoded into pp->sd:
+ * read in order through rd, or (rd NULL) at *off. */
+static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
 {
 	uint64_t n;
+	int ok;
 
-	if (store_pread(&pp->samples, *off, &n, sizeof n) < 0)
+	ok = rd ? store_get(rd, &n, sizeof n) : store_pread(&pp->samples, *off, &n, sizeof n) == 0;
+	if (!ok)
 		fp_die("internal error: sample beyond the store");
 	pp->raw.len = 0;
 	buf_reserve(&pp->raw, (size_t)n + 1);
-	if (store_pread(&pp->samples, *off + sizeof n, pp->raw.p, (size_t)n) < 0 ||
-	    sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
+		: store_pread(&pp->samples, *off + sizeof n, pp->raw.p, (size_t)n) == 0;
+	if (!ok || sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
 		fp_die("internal error: stored sample unreadable");
 	*off += sizeof n + n;
 	return &pp->sd.s;
@@ -552,22 +556,26 @@ static void put_samples(struct pp *pp)
 	size_t n = pp->p->n_sample, i;
 	uint64_t off = 0;
 	struct timed *order;
+	struct store_rd *rd = fp_malloc(sizeof *rd);
 
+	store_rd_init(rd, &pp->samples, 0, pp->samples.len);
 	if (!pp->time_label) {
 		for (i = 0; i < n; i++)
-			convert_sample(pp, stored_sample(pp, &off), i, EV_NONE);
+			convert_sample(pp, stored_sample(pp, rd, &off), i, EV_NONE);
+		free(rd);
 		return;
 	}
 	order = fp_malloc((n + 1) * sizeof *order);
 	for (i = 0; i < n; i++) {
 		order[i].off = off;
-		order[i].t = sample_time(pp, stored_sample(pp, &off));
+		order[i].t = sample_time(pp, stored_sample(pp, rd, &off));
 		order[i].i = i;
 	}
+	free(rd);
 	qsort(order, n, sizeof *order, by_time);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {	/* in time order: one pread per sample in the file */
 		off = order[i].off;
-		convert_sample(pp, stored_sample(pp, &off), order[i].i, order[i].t);
+		convert_sample(pp, stored_sample(pp, NULL, &off), order[i].i, order[i].t);
 	}
 	free(order);
 }
