@@ -162,6 +162,7 @@ void out_flush(void)
 		keep = n - (size_t)(nl + 1 - fp_out.buf);
 	fp_out.len = 0;		/* re-entry from fp_die writes nothing */
 	put_bytes(fp_out.buf, n - keep);
+	fp_out.flushed += n - keep;
 	if (keep)
 		memmove(fp_out.buf, fp_out.buf + n - keep, keep);
 	fp_out.len = keep;

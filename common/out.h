@@ -19,6 +19,7 @@
 struct out {
 	char buf[OUT_BUFSIZE];
 	size_t len;
+	uint64_t flushed;	/* bytes moved out of buf before buf[0] (out_pos) */
 	int aborted;		/* out_abort() was called: nothing more is written */
 };
 
@@ -73,6 +74,24 @@ static inline char *out_reserve(size_t n)
 			return NULL;
 	}
 	return fp_out.buf + fp_out.len;
+}
+
+/* The position of the next byte written in the output (for out_since). */
+static inline uint64_t out_pos(void)
+{
+	return fp_out.flushed + fp_out.len;
+}
+
+/* The bytes written since out_pos() returned pos, with *n their number,
+ * while they are still in the buffer (they stay there after a flush when
+ * they are part of the record not yet ended); NULL once written out. For
+ * caching what a writer renders (pprof2events' frames). */
+static inline const char *out_since(uint64_t pos, size_t *n)
+{
+	if (pos < fp_out.flushed || pos > out_pos())
+		return NULL;
+	*n = (size_t)(out_pos() - pos);
+	return fp_out.buf + (pos - fp_out.flushed);
 }
 
 static inline void out_commit(char *end)

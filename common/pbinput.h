@@ -1,9 +1,10 @@
-/* pbinput.h - protobuf inputs, read and decoded whole (pprof, nflxprofile)
+/* pbinput.h - protobuf inputs, read and decoded whole (nflxprofile)
  *
  * protobuf-c cannot decode a message in pieces: the input (files or stdin,
  * gzip/zstd by magic, input.h) is read whole with input_slurp() and
  * decoded whole, so memory is the decompressed size plus protobuf-c's
- * structures, per input (docs/pprof.md).
+ * structures, per input (docs/nflxprofile.md). pprof2events streams its
+ * input with pbwire.h instead (docs/pprof.md).
  */
 #ifndef FP_PBINPUT_H
 #define FP_PBINPUT_H

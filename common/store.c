@@ -74,6 +74,14 @@ static void store_read(struct store *s, uint64_t off, char *p, size_t n)
 		memcpy(p, s->mem.p + (off - s->flushed), n);
 }
 
+int store_pread(struct store *s, uint64_t off, void *p, size_t n)
+{
+	if (off > s->len || n > s->len - off)
+		return -1;
+	store_read(s, off, p, n);
+	return 0;
+}
+
 void store_rd_init(struct store_rd *r, struct store *s, uint64_t off, uint64_t end)
 {
 	r->s = s;

@@ -22,6 +22,9 @@ void store_init(struct store *s, const char *prefix, const char *dir, size_t bud
 void store_reset(struct store *s);	/* empty, keeps the memory */
 void store_add(struct store *s, const void *p, size_t n);
 void store_free(struct store *s);
+/* Copy the bytes [off, off+n) into p: 0, or -1 when they are not all
+ * in the store. */
+int store_pread(struct store *s, uint64_t off, void *p, size_t n);
 
 /* A sequential reader of the bytes [off, end) of a store. */
 struct store_rd {

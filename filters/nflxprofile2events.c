@@ -8,6 +8,7 @@
 #include "nflxprofile.pb-c.h"
 
 #include "../common/alloc.h"
+#include "../common/buf.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -53,6 +54,12 @@ struct nx {
 	size_t *parent;		/* per node index, NONE at the root */
 	size_t *chain, chain_cap;
 	uint64_t clamped;
+	/* per node index: its frame (its whole stack with has_node_stack) as
+	 * written, cached in frames */
+	struct fcache {
+		size_t off, len;	/* len SIZE_MAX: not yet written */
+	} *fc;
+	struct buf frames;
 };
 
 static unsigned param_flags(const Profile *p)
@@ -164,9 +171,8 @@ static size_t chain(struct nx *nx, size_t k)
 	return n;
 }
 
-/* The frames of node k, root first: its stack (has_node_stack), or the
- * n nodes of nx->chain. */
-static void put_stack(struct nx *nx, size_t k, size_t n)
+/* Node k's frame (its stack with has_node_stack), root first. */
+static void put_node(struct nx *nx, size_t k)
 {
 	const Node *nd = node_at(nx, k);
 	size_t i;
@@ -179,9 +185,43 @@ static void put_stack(struct nx *nx, size_t k, size_t n)
 		}
 		return;
 	}
+	put_frame(nd->function_name, nd->libtype, nd->file);
+}
+
+/* put_node once, then copied from the cache (a node is the same text in
+ * every sample): memory is the nodes' text. */
+static void put_node_cached(struct nx *nx, size_t k)
+{
+	struct fcache *c = &nx->fc[k];
+	uint64_t pos;
+	const char *p;
+	size_t n;
+
+	if (c->len != SIZE_MAX) {
+		out_write(nx->frames.p + c->off, c->len);
+		return;
+	}
+	pos = out_pos();
+	put_node(nx, k);
+	if ((p = out_since(pos, &n)) != NULL) {	/* else it is written anew next time */
+		c->off = nx->frames.len;
+		c->len = n;
+		buf_add(&nx->frames, p, n);
+	}
+}
+
+/* The frames of node k, root first: its stack (has_node_stack), or the
+ * n nodes of nx->chain. */
+static void put_stack(struct nx *nx, size_t k, size_t n)
+{
+	size_t i;
+
+	if (nx->flags & P_NODE_STACK) {
+		put_node_cached(nx, k);
+		return;
+	}
 	for (i = n; i-- > 0;) {
-		nd = node_at(nx, nx->chain[i]);
-		put_frame(nd->function_name, nd->libtype, nd->file);
+		put_node_cached(nx, nx->chain[i]);
 		if (i)
 			out_putc(';');
 	}
@@ -217,10 +257,15 @@ static int secs_to_ns(double s, int64_t *ns)
 
 static void put_id(char *b, size_t size, int has, uint64_t v, struct slice *s)
 {
+	char *e = b + size, *q = e;
+
 	if (!has)
 		return;
-	snprintf(b, size, "%" PRIu64, v);
-	*s = ev_str(b);
+	do	/* size is 24: room for 20 digits */
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	s->p = q;
+	s->n = (size_t)(e - q);
 }
 
 /* Sample i of node k at time t. */
@@ -336,6 +381,10 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	for (i = 0; i < p->n_nodes; i++)
 		u64map_add(&nx->ids, p->nodes[i]->key)->value = (int64_t)i;
 	link_parents(nx);
+	nx->fc = fp_malloc((p->n_nodes + 1) * sizeof *nx->fc);
+	for (i = 0; i < p->n_nodes; i++)
+		nx->fc[i].len = SIZE_MAX;
+	nx->frames.len = 0;
 	put_headers(nx);
 	put_samples(nx);
 	if (nx->clamped)
@@ -347,6 +396,8 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	u64map_free(&nx->ids);
 	free(nx->parent);
 	nx->parent = NULL;
+	free(nx->fc);
+	nx->fc = NULL;
 	return 0;
 }
 
@@ -384,6 +435,7 @@ int cmd_nflxprofile2events(int argc, char **argv)
 	ev_put_header("clock", ev_str("trace"));	/* the producer's (perf's, or 0-based) */
 	status = cli_each_input(argc - optind, argv + optind, convert, &nx);
 	free(nx.chain);
+	buf_free(&nx.frames);
 	out_close();
 	return status;
 }

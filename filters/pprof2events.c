@@ -11,9 +11,11 @@
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
-#include "../common/pbinput.h"
+#include "../common/input.h"
 #include "../common/out.h"
+#include "../common/pbwire.h"
 #include "../common/skip.h"
+#include "../common/store.h"
 #include "../common/u64map.h"
 #include "cmds.h"
 
@@ -23,6 +25,14 @@ typedef Perftools__Profiles__Label Label;
 typedef Perftools__Profiles__Location Location;
 typedef Perftools__Profiles__Function Function;
 typedef Perftools__Profiles__Mapping Mapping;
+typedef Perftools__Profiles__ValueType ValueType;
+
+/* fp_grow() only when the array is full (per sample: calls were 3%). */
+#define GROW(pp, capp, need, size) do { if ((need) > *(capp)) fp_grow(pp, capp, need, size); } while (0)
+
+/* Samples kept (store.h) in memory up to this, then in a temporary file;
+ * PPROF2EVENTS_BUDGET (bytes) sets it (tests). */
+#define BUDGET (16u << 20)
 
 static const struct cli_info info = {
 	"pprof2events",
@@ -45,6 +55,24 @@ static const struct cli_info info = {
 	"      --version         show the version and exit\n",
 };
 
+/* A sample decoded by the wire reader into arrays reused from one sample
+ * to the next (protobuf-c would allocate each, its labels too). */
+struct sdec {
+	Sample s;
+	size_t loc_cap, val_cap, lab_cap, labp_cap;
+	Label *lab, **labp;
+	const Label *labp_for;	/* the lab that labp points into */
+};
+
+/* A profile's tables as read (decoded element by element), its samples
+ * raw in a store: each one a uint64_t length and its bytes. */
+struct tables {
+	Profile p;		/* the tables; n_sample counts the stored samples */
+	size_t st_cap, map_cap, loc_cap, fn_cap, com_cap;
+	struct buf strs;	/* the strings, each with its NUL */
+	size_t *str_off, str_cap;
+};
+
 /* An event's unit as declared by an earlier input (units must agree). */
 struct unit {
 	char *event, *unit;
@@ -59,6 +87,18 @@ struct pp {
 	/* per input */
 	const char *file;
 	const Profile *p;
+	struct tables t;
+	struct store samples;
+	struct sdec sd;
+	struct buf raw;				/* one sample's bytes */
+	/* per location index: its frames as written, cached in frames */
+	struct lcache {
+		size_t off, len;		/* len SIZE_MAX: not yet written */
+	} *lc;
+	struct buf frames;
+	unsigned char *role;			/* per string: label_role + 1, 0 unknown */
+	int dense;				/* location i has id i + 1 */
+	size_t *li, li_cap;			/* a sample's location indexes */
 	struct u64map locs, funcs, maps;	/* id -> index */
 	const char **events;			/* per sample type; NULL: skipped */
 	uint64_t bad_strings, bad_locs, no_time;
@@ -147,10 +187,27 @@ static void label_value(struct pp *pp, const Label *l, char *b, size_t size, int
 {
 	const char *u = l->num_unit ? str(pp, l->num_unit) : "";
 
-	if (l->str)
-		snprintf(b, size, "%s", str(pp, l->str));
-	else
-		snprintf(b, size, "%" PRId64 "%s%s", l->num, unit && *u ? " " : "", unit ? u : "");
+	if (l->str) {
+		const char *v = str(pp, l->str);
+		size_t n = strlen(v);
+
+		n = n < size ? n : size - 1;	/* as snprintf truncates */
+		memcpy(b, v, n);
+		b[n] = '\0';
+	} else if (!unit || !*u) {
+		char t[24], *e = t + sizeof t, *q = e;
+		uint64_t m = l->num < 0 ? -(uint64_t)l->num : (uint64_t)l->num;
+
+		do
+			*--q = (char)('0' + m % 10);
+		while ((m /= 10) != 0);
+		if (l->num < 0)
+			*--q = '-';
+		memcpy(b, q, (size_t)(e - q));	/* at most 20 bytes: size is more */
+		b[e - q] = '\0';
+	} else {
+		snprintf(b, size, "%" PRId64 " %s", l->num, u);
+	}
 }
 
 static int is_key(const char *k, const char *a, const char *b)
@@ -161,7 +218,7 @@ static int is_key(const char *k, const char *a, const char *b)
 /* Labels that are the thread's identity go to PID, TID and COMM. */
 enum { L_PID, L_TID, L_COMM, L_OTHER };
 
-static int label_role(struct pp *pp, const Label *l)
+static int label_role_of(struct pp *pp, const Label *l)
 {
 	const char *k = str(pp, l->key);
 
@@ -172,6 +229,17 @@ static int label_role(struct pp *pp, const Label *l)
 	if (is_key(k, "thread name", NULL))
 		return L_COMM;
 	return L_OTHER;
+}
+
+/* The role, cached per key string (a key beyond the table: not cached,
+ * so that it is counted in bad_strings every time, as before). */
+static int label_role(struct pp *pp, const Label *l)
+{
+	if (l->key < 0 || (uint64_t)l->key >= pp->p->n_string_table)
+		return label_role_of(pp, l);
+	if (!pp->role[l->key])
+		pp->role[l->key] = (unsigned char)(label_role_of(pp, l) + 1);
+	return pp->role[l->key] - 1;
 }
 
 /* Nanoseconds per unit of a time label, 0 if the unit is not a time. */
@@ -271,6 +339,28 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
+/* Location index li's frames: written once by put_location, then copied
+ * from the cache (a location is the same text in every sample). */
+static void put_location_cached(struct pp *pp, size_t li)
+{
+	struct lcache *c = &pp->lc[li];
+	uint64_t pos;
+	const char *p;
+	size_t n;
+
+	if (c->len != SIZE_MAX) {
+		out_write(pp->frames.p + c->off, c->len);
+		return;
+	}
+	pos = out_pos();
+	put_location(pp, pp->p->location[li]);
+	if ((p = out_since(pos, &n)) != NULL) {	/* else it is written anew next time */
+		c->off = pp->frames.len;
+		c->len = n;
+		buf_add(&pp->frames, p, n);
+	}
+}
+
 /* A sample's records, or 0 when it refers to a location that is not there. */
 static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 {
@@ -278,9 +368,19 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 	char b[3][128];
 	size_t i, v;
 
-	for (i = 0; i < s->n_location_id; i++)
-		if (!by_id(&pp->locs, pp->p->location, s->location_id[i]))
+	GROW(&pp->li, &pp->li_cap, s->n_location_id + 1, sizeof *pp->li);
+	for (i = 0; i < s->n_location_id; i++) {
+		uint64_t lid = s->location_id[i];
+		const struct u64ent *e;
+
+		if (pp->dense && lid - 1 < pp->p->n_location) {
+			pp->li[i] = (size_t)(lid - 1);
+			continue;
+		}
+		if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
 			return 0;
+		pp->li[i] = (size_t)e->value;
+	}
 	for (i = 0; i < s->n_label; i++) {
 		int r = label_role(pp, s->label[i]);
 
@@ -298,7 +398,7 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 			put_label_frames(pp, s);
 		/* location_id[0] is the leaf */
 		for (i = s->n_location_id; i-- > 0;) {
-			put_location(pp, by_id(&pp->locs, pp->p->location, s->location_id[i]));
+			put_location_cached(pp, pp->li[i]);
 			if (i)
 				out_putc(';');
 		}
@@ -307,9 +407,136 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 	return 1;
 }
 
+/* Decode the Sample message [p, p+n) into d->s: 0, or -1 if malformed
+ * (what protobuf-c refuses: wrong wire types for known fields). */
+static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
+{
+	struct pbw r, rp;
+	struct pbw_field f;
+	size_t nlab = 0, i;
+	int k;
+
+	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
+	pbw_init(&r, p, n);
+	while ((k = pbw_next(&r, &f)) > 0) {
+		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
+			uint64_t v;
+
+			if (f.wt != PBW_VARINT && f.wt != PBW_LEN)
+				return -1;
+			if (f.wt == PBW_LEN)
+				pbw_init(&rp, f.p, f.n);
+			/* room for every element at once: a varint is 1 byte at least */
+			if (f.num == 1)
+				GROW(&d->s.location_id, &d->loc_cap,
+					d->s.n_location_id + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.location_id);
+			else
+				GROW(&d->s.value, &d->val_cap,
+					d->s.n_value + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.value);
+			for (;;) {
+				if (f.wt == PBW_VARINT)
+					v = f.v;
+				else if (rp.p == rp.end)
+					break;
+				else if (rp.p[0] < 0x80)
+					v = *rp.p++;
+				else if (pbw_varint(&rp, &v) < 0)
+					return -1;
+				if (f.num == 1)
+					d->s.location_id[d->s.n_location_id++] = v;
+				else
+					d->s.value[d->s.n_value++] = (int64_t)v;
+				if (f.wt == PBW_VARINT)
+					break;
+			}
+		} else if (f.num == 3) {	/* label */
+			Label *l;
+			struct pbw_field g;
+
+			if (f.wt != PBW_LEN)
+				return -1;
+			GROW(&d->lab, &d->lab_cap, nlab + 1, sizeof *d->lab);
+			l = &d->lab[nlab++];
+			memset(l, 0, sizeof *l);
+			pbw_init(&rp, f.p, f.n);
+			while ((k = pbw_next(&rp, &g)) > 0) {
+				int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
+					g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
+
+				if (to && g.wt != PBW_VARINT)
+					return -1;
+				if (to)
+					*to = (int64_t)g.v;
+			}
+			if (k < 0)
+				return -1;
+		}
+	}
+	if (k < 0)
+		return -1;
+	if (nlab) {
+		if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
+			d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
+			d->labp_cap = d->lab_cap;
+			d->labp_for = d->lab;
+			for (i = 0; i < d->lab_cap; i++)
+				d->labp[i] = &d->lab[i];
+		}
+	}
+	d->s.label = d->labp;
+	d->s.n_label = nlab;
+	return 0;
+}
+
+static void sdec_free(struct sdec *d)
+{
+	free(d->s.location_id);
+	free(d->s.value);
+	free(d->lab);
+	free(d->labp);
+	memset(d, 0, sizeof *d);
+}
+
+/* The stored sample at *off (advanced past it), decoded into pp->sd:
+ * read in order through rd, or (rd NULL) at *off. */
+static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
+{
+	uint64_t n;
+	int ok;
+
+	ok = rd ? store_get(rd, &n, sizeof n) : store_pread(&pp->samples, *off, &n, sizeof n) == 0;
+	if (!ok)
+		fp_die("internal error: sample beyond the store");
+	pp->raw.len = 0;
+	buf_reserve(&pp->raw, (size_t)n + 1);
+	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
+		: store_pread(&pp->samples, *off + sizeof n, pp->raw.p, (size_t)n) == 0;
+	if (!ok || sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+		fp_die("internal error: stored sample unreadable");
+	*off += sizeof n + n;
+	return &pp->sd.s;
+}
+
+/* The sample (position i in the file) at t, or skipped. */
+static void convert_sample(struct pp *pp, const Sample *s, size_t i, int64_t t)
+{
+	char why[96];
+	/* messages say FILE:N: with N the sample's position in the file */
+
+	if (s->n_value != pp->p->n_sample_type) {
+		snprintf(why, sizeof why, "sample has %zu values for %zu sample types",
+			 s->n_value, pp->p->n_sample_type);
+		skip_record(&pp->skips, pp->file, i + 1, why);
+	} else if (!put_sample(pp, s, t)) {
+		skip_record(&pp->skips, pp->file, i + 1,
+			    "sample refers to a location that is not in the profile");
+	}
+}
+
 struct timed {
 	int64_t t;
 	size_t i;
+	uint64_t off;		/* in pp->samples */
 };
 
 static int by_time(const void *a, const void *b)
@@ -322,31 +549,33 @@ static int by_time(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* The stored samples: in file order, or (-t) in time order, which takes
+ * 24 bytes per sample and a second decoding of each. */
 static void put_samples(struct pp *pp)
 {
-	const Profile *p = pp->p;
-	struct timed *order = fp_malloc((p->n_sample + 1) * sizeof *order);
-	size_t i;
+	size_t n = pp->p->n_sample, i;
+	uint64_t off = 0;
+	struct timed *order;
+	struct store_rd *rd = fp_malloc(sizeof *rd);
 
-	for (i = 0; i < p->n_sample; i++) {
-		order[i].t = sample_time(pp, p->sample[i]);
+	store_rd_init(rd, &pp->samples, 0, pp->samples.len);
+	if (!pp->time_label) {
+		for (i = 0; i < n; i++)
+			convert_sample(pp, stored_sample(pp, rd, &off), i, EV_NONE);
+		free(rd);
+		return;
+	}
+	order = fp_malloc((n + 1) * sizeof *order);
+	for (i = 0; i < n; i++) {
+		order[i].off = off;
+		order[i].t = sample_time(pp, stored_sample(pp, rd, &off));
 		order[i].i = i;
 	}
-	if (pp->time_label)
-		qsort(order, p->n_sample, sizeof *order, by_time);
-	for (i = 0; i < p->n_sample; i++) {
-		const Sample *s = p->sample[order[i].i];
-		char why[96];
-		/* messages say FILE:N: with N the sample's position in the file */
-
-		if (s->n_value != p->n_sample_type) {
-			snprintf(why, sizeof why, "sample has %zu values for %zu sample types",
-				 s->n_value, p->n_sample_type);
-			skip_record(&pp->skips, pp->file, order[i].i + 1, why);
-		} else if (!put_sample(pp, s, order[i].t)) {
-			skip_record(&pp->skips, pp->file, order[i].i + 1,
-				    "sample refers to a location that is not in the profile");
-		}
+	free(rd);
+	qsort(order, n, sizeof *order, by_time);
+	for (i = 0; i < n; i++) {	/* in time order: one pread per sample in the file */
+		off = order[i].off;
+		convert_sample(pp, stored_sample(pp, NULL, &off), order[i].i, order[i].t);
 	}
 	free(order);
 }
@@ -363,25 +592,158 @@ static const char *legacy(const char *d, size_t n)
 	return NULL;
 }
 
-static const char *empty(const ProtobufCMessage *msg)
+/* A table element: a sub-message decoded by protobuf-c, added to *arr. */
+static int add_msg(void *arr, size_t *n, size_t *cap, const struct pbw_field *f,
+		   const ProtobufCMessageDescriptor *desc)
 {
-	const Profile *p = (const Profile *)msg;
+	ProtobufCMessage *m, ***a = arr;
 
-	return p->n_sample_type == 0 && p->n_sample == 0 ? "no sample types" : NULL;
+	if (f->wt != PBW_LEN || !(m = protobuf_c_message_unpack(desc, NULL, f->n, f->p)))
+		return -1;
+	fp_grow(a, cap, *n + 1, sizeof **a);
+	(*a)[(*n)++] = m;
+	return 0;
 }
 
-static int convert_profile(const ProtobufCMessage *msg, const char *file, void *ctx)
+static int add_comment(struct tables *t, int64_t v)
 {
-	struct pp *pp = ctx;
-	const Profile *p = (const Profile *)msg;
+	GROW(&t->p.comment, &t->com_cap, t->p.n_comment + 1, sizeof *t->p.comment);
+	t->p.comment[t->p.n_comment++] = v;
+	return 0;
+}
+
+/* One top-level field of the Profile: 0, or -1 if malformed. */
+static int add_field(struct pp *pp, const struct pbw_field *f)
+{
+	struct tables *t = &pp->t;
+	Profile *p = &t->p;
+	ProtobufCMessage *m;
+	struct pbw r;
+	uint64_t v;
+
+	switch (f->num) {
+	case 1:
+		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
+			       &perftools__profiles__value_type__descriptor);
+	case 2:		/* samples come first: kept raw, converted after the tables */
+		if (f->wt != PBW_LEN || sample_decode(&pp->sd, f->p, f->n) < 0)
+			return -1;
+		v = f->n;
+		store_add(&pp->samples, &v, sizeof v);
+		store_add(&pp->samples, f->p, f->n);
+		p->n_sample++;
+		return 0;
+	case 3:
+		return add_msg(&p->mapping, &p->n_mapping, &t->map_cap, f,
+			       &perftools__profiles__mapping__descriptor);
+	case 4:
+		return add_msg(&p->location, &p->n_location, &t->loc_cap, f,
+			       &perftools__profiles__location__descriptor);
+	case 5:
+		return add_msg(&p->function, &p->n_function, &t->fn_cap, f,
+			       &perftools__profiles__function__descriptor);
+	case 6:
+		if (f->wt != PBW_LEN)
+			return -1;
+		GROW(&t->str_off, &t->str_cap, p->n_string_table + 1, sizeof *t->str_off);
+		t->str_off[p->n_string_table++] = t->strs.len;
+		buf_add(&t->strs, f->p, f->n);
+		buf_addc(&t->strs, '\0');
+		return 0;
+	case 11:	/* period_type: checked, not used */
+		if (f->wt != PBW_LEN ||
+		    !(m = protobuf_c_message_unpack(&perftools__profiles__value_type__descriptor,
+						    NULL, f->n, f->p)))
+			return -1;
+		protobuf_c_message_free_unpacked(m, NULL);
+		return 0;
+	case 13:	/* comment: plain or packed */
+		if (f->wt == PBW_VARINT)
+			return add_comment(t, (int64_t)f->v);
+		if (f->wt != PBW_LEN)
+			return -1;
+		pbw_init(&r, f->p, f->n);
+		while (r.p < r.end)
+			if (pbw_varint(&r, &v) < 0 || add_comment(t, (int64_t)v) < 0)
+				return -1;
+		return 0;
+	case 7: case 8: case 9: case 10: case 12: case 14: case 15:
+		if (f->wt != PBW_VARINT)
+			return -1;
+		if (f->num == 9)
+			p->time_nanos = (int64_t)f->v;
+		else if (f->num == 10)
+			p->duration_nanos = (int64_t)f->v;
+		return 0;
+	default:	/* unknown fields are skipped */
+		return 0;
+	}
+}
+
+/* Read the Profile from in, field by field: 0, -1 if malformed or
+ * truncated, -2 on a read error (reported). */
+static int read_profile(struct pp *pp, struct input *in)
+{
+	struct tables *t = &pp->t;
+	struct pbw_stream st;
+	struct pbw_field f;
+	size_t i;
+	int r;
+
+	pbw_stream_init(&st, in);
+	while ((r = pbw_stream_next(&st, &f)) > 0)
+		if (add_field(pp, &f) < 0) {
+			r = -1;
+			break;
+		}
+	pbw_stream_free(&st);
+	t->p.string_table = fp_malloc((t->p.n_string_table + 1) * sizeof *t->p.string_table);
+	for (i = 0; i < t->p.n_string_table; i++)
+		t->p.string_table[i] = t->strs.p + t->str_off[i];
+	return r;
+}
+
+static void free_all(void **a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		protobuf_c_message_free_unpacked(a[i], NULL);
+	free(a);
+}
+
+static void tables_free(struct tables *t)
+{
+	free_all((void **)t->p.sample_type, t->p.n_sample_type);
+	free_all((void **)t->p.mapping, t->p.n_mapping);
+	free_all((void **)t->p.location, t->p.n_location);
+	free_all((void **)t->p.function, t->p.n_function);
+	free(t->p.comment);
+	free(t->p.string_table);
+	free(t->str_off);
+	buf_free(&t->strs);
+	memset(t, 0, sizeof *t);
+}
+
+static void convert_profile(struct pp *pp)
+{
+	const Profile *p = &pp->t.p;
+	size_t i;
 
 	pp->p = p;
-	pp->file = file;
 	pp->bad_strings = pp->no_time = 0;
 
 	index_ids(&pp->locs, p->n_location, p->location, offsetof(Location, id));
 	index_ids(&pp->funcs, p->n_function, p->function, offsetof(Function, id));
 	index_ids(&pp->maps, p->n_mapping, p->mapping, offsetof(Mapping, id));
+	pp->lc = fp_malloc((p->n_location + 1) * sizeof *pp->lc);
+	pp->dense = 1;
+	for (i = 0; i < p->n_location; i++) {
+		pp->lc[i].len = SIZE_MAX;
+		pp->dense &= p->location[i]->id == i + 1;
+	}
+	pp->role = fp_calloc(p->n_string_table + 1, 1);
+	pp->frames.len = 0;
 	put_headers(pp);
 	put_units(pp);
 	put_samples(pp);
@@ -396,18 +758,45 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	u64map_free(&pp->maps);
 	free(pp->events);
 	pp->events = NULL;
-	return 0;
+	free(pp->lc);
+	pp->lc = NULL;
+	free(pp->role);
+	pp->role = NULL;
 }
 
-static const struct pb_input pprof_input = {
-	&perftools__profiles__profile__descriptor, "a pprof profile", legacy, empty, convert_profile,
-};
-
+/* Open, read (the tables decoded, the samples stored) and convert PATH;
+ * problems are reported as "PROG: FILE: ...". 0, or 1 when the input
+ * could not be used. */
 static int convert(const char *path, void *ctx)
 {
 	struct pp *pp = ctx;
+	struct input in;
+	const char *d, *why = NULL;
+	size_t n;
+	int bad = 1, r;
 
-	return pb_convert(path, &pprof_input, &pp->skips, pp);
+	if (input_open(&in, path) < 0)
+		return 1;
+	pp->file = in.name;
+	if (input_peek(&in, &d, &n) < 0)
+		;	/* reported */
+	else if ((why = legacy(d, n)) != NULL)
+		fp_warn("%s: %s", in.name, why);
+	else if ((r = read_profile(pp, &in)) == -2)
+		;	/* reported */
+	else if (r < 0)
+		fp_warn("%s: not a pprof profile (truncated or corrupt protobuf)", in.name);
+	else if (pp->t.p.n_sample_type == 0 && pp->t.p.n_sample == 0)
+		fp_warn("%s: not a pprof profile (no sample types)", in.name);
+	else {
+		convert_profile(pp);
+		bad = 0;
+	}
+	tables_free(&pp->t);
+	store_reset(&pp->samples);
+	skip_file_done(&pp->skips, in.name, "samples");
+	input_close(&in);
+	return bad;
 }
 
 int cmd_pprof2events(int argc, char **argv)
@@ -435,6 +824,12 @@ int cmd_pprof2events(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
+	{
+		const char *e = getenv("PPROF2EVENTS_BUDGET");
+
+		store_init(&pp.samples, "pprof2events", NULL,
+			   e && *e ? (size_t)strtoull(e, NULL, 10) : BUDGET);
+	}
 	ev_put_magic();
 	ev_put_header("source", ev_str("pprof"));
 	ev_put_header("clock", ev_str("unix"));	/* time_nanos and time labels */
@@ -444,6 +839,11 @@ int cmd_pprof2events(int argc, char **argv)
 		free(pp.units[i].unit);
 	}
 	free(pp.units);
+	store_free(&pp.samples);
+	sdec_free(&pp.sd);
+	buf_free(&pp.raw);
+	buf_free(&pp.frames);
+	free(pp.li);
 	out_close();
 	return status;
 }

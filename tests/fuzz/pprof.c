@@ -2,8 +2,8 @@
  *
  * cmd_pprof2events() (filters/cmds.h, linked from the filter's objects
  * built with -DFP_NO_MAIN) runs on each input through a memfd, as in
- * cpuprofile.c; protobuf-c decodes the whole message first, so the input
- * is raw protobuf bytes (gzip'd inputs go through input.c's decoder too).
+ * cpuprofile.c; the input is raw protobuf bytes, read field by field by
+ * pbwire.c (gzip'd inputs go through input.c's decoder too).
  * The first input byte picks the options: bit 0 -a, bit 1 -L, bit 2
  * -t end_timestamp_ns. Properties:
  *  - the filter never exits inside cmd_pprof2events();

@@ -1,1 +1,1 @@
-head -c 300 ../../data/pprof/labels.raw.pprof | pprof2events
+head -c 500 ../../data/pprof/labels.raw.pprof | pprof2events

@@ -1,0 +1,114 @@
+/* pbwire.c - a small protobuf wire-format reader (slices and streams) */
+#include <string.h>
+
+#include "input.h"
+#include "pbwire.h"
+
+/* The field at r (tag and value); the caller has the whole field in r
+ * unless it is truncated. */
+int pbw_next_slow(struct pbw *r, struct pbw_field *f)
+{
+	uint64_t tag, n;
+
+	if (r->p == r->end)
+		return 0;
+	if (pbw_varint(r, &tag) < 0 || (tag >> 3) == 0 || (tag >> 3) > UINT32_MAX)
+		return -1;
+	f->num = (uint32_t)(tag >> 3);
+	f->wt = (int)(tag & 7);
+	switch (f->wt) {
+	case PBW_VARINT:
+		return pbw_varint(r, &f->v) < 0 ? -1 : 1;
+	case PBW_I64:
+	case PBW_I32:
+		n = f->wt == PBW_I64 ? 8 : 4;
+		if ((uint64_t)(r->end - r->p) < n)
+			return -1;
+		f->v = 0;
+		memcpy(&f->v, r->p, n);	/* little-endian hosts (as protobuf-c's) */
+		r->p += n;
+		return 1;
+	case PBW_LEN:
+		if (pbw_varint(r, &n) < 0 || n > (uint64_t)(r->end - r->p))
+			return -1;
+		f->p = r->p;
+		f->n = (size_t)n;
+		r->p += n;
+		return 1;
+	default:
+		return -1;	/* groups, wire types 6 and 7 */
+	}
+}
+
+void pbw_stream_init(struct pbw_stream *s, struct input *in)
+{
+	memset(s, 0, sizeof *s);
+	s->in = in;
+}
+
+void pbw_stream_free(struct pbw_stream *s)
+{
+	buf_free(&s->b);
+}
+
+/* At least want bytes at s->pos, or all there is left: 0, or -2 on a read
+ * error. */
+static int fill(struct pbw_stream *s, size_t want)
+{
+	while (!s->eof && s->b.len - s->pos < want) {
+		const char *p;
+		size_t n;
+		int r = input_block(s->in, &p, &n);
+
+		if (r < 0)
+			return -2;
+		if (r == 0) {
+			s->eof = 1;
+			break;
+		}
+		if (s->pos > 0) {	/* keep only what is not returned */
+			memmove(s->b.p, s->b.p + s->pos, s->b.len - s->pos);
+			s->b.len -= s->pos;
+			s->pos = 0;
+		}
+		buf_add(&s->b, p, n);
+	}
+	return 0;
+}
+
+int pbw_stream_next(struct pbw_stream *s, struct pbw_field *f)
+{
+	struct pbw r;
+	uint64_t tag, n;
+	size_t head;
+
+	/* the tag and a length (or a value) take at most 20 bytes */
+	if (fill(s, 20) < 0)
+		return -2;
+	if (s->pos == s->b.len)
+		return 0;
+	pbw_init(&r, s->b.p + s->pos, s->b.len - s->pos);
+	if (pbw_varint(&r, &tag) < 0 || (tag & 7) != PBW_LEN) {
+		/* a field without a length: whole within the 20 bytes */
+		r.p = (const uint8_t *)s->b.p + s->pos;
+		if (pbw_next(&r, f) <= 0)
+			return -1;
+		s->pos = (size_t)((const char *)r.p - s->b.p);
+		return 1;
+	}
+	if ((tag >> 3) == 0 || (tag >> 3) > UINT32_MAX || pbw_varint(&r, &n) < 0)
+		return -1;
+	head = (size_t)((const char *)r.p - (s->b.p + s->pos));
+	if (n > SIZE_MAX - head)
+		return -1;
+	if (fill(s, head + (size_t)n) < 0)
+		return -2;
+	if (s->b.len - s->pos < head + (size_t)n)
+		return -1;	/* truncated */
+	f->num = (uint32_t)(tag >> 3);
+	f->wt = PBW_LEN;
+	f->p = (const uint8_t *)s->b.p + s->pos + head;
+	f->n = (size_t)n;
+	s->pos += head + (size_t)n;
+	return 1;
+}
