@@ -77,7 +77,7 @@ for c in fp gen; do
 	[ "$(cat "$tmp/nw")" = "$want" ] && ok || no "$c: samples and weight $(cat "$tmp/nw"), want $want (heatmap, events2folded)"
 done
 # faults
-refused events2html "perf script" 'perf 1 [000] 1.0: 1 cycles:\n\tffff main (/bin/x)\n' 'not a flamepipe events stream.*perf2events'
+refused events2html "perf script" 'perf 1 [000] 1.0: 1 cycles:\n\tffff main (/bin/x)\n' 'looks like perf script text.*perf2events'
 "$bin/events2html" "$tmp/gen.ev" >/dev/full 2>"$tmp/err"; st=$?
 [ $st = 1 ] && grep -q 'events2html: ' "$tmp/err" && ok || no "write error: status $st: $(cat "$tmp/err")"
 printf '%s\nS\t-\t1\t1\t0\tx\tcycles\t1\tmain\n' "$magic" >"$tmp/untimed.ev"
