@@ -358,7 +358,7 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 
 /* " SECS.FRAC:" with 6 or 9 decimals, followed by a blank or the end.
  * Returns the offset of SECS or -1. *end gets the offset of the ':'. */
-static long find_time(const char *s, size_t n, size_t *end)
+long perf_find_time(const char *s, size_t n, size_t *end)
 {
 	const char *q = s, *lim = s + n;
 
@@ -379,7 +379,7 @@ static long find_time(const char *s, size_t n, size_t *end)
 	return -1;
 }
 
-/* The time find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
+/* The time perf_find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
  * ev_parse_time() reads it, without its checks when SECS has at most 9
  * digits (no overflow then). */
 static int header_time(const char *s, size_t n, int64_t *ns)
@@ -717,7 +717,7 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 			p->header("command", s + 12, n - 12, p->ctx);
 		return 0;
 	}
-	t = find_time(s, n, &tend);
+	t = perf_find_time(s, n, &tend);
 	if (t >= 0) {
 		int64_t ns;
 

@@ -86,6 +86,12 @@ int perf_line(struct perf_parser *p, const char *line, size_t len, uint64_t line
  * perf_line() does for each (numbered from 1, a refused one reported to
  * p->skip), most of them read in place rather than copied. d[0..n) is not
  * used after the call. */
+/* " SECS.FRAC:" in s[0..n) with 6 or 9 decimals, SECS after a blank, a
+ * blank or the end after the ':' (a sample header's time): the offset of
+ * SECS, *end that of the ':'; -1 if there is none (perfsplit.c's cut rule
+ * uses it too). */
+long perf_find_time(const char *s, size_t n, size_t *end);
+
 void perf_feed(struct perf_parser *p, const char *d, size_t n);
 /* End of input: feeds the last line if it has no LF, emits the last sample. */
 void perf_end(struct perf_parser *p);

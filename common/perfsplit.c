@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "err.h"
+#include "perfscript.h"
 #include "perfsplit.h"
 
 #define WINDOW (1 << 16)	/* bytes read at a time while looking for a header */
@@ -21,21 +22,15 @@ static int is_space(int c)
 	return c == ' ' || c == '\t';
 }
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* The rules of perf_line() for a line that is not tab-indented: a blank
  * line (spaces, tabs, CR, FF, VT) or a '#' line is no record; else a line
  * with " SECS.FRAC:" (6 or 9 decimals, SECS after a blank, a blank or the
- * end after the ':') begins a sample whatever the parser's state. This is
- * perfscript.c's find_time(): the two must agree (scale-out.sh checks the
- * parts against the whole on real captures). */
+ * end after the ':', perf_find_time()) begins a sample whatever the
+ * parser's state (the fuzz target perfsplit checks it against
+ * perf_line(); scale-out.sh the parts against the whole). */
 int perfsplit_is_header(const char *s, size_t n)
 {
-	const char *q = s, *lim;
-	size_t i;
+	size_t i, end;
 
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
@@ -45,20 +40,7 @@ int perfsplit_is_header(const char *s, size_t n)
 		;
 	if (i == n)
 		return 0;
-	lim = s + n;
-	while ((q = memchr(q, '.', (size_t)(lim - q))) != NULL) {
-		const char *a = q, *c = q + 1;
-
-		while (a > s && is_digit(a[-1]))
-			a--;
-		while (c < lim && is_digit(*c))
-			c++;
-		if (a < q && a > s && is_space(a[-1]) && (c - q - 1 == 6 || c - q - 1 == 9) &&
-		    c < lim && *c == ':' && (c + 1 == lim || is_space(c[1])))
-			return 1;
-		q = c > q + 1 ? c : q + 1;
-	}
-	return 0;
+	return perf_find_time(s, n, &end) >= 0;
 }
 
 /* pread(2) until n bytes or the end: the bytes read, or -1 (reported). */

@@ -20,7 +20,7 @@
 
 /* Is line s[0..n) (without its LF) a sample header that starts a sample
  * in any state of the parser: not tab-indented, not blank, not '#', with
- * the time token perfscript.c's find_time() looks for? */
+ * the time token perf_find_time() (perfscript.h) looks for? */
 int perfsplit_is_header(const char *s, size_t n);
 /* Where part k of n (1 <= k <= n) of the file fd of size bytes starts:
  * 0 in *start, or -1 on a read error (reported, name for the message). */
