@@ -524,6 +524,7 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 	struct buf b = { 0 };
 	const char *text = NULL, *ta = NULL;
 	int a, s, st;
+	pid_t r;
 
 	while (w->n)
 		take(w);
@@ -544,8 +545,13 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 	if (!in)
 		return;
 	input_close(in);
-	if (waitpid(w->pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fp_die("sort failed");
+	while ((r = waitpid(w->pid, &st, 0)) < 0 && errno == EINTR)
+		;	/* a signal with a handler (a timer) came first */
+	if (r < 0)
+		fp_die("waiting for sort:");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fp_die("sort failed (%s %d)", WIFEXITED(st) ? "exit status" : "signal",
+		       WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	w->pid = 0;
 }
 
