@@ -119,34 +119,49 @@ enum {
 	PS_PAREN = 32		/* '(' 0x28, ')' 0x29 */
 };
 
-__attribute__((target("avx2"), unused))
-static long pscan_open_avx2(const char *s, size_t n)
+/* The classes of the 32 bytes at p: two table lookups per byte, by its
+ * high and by its low nibble, ANDed. */
+__attribute__((target("avx2"), always_inline, unused))
+static inline __m256i pscan_classes_avx2(const char *p)
 {
 #define PS_HI 1, 1, PS_PAREN, PS_SEMI_GT, 0, PS_BSLASH, PS_BTICK, PS_DEL, 0, 0, 0, 0, 0, 0, 0, 0
 #define PS_LO 1 | PS_BTICK, 1, 1, 1, 1, 1, 1, 1, 1 | PS_PAREN, 1 | PS_PAREN, 1, 1 | PS_SEMI_GT, \
 	1 | PS_BSLASH, 1, 1 | PS_SEMI_GT, 1 | PS_DEL
 	const __m256i hi = _mm256_setr_epi8(PS_HI, PS_HI), lo = _mm256_setr_epi8(PS_LO, PS_LO);
-	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
-	const __m256i paren = _mm256_set1_epi8(PS_PAREN), special = _mm256_set1_epi8(PS_PAREN - 1);
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+
+	return _mm256_and_si256(_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
+				_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
+#undef PS_HI
+#undef PS_LO
+}
+
+/* A bit per byte of classes c that is in one of the classes cls. */
+__attribute__((target("avx2"), always_inline, unused))
+static inline unsigned pscan_in_avx2(__m256i c, int cls)
+{
+	return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8((char)cls)),
+								 _mm256_setzero_si256()));
+}
+
+__attribute__((target("avx2"), unused))
+static long pscan_open_avx2(const char *s, size_t n)
+{
 	long last = -1;
 	size_t i;
 
 	for (i = 0; i < n; i += 32) {
-		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
-		__m256i c = _mm256_and_si256(
-			_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
-			_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
+		__m256i c = pscan_classes_avx2(s + i);
 		unsigned valid = n - i >= 32 ? ~0u : (1u << (n - i)) - 1, mp;
 
-		if (~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, special), zero)) & valid)
+		if (pscan_in_avx2(c, PS_PAREN - 1) & valid)
 			return -1;
-		mp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, paren), zero)) & valid;
+		mp = pscan_in_avx2(c, PS_PAREN) & valid;
 		if (mp)
 			last = (long)(i + 31 - (size_t)__builtin_clz(mp));
 	}
 	return last >= 0 && s[last] == '(' ? last : -1;
-#undef PS_HI
-#undef PS_LO
 }
 
 /* The same on a frame line's "SYMBOL (DSO)\n" whose end is not known:
@@ -157,22 +172,13 @@ static long pscan_open_avx2(const char *s, size_t n)
 __attribute__((target("avx2"), unused))
 static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
 {
-#define PS_HI 1, 1, PS_PAREN, PS_SEMI_GT, 0, PS_BSLASH, PS_BTICK, PS_DEL, 0, 0, 0, 0, 0, 0, 0, 0
-#define PS_LO 1 | PS_BTICK, 1, 1, 1, 1, 1, 1, 1, 1 | PS_PAREN, 1 | PS_PAREN, 1, 1 | PS_SEMI_GT, \
-	1 | PS_BSLASH, 1, 1 | PS_SEMI_GT, 1 | PS_DEL
-	const __m256i hi = _mm256_setr_epi8(PS_HI, PS_HI), lo = _mm256_setr_epi8(PS_LO, PS_LO);
-	const __m256i nib = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
-	const __m256i paren = _mm256_set1_epi8(PS_PAREN), special = _mm256_set1_epi8(PS_PAREN - 1);
 	long last = -1, prev = -1;	/* the last two parentheses */
 	size_t i;
 
 	for (i = 0; i < lim; i += 32) {
-		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
-		__m256i c = _mm256_and_si256(
-			_mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)),
-			_mm256_shuffle_epi8(lo, _mm256_and_si256(x, nib)));
-		unsigned sp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, special), zero));
-		unsigned mp = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(c, paren), zero));
+		__m256i c = pscan_classes_avx2(s + i);
+		unsigned sp = pscan_in_avx2(c, PS_PAREN - 1);	/* a class below PS_PAREN */
+		unsigned mp = pscan_in_avx2(c, PS_PAREN);
 		size_t k = 0;
 
 		if (sp) {
@@ -195,8 +201,6 @@ static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
 		}
 	}
 	return -1;
-#undef PS_HI
-#undef PS_LO
 }
 
 /* Does this CPU run pscan_open_avx2()? (asked once) */
