@@ -25,6 +25,7 @@
 
 #include <stdlib.h>
 
+#include "../../common/alloc.h"
 #include "../../filters/cmds.h"
 
 #define PROG "eventsort"
@@ -33,8 +34,20 @@
 
 static int64_t last_time;
 static int seen_record;
-static struct slice *outs;
-static size_t nout, outcap;
+/* S lines, to compare as multisets */
+struct lines {
+	struct slice *v;
+	size_t n, cap;
+};
+
+static struct lines outs;
+
+static void lines_add(struct lines *l, const char *p, size_t n)
+{
+	fp_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n].p = p;
+	l->v[l->n++].n = n;
+}
 
 static void record(const struct ev_rec *r, const char *p, size_t n)
 {
@@ -47,16 +60,8 @@ static void record(const struct ev_rec *r, const char *p, size_t n)
 		FUZZ_CHECK(r->time >= last_time);
 		last_time = r->time;
 	}
-	if (r->type == 'S') {
-		if (nout == outcap) {
-			outcap = outcap ? 2 * outcap : 64;
-			outs = realloc(outs, outcap * sizeof *outs);
-			if (!outs)
-				abort();
-		}
-		outs[nout].p = p;
-		outs[nout++].n = n;
-	}
+	if (r->type == 'S')
+		lines_add(&outs, p, n);
 }
 
 /* filter.h's check_output(), with header lines as they came */
@@ -104,39 +109,31 @@ static int slice_cmp(const void *a, const void *b)
 static void check_kept(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
-	struct slice *ins = NULL;
-	size_t nin = 0, cap = 0, i;
+	struct lines ins = { 0 };
+	size_t i;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (n >= 2 && p[0] == 'S' && p[1] == '\t') {
-			if (nin == cap) {
-				cap = cap ? 2 * cap : 64;
-				ins = realloc(ins, cap * sizeof *ins);
-				if (!ins)
-					abort();
-			}
-			ins[nin].p = p;
-			ins[nin++].n = n;
-		}
+		if (n >= 2 && p[0] == 'S' && p[1] == '\t')
+			lines_add(&ins, p, n);
 		p += n + 1;
 	}
-	if (nin)
-		qsort(ins, nin, sizeof *ins, slice_cmp);
-	if (nout)
-		qsort(outs, nout, sizeof *outs, slice_cmp);
-	if (nin != nout)
-		fprintf(stderr, "%zu S records in, %zu out\n", nin, nout);
-	FUZZ_CHECK(nin == nout);
-	for (i = 0; i < nin; i++) {
-		if (slice_cmp(&ins[i], &outs[i]))
-			fprintf(stderr, "S record in: %.*s\nout: %.*s\n", (int)ins[i].n, ins[i].p,
-				(int)outs[i].n, outs[i].p);
-		FUZZ_CHECK(slice_cmp(&ins[i], &outs[i]) == 0);
+	if (ins.n)
+		qsort(ins.v, ins.n, sizeof *ins.v, slice_cmp);
+	if (outs.n)
+		qsort(outs.v, outs.n, sizeof *outs.v, slice_cmp);
+	if (ins.n != outs.n)
+		fprintf(stderr, "%zu S records in, %zu out\n", ins.n, outs.n);
+	FUZZ_CHECK(ins.n == outs.n);
+	for (i = 0; i < ins.n; i++) {
+		if (slice_cmp(&ins.v[i], &outs.v[i]))
+			fprintf(stderr, "S record in: %.*s\nout: %.*s\n", (int)ins.v[i].n, ins.v[i].p,
+				(int)outs.v[i].n, outs.v[i].p);
+		FUZZ_CHECK(slice_cmp(&ins.v[i], &outs.v[i]) == 0);
 	}
-	free(ins);
+	free(ins.v);
 }
 
 static const struct fuzz_opt opts[] = {
@@ -176,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		last_time = INT64_MIN;
 		seen_record = 0;
-		nout = 0;
+		outs.n = 0;
 		check_sorted(out, n);
 		if (quiet && status == 0 && !fp_out.aborted)
 			check_kept(data + 1, size - 1);
