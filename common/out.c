@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "buf.h"
 #include "digits.h"
 #include "err.h"
 #include "out.h"
@@ -238,5 +239,25 @@ void out_i64(int64_t v)
 		out_u64((uint64_t)0 - (uint64_t)v);
 	} else {
 		out_u64((uint64_t)v);
+	}
+}
+
+int out_kept_put(const struct buf *text, const struct out_kept *k)
+{
+	if (k->len == OUT_NOT_KEPT)
+		return 0;
+	out_write(text->p + k->off, k->len);
+	return 1;
+}
+
+void out_keep(struct buf *text, struct out_kept *k, uint64_t pos)
+{
+	const char *p;
+	size_t n;
+
+	if ((p = out_since(pos, &n)) != NULL) {
+		k->off = text->len;
+		k->len = n;
+		buf_add(text, p, n);
 	}
 }

@@ -85,7 +85,7 @@ static inline uint64_t out_pos(void)
 /* The bytes written since out_pos() returned pos, with *n their number,
  * while they are still in the buffer (they stay there after a flush when
  * they are part of the record not yet ended); NULL once written out. For
- * caching what a writer renders (pprof2events' frames). */
+ * out_keep(), which caches what a writer renders. */
 static inline const char *out_since(uint64_t pos, size_t *n)
 {
 	if (pos < fp_out.flushed || pos > out_pos())
@@ -93,6 +93,24 @@ static inline const char *out_since(uint64_t pos, size_t *n)
 	*n = (size_t)(out_pos() - pos);
 	return fp_out.buf + (pos - fp_out.flushed);
 }
+
+/* A piece of output rendered once and written again from a copy (the
+ * frames of a pprof location or an nflxprofile node): its bytes in a
+ * caller's buffer. len OUT_NOT_KEPT: not kept yet. */
+#define OUT_NOT_KEPT SIZE_MAX
+struct out_kept {
+	size_t off, len;
+};
+
+struct buf;
+
+/* Write piece k again from text: 1; 0 when it is not kept (the caller
+ * renders it between out_pos() and out_keep()). */
+int out_kept_put(const struct buf *text, const struct out_kept *k);
+
+/* Keep what was written since out_pos() returned pos as piece k in text,
+ * when it is still in the buffer (else it is rendered anew next time). */
+void out_keep(struct buf *text, struct out_kept *k, uint64_t pos);
 
 static inline void out_commit(char *end)
 {

@@ -56,9 +56,7 @@ struct nx {
 	uint64_t clamped;
 	/* per node index: its frame (its whole stack with has_node_stack) as
 	 * written, cached in frames */
-	struct fcache {
-		size_t off, len;	/* len SIZE_MAX: not yet written */
-	} *fc;
+	struct out_kept *fc;
 	struct buf frames;
 };
 
@@ -192,22 +190,13 @@ static void put_node(struct nx *nx, size_t k)
  * every sample): memory is the nodes' text. */
 static void put_node_cached(struct nx *nx, size_t k)
 {
-	struct fcache *c = &nx->fc[k];
 	uint64_t pos;
-	const char *p;
-	size_t n;
 
-	if (c->len != SIZE_MAX) {
-		out_write(nx->frames.p + c->off, c->len);
+	if (out_kept_put(&nx->frames, &nx->fc[k]))
 		return;
-	}
 	pos = out_pos();
 	put_node(nx, k);
-	if ((p = out_since(pos, &n)) != NULL) {	/* else it is written anew next time */
-		c->off = nx->frames.len;
-		c->len = n;
-		buf_add(&nx->frames, p, n);
-	}
+	out_keep(&nx->frames, &nx->fc[k], pos);
 }
 
 /* The frames of node k, root first: its stack (has_node_stack), or the
@@ -383,7 +372,7 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	link_parents(nx);
 	nx->fc = fp_malloc((p->n_nodes + 1) * sizeof *nx->fc);
 	for (i = 0; i < p->n_nodes; i++)
-		nx->fc[i].len = SIZE_MAX;
+		nx->fc[i].len = OUT_NOT_KEPT;
 	nx->frames.len = 0;
 	put_headers(nx);
 	put_samples(nx);

@@ -92,9 +92,7 @@ struct pp {
 	struct sdec sd;
 	struct buf raw;				/* one sample's bytes */
 	/* per location index: its frames as written, cached in frames */
-	struct lcache {
-		size_t off, len;		/* len SIZE_MAX: not yet written */
-	} *lc;
+	struct out_kept *lc;
 	struct buf frames;
 	unsigned char *role;			/* per string: label_role + 1, 0 unknown */
 	int dense;				/* location i has id i + 1 */
@@ -343,22 +341,13 @@ static void put_location(struct pp *pp, const Location *loc)
  * from the cache (a location is the same text in every sample). */
 static void put_location_cached(struct pp *pp, size_t li)
 {
-	struct lcache *c = &pp->lc[li];
 	uint64_t pos;
-	const char *p;
-	size_t n;
 
-	if (c->len != SIZE_MAX) {
-		out_write(pp->frames.p + c->off, c->len);
+	if (out_kept_put(&pp->frames, &pp->lc[li]))
 		return;
-	}
 	pos = out_pos();
 	put_location(pp, pp->p->location[li]);
-	if ((p = out_since(pos, &n)) != NULL) {	/* else it is written anew next time */
-		c->off = pp->frames.len;
-		c->len = n;
-		buf_add(&pp->frames, p, n);
-	}
+	out_keep(&pp->frames, &pp->lc[li], pos);
 }
 
 /* A sample's records, or 0 when it refers to a location that is not there. */
@@ -739,7 +728,7 @@ static void convert_profile(struct pp *pp)
 	pp->lc = fp_malloc((p->n_location + 1) * sizeof *pp->lc);
 	pp->dense = 1;
 	for (i = 0; i < p->n_location; i++) {
-		pp->lc[i].len = SIZE_MAX;
+		pp->lc[i].len = OUT_NOT_KEPT;
 		pp->dense &= p->location[i]->id == i + 1;
 	}
 	pp->role = fp_calloc(p->n_string_table + 1, 1);
