@@ -22,49 +22,39 @@ static int same(struct slice a, struct slice b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
-static void differential(const char *line, size_t len)
+/* parse (ev_parse_fast or ev_parse_cut, named name) is ev_parse() for
+ * every line: the same kind, reason, fields; the STACK field the same
+ * once cut at its TAB when cut_stack (ev_parse_fast leaves the rest of the
+ * line in it), as it is otherwise. */
+static void differential(const char *name, int (*parse)(struct ev_rec *, const char *, size_t, const char **),
+			 int cut_stack, const char *line, size_t len)
 {
 	struct ev_rec a, b;
 	const char *wa = NULL, *wb = NULL;
-	int ka = ev_parse(&a, line, len, &wa), kb = ev_parse_fast(&b, line, len, &wb);
+	int ka = ev_parse(&a, line, len, &wa), kb = parse(&b, line, len, &wb);
 
-	CHECK(ka == kb, "'%.*s': ev_parse %d, fast %d", (int)len, line, ka, kb);
+	CHECK(ka == kb, "'%.*s': ev_parse %d, %s %d", (int)len, line, ka, name, kb);
 	if (ka != kb)
 		return;
 	if (ka == EV_ERROR) {
-		CHECK(strcmp(wa, wb) == 0, "'%.*s': reasons '%s' / '%s'", (int)len, line, wa, wb);
+		CHECK(strcmp(wa, wb) == 0, "'%.*s': reasons '%s' / %s '%s'", (int)len, line, wa, name, wb);
 		return;
 	}
 	if (ka != EV_RECORD || !strchr("SOCI", a.type))
 		return;
 	CHECK(a.type == b.type && a.time == b.time && a.weight == b.weight,
-	      "'%.*s': type/time/weight differ (%" PRId64 "/%" PRId64 ")", (int)len, line, a.time, b.time);
+	      "'%.*s': %s: type/time/weight differ (%" PRId64 "/%" PRId64 ")", (int)len, line, name, a.time, b.time);
 	CHECK(same(a.pid, b.pid) && same(a.tid, b.tid) && same(a.cpu, b.cpu) &&
-	      same(a.comm, b.comm) && same(a.event, b.event), "'%.*s': fields differ", (int)len, line);
-	CHECK(same(a.stack, ev_stack_cut(b.stack)), "'%.*s': stacks differ", (int)len, line);
+	      same(a.comm, b.comm) && same(a.event, b.event), "'%.*s': %s: fields differ", (int)len, line, name);
+	CHECK(same(a.stack, cut_stack ? ev_stack_cut(b.stack) : b.stack), "'%.*s': %s: stacks differ",
+	      (int)len, line, name);
 }
 
-/* ev_parse_cut() is ev_parse() for every line, the STACK field included. */
-static void differential_cut(const char *line, size_t len)
+/* ev_parse_fast() and ev_parse_cut() against ev_parse() on one line */
+static void differentials(const char *line, size_t len)
 {
-	struct ev_rec a, c;
-	const char *wa = NULL, *wc = NULL;
-	int ka = ev_parse(&a, line, len, &wa), kc = ev_parse_cut(&c, line, len, &wc);
-
-	CHECK(ka == kc, "'%.*s': ev_parse %d, cut %d", (int)len, line, ka, kc);
-	if (ka != kc)
-		return;
-	if (ka == EV_ERROR) {
-		CHECK(strcmp(wa, wc) == 0, "'%.*s': reasons '%s' / '%s'", (int)len, line, wa, wc);
-		return;
-	}
-	if (ka != EV_RECORD || !strchr("SOCI", a.type))
-		return;
-	CHECK(a.type == c.type && a.time == c.time && a.weight == c.weight,
-	      "'%.*s': cut: type/time/weight differ", (int)len, line);
-	CHECK(same(a.pid, c.pid) && same(a.tid, c.tid) && same(a.cpu, c.cpu) &&
-	      same(a.comm, c.comm) && same(a.event, c.event), "'%.*s': cut: fields differ", (int)len, line);
-	CHECK(same(a.stack, c.stack), "'%.*s': cut: stacks differ", (int)len, line);
+	differential("fast", ev_parse_fast, 1, line, len);
+	differential("cut", ev_parse_cut, 0, line, len);
 }
 
 static void test_evscan(void)
@@ -107,8 +97,7 @@ static void test_evscan(void)
 	static const char alphabet[] = "0123456789.-\t;`xS";
 
 	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-		differential(lines[i], strlen(lines[i]));
-		differential_cut(lines[i], strlen(lines[i]));
+		differentials(lines[i], strlen(lines[i]));
 	}
 	for (i = 0; i < 200000; i++) {
 		char buf[160];
@@ -122,8 +111,7 @@ static void test_evscan(void)
 			seed = seed * 1103515245 + 12345;
 			buf[k] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
 		}
-		differential(buf, n);
-		differential_cut(buf, n);
+		differentials(buf, n);
 	}
 }
 
