@@ -12,6 +12,7 @@
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/input.h"
+#include "../common/intern.h"
 #include "../common/model.h"
 #include "../common/order.h"
 #include "../common/out.h"
@@ -64,8 +65,6 @@ struct span {
 };
 
 struct thread {
-	uint64_t hash;
-	size_t key_off, key_len;	/* PID TAB TID in es.keys */
 	struct span *s;
 	size_t n, cap;
 	struct buf stack;	/* the full stack of the top span */
@@ -75,14 +74,12 @@ struct thread {
 struct es {
 	int check;
 	const char *size, *tmpdir;
-	struct model md;	/* the reader (skips, file, line) and the thread table */
+	struct model md;	/* the reader (skips, file, line) */
 	struct win win;		/* the timed records */
 	struct store headers, untimed;	/* in input order, written first */
+	struct intern threads;	/* PID TAB TID: its index in th */
 	struct thread *th;	/* in the order met */
 	size_t nth, thcap;
-	uint32_t *tab;		/* indexes into th by hash, UINT32_MAX: free */
-	size_t tcap;
-	struct buf keys;
 	uint64_t split, unmatched;
 	long long max_depth;	/* 0: no limit */
 	struct buf marker;	/* the marker frame's text */
@@ -272,58 +269,17 @@ static void decorate(struct es *g, const struct ev_rec *r)
 
 /* ---- nesting the sorted stream ---- */
 
-/* The open spans of a thread, by the bytes PID TAB TID (an open-addressing
- * table of indexes into g->th, whose keys are in g->keys). */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
-	return h ^ h >> 29;
-}
-
+/* The open spans of a thread, by the bytes PID TAB TID. */
 static struct thread *thread_of(struct es *g, struct slice pid, struct slice tid)
 {
-	const char *key = pid.p;
-	size_t n = (size_t)(tid.p + tid.n - pid.p), i, mask;
-	uint64_t h = hash_bytes(key, n);
-	struct thread *th;
+	int added;
+	size_t i = intern_get(&g->threads, pid.p, (size_t)(tid.p + tid.n - pid.p), &added);
 
-	if (g->nth * 2 >= g->tcap) {
-		size_t cap = g->tcap ? g->tcap * 2 : 64, j;
-		uint32_t *t = fp_malloc(cap * sizeof *t);
-
-		for (j = 0; j < cap; j++)
-			t[j] = UINT32_MAX;
-		for (j = 0; j < g->nth; j++) {
-			th = &g->th[j];
-			for (i = th->hash & (cap - 1); t[i] != UINT32_MAX; i = (i + 1) & (cap - 1))
-				;
-			t[i] = (uint32_t)j;
-		}
-		free(g->tab);
-		g->tab = t;
-		g->tcap = cap;
+	if (added) {
+		fp_grow(&g->th, &g->thcap, g->nth + 1, sizeof *g->th);
+		memset(&g->th[g->nth++], 0, sizeof *g->th);
 	}
-	mask = g->tcap - 1;
-	for (i = h & mask; g->tab[i] != UINT32_MAX; i = (i + 1) & mask) {
-		th = &g->th[g->tab[i]];
-		if (th->hash == h && th->key_len == n && memcmp(g->keys.p + th->key_off, key, n) == 0)
-			return th;
-	}
-	if (g->nth == UINT32_MAX - 1)
-		fp_die("too many threads");
-	g->tab[i] = (uint32_t)g->nth;
-	fp_grow(&g->th, &g->thcap, g->nth + 1, sizeof *g->th);
-	th = &g->th[g->nth++];
-	memset(th, 0, sizeof *th);
-	th->hash = h;
-	th->key_off = g->keys.len;
-	th->key_len = n;
-	buf_add(&g->keys, key, n);
-	return th;
+	return &g->th[i];
 }
 
 /* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped). */
@@ -615,8 +571,7 @@ static void es_free(struct es *g)
 		buf_free(&g->th[i].arena);
 	}
 	free(g->th);
-	free(g->tab);
-	buf_free(&g->keys);
+	intern_free(&g->threads);
 	win_free(&g->win);
 	store_free(&g->headers);
 	store_free(&g->untimed);
