@@ -50,9 +50,10 @@ static int wanted(void *ctx, const struct ev_rec *r)
 		x->instants++;
 		return 0;
 	}
-	if (!x->event)
+	if (!x->event) {
 		x->event = x->event_alloc = fp_strndup(r->event.p, r->event.n);
-	else if (!bytes_is(r->event.p, r->event.n, x->event)) {
+		x->event_len = r->event.n;
+	} else if (r->event.n != x->event_len || !bytes_eq(x->event, r->event.p, r->event.n)) {
 		x->other_events++;
 		return 0;
 	}
@@ -213,7 +214,7 @@ int cmd_events2nflxprofile(int argc, char **argv)
 	x->all_cpus = 1;
 	while ((c = getopt_long(argc, argv, "e:q", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'e': x->event = optarg; break;
+		case 'e': x->event = optarg; x->event_len = strlen(optarg); break;
 		case OPT_STRICT: x->m.skips.strict = 1; break;
 		default: cli_common(&info, c);
 		}

@@ -78,6 +78,7 @@ struct nx {
 	struct model m;
 	/* options */
 	const char *event;	/* chosen, or the first sampled one (owned then) */
+	size_t event_len;	/* its length: an event may hold a NUL byte */
 	char *event_alloc;
 	/* the samples kept */
 	struct nx_spill st[NX_NSTREAMS];	/* node ids (varints), times (int64
