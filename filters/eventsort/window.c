@@ -52,24 +52,9 @@ struct ent {
 /* what an entry costs: its slot, its text and malloc's header */
 #define COST(len) (sizeof(struct ent) + (len) + 16)
 
-/* Keys compare as their text for sort(1) does (a prefix first): with the
- * words past nw zero, that is (t, sub, w[0], w[1], nw) in turn. */
-static inline int kcmp(const struct skey *a, const struct skey *b)
-{
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	if (a->sub != b->sub)
-		return a->sub < b->sub ? -1 : 1;
-	if (a->w[0] != b->w[0])
-		return a->w[0] < b->w[0] ? -1 : 1;
-	if (a->w[1] != b->w[1])
-		return a->w[1] < b->w[1] ? -1 : 1;
-	return (a->nw > b->nw) - (a->nw < b->nw);
-}
-
 static inline int rcmp(const struct rec *a, const struct rec *b)
 {
-	int c = kcmp(&a->k, &b->k);
+	int c = skey_cmp(&a->k, &b->k);
 
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -398,14 +383,14 @@ void win_add(struct win *w, const struct skey *key, char tag, const char *line, 
 	struct skey kk = *key, *k = &kk;
 	struct ent e;
 
-	if (kk.nw < 2)	/* words past nw are zero (kcmp()) */
+	if (kk.nw < 2)	/* words past nw are zero (skey_cmp()) */
 		kk.w[1] = 0;
 	if (kk.nw < 1)
 		kk.w[0] = 0;
 
 	if (len > UINT32_MAX)
 		fp_die("a record of %zu bytes: too long", len);
-	if (!w->budget || (w->taken && kcmp(k, &w->last) < 0)) {
+	if (!w->budget || (w->taken && skey_cmp(k, &w->last) < 0)) {
 		struct rec r;
 
 		memset(&r, 0, sizeof r);
