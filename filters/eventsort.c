@@ -8,6 +8,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/digits.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -90,6 +91,9 @@ struct es {
 	struct pend *pq;	/* the closes of the spans opened: a heap */
 	size_t npq, pqcap;
 	uint64_t pseq;		/* closes made, in the order their opens came */
+	int64_t tt;		/* the last time written: its text */
+	char ttxt[24];
+	size_t ttn;
 };
 
 /* The close of a span opened (nest()), due at its key: the key of the
@@ -291,15 +295,63 @@ static size_t thread_of(struct es *g, struct slice pid, struct slice tid)
 	return i;
 }
 
-/* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped). */
-static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, const char *head,
-		    size_t head_len, const char *stack, size_t stack_len)
+/* The text of a time (ev_put_time()), the last one kept: records at
+ * equal times come together. */
+static const char *time_text(struct es *g, int64_t t, size_t *n)
 {
-	struct slice h = { head, head_len };
+	if (t != g->tt || !g->ttn) {
+		char *end = g->ttxt + sizeof g->ttxt, *p;
+		uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
 
-	ev_put_head_escaped(type, t, pid, tid, h, EV_NONE);
-	wr(stack, stack_len);
-	out_putc('\n');
+		p = digits_fixed(end, u % 1000000000, 9);
+		*--p = '.';
+		p = digits_u64(p, u / 1000000000);
+		if (t < 0)
+			*--p = '-';
+		g->tt = t;
+		g->ttn = (size_t)(end - p);
+		memmove(g->ttxt, p, g->ttn);
+	}
+	*n = g->ttn;
+	return g->ttxt;
+}
+
+static char *put(char *p, const void *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped),
+ * head being CPU TAB COMM TAB EVENT. */
+static void put_rec(struct es *g, char type, int64_t t, struct slice pid, struct slice tid,
+		    const char *head, size_t head_len, const char *stack, size_t stack_len)
+{
+	size_t tn, n = pid.n + tid.n + head_len + stack_len;
+	const char *tx = time_text(g, t, &tn);
+	char *p = n < ((size_t)1 << 20) ? out_reserve(n + tn + 9) : NULL;
+
+	if (!p) {
+		struct slice h = { head, head_len };
+
+		ev_put_head_escaped(type, t, pid, tid, h, EV_NONE);
+		wr(stack, stack_len);
+		out_putc('\n');
+		return;
+	}
+	*p++ = type;
+	*p++ = '\t';
+	p = put(p, tx, tn);
+	*p++ = '\t';
+	p = put(p, pid.p, pid.n);
+	*p++ = '\t';
+	p = put(p, tid.p, tid.n);
+	*p++ = '\t';
+	p = put(p, head, head_len);
+	memcpy(p, "\t-\t", 3);
+	p = put(p + 3, stack, stack_len);
+	*p++ = '\n';
+	out_commit(p);
 }
 
 /* Open a span on th. Below the depth limit its frame is added to the
@@ -335,7 +387,7 @@ static void push(struct es *g, struct thread *th, const struct drec *d, const ch
 	if (th->stack.len)
 		buf_addc(&th->stack, ';');
 	buf_add(&th->stack, frame, frame_len);
-	put_rec('O', d->time, d->pid, d->tid, head, head_len, th->stack.p, th->stack.len);
+	put_rec(g, 'O', d->time, d->pid, d->tid, head, head_len, th->stack.p, th->stack.len);
 }
 
 /* Close span i of th at time t. Spans above it (they outlive it: the input
@@ -350,7 +402,7 @@ static void close_span(struct es *g, struct thread *th, size_t i, const struct d
 		struct span *s = &th->s[k];
 
 		if (!g->max_depth || k < (size_t)g->max_depth + 1)	/* level k + 1 was written */
-			put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
+			put_rec(g, 'C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
 				th->stack.p, th->stack.len);
 		th->stack.len = s->stack_off;
 	}
@@ -509,7 +561,7 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 			buf_addc(&th->stack, ';');
 		if (!folded)
 			buf_add(&th->stack, d.stack.p, d.stack.n);
-		put_rec('I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
+		put_rec(g, 'I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
 		th->stack.len = base;
 	}
 }
