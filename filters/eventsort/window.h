@@ -40,8 +40,10 @@ static inline int skey_cmp(const struct skey *a, const struct skey *b)
 struct ent;
 
 struct win {
-	struct ent *h;		/* the window: a heap by (key, seq) */
-	size_t n, cap;
+	struct ent *h;		/* the window: sorted by (key, seq) up to nsorted */
+	size_t n, cap, nsorted;
+	struct ent *tmp;	/* scratch for sorting the rest */
+	size_t tmpcap;
 	size_t bytes, budget, max;	/* budget 0: every record goes to sort(1) */
 	struct skey last;	/* the last record taken out of the window */
 	uint64_t seq;
