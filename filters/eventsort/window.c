@@ -49,8 +49,66 @@ struct ent {
  * maximum each time a record comes too late for it. */
 #define WIN_START (64u << 10)
 
-/* what an entry costs: its slot, its text and malloc's header */
-#define COST(len) (sizeof(struct ent) + (len) + 16)
+/* Texts longer than BIG are malloc'd one by one; the others are cut from
+ * chunks of CHUNK bytes (aligned: a text's chunk is its address rounded
+ * down), each freed when the last of its texts is. The window's bytes
+ * count its slots, its chunks and the malloc'd texts with malloc's header. */
+#define CHUNK 4096u
+#define BIG (CHUNK / 8)
+#define CHUNK_HEAD 16	/* struct chunk, rounded up */
+
+struct chunk {
+	size_t live;	/* texts in it not freed */
+};
+
+static char *text_alloc(struct win *w, size_t len)
+{
+	struct chunk *c;
+	char *p;
+
+	if (len > BIG) {
+		w->bytes += len + 16;
+		return fp_malloc(len);
+	}
+	if (!w->chunk || CHUNK - w->chunk_used < len) {
+		c = (struct chunk *)w->chunk;
+		if (c && c->live == 0) {
+			free(c);
+			w->bytes -= CHUNK;
+		}
+		c = aligned_alloc(CHUNK, CHUNK);
+		if (!c)
+			fp_die("out of memory");
+		c->live = 0;
+		w->chunk = (char *)c;
+		w->chunk_used = CHUNK_HEAD;
+		w->bytes += CHUNK;
+	}
+	p = w->chunk + w->chunk_used;
+	w->chunk_used += len;
+	((struct chunk *)w->chunk)->live++;
+	return p;
+}
+
+static void text_free(struct win *w, char *p, size_t len)
+{
+	struct chunk *c;
+
+	if (len > BIG) {
+		free(p);
+		w->bytes -= len + 16;
+		return;
+	}
+	c = (struct chunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK - 1));
+	if (--c->live)
+		return;
+	if ((char *)c == w->chunk) {
+		w->chunk_used = CHUNK_HEAD;	/* empty: used again */
+		return;
+	}
+	free(c);
+	w->bytes -= CHUNK;
+}
 
 static inline int rcmp(const struct rec *a, const struct rec *b)
 {
@@ -156,10 +214,11 @@ static struct ent *sort_new(struct ent *e, struct ent *tmp, size_t m)
 	return e;
 }
 
-static void ent_free(struct ent *e)
+static void ent_free(struct win *w, struct ent *e)
 {
 	if (!INLINE(e))
-		free(e->line.p);
+		text_free(w, e->line.p, e->len);
+	w->bytes -= sizeof *e;
 }
 
 /* ---- the run's records: a compact header, then the text ----
@@ -319,8 +378,7 @@ static void take(struct win *w, struct ent *e)
 	w->last = r.k;
 	w->taken = 1;
 	run_put(w, &r, TEXT(e));
-	w->bytes -= COST(e->len);
-	ent_free(e);
+	ent_free(w, e);
 }
 
 /* Sort the window and let out its least records until it holds at most
@@ -488,12 +546,12 @@ void win_add(struct win *w, const struct skey *key, char tag, const char *line, 
 		if (len)
 			memcpy(e.line.c, line, len);
 	} else {
-		e.line.p = fp_malloc(len + 1);
+		e.line.p = text_alloc(w, len);
 		memcpy(e.line.p, line, len);
 	}
 	fp_grow(&w->h, &w->cap, w->n + 1, sizeof *w->h);
 	w->h[w->n++] = e;
-	w->bytes += COST(len);
+	w->bytes += sizeof e;
 	if (w->bytes > w->budget)
 		cut(w, w->budget / 2);
 }
@@ -617,7 +675,8 @@ void win_free(struct win *w)
 	size_t i;
 
 	for (i = 0; i < w->n; i++)
-		ent_free(&w->h[i]);
+		ent_free(w, &w->h[i]);
+	free(w->chunk);	/* the others went with their last text */
 	free(w->h);
 	free(w->tmp);
 	store_free(&w->run);

@@ -43,6 +43,8 @@ struct win {
 	struct ent *h;		/* the window: sorted by (key, seq) up to nsorted */
 	size_t n, cap, nsorted;
 	struct ent *tmp;	/* scratch for sorting the rest */
+	char *chunk;		/* the texts' chunk being filled */
+	size_t chunk_used;
 	size_t tmpcap;
 	size_t bytes, budget, max;	/* budget 0: every record goes to sort(1) */
 	struct skey last;	/* the last record taken out of the window */
