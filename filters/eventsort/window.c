@@ -50,9 +50,10 @@ struct ent {
 #define WIN_START (64u << 10)
 
 /* Texts longer than BIG are malloc'd one by one; the others are cut from
- * chunks of CHUNK bytes (aligned: a text's chunk is its address rounded
- * down), each freed when the last of its texts is. The window's bytes
- * count its slots, its chunks and the malloc'd texts with malloc's header. */
+ * chunks of CHUNK bytes, each after 4 bytes: its distance from the start of
+ * its chunk; a chunk is freed when the last of its texts is. The window's
+ * bytes count its slots, its chunks and the malloc'd texts with malloc's
+ * header. */
 #define CHUNK 4096u
 #define BIG (CHUNK / 8)
 #define CHUNK_HEAD 16	/* struct chunk, rounded up */
@@ -65,41 +66,44 @@ static char *text_alloc(struct win *w, size_t len)
 {
 	struct chunk *c;
 	char *p;
+	uint32_t back;
 
 	if (len > BIG) {
 		w->bytes += len + 16;
 		return fp_malloc(len);
 	}
-	if (!w->chunk || CHUNK - w->chunk_used < len) {
+	if (!w->chunk || CHUNK - w->chunk_used < 4 + len) {
 		c = (struct chunk *)w->chunk;
 		if (c && c->live == 0) {
 			free(c);
 			w->bytes -= CHUNK;
 		}
-		c = aligned_alloc(CHUNK, CHUNK);
-		if (!c)
-			fp_die("out of memory");
+		c = fp_malloc(CHUNK);
 		c->live = 0;
 		w->chunk = (char *)c;
 		w->chunk_used = CHUNK_HEAD;
 		w->bytes += CHUNK;
 	}
+	back = (uint32_t)(w->chunk_used + 4);
 	p = w->chunk + w->chunk_used;
-	w->chunk_used += len;
+	memcpy(p, &back, 4);
+	w->chunk_used += 4 + len;
 	((struct chunk *)w->chunk)->live++;
-	return p;
+	return p + 4;
 }
 
 static void text_free(struct win *w, char *p, size_t len)
 {
 	struct chunk *c;
+	uint32_t back;
 
 	if (len > BIG) {
 		free(p);
 		w->bytes -= len + 16;
 		return;
 	}
-	c = (struct chunk *)((uintptr_t)p & ~(uintptr_t)(CHUNK - 1));
+	memcpy(&back, p - 4, 4);
+	c = (struct chunk *)(p - back);
 	if (--c->live)
 		return;
 	if ((char *)c == w->chunk) {
