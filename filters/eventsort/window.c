@@ -1,5 +1,6 @@
-/* window.c - eventsort's sorting of timed records (window.h): a heap of at
- * most budget bytes lets records out in key order into a run (a store);
+/* window.c - eventsort's sorting of timed records (window.h): a window of
+ * at most budget bytes, sorted in cuts, lets records out in key order into
+ * a run (a store);
  * a record whose key is below the last one let out goes to sort(1)
  * instead; at the end the run and sort(1)'s output are merged.
  *
@@ -45,7 +46,7 @@ struct ent {
 #define INLINE(e) ((e)->len <= sizeof (e)->line.c)
 #define TEXT(e) (INLINE(e) ? (e)->line.c : (e)->line.p)
 
-/* The window starts small (a small heap is fast) and doubles up to its
+/* The window starts small (a small one is fast to sort) and doubles up to its
  * maximum each time a record comes too late for it. */
 #define WIN_START (64u << 10)
 
