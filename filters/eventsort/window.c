@@ -410,7 +410,8 @@ static void cut(struct win *w, size_t keep)
 	}
 	for (i = 0; i < w->n && w->bytes > keep; i++)
 		take(w, &e[i]);
-	memmove(e, e + i, (w->n - i) * sizeof *e);
+	if (i > 0 && i < w->n)
+		memmove(e, e + i, (w->n - i) * sizeof *e);
 	w->n -= i;
 	w->nsorted = w->n;
 }
