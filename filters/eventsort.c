@@ -153,7 +153,7 @@ static int split(const char *p, size_t n, struct slice *f, int nf)
 }
 
 /* ev_parse_i64() and ev_parse_time(), with a short way for plain digits */
-static int parse_int(const char *p, size_t n, int64_t *v)
+static inline int parse_int(const char *p, size_t n, int64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
