@@ -159,18 +159,18 @@ static int ent_cmp(const void *a, const void *b)
 static struct ent *sort_new(struct ent *e, struct ent *tmp, size_t m)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
-	size_t i, j, cnt[4][256];
+	size_t i, j, cnt[8][256];
 	int pass, npass = 0;
 
 	for (i = 0; i < m; i++) {
 		lo = e[i].t < lo ? e[i].t : lo;
 		hi = e[i].t > hi ? e[i].t : hi;
 	}
-	if (m < 32 || hi - lo > UINT32_MAX) {
+	if (m < 32) {
 		qsort(e, m, sizeof *e, ent_cmp);
 		return e;
 	}
-	while (npass < 4 && (hi - lo) >> (8 * npass))
+	while (npass < 8 && (hi - lo) >> (8 * npass))
 		npass++;
 	memset(cnt, 0, sizeof cnt);
 	for (i = 0; i < m; i++) {
