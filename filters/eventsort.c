@@ -8,6 +8,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/digits.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -67,6 +68,7 @@ struct span {
 struct thread {
 	struct span *s;
 	size_t n, cap;
+	size_t pid_len;		/* of its key PID TAB TID in the intern table */
 	struct buf stack;	/* the full stack of the top span */
 	struct buf arena;
 };
@@ -86,6 +88,19 @@ struct es {
 	uint64_t folded;	/* spans folded into markers */
 	size_t deepest;		/* the deepest level met */
 	struct order order;	/* --check */
+	struct pend *pq;	/* the closes of the spans opened: a heap */
+	size_t npq, pqcap;
+	uint64_t pseq;		/* closes made, in the order their opens came */
+	int64_t tt;		/* the last time written: its text */
+	char ttxt[24];
+	size_t ttn;
+};
+
+/* The close of a span opened (nest()), due at its key: the key of the
+ * close record it stands for, (ord(end), '0', ~ord(start), ~ORDER, 2 words). */
+struct pend {
+	uint64_t t, w0, w1, seq;
+	size_t th;		/* its thread's index */
 };
 
 /* ---- fields of a D record ---- */
@@ -96,48 +111,49 @@ struct drec {
 	struct slice pid, tid, head, stack;	/* head: cpu \t comm \t event */
 };
 
-/* The first tab in [q, end), or end: eight bytes at a time (the lowest
- * byte found by the zero-byte test is exact). */
-static const char *tab_in(const char *q, const char *end)
+/* Up to nf tab-separated fields of [p, p+n), the last one ending at the
+ * next tab or the end; the number found. One pass, eight bytes at a time:
+ * a mask of the tabs among them (exact: no carry crosses a byte). */
+static int split(const char *p, size_t n, struct slice *f, int nf)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	const char *s = p, *q = p, *end = p + n;
+	int i = 0;
 
-	while (end - q >= 8) {
-		uint64_t v, z;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
+
+	for (; end - q >= 8; q += 8) {
+		uint64_t v, m;
 
 		memcpy(&v, q, 8);
 		v ^= ones * '\t';
-		z = (v - ones) & ~v & highs;
-		if (z)
-			return q + (__builtin_ctzll(z) >> 3);
-		q += 8;
+		m = ~(((v & low7) + low7) | v) & ~low7;	/* 0x80 where a byte was a tab */
+		for (; m; m &= m - 1) {
+			const char *tab = q + (__builtin_ctzll(m) >> 3);
+
+			f[i].p = s;
+			f[i].n = (size_t)(tab - s);
+			if (++i == nf)
+				return i;
+			s = tab + 1;
+		}
 	}
 #endif
-	while (q < end && *q != '\t')
-		q++;
-	return q;
-}
-
-/* Up to nf tab-separated fields of [p, p+n), the last one ending at the
- * next tab or the end; the number found. */
-static int split(const char *p, size_t n, struct slice *f, int nf)
-{
-	const char *end = p + n, *q;
-	int i = 0;
-
-	for (;;) {
-		f[i].p = p;
-		q = tab_in(p, end);
-		f[i].n = (size_t)(q - p);
-		if (++i == nf || q == end)
-			return i;
-		p = q + 1;
-	}
+	for (; q < end; q++)
+		if (*q == '\t') {
+			f[i].p = s;
+			f[i].n = (size_t)(q - s);
+			if (++i == nf)
+				return i;
+			s = q + 1;
+		}
+	f[i].p = s;
+	f[i].n = (size_t)(end - s);
+	return i + 1;
 }
 
 /* ev_parse_i64() and ev_parse_time(), with a short way for plain digits */
-static int parse_int(const char *p, size_t n, int64_t *v)
+static inline int parse_int(const char *p, size_t n, int64_t *v)
 {
 	uint64_t x = 0;
 	size_t i;
@@ -243,19 +259,16 @@ static void decorate(struct es *g, const struct ev_rec *r)
 			skip_record(&g->md.skips, g->md.file, g->md.lineno, "bad D record");
 			return;
 		}
-		/* the key holds the times and the ORDER: an open or an
-		 * instant keeps PID to STACK, a close PID TAB TID */
+		/* the key holds the times and the ORDER, the text PID to
+		 * STACK */
 		body = (size_t)(d.stack.p + d.stack.n - d.pid.p);
 		if (d.dur == 0) {	/* zero length: an instant, after the opens */
 			add(g, ord(d.time), '2', 0, 0, 0, 'z', d.pid.p, body);
 			return;
 		}
-		/* open: longer first, then input order; close: later start
-		 * first, then later input first */
+		/* open: longer first, then input order */
 		add(g, ord(d.time), '1', 2, ~ord(d.time + d.dur), d.seq, 'o', d.pid.p, body);
-		add(g, ord(d.time + d.dur), '0', 2, ~ord(d.time), ~d.seq, 'c', d.pid.p,
-		    (size_t)(d.tid.p + d.tid.n - d.pid.p));
-		return;
+		return;	/* its close: when the open comes out (nest()) */
 	}
 	if (r->time == EV_NONE || !strchr("SOCIDTPE", r->type))
 		keep(&g->untimed, p, n);	/* untimed and unknown records: after the headers */
@@ -269,28 +282,77 @@ static void decorate(struct es *g, const struct ev_rec *r)
 
 /* ---- nesting the sorted stream ---- */
 
-/* The open spans of a thread, by the bytes PID TAB TID. */
-static struct thread *thread_of(struct es *g, struct slice pid, struct slice tid)
+/* The index of a thread's open spans, by the bytes PID TAB TID. */
+static size_t thread_of(struct es *g, struct slice pid, struct slice tid)
 {
 	int added;
 	size_t i = intern_get(&g->threads, pid.p, (size_t)(tid.p + tid.n - pid.p), &added);
 
 	if (added) {
 		fp_grow(&g->th, &g->thcap, g->nth + 1, sizeof *g->th);
-		memset(&g->th[g->nth++], 0, sizeof *g->th);
+		memset(&g->th[g->nth], 0, sizeof *g->th);
+		g->th[g->nth++].pid_len = pid.n;
 	}
-	return &g->th[i];
+	return i;
 }
 
-/* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped). */
-static void put_rec(char type, int64_t t, struct slice pid, struct slice tid, const char *head,
-		    size_t head_len, const char *stack, size_t stack_len)
+/* The text of a time (ev_put_time()), the last one kept: records at
+ * equal times come together. */
+static const char *time_text(struct es *g, int64_t t, size_t *n)
 {
-	struct slice h = { head, head_len };
+	if (t != g->tt || !g->ttn) {
+		char *end = g->ttxt + sizeof g->ttxt, *p;
+		uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
 
-	ev_put_head_escaped(type, t, pid, tid, h, EV_NONE);
-	wr(stack, stack_len);
-	out_putc('\n');
+		p = digits_fixed(end, u % 1000000000, 9);
+		*--p = '.';
+		p = digits_u64(p, u / 1000000000);
+		if (t < 0)
+			*--p = '-';
+		g->tt = t;
+		g->ttn = (size_t)(end - p);
+		memmove(g->ttxt, p, g->ttn);
+	}
+	*n = g->ttn;
+	return g->ttxt;
+}
+
+static char *put(char *p, const void *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped),
+ * head being CPU TAB COMM TAB EVENT. */
+static void put_rec(struct es *g, char type, int64_t t, struct slice pid, struct slice tid,
+		    const char *head, size_t head_len, const char *stack, size_t stack_len)
+{
+	size_t tn, n = pid.n + tid.n + head_len + stack_len;
+	const char *tx = time_text(g, t, &tn);
+	char *p = n < ((size_t)1 << 20) ? out_reserve(n + tn + 9) : NULL;
+
+	if (!p) {
+		struct slice h = { head, head_len };
+
+		ev_put_head_escaped(type, t, pid, tid, h, EV_NONE);
+		wr(stack, stack_len);
+		out_putc('\n');
+		return;
+	}
+	*p++ = type;
+	*p++ = '\t';
+	p = put(p, tx, tn);
+	*p++ = '\t';
+	p = put(p, pid.p, pid.n);
+	*p++ = '\t';
+	p = put(p, tid.p, tid.n);
+	*p++ = '\t';
+	p = put(p, head, head_len);
+	memcpy(p, "\t-\t", 3);
+	p = put(p + 3, stack, stack_len);
+	*p++ = '\n';
+	out_commit(p);
 }
 
 /* Open a span on th. Below the depth limit its frame is added to the
@@ -326,7 +388,7 @@ static void push(struct es *g, struct thread *th, const struct drec *d, const ch
 	if (th->stack.len)
 		buf_addc(&th->stack, ';');
 	buf_add(&th->stack, frame, frame_len);
-	put_rec('O', d->time, d->pid, d->tid, head, head_len, th->stack.p, th->stack.len);
+	put_rec(g, 'O', d->time, d->pid, d->tid, head, head_len, th->stack.p, th->stack.len);
 }
 
 /* Close span i of th at time t. Spans above it (they outlive it: the input
@@ -341,7 +403,7 @@ static void close_span(struct es *g, struct thread *th, size_t i, const struct d
 		struct span *s = &th->s[k];
 
 		if (!g->max_depth || k < (size_t)g->max_depth + 1)	/* level k + 1 was written */
-			put_rec('C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
+			put_rec(g, 'C', d->time, d->pid, d->tid, th->arena.p + s->off, s->head_len,
 				th->stack.p, th->stack.len);
 		th->stack.len = s->stack_off;
 	}
@@ -366,9 +428,100 @@ static void close_span(struct es *g, struct thread *th, size_t i, const struct d
 	buf_free(&keep);
 }
 
+/* ---- the closes of the spans opened ----
+ *
+ * A D record's close is not sorted with the records: nest() makes it when
+ * the open comes out, with the key a close record would have had, and
+ * deliver() writes it before the first record whose key is above it.
+ * Only closes have the key's sub '0' with two words, so no record's key
+ * equals a close's; closes with equal keys (the same span twice) keep the
+ * order their opens came in, that of the input. */
+
+static int pend_lt(const struct pend *a, const struct pend *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t;
+	if (a->w0 != b->w0)
+		return a->w0 < b->w0;
+	if (a->w1 != b->w1)
+		return a->w1 < b->w1;
+	return a->seq < b->seq;
+}
+
+/* the close p before the record of key k */
+static int pend_before(const struct pend *p, const struct skey *k)
+{
+	struct skey c = { p->t, { p->w0, p->w1 }, '0', 2 };
+
+	return skey_cmp(&c, k) < 0;
+}
+
+static void pend_push(struct es *g, const struct pend *e)
+{
+	size_t i;
+
+	fp_grow(&g->pq, &g->pqcap, g->npq + 1, sizeof *g->pq);
+	for (i = g->npq++; i > 0 && pend_lt(e, &g->pq[(i - 1) / 2]); i = (i - 1) / 2)
+		g->pq[i] = g->pq[(i - 1) / 2];
+	g->pq[i] = *e;
+}
+
+static struct pend pend_pop(struct es *g)
+{
+	struct pend top = g->pq[0], e = g->pq[--g->npq];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < g->npq) {
+		c += c + 1 < g->npq && pend_lt(&g->pq[c + 1], &g->pq[c]);
+		g->pq[i] = g->pq[c];
+		i = c;
+	}
+	for (; i > 0 && pend_lt(&e, &g->pq[(i - 1) / 2]); i = (i - 1) / 2)
+		g->pq[i] = g->pq[(i - 1) / 2];
+	if (g->npq)
+		g->pq[i] = e;
+	return top;
+}
+
 static int64_t unord(uint64_t v)
 {
 	return (int64_t)(v ^ ((uint64_t)1 << 63));
+}
+
+/* The close p: the span of its thread with its start and ORDER, the
+ * latest opened, is closed at its end. */
+static void close_pend(struct es *g, const struct pend *p)
+{
+	struct thread *th = &g->th[p->th];
+	const struct ient *e = &g->threads.ents[p->th];
+	struct drec d;
+	size_t i;
+	int64_t start = unord(~p->w0);
+	uint64_t seq = ~p->w1;
+
+	for (i = th->n; i-- > 0;)
+		if (th->s[i].seq == seq && th->s[i].start == start)
+			break;
+	if (i == (size_t)-1) {
+		g->unmatched++;	/* the same span twice in the input */
+		return;
+	}
+	d.pid.p = e->key;
+	d.pid.n = th->pid_len;
+	d.tid.p = e->key + th->pid_len + 1;
+	d.tid.n = e->len - th->pid_len - 1;
+	d.time = unord(p->t);
+	close_span(g, th, i, &d);
+}
+
+/* The closes due before the record of key k (NULL: all). */
+static void close_due(struct es *g, const struct skey *k)
+{
+	while (g->npq && (!k || pend_before(&g->pq[0], k))) {
+		struct pend p = pend_pop(g);
+
+		close_pend(g, &p);
+	}
 }
 
 /* A span record of the sorted stream: its times and ORDER from the key k,
@@ -378,31 +531,30 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 	struct slice f[7];
 	struct drec d;
 	struct thread *th;
-	size_t i;
+	struct pend p;
 	int nf = split(line, len, f, 7);
 
-	if (nf < (tag == 'c' ? 2 : 7))
+	if (nf < 7 || (tag != 'o' && tag != 'z'))
 		fp_die("sort returned a damaged line");
 	d.pid = f[0];
 	d.tid = f[1];
-	if (tag == 'c') {
-		d.time = unord(~k->w[0]);
-		d.seq = ~k->w[1];
-		d.dur = unord(k->t) - d.time;
-	} else {
-		d.time = unord(k->t);
-		d.seq = k->w[1];
-		d.dur = tag == 'o' ? unord(~k->w[0]) - d.time : 0;
-		d.head.p = f[2].p;
-		d.head.n = (size_t)(f[4].p + f[4].n - f[2].p);
-		d.stack = f[6];
-	}
-	th = thread_of(g, d.pid, d.tid);
+	d.time = unord(k->t);
+	d.seq = k->w[1];
+	d.head.p = f[2].p;
+	d.head.n = (size_t)(f[4].p + f[4].n - f[2].p);
+	d.stack = f[6];
+	p.th = thread_of(g, d.pid, d.tid);
+	th = &g->th[p.th];
 	if (tag == 'o') {
 		push(g, th, &d, d.head.p, d.head.n, d.stack.p, d.stack.n, d.seq, d.time);
+		p.t = ~k->w[0];	/* ord(end) */
+		p.w0 = ~k->t;
+		p.w1 = ~d.seq;
+		p.seq = g->pseq++;
+		pend_push(g, &p);
 		return;
 	}
-	if (tag == 'z') {
+	{
 		size_t base = th->stack.len;
 		int folded = g->max_depth && th->n > (size_t)g->max_depth;
 
@@ -410,19 +562,9 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 			buf_addc(&th->stack, ';');
 		if (!folded)
 			buf_add(&th->stack, d.stack.p, d.stack.n);
-		put_rec('I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
+		put_rec(g, 'I', d.time, d.pid, d.tid, d.head.p, d.head.n, th->stack.p, th->stack.len);
 		th->stack.len = base;
-		return;
 	}
-	for (i = th->n; i-- > 0;)
-		if (th->s[i].seq == d.seq && th->s[i].start == d.time)
-			break;
-	if (i == (size_t)-1) {
-		g->unmatched++;	/* the same span twice in the input */
-		return;
-	}
-	d.time += d.dur;
-	close_span(g, th, i, &d);
 }
 
 /* The model reads (magic, headers, skips); every record goes to sort(1)
@@ -453,6 +595,10 @@ static void on_header(void *ctx, struct slice line)
 /* a record of the sorted stream (win_each) to stdout, nested if a span */
 static void deliver(void *ctx, const struct skey *k, char tag, const char *line, size_t len)
 {
+	struct es *g = ctx;
+
+	if (g->npq && pend_before(&g->pq[0], k))
+		close_due(g, k);
 	if (tag != '-') {
 		nest(ctx, k, tag, line, len);
 		return;
@@ -487,6 +633,7 @@ static int sort_all(struct es *g, int argc, char **argv)
 	copy_out(&g->headers);
 	copy_out(&g->untimed);
 	win_each(&g->win, deliver, g);
+	close_due(g, NULL);
 	if (g->split)
 		fp_warn("%" PRIu64 " spans outlived their enclosing span: continued after it at "
 			"its level (split)", g->split);
@@ -571,6 +718,7 @@ static void es_free(struct es *g)
 		buf_free(&g->th[i].arena);
 	}
 	free(g->th);
+	free(g->pq);
 	intern_free(&g->threads);
 	win_free(&g->win);
 	store_free(&g->headers);

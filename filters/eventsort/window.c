@@ -1,5 +1,6 @@
-/* window.c - eventsort's sorting of timed records (window.h): a heap of at
- * most budget bytes lets records out in key order into a run (a store);
+/* window.c - eventsort's sorting of timed records (window.h): a window of
+ * at most budget bytes, sorted in cuts, lets records out in key order into
+ * a run (a store);
  * a record whose key is below the last one let out goes to sort(1)
  * instead; at the end the run and sort(1)'s output are merged.
  *
@@ -45,31 +46,78 @@ struct ent {
 #define INLINE(e) ((e)->len <= sizeof (e)->line.c)
 #define TEXT(e) (INLINE(e) ? (e)->line.c : (e)->line.p)
 
-/* The window starts small (a small heap is fast) and doubles up to its
+/* The window starts small (a small one is fast to sort) and doubles up to its
  * maximum each time a record comes too late for it. */
 #define WIN_START (64u << 10)
 
-/* what an entry costs: its slot, its text and malloc's header */
-#define COST(len) (sizeof(struct ent) + (len) + 16)
+/* Texts longer than BIG are malloc'd one by one; the others are cut from
+ * chunks of CHUNK bytes, each after 4 bytes: its distance from the start of
+ * its chunk; a chunk is freed when the last of its texts is. The window's
+ * bytes count its slots, its chunks and the malloc'd texts with malloc's
+ * header. */
+#define CHUNK 4096u
+#define BIG (CHUNK / 8)
+#define CHUNK_HEAD 16	/* struct chunk, rounded up */
 
-/* Keys compare as their text for sort(1) does (a prefix first): with the
- * words past nw zero, that is (t, sub, w[0], w[1], nw) in turn. */
-static inline int kcmp(const struct skey *a, const struct skey *b)
+struct chunk {
+	size_t live;	/* texts in it not freed */
+};
+
+static char *text_alloc(struct win *w, size_t len)
 {
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	if (a->sub != b->sub)
-		return a->sub < b->sub ? -1 : 1;
-	if (a->w[0] != b->w[0])
-		return a->w[0] < b->w[0] ? -1 : 1;
-	if (a->w[1] != b->w[1])
-		return a->w[1] < b->w[1] ? -1 : 1;
-	return (a->nw > b->nw) - (a->nw < b->nw);
+	struct chunk *c;
+	char *p;
+	uint32_t back;
+
+	if (len > BIG) {
+		w->bytes += len + 16;
+		return fp_malloc(len);
+	}
+	if (!w->chunk || CHUNK - w->chunk_used < 4 + len) {
+		c = (struct chunk *)w->chunk;
+		if (c && c->live == 0) {
+			free(c);
+			w->bytes -= CHUNK;
+		}
+		c = fp_malloc(CHUNK);
+		c->live = 0;
+		w->chunk = (char *)c;
+		w->chunk_used = CHUNK_HEAD;
+		w->bytes += CHUNK;
+	}
+	back = (uint32_t)(w->chunk_used + 4);
+	p = w->chunk + w->chunk_used;
+	memcpy(p, &back, 4);
+	w->chunk_used += 4 + len;
+	((struct chunk *)w->chunk)->live++;
+	return p + 4;
+}
+
+static void text_free(struct win *w, char *p, size_t len)
+{
+	struct chunk *c;
+	uint32_t back;
+
+	if (len > BIG) {
+		free(p);
+		w->bytes -= len + 16;
+		return;
+	}
+	memcpy(&back, p - 4, 4);
+	c = (struct chunk *)(p - back);
+	if (--c->live)
+		return;
+	if ((char *)c == w->chunk) {
+		w->chunk_used = CHUNK_HEAD;	/* empty: used again */
+		return;
+	}
+	free(c);
+	w->bytes -= CHUNK;
 }
 
 static inline int rcmp(const struct rec *a, const struct rec *b)
 {
-	int c = kcmp(&a->k, &b->k);
+	int c = skey_cmp(&a->k, &b->k);
 
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
@@ -90,47 +138,92 @@ static inline int elt(const struct ent *a, const struct ent *b)
 	return a->seq < b->seq;
 }
 
-/* ---- the heap ---- */
+/* ---- sorting the window ----
+ *
+ * The window is an array: a sorted part (what the last cut kept), then
+ * the records added since, unsorted. When it holds more than its budget
+ * it is cut: the new part is sorted (by time with a radix sort, stable,
+ * then each group of equal times by the rest of (key, seq)), merged with
+ * the sorted part, and the least records go to the run until half the
+ * budget is left. The new part's sort and the merge use a scratch array
+ * as long as the new part. */
 
-static void heap_push(struct win *w, const struct ent *e)
+static int ent_cmp(const void *a, const void *b)
 {
-	size_t i;
-
-	fp_grow(&w->h, &w->cap, w->n + 1, sizeof *w->h);
-	for (i = w->n++; i > 0; i = (i - 1) / 2) {
-		const struct ent *p = &w->h[(i - 1) / 2];
-
-		if (!elt(e, p))
-			break;
-		w->h[i] = *p;
-	}
-	w->h[i] = *e;
+	return elt(a, b) ? -1 : elt(b, a);
 }
 
-/* Floyd's pop: the hole at the root goes down to a leaf by the lesser
- * child (one comparison a level), then the last entry rises from there
- * (it is one of the largest: rarely far) */
-static struct ent heap_pop(struct win *w)
+/* e[0..m) sorted by (key, seq): for the records of a trace, nearly
+ * sorted, with many equal times. tmp: room for m entries; the result is
+ * in e or tmp: the return value. */
+static struct ent *sort_new(struct ent *e, struct ent *tmp, size_t m)
 {
-	struct ent top = w->h[0], e = w->h[--w->n];
-	size_t i = 0, c;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	size_t i, j, cnt[8][256];
+	int pass, npass = 0;
 
-	while ((c = 2 * i + 1) < w->n) {
-		c += c + 1 < w->n && elt(&w->h[c + 1], &w->h[c]);	/* no branch to mispredict */
-		w->h[i] = w->h[c];
-		i = c;
+	for (i = 0; i < m; i++) {
+		lo = e[i].t < lo ? e[i].t : lo;
+		hi = e[i].t > hi ? e[i].t : hi;
 	}
-	for (; i > 0 && elt(&e, &w->h[(i - 1) / 2]); i = (i - 1) / 2)
-		w->h[i] = w->h[(i - 1) / 2];
-	if (w->n)
-		w->h[i] = e;
-	return top;
+	if (m < 32) {
+		qsort(e, m, sizeof *e, ent_cmp);
+		return e;
+	}
+	while (npass < 8 && (hi - lo) >> (8 * npass))
+		npass++;
+	memset(cnt, 0, sizeof cnt);
+	for (i = 0; i < m; i++) {
+		uint64_t d = e[i].t - lo;
+
+		for (pass = 0; pass < npass; pass++)
+			cnt[pass][(d >> (8 * pass)) & 255]++;
+	}
+	for (pass = 0; pass < npass; pass++) {
+		size_t sum = 0, *c = cnt[pass];
+		struct ent *x;
+
+		for (i = 0; i < 256; i++) {
+			size_t k = c[i];
+
+			c[i] = sum;
+			sum += k;
+		}
+		for (i = 0; i < m; i++)
+			tmp[c[((e[i].t - lo) >> (8 * pass)) & 255]++] = e[i];
+		x = e;
+		e = tmp;
+		tmp = x;
+	}
+	/* equal times: in the order added, to be put in (key, seq) order */
+	for (i = 0; i < m; i = j) {
+		int sorted = 1;
+
+		for (j = i + 1; j < m && e[j].t == e[i].t; j++)
+			sorted &= elt(&e[j - 1], &e[j]);
+		if (sorted)
+			continue;
+		if (j - i > 16) {
+			qsort(e + i, j - i, sizeof *e, ent_cmp);
+			continue;
+		}
+		for (size_t k = i + 1; k < j; k++) {
+			struct ent x = e[k];
+			size_t h = k;
+
+			for (; h > i && elt(&x, &e[h - 1]); h--)
+				e[h] = e[h - 1];
+			e[h] = x;
+		}
+	}
+	return e;
 }
 
-static void ent_free(struct ent *e)
+static void ent_free(struct win *w, struct ent *e)
 {
 	if (!INLINE(e))
-		free(e->line.p);
+		text_free(w, e->line.p, e->len);
+	w->bytes -= sizeof *e;
 }
 
 /* ---- the run's records: a compact header, then the text ----
@@ -273,26 +366,54 @@ static int run_get(struct run_rd *q, struct rec *r, struct buf *b, const char **
 	return 1;
 }
 
-/* The least record of the window to the run. */
-static void take(struct win *w)
+/* A record of the window to the run. */
+static void take(struct win *w, struct ent *e)
 {
-	struct ent e = heap_pop(w);
 	struct rec r;
 
 	memset(&r, 0, sizeof r);
-	r.k.t = e.t;
-	r.k.w[0] = e.w0;
-	r.k.w[1] = e.w1;
-	r.k.sub = e.sub;
-	r.k.nw = e.nw;
-	r.seq = e.seq;
-	r.len = e.len;
-	r.tag = e.tag;
+	r.k.t = e->t;
+	r.k.w[0] = e->w0;
+	r.k.w[1] = e->w1;
+	r.k.sub = e->sub;
+	r.k.nw = e->nw;
+	r.seq = e->seq;
+	r.len = e->len;
+	r.tag = e->tag;
 	w->last = r.k;
 	w->taken = 1;
-	run_put(w, &r, TEXT(&e));
-	w->bytes -= COST(e.len);
-	ent_free(&e);
+	run_put(w, &r, TEXT(e));
+	ent_free(w, e);
+}
+
+/* Sort the window and let out its least records until it holds at most
+ * keep bytes (docs/ordering.md §2.1). */
+static void cut(struct win *w, size_t keep)
+{
+	size_t ns = w->nsorted, m = w->n - ns, i, a, b, k;
+	struct ent *e = w->h, *nb;
+
+	if (m) {
+		fp_grow(&w->tmp, &w->tmpcap, m, sizeof *w->tmp);
+		nb = sort_new(e + ns, w->tmp, m);
+		if (nb != w->tmp)
+			memcpy(w->tmp, nb, m * sizeof *nb);
+		/* merge from the back: the sorted part, the new part in tmp */
+		a = ns;
+		b = m;
+		for (k = w->n; b > 0; ) {
+			if (a > 0 && elt(&w->tmp[b - 1], &e[a - 1]))
+				e[--k] = e[--a];
+			else
+				e[--k] = w->tmp[--b];
+		}
+	}
+	for (i = 0; i < w->n && w->bytes > keep; i++)
+		take(w, &e[i]);
+	if (i > 0 && i < w->n)
+		memmove(e, e + i, (w->n - i) * sizeof *e);
+	w->n -= i;
+	w->nsorted = w->n;
 }
 
 void win_init(struct win *w, size_t budget, const char *size, const char *tmpdir)
@@ -398,14 +519,14 @@ void win_add(struct win *w, const struct skey *key, char tag, const char *line, 
 	struct skey kk = *key, *k = &kk;
 	struct ent e;
 
-	if (kk.nw < 2)	/* words past nw are zero (kcmp()) */
+	if (kk.nw < 2)	/* words past nw are zero (skey_cmp()) */
 		kk.w[1] = 0;
 	if (kk.nw < 1)
 		kk.w[0] = 0;
 
 	if (len > UINT32_MAX)
 		fp_die("a record of %zu bytes: too long", len);
-	if (!w->budget || (w->taken && kcmp(k, &w->last) < 0)) {
+	if (!w->budget || (w->taken && skey_cmp(k, &w->last) < 0)) {
 		struct rec r;
 
 		memset(&r, 0, sizeof r);
@@ -431,13 +552,14 @@ void win_add(struct win *w, const struct skey *key, char tag, const char *line, 
 		if (len)
 			memcpy(e.line.c, line, len);
 	} else {
-		e.line.p = fp_malloc(len + 1);
+		e.line.p = text_alloc(w, len);
 		memcpy(e.line.p, line, len);
 	}
-	heap_push(w, &e);
-	w->bytes += COST(len);
-	while (w->bytes > w->budget)
-		take(w);
+	fp_grow(&w->h, &w->cap, w->n + 1, sizeof *w->h);
+	w->h[w->n++] = e;
+	w->bytes += sizeof e;
+	if (w->bytes > w->budget)
+		cut(w, w->budget / 2);
 }
 
 /* ---- the merge ---- */
@@ -526,8 +648,7 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 	int a, s, st;
 	pid_t r;
 
-	while (w->n)
-		take(w);
+	cut(w, 0);
 	in = open_sorted(w, &sorted);
 	store_rd_init(&rd.rd, &w->run, 0, w->run.len);
 	a = run_get(&rd, &ra, &b, &ta);
@@ -557,12 +678,13 @@ void win_each(struct win *w, win_fn *fn, void *ctx)
 
 void win_free(struct win *w)
 {
-	while (w->n) {
-		struct ent e = heap_pop(w);
+	size_t i;
 
-		ent_free(&e);
-	}
+	for (i = 0; i < w->n; i++)
+		ent_free(w, &w->h[i]);
+	free(w->chunk);	/* the others went with their last text */
 	free(w->h);
+	free(w->tmp);
 	store_free(&w->run);
 	if (w->to_sort)
 		fclose(w->to_sort);

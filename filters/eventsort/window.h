@@ -22,11 +22,30 @@ struct skey {
 	unsigned char nw;	/* words of w used */
 };
 
+/* Keys compare as their text for sort(1) does (a prefix first): with the
+ * words past nw zero, that is (t, sub, w[0], w[1], nw) in turn. */
+static inline int skey_cmp(const struct skey *a, const struct skey *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->sub != b->sub)
+		return a->sub < b->sub ? -1 : 1;
+	if (a->w[0] != b->w[0])
+		return a->w[0] < b->w[0] ? -1 : 1;
+	if (a->w[1] != b->w[1])
+		return a->w[1] < b->w[1] ? -1 : 1;
+	return (a->nw > b->nw) - (a->nw < b->nw);
+}
+
 struct ent;
 
 struct win {
-	struct ent *h;		/* the window: a heap by (key, seq) */
-	size_t n, cap;
+	struct ent *h;		/* the window: sorted by (key, seq) up to nsorted */
+	size_t n, cap, nsorted;
+	struct ent *tmp;	/* scratch for sorting the rest */
+	char *chunk;		/* the texts' chunk being filled */
+	size_t chunk_used;
+	size_t tmpcap;
 	size_t bytes, budget, max;	/* budget 0: every record goes to sort(1) */
 	struct skey last;	/* the last record taken out of the window */
 	uint64_t seq;
