@@ -80,22 +80,19 @@ static inline uint64_t tcache_hash(struct slice pid, struct slice tid)
 	return (tail8(tid) * 0x9e3779b97f4a7c15ULL ^ tail8(pid)) * 0xff51afd7ed558ccdULL;
 }
 
-/* thread_of() after the last record's thread (out of line): the thread
- * cache, then the thread table. A thread found in the table goes to its
- * first slot in the cache, and the thread that was there to its other. */
+/* thread_of() after the last record's thread and the first slot of the
+ * cache, h = tcache_hash() (out of line): the other slot, then the table.
+ * A thread found in the table goes to its first slot in the cache, and
+ * the thread that was there to its other. */
 __attribute__((noinline))
-static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid)
+static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid, uint64_t h)
 {
 	int added;
 	size_t i;
-	uint64_t h = tcache_hash(pid, tid);
 	unsigned a = (unsigned)(h >> 56) & (MD_TCACHE - 1), b = (unsigned)(h >> 48) & (MD_TCACHE - 1);
-	uint32_t id = m->tcache[a];
+	uint32_t id = m->tcache[b];
 	struct md_thread *t;
 
-	if (id != MD_NONE && same_thread(&m->th[id], pid, tid))
-		return m->last_thread = id;
-	id = m->tcache[b];
 	if (id != MD_NONE && same_thread(&m->th[id], pid, tid))
 		return m->last_thread = id;
 	if (a != b)
@@ -138,9 +135,15 @@ static inline uint32_t thread_of(struct model *m, struct slice pid, struct slice
 {
 	uint32_t t = m->last_thread;
 
+	uint64_t h;
+
 	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
 		return t;
-	return thread_find(m, pid, tid);
+	h = tcache_hash(pid, tid);
+	t = m->tcache[(h >> 56) & (MD_TCACHE - 1)];	/* its first slot */
+	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
+		return m->last_thread = t;
+	return thread_find(m, pid, tid, h);
 }
 
 uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)
