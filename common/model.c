@@ -80,8 +80,8 @@ static inline uint64_t tcache_hash(struct slice pid, struct slice tid)
 	return (tail8(tid) * 0x9e3779b97f4a7c15ULL ^ tail8(pid)) * 0xff51afd7ed558ccdULL;
 }
 
-/* thread_of() after the last record's thread and the first slot of the
- * cache, h = tcache_hash() (out of line): the other slot, then the table.
+/* thread_cached() after the first slot of the cache, h = tcache_hash():
+ * the other slot, then the table.
  * A thread found in the table goes to its first slot in the cache, and
  * the thread that was there to its other. */
 __attribute__((noinline))
@@ -127,23 +127,31 @@ static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid,
 	return m->last_thread;
 }
 
+/* thread_of() after the last record's thread (out of line): the first
+ * slot of the thread cache, then thread_find(). */
+__attribute__((noinline))
+static uint32_t thread_cached(struct model *m, struct slice pid, struct slice tid)
+{
+	uint64_t h = tcache_hash(pid, tid);
+	uint32_t t = m->tcache[(h >> 56) & (MD_TCACHE - 1)];
+
+	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
+		return m->last_thread = t;
+	return thread_find(m, pid, tid, h);
+}
+
 /* The id of thread pid/tid, added on first sight. Profiles interleave a
  * few threads, so the last one, then the one in the thread cache are
  * compared before the hash table is asked (a hash per record was the
  * model's main cost in heatmap). */
-static inline uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
+static inline __attribute__((always_inline))
+uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 {
 	uint32_t t = m->last_thread;
 
-	uint64_t h;
-
 	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
 		return t;
-	h = tcache_hash(pid, tid);
-	t = m->tcache[(h >> 56) & (MD_TCACHE - 1)];	/* its first slot */
-	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
-		return m->last_thread = t;
-	return thread_find(m, pid, tid, h);
+	return thread_cached(m, pid, tid);
 }
 
 uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)
