@@ -17,7 +17,7 @@ void model_init(struct model *m, const struct md_sink *sink, const struct model_
 	if (o)
 		m->opts = *o;
 	m->last_thread = MD_NONE;
-	memset(m->recent, 0xff, sizeof m->recent);	/* MD_NONE */
+	memset(m->tcache, 0xff, sizeof m->tcache);	/* MD_NONE */
 	stacks_init(&m->stacks);
 	if (m->opts.no_threads && !m->opts.no_stacks)
 		fp_die("model: no_threads needs no_stacks (a thread keeps its last stack)");
@@ -67,26 +67,49 @@ static inline int same_thread(const struct md_thread *t, struct slice pid, struc
 	return same(t->tid, tid) && same(t->pid, pid);
 }
 
-/* thread_of() after the last record's thread (out of line). */
+/* The last (up to) 8 bytes of s as a number. */
+static inline uint64_t tail8(struct slice s)
+{
+	return s.n > 8 ? bytes_load(s.p + s.n - 8, 8) : bytes_load(s.p, s.n);
+}
+
+/* pid/tid's two slots in the thread cache, from a cheap hash of their
+ * ends (the digits that differ between threads). */
+static inline uint64_t tcache_hash(struct slice pid, struct slice tid)
+{
+	return (tail8(tid) * 0x9e3779b97f4a7c15ULL ^ tail8(pid)) * 0xff51afd7ed558ccdULL;
+}
+
+/* thread_cached() after the first slot of the cache, h = tcache_hash():
+ * the other slot, then the table.
+ * A thread found in the table goes to its first slot in the cache, and
+ * the thread that was there to its other. */
 __attribute__((noinline))
-static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid)
+static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid, uint64_t h)
 {
 	int added;
 	size_t i;
-	unsigned k;
+	unsigned a = (unsigned)(h >> 56) & (MD_TCACHE - 1), b = (unsigned)(h >> 48) & (MD_TCACHE - 1);
+	uint32_t id = m->tcache[b];
 	struct md_thread *t;
 
-	for (k = 0; k < MD_RECENT; k++) {
-		uint32_t id = m->recent[(m->nrecent - k) % MD_RECENT];
-
-		if (id != MD_NONE && same_thread(&m->th[id], pid, tid))
-			return m->last_thread = id;
+	if (id != MD_NONE && same_thread(&m->th[id], pid, tid))
+		return m->last_thread = id;
+	if (a != b)
+		m->tcache[b] = m->tcache[a];
+	/* the record's "pid\ttid" as parsed is the key: looked up in place */
+	i = (uintptr_t)tid.p == (uintptr_t)pid.p + pid.n + 1 ?
+		intern_find_hash(&m->threads, pid.p, pid.n + 1 + tid.n,
+				 fp_hash_inline(pid.p, pid.n + 1 + tid.n)) : (size_t)-1;
+	if (i != (size_t)-1) {
+		added = 0;
+	} else {
+		ev_thread_key(&m->key, pid, tid);
+		i = intern_get(&m->threads, m->key.p, m->key.len, &added);
 	}
-	ev_thread_key(&m->key, pid, tid);
-	i = intern_get(&m->threads, m->key.p, m->key.len, &added);
 	if (!added) {
 		m->last_thread = (uint32_t)m->threads.ents[i].aux;
-		m->recent[++m->nrecent % MD_RECENT] = m->last_thread;
+		m->tcache[a] = m->last_thread;
 		return m->last_thread;
 	}
 	fp_grow(&m->th, &m->thcap, m->nth + 1, sizeof *m->th);
@@ -100,21 +123,35 @@ static uint32_t thread_find(struct model *m, struct slice pid, struct slice tid)
 	t->comm = t->tname = MD_NONE;
 	m->threads.ents[i].aux = (int64_t)m->nth;
 	m->last_thread = (uint32_t)m->nth++;
-	m->recent[++m->nrecent % MD_RECENT] = m->last_thread;
+	m->tcache[a] = m->last_thread;
 	return m->last_thread;
 }
 
+/* thread_of() after the last record's thread (out of line): the first
+ * slot of the thread cache, then thread_find(). */
+__attribute__((noinline))
+static uint32_t thread_cached(struct model *m, struct slice pid, struct slice tid)
+{
+	uint64_t h = tcache_hash(pid, tid);
+	uint32_t t = m->tcache[(h >> 56) & (MD_TCACHE - 1)];
+
+	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
+		return m->last_thread = t;
+	return thread_find(m, pid, tid, h);
+}
+
 /* The id of thread pid/tid, added on first sight. Profiles interleave a
- * few threads, so the last one, then the last MD_RECENT threads are
+ * few threads, so the last one, then the one in the thread cache are
  * compared before the hash table is asked (a hash per record was the
  * model's main cost in heatmap). */
-static inline uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
+static inline __attribute__((always_inline))
+uint32_t thread_of(struct model *m, struct slice pid, struct slice tid)
 {
 	uint32_t t = m->last_thread;
 
 	if (t != MD_NONE && same_thread(&m->th[t], pid, tid))
 		return t;
-	return thread_find(m, pid, tid);
+	return thread_cached(m, pid, tid);
 }
 
 uint32_t model_thread_id(struct model *m, struct slice pid, struct slice tid)

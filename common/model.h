@@ -128,9 +128,9 @@ struct model {
 	int bad_input;		/* an input was not an events stream, or not readable to its end */
 	struct buf key;
 	uint32_t last_thread;	/* of the last record, MD_NONE at first */
-#define MD_RECENT 4
-	uint32_t recent[MD_RECENT];	/* the threads last looked up in the table */
-	unsigned nrecent;	/* recent[nrecent % MD_RECENT] is the latest */
+#define MD_TCACHE 256
+	uint32_t tcache[MD_TCACHE];	/* threads by a hash of the last bytes of pid
+					 * and tid, two slots each (model.c), MD_NONE = empty */
 	unsigned ninputs;	/* inputs opened; file names the last one */
 	int stop;		/* a callback sets it to stop reading (model_read returns 0) */
 };

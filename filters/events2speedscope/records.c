@@ -116,6 +116,7 @@ static void header(void *ctx, struct slice line)
 static uint32_t event_id(struct ss *s, struct slice ev)
 {
 	const struct ient *e;
+	size_t i;
 	int added;
 
 	if (s->last_event != MD_NONE) {
@@ -123,17 +124,24 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
 			return s->last_event;
 	}
+	/* a stream has few events: compared, not hashed */
+	for (i = 0; i < s->events.count && i < SS_FAST_EVENTS; i++) {
+		e = &s->events.ents[i];
+		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
+			return s->last_event = (uint32_t)i;
+	}
 	s->last_event = (uint32_t)intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
 	return s->last_event;
 }
 
 /* The profile of key (event id << 32 | thread), made on first use (out of
- * line: profile_of() is on the hot path). */
+ * line: profile_of() is on the hot path). ev: the event's id for a sampled
+ * profile, MD_NONE for an evented one. */
 __attribute__((noinline))
-static struct ss_profile *profile_find(struct ss *s, char kind, struct slice event, uint32_t thread)
+static struct ss_profile *profile_find(struct ss *s, char kind, struct slice event, uint32_t ev,
+				       uint32_t thread)
 {
 	int merged = kind == 'S' && s->merge;
-	uint32_t ev = kind == 'S' ? event_id(s, event) : MD_NONE;
 	struct u64ent *e = u64map_add(&s->profs, (uint64_t)ev << 32 | (merged ? MD_NONE : thread));
 	struct ss_profile *p;
 
@@ -154,16 +162,41 @@ static struct ss_profile *profile_find(struct ss *s, char kind, struct slice eve
 	return p;
 }
 
-/* Sampled profiles are per event and thread (per event when merged),
- * evented ones per thread. The last record's profile is tried first. */
-static struct ss_profile *profile_of(struct ss *s, char kind, struct slice event, uint32_t thread)
+/* Evented profiles are per thread: the last record's profile is tried
+ * first. */
+static struct ss_profile *profile_of_span(struct ss *s, struct slice event, uint32_t thread)
 {
 	struct ss_profile *p = s->last_prof ? &s->p[s->last_prof - 1] : NULL;
 
-	if (p && p->kind == kind && ((kind == 'S' && s->merge) || p->thread == thread) &&
-	    (kind == 'O' || (p->event.n == event.n && bytes_eq(p->event.p, event.p, event.n))))
+	if (p && p->kind == 'O' && p->thread == thread)
 		return p;
-	return profile_find(s, kind, event, thread);
+	return profile_find(s, 'O', event, MD_NONE, thread);
+}
+
+/* Sampled profiles are per event and thread (per event when merged): for
+ * the first SS_FAST_EVENTS events, found in a table by event id and thread
+ * (0 when merged), as threads and events often take turns. */
+static struct ss_profile *profile_of_sample(struct ss *s, struct slice event, uint32_t thread)
+{
+	uint32_t ev = event_id(s, event), t = s->merge ? 0 : thread, *v;
+	struct ss_fast *f;
+	struct ss_profile *p;
+
+	if (ev >= SS_FAST_EVENTS)
+		return profile_find(s, 'S', event, ev, thread);
+	f = &s->fast[ev];
+	if (t < f->cap && f->prof[t])
+		return &s->p[f->prof[t] - 1];
+	p = profile_find(s, 'S', event, ev, thread);
+	if (t >= f->cap) {
+		size_t old = f->cap;
+
+		fp_grow(&f->prof, &f->cap, (size_t)t + 1, sizeof *f->prof);
+		memset(f->prof + old, 0, (f->cap - old) * sizeof *f->prof);
+	}
+	v = &f->prof[t];
+	*v = (uint32_t)(p - s->p) + 1;
+	return p;
 }
 
 /* ---- samples ---- */
@@ -293,7 +326,7 @@ static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 static void sample(void *ctx, const struct md_sample *smp)
 {
 	struct ss *s = ctx;
-	struct ss_profile *p = profile_of(s, 'S', smp->rec->event, smp->thread);
+	struct ss_profile *p = profile_of_sample(s, smp->rec->event, smp->thread);
 	uint32_t root;
 	int64_t w = smp->weight;
 	size_t n;
@@ -347,7 +380,7 @@ static uint32_t span_frame(struct ss *s, uint32_t node)
 static void span_open(void *ctx, const struct md_span *sp)
 {
 	struct ss *s = ctx;
-	struct ss_profile *p = profile_of(s, 'O', sp->rec->event, sp->thread);
+	struct ss_profile *p = profile_of_span(s, sp->rec->event, sp->thread);
 	uint32_t frame = span_frame(s, sp->stack);
 
 	p->records++;
@@ -427,6 +460,8 @@ void ss_free(struct ss *s)
 	free(s->p);
 	u64map_free(&s->profs);
 	intern_free(&s->events);
+	for (k = 0; k < SS_FAST_EVENTS; k++)
+		free(s->fast[k].prof);
 	frames_free(&s->fr);
 	spill_free(&s->sp);
 	model_free(&s->m);

@@ -146,6 +146,13 @@ struct ss_profile {
 	int keep;
 };
 
+/* Sampled profiles of one of the first events, by thread (ss.fast). */
+#define SS_FAST_EVENTS 8
+struct ss_fast {
+	uint32_t *prof;		/* model thread (0 when merged) -> index + 1, 0 = none yet */
+	size_t cap;
+};
+
 struct ss {
 	struct model m;
 	/* options */
@@ -165,6 +172,7 @@ struct ss {
 	uint32_t last_prof;	/* the last profile found: index + 1, 0 = none */
 	struct intern events;	/* event texts of sampled profiles */
 	uint32_t last_event;	/* id of the last record's event, or MD_NONE */
+	struct ss_fast fast[SS_FAST_EVENTS];	/* sampled profiles by event id */
 	struct ss_profile *p;
 	size_t np, pcap;
 	struct ss_frames fr;
