@@ -37,6 +37,7 @@ struct thread {
 	struct bopen *b;
 	size_t nb, cap;
 	struct buf text;
+	struct buf head;	/* "PID\tTID\t-\t-\t" of its D records, escaped */
 	int64_t last;		/* the largest time seen on the thread */
 	int has_last;
 };
@@ -130,6 +131,9 @@ struct tr_threads {
 	size_t n, cap;
 	struct buf key;		/* thread_of()'s */
 	struct buf frame;	/* span_begin()'s and span_complete()'s frame text */
+	size_t last;		/* the thread of the last event (thread_of()) */
+	struct buf ev_raw, ev_field;	/* the last EVENT field, raw and escaped */
+	int ev_ok;		/* ev_raw, ev_field are set */
 	uint64_t unmatched, unclosed, nodur;
 };
 

@@ -19,14 +19,27 @@ static const char *const hermes_keys[] = {
 	"line", "column", "name", "category", "url", "params", "allocatedCategory", "allocatedName",
 };
 
+/* Is p[0..n) a plain integer with no sign, no leading zero and at most
+ * 18 digits (the common pid and tid)? */
+static inline int plain_int(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 18 || p[0] == '0')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned)(p[i] - '0') > 9)
+			return 0;
+	return 1;
+}
+
 /* A pid or tid: numbers as integers, strings as they are. */
 static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 {
 	int64_t v;
 
 	b->len = 0;
-	if (t == JSON_NUMBER && n > 0 && n < 19 && p[0] != '-' && p[0] != '0' &&
-	    strspn(p, "0123456789") == n) {
+	if (t == JSON_NUMBER && plain_int(p, n)) {
 		buf_add(b, p, n);	/* the common case: a plain integer */
 	} else if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
 		char tmp[24];
@@ -37,12 +50,31 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 	}
 }
 
-/* A time in µs (number or numeric string) to ns. */
+/* A time in µs (number or numeric string) to ns. The common case, up to
+ * 15 digits with up to 3 decimals, here (json_decimal() gives the same);
+ * the rest by json_decimal(). */
 static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 {
+	uint64_t x = 0;
+	size_t i = 0;
+	int f = 0;
+
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return -1;
-	return json_decimal(p, n, 3, ns);
+	while (i < n && i < 15 && (unsigned)(p[i] - '0') <= 9)
+		x = x * 10 + (unsigned)(p[i++] - '0');
+	if (i > 0 && i < n && p[i] == '.') {
+		for (i++; i < n && f < 3 && (unsigned)(p[i] - '0') <= 9; i++, f++)
+			x = x * 10 + (unsigned)(p[i] - '0');
+		if (f == 0)
+			i = 0;
+	}
+	if (i == 0 || i != n)
+		return json_decimal(p, n, 3, ns);
+	for (; f < 3; f++)
+		x *= 10;
+	*ns = (int64_t)x;
+	return 0;
 }
 
 /* ---- the JSON walk ---- */
@@ -161,52 +193,101 @@ static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 	}
 }
 
+/* The top-level keys of an event (or samples entry). */
+enum ekey {
+	K_OTHER, K_PH, K_NAME, K_CAT, K_PID, K_TID, K_TS, K_DUR, K_TDUR, K_ID, K_CPU, K_SF,
+	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS,
+};
+
+/* Which one k is: by its length, then its bytes. */
+static enum ekey event_key(struct slice k)
+{
+#define IS(lit) (memcmp(k.p, lit, sizeof(lit) - 1) == 0)
+	switch (k.n) {
+	case 2:
+		return IS("ph") ? K_PH : IS("ts") ? K_TS : IS("id") ? K_ID : IS("sf") ? K_SF : K_OTHER;
+	case 3:
+		return IS("pid") ? K_PID : IS("tid") ? K_TID : IS("cat") ? K_CAT : IS("dur") ? K_DUR :
+		       IS("cpu") ? K_CPU : K_OTHER;
+	case 4:
+		return IS("name") ? K_NAME : IS("args") ? K_ARGS : IS("tdur") ? K_TDUR : K_OTHER;
+	case 5:
+		return IS("stack") ? K_STACK : IS("attrs") ? K_ATTRS : K_OTHER;
+	case 6:
+		return IS("weight") ? K_WEIGHT : K_OTHER;
+	case 7:
+		return IS("untimed") ? K_UNTIMED : K_OTHER;
+	default:
+		return K_OTHER;
+	}
+#undef IS
+}
+
 /* A top-level field of the event (or samples entry) being read, at level E. */
 static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
 {
-	struct slice k = json_key(&tr->j, E);
-
-	if (k.n == 2 && memcmp(k.p, "ph", 2) == 0) {
+	switch (event_key(json_key(&tr->j, E))) {
+	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
-	} else if (key(E, "name")) {
+		break;
+	case K_NAME:
 		tr->e.has_name = 1;
 		text_value(&tr->e.name, t, p, n);
-	} else if (key(E, "cat")) {
+		break;
+	case K_CAT:
 		text_value(&tr->e.cat, t, p, n);
-	} else if (key(E, "pid")) {
+		break;
+	case K_PID:
 		tr->e.has_pid = 1;
 		set_id(&tr->e.pid, t, p, n);
-	} else if (key(E, "tid")) {
+		break;
+	case K_TID:
 		tr->e.has_tid = 1;
 		set_id(&tr->e.tid, t, p, n);
-	} else if (key(E, "ts")) {
+		break;
+	case K_TS:
 		tr->e.has_ts = 1;
 		tr->e.bad_ts = set_time(t, p, n, &tr->e.ts) < 0;
-	} else if (key(E, "dur")) {
+		break;
+	case K_DUR:
 		tr->e.has_dur = 1;
 		tr->e.bad_dur = set_time(t, p, n, &tr->e.dur) < 0;
-	} else if (key(E, "tdur")) {
+		break;
+	case K_TDUR:
 		tr->e.has_tdur = set_time(t, p, n, &tr->e.tdur) == 0;
-	} else if (key(E, "id")) {
+		break;
+	case K_ID:
 		text_value(&tr->e.id, t, p, n);
-	} else if (key(E, "cpu")) {
+		break;
+	case K_CPU:
 		set_id(&tr->e.cpu, t, p, n);
-	} else if (key(E, "sf")) {
+		break;
+	case K_SF:
 		tr->e.has_sf = 1;
 		text_value(&tr->e.sfid, t, p, n);
-	} else if (key(E, "stack") && t == JSON_ARRAY) {
-		tr->e.is_stack = 1;
-	} else if (key(E, "weight") && t == JSON_NUMBER) {
-		tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
-	} else if (key(E, "untimed")) {
+		break;
+	case K_STACK:
+		if (t == JSON_ARRAY)
+			tr->e.is_stack = 1;
+		break;
+	case K_WEIGHT:
+		if (t == JSON_NUMBER)
+			tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
+		break;
+	case K_UNTIMED:
 		tr->e.untimed = t == JSON_TRUE;
-	} else if (key(E, "attrs")) {
+		break;
+	case K_ATTRS:
 		text_value(&tr->e.attrs, t, p, n);
-	} else if (key(E, "args")) {
+		break;
+	case K_ARGS:
 		tr->e.has_args = 1;
 		if (tr->args)	/* the JSON text is needed only for -a */
 			json_capture(&tr->j, &tr->e.args);
+		break;
+	case K_OTHER:
+		break;
 	}
 }
 
@@ -360,14 +441,11 @@ static void put_meta(struct trace *tr, struct slice k, const char *v, size_t n)
 
 static void event_start(struct trace *tr, int level)
 {
-	struct buf *bufs[] = { &tr->e.name, &tr->e.cat, &tr->e.pid, &tr->e.tid, &tr->e.args, &tr->e.argname,
-			       &tr->e.id, &tr->e.sfid, &tr->e.stack, &tr->e.sname, &tr->e.cpu, &tr->e.node_ids,
-			       &tr->e.node_parents, &tr->e.node_frames, &tr->e.children, &tr->e.samples,
-			       &tr->e.deltas, &tr->e.attrs };
-	size_t i;
-
-	for (i = 0; i < sizeof bufs / sizeof *bufs; i++)
-		bufs[i]->len = 0;
+	/* one store each (a loop over their addresses costs more, per event) */
+	tr->e.name.len = tr->e.cat.len = tr->e.pid.len = tr->e.tid.len = tr->e.args.len = 0;
+	tr->e.argname.len = tr->e.id.len = tr->e.sfid.len = tr->e.stack.len = tr->e.sname.len = 0;
+	tr->e.cpu.len = tr->e.node_ids.len = tr->e.node_parents.len = tr->e.node_frames.len = 0;
+	tr->e.children.len = tr->e.samples.len = tr->e.deltas.len = tr->e.attrs.len = 0;
 	tr->e.level = level;
 	tr->e.ph = 0;
 	tr->e.has_ph = tr->e.has_name = tr->e.has_pid = tr->e.has_tid = tr->e.has_args = tr->e.has_ts = 0;
