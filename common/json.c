@@ -117,11 +117,21 @@ static void advance(struct json *j)
 	}
 }
 
-static int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
 {
-	int in = inside(j), ok;
+	int in, ok;
 
 	j->tokens++;
+	if (!j->capture) {	/* the common case, in short */
+		ok = j->h->value(j, t, p, n);
+		if (j->capture) {	/* json_capture() was called for this scalar */
+			cap_scalar(j, t, p, n);
+			j->capture = NULL;
+		}
+		advance(j);
+		return ok;
+	}
+	in = inside(j);
 	if (in) {
 		cap_sep(j);
 		cap_scalar(j, t, p, n);
@@ -212,20 +222,45 @@ static int cb_end_array(void *ctx)
 	return finish(ctx, JSON_ARRAY);
 }
 
+/* Out of line: keeps cb_map_key() short for the keys not captured. */
+static __attribute__((noinline)) void cap_key(struct buf *b, const struct json_level *l, const char *p,
+					      size_t n)
+{
+	if (l->count > 0)
+		buf_addc(b, ',');
+	cap_string(b, p, n);
+	buf_addc(b, ':');
+}
+
 static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 {
 	struct json *j = ctx;
 	struct json_level *l = &j->lv[j->depth - 1];
 
 	j->tokens++;
-	if (j->capture && j->depth - 1 >= j->capture_depth) {
-		if (l->count > 0)
-			buf_addc(j->capture, ',');
-		cap_string(j->capture, (const char *)p, n);
-		buf_addc(j->capture, ':');
-	}
+	if (j->capture && j->depth - 1 >= j->capture_depth)
+		cap_key(j->capture, l, (const char *)p, n);
 	j->keys.len = l->key_off;
-	buf_add(&j->keys, p, n);
+	if (n <= 16 && j->keys.cap - j->keys.len >= n) {
+		/* most keys are a few bytes: two overlapping fixed-size
+		 * copies cost less than a call of memcpy */
+		char *d = j->keys.p + j->keys.len;
+
+		if (n >= 8) {
+			memcpy(d, p, 8);
+			memcpy(d + n - 8, p + n - 8, 8);
+		} else if (n >= 4) {
+			memcpy(d, p, 4);
+			memcpy(d + n - 4, p + n - 4, 4);
+		} else if (n > 0) {
+			d[0] = (char)p[0];
+			d[n / 2] = (char)p[n / 2];
+			d[n - 1] = (char)p[n - 1];
+		}
+		j->keys.len += n;
+	} else {
+		buf_add(&j->keys, p, n);
+	}
 	l->key_len = n;
 	return 1;
 }

@@ -20,9 +20,8 @@
 /* Is the thread t the one of pid, tid? */
 static int thread_is(const struct thread *t, const struct buf *pid, const struct buf *tid)
 {
-	return t->pid_len == pid->len && t->tid_len == tid->len &&
-	       (pid->len == 0 || memcmp(t->pid, pid->p, pid->len) == 0) &&
-	       (tid->len == 0 || memcmp(t->tid, tid->p, tid->len) == 0);
+	return t->pid_len == pid->len && t->tid_len == tid->len && same(t->pid, pid->p, pid->len) &&
+	       same(t->tid, tid->p, tid->len);
 }
 
 static struct thread *thread_of(struct trace *tr, const struct buf *pid, const struct buf *tid)
@@ -73,7 +72,7 @@ static void saw_time(struct thread *t, int64_t ts)
 /* The EVENT field of ev (raw): escaped once per run of equal events. */
 static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 {
-	if (!thr->ev_ok || thr->ev_raw.len != ev.n || (ev.n && memcmp(thr->ev_raw.p, ev.p, ev.n) != 0)) {
+	if (!thr->ev_ok || thr->ev_raw.len != ev.n || !same(thr->ev_raw.p, ev.p, ev.n)) {
 		sset(&thr->ev_raw, ev.p, ev.n);
 		thr->ev_field.len = 0;
 		ev_buf_field(&thr->ev_field, ev.p, ev.n);

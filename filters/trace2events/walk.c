@@ -18,6 +18,7 @@
 static const char *const hermes_keys[] = {
 	"line", "column", "name", "category", "url", "params", "allocatedCategory", "allocatedName",
 };
+static const unsigned char hermes_lens[] = { 4, 6, 4, 8, 3, 6, 17, 13 };
 
 /* Is p[0..n) a plain integer with no sign, no leading zero and at most
  * 18 digits (the common pid and tid)? */
@@ -58,11 +59,17 @@ static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 	uint64_t x = 0;
 	size_t i = 0;
 	int f = 0;
+	size_t lim = n < 15 ? n : 15;
 
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return -1;
-	while (i < n && i < 15 && (unsigned)(p[i] - '0') <= 9)
-		x = x * 10 + (unsigned)(p[i++] - '0');
+	for (; i < lim; i++) {
+		unsigned c = (unsigned)(p[i] - '0');
+
+		if (c > 9)
+			break;
+		x = x * 10 + c;
+	}
 	if (i > 0 && i < n && p[i] == '.') {
 		for (i++; i < n && f < 3 && (unsigned)(p[i] - '0') <= 9; i++, f++)
 			x = x * 10 + (unsigned)(p[i] - '0');
@@ -202,7 +209,7 @@ enum ekey {
 /* Which one k is: by its length, then its bytes. */
 static enum ekey event_key(struct slice k)
 {
-#define IS(lit) (memcmp(k.p, lit, sizeof(lit) - 1) == 0)
+#define IS(lit) same(k.p, lit, sizeof(lit) - 1)
 	switch (k.n) {
 	case 2:
 		return IS("ph") ? K_PH : IS("ts") ? K_TS : IS("id") ? K_ID : IS("sf") ? K_SF : K_OTHER;
@@ -226,7 +233,10 @@ static enum ekey event_key(struct slice k)
 /* A top-level field of the event (or samples entry) being read, at level E. */
 static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
 {
-	switch (event_key(json_key(&tr->j, E))) {
+	/* json_key() without its checks: level E is the event's object */
+	const struct json_level *l = &tr->j.lv[E];
+
+	switch (event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len })) {
 	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
@@ -303,8 +313,7 @@ static void args_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 
 		if (hk.n >= 3 && hk.n <= 17)
 			for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
-				if (strlen(hermes_keys[i]) == hk.n &&
-				    memcmp(hermes_keys[i], hk.p, hk.n) == 0)
+				if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
 					tr->e.hermes |= 1u << i;
 		if (key(E + 1, "name")) {
 			tr->e.has_argname = 1;
@@ -460,7 +469,10 @@ static void event_start(struct trace *tr, int level)
 	tr->e.seq = tr->seq++;
 }
 
-static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
+/* on_value() but for the fields of an event (out of line, so that the
+ * common case costs the least). */
+static __attribute__((noinline)) int other_value(struct json *j, enum json_type t, const char *p,
+						 size_t n)
 {
 	struct trace *tr = j->ctx;
 	size_t d = j->depth;
@@ -525,6 +537,17 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 		return 1;
 	}
 	return 1;
+}
+
+static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
+{
+	struct trace *tr = j->ctx;
+
+	if (tr->walk.active && tr->walk.kind != 'f' && j->depth == (size_t)tr->e.level + 1) {
+		event_field(tr, (size_t)tr->e.level, t, p, n);
+		return 1;
+	}
+	return other_value(j, t, p, n);
 }
 
 static int on_end(struct json *j, enum json_type t)
