@@ -116,6 +116,7 @@ static int convert(const char *path, void *ctx)
 	tr->file = in.name;
 	tr->walk.form = 0;
 	tr->walk.active = 0;
+	tr->walk.field_depth = (size_t)-1;
 	tr->smp.sf_done = 0;
 	tr->fp_weights = 0;
 	ev_put_input(in.name);

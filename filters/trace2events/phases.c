@@ -81,21 +81,23 @@ static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 	return &thr->ev_field;
 }
 
-/* The decimal digits of v at o; the end. */
+/* The decimal digits of v at o, with up to 24 bytes of room there; the
+ * end of the digits. */
 static inline char *put_dec(char *o, uint64_t v)
 {
-	static const uint64_t pow10[] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
-		10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
-	};
-	size_t n = 1;
+	char tmp[48], *p = digits_u64(tmp + 24, v);
 
-	while (n < sizeof pow10 / sizeof *pow10 && v >= pow10[n])
-		n++;
-	digits_u64(o + n, v);
-	return o + n;
+	memcpy(o, p, 24);	/* a fixed size: no call; what is past the digits is overwritten later */
+	return o + (tmp + 24 - p);
+}
+
+/* d[0..n) = s[0..n) */
+static inline void copy(char *d, const char *s, size_t n)
+{
+	if (n <= 16)
+		copy_short(d, s, n);
+	else
+		memcpy(d, s, n);
 }
 
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
@@ -105,7 +107,7 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		     struct slice ev, struct slice frame, uint64_t seq)
 {
 	const struct buf *evf = event_field(thr, ev);
-	size_t max = 2 + 22 + t->head.len + evf->len + 1 + 20 + 1 + frame.n + 1 + 20 + 1;
+	size_t max = 2 + 24 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
 	char *o;
 
 	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
@@ -116,15 +118,14 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		digits_fixed(o + 9, (uint64_t)ts % 1000000000, 9);
 		o += 9;
 		*o++ = '\t';
-		memcpy(o, t->head.p, t->head.len);
+		copy(o, t->head.p, t->head.len);
 		o += t->head.len;
-		memcpy(o, evf->p, evf->len);
+		copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
 		o = put_dec(o, (uint64_t)dur);
 		*o++ = '\t';
-		if (frame.n)
-			memcpy(o, frame.p, frame.n);
+		copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
 		o = put_dec(o, seq);
@@ -139,12 +140,32 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 	ev_put_d_end(seq);
 }
 
+/* Is p[0..n) short and free of the bytes events escape (ev_buf_escaped()
+ * would copy it as it is)? */
+static inline int clean_short(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n > 16)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == ';' || c == '`')
+			return 0;
+	}
+	return 1;
+}
+
 /* The frame text of the current event, escaped. */
 static void span_frame(const struct trace *tr, struct buf *frame)
 {
 	frame->len = 0;
 	if (tr->e.has_name && tr->e.name.len > 0) {
-		ev_buf_escaped(frame, tr->e.name.p, tr->e.name.len);
+		if (clean_short(tr->e.name.p, tr->e.name.len))
+			sset(frame, tr->e.name.p, tr->e.name.len);	/* the common case, in short */
+		else
+			ev_buf_escaped(frame, tr->e.name.p, tr->e.name.len);
 		if (frame->len == 1 && frame->p[0] == '-')
 			sset(frame, "\\x2d", 4);
 	} else {
@@ -291,7 +312,7 @@ void tr_event_done(struct trace *tr)
 			tr_profile_event(tr);
 		return;
 	}
-	if (!strchr("BEXiIP", ph) || ph == 0) {
+	if (ph != 'X' && ph != 'B' && ph != 'E' && ph != 'i' && ph != 'I' && ph != 'P') {
 		char k[2] = { ph, 0 };
 
 		intern_add(&tr->ignored, k, 1)->value++;

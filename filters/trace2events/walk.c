@@ -41,7 +41,7 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 
 	b->len = 0;
 	if (t == JSON_NUMBER && plain_int(p, n)) {
-		buf_add(b, p, n);	/* the common case: a plain integer */
+		sset(b, p, n);	/* the common case: a plain integer */
 	} else if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
 		char tmp[24];
 
@@ -456,6 +456,7 @@ static void event_start(struct trace *tr, int level)
 	tr->e.cpu.len = tr->e.node_ids.len = tr->e.node_parents.len = tr->e.node_frames.len = 0;
 	tr->e.children.len = tr->e.samples.len = tr->e.deltas.len = tr->e.attrs.len = 0;
 	tr->e.level = level;
+	tr->walk.field_depth = (size_t)level + 1;
 	tr->e.ph = 0;
 	tr->e.has_ph = tr->e.has_name = tr->e.has_pid = tr->e.has_tid = tr->e.has_args = tr->e.has_ts = 0;
 	tr->e.has_dur = tr->e.has_tdur = tr->e.has_sf = tr->e.has_argname = tr->e.bad_ts = tr->e.bad_dur = 0;
@@ -543,7 +544,7 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 {
 	struct trace *tr = j->ctx;
 
-	if (tr->walk.active && tr->walk.kind != 'f' && j->depth == (size_t)tr->e.level + 1) {
+	if (j->depth == tr->walk.field_depth) {
 		event_field(tr, (size_t)tr->e.level, t, p, n);
 		return 1;
 	}
@@ -560,6 +561,7 @@ static int on_end(struct json *j, enum json_type t)
 
 		if (d == E && t == JSON_MAP) {
 			tr->walk.active = 0;
+			tr->walk.field_depth = (size_t)-1;
 			if (tr->walk.kind == 'f')
 				sframe_done(tr);
 			else if (tr->walk.kind == 's')
