@@ -206,27 +206,46 @@ enum ekey {
 	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS,
 };
 
-/* Which one k is: by its length, then its bytes. */
+/* Which one k is: by its length and first byte, then the other bytes. */
 static enum ekey event_key(struct slice k)
 {
-#define IS(lit) same(k.p, lit, sizeof(lit) - 1)
+#define IS(lit, id) (same(k.p + 1, lit + 1, sizeof(lit) - 2) ? id : K_OTHER)
 	switch (k.n) {
 	case 2:
-		return IS("ph") ? K_PH : IS("ts") ? K_TS : IS("id") ? K_ID : IS("sf") ? K_SF : K_OTHER;
+		switch (k.p[0]) {
+		case 'p': return IS("ph", K_PH);
+		case 't': return IS("ts", K_TS);
+		case 'i': return IS("id", K_ID);
+		case 's': return IS("sf", K_SF);
+		}
+		break;
 	case 3:
-		return IS("pid") ? K_PID : IS("tid") ? K_TID : IS("cat") ? K_CAT : IS("dur") ? K_DUR :
-		       IS("cpu") ? K_CPU : K_OTHER;
+		switch (k.p[0]) {
+		case 'p': return IS("pid", K_PID);
+		case 't': return IS("tid", K_TID);
+		case 'c': return k.p[1] == 'a' ? IS("cat", K_CAT) : IS("cpu", K_CPU);
+		case 'd': return IS("dur", K_DUR);
+		}
+		break;
 	case 4:
-		return IS("name") ? K_NAME : IS("args") ? K_ARGS : IS("tdur") ? K_TDUR : K_OTHER;
+		switch (k.p[0]) {
+		case 'n': return IS("name", K_NAME);
+		case 'a': return IS("args", K_ARGS);
+		case 't': return IS("tdur", K_TDUR);
+		}
+		break;
 	case 5:
-		return IS("stack") ? K_STACK : IS("attrs") ? K_ATTRS : K_OTHER;
+		switch (k.p[0]) {
+		case 's': return IS("stack", K_STACK);
+		case 'a': return IS("attrs", K_ATTRS);
+		}
+		break;
 	case 6:
-		return IS("weight") ? K_WEIGHT : K_OTHER;
+		return k.p[0] == 'w' ? IS("weight", K_WEIGHT) : K_OTHER;
 	case 7:
-		return IS("untimed") ? K_UNTIMED : K_OTHER;
-	default:
-		return K_OTHER;
+		return k.p[0] == 'u' ? IS("untimed", K_UNTIMED) : K_OTHER;
 	}
+	return K_OTHER;
 #undef IS
 }
 
