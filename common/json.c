@@ -222,7 +222,8 @@ static int cb_end_array(void *ctx)
 	return finish(ctx, JSON_ARRAY);
 }
 
-/* cb_map_key() for a key captured, long, or that needs more room. */
+/* cb_map_key() for a key captured, empty (keys.p may be NULL), long, or
+ * that needs more room. */
 static __attribute__((noinline)) int key_slow(struct json *j, struct json_level *l, const char *p,
 					      size_t n)
 {
@@ -245,7 +246,7 @@ static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 	char *d;
 
 	j->tokens++;
-	if (j->capture || n > 16 || j->keys.cap - l->key_off < n)
+	if (j->capture || n == 0 || n > 16 || j->keys.cap - l->key_off < n)
 		return key_slow(j, l, (const char *)p, n);
 	/* the common case, a short key: two overlapping fixed-size copies
 	 * cost less than a call of memcpy */

@@ -209,7 +209,7 @@ enum ekey {
 /* Which one k is: by its length and first byte, then the other bytes. */
 static enum ekey event_key(struct slice k)
 {
-#define IS(lit, id) (same(k.p + 1, lit + 1, sizeof(lit) - 2) ? id : K_OTHER)
+#define IS(lit, id) (same(k.p + 1, &(lit)[1], sizeof(lit) - 2) ? id : K_OTHER)
 	switch (k.n) {
 	case 2:
 		switch (k.p[0]) {
@@ -252,10 +252,11 @@ static enum ekey event_key(struct slice k)
 /* A top-level field of the event (or samples entry) being read, at level E. */
 static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
 {
-	/* json_key() without its checks: level E is the event's object */
+	/* json_key() without its checks: level E is the event's object (an
+	 * empty key has no text: keys.p may be NULL) */
 	const struct json_level *l = &tr->j.lv[E];
 
-	switch (event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len })) {
+	switch (l->key_len ? event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len }) : K_OTHER) {
 	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
