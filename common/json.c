@@ -117,11 +117,21 @@ static void advance(struct json *j)
 	}
 }
 
-static int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
 {
-	int in = inside(j), ok;
+	int in, ok;
 
 	j->tokens++;
+	if (!j->capture) {	/* the common case, in short */
+		ok = j->h->value(j, t, p, n);
+		if (j->capture) {	/* json_capture() was called for this scalar */
+			cap_scalar(j, t, p, n);
+			j->capture = NULL;
+		}
+		advance(j);
+		return ok;
+	}
+	in = inside(j);
 	if (in) {
 		cap_sep(j);
 		cap_scalar(j, t, p, n);
@@ -212,20 +222,47 @@ static int cb_end_array(void *ctx)
 	return finish(ctx, JSON_ARRAY);
 }
 
-static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
+/* cb_map_key() for a key captured, empty (keys.p may be NULL), long, or
+ * that needs more room. */
+static __attribute__((noinline)) int key_slow(struct json *j, struct json_level *l, const char *p,
+					      size_t n)
 {
-	struct json *j = ctx;
-	struct json_level *l = &j->lv[j->depth - 1];
-
-	j->tokens++;
 	if (j->capture && j->depth - 1 >= j->capture_depth) {
 		if (l->count > 0)
 			buf_addc(j->capture, ',');
-		cap_string(j->capture, (const char *)p, n);
+		cap_string(j->capture, p, n);
 		buf_addc(j->capture, ':');
 	}
 	j->keys.len = l->key_off;
 	buf_add(&j->keys, p, n);
+	l->key_len = n;
+	return 1;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
+{
+	struct json *j = ctx;
+	struct json_level *l = &j->lv[j->depth - 1];
+	char *d;
+
+	j->tokens++;
+	if (j->capture || n == 0 || n > 16 || j->keys.cap - l->key_off < n)
+		return key_slow(j, l, (const char *)p, n);
+	/* the common case, a short key: two overlapping fixed-size copies
+	 * cost less than a call of memcpy */
+	d = j->keys.p + l->key_off;
+	if (n >= 8) {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, p, 4);
+		memcpy(d + n - 4, p + n - 4, 4);
+	} else if (n > 0) {
+		d[0] = (char)p[0];
+		d[n / 2] = (char)p[n / 2];
+		d[n - 1] = (char)p[n - 1];
+	}
+	j->keys.len = l->key_off + n;
 	l->key_len = n;
 	return 1;
 }

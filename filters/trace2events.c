@@ -116,6 +116,7 @@ static int convert(const char *path, void *ctx)
 	tr->file = in.name;
 	tr->walk.form = 0;
 	tr->walk.active = 0;
+	tr->walk.field_depth = (size_t)-1;
 	tr->smp.sf_done = 0;
 	tr->fp_weights = 0;
 	ev_put_input(in.name);
@@ -168,7 +169,7 @@ static void tev_free(struct tev *e)
 static void trace_free(struct trace *tr)
 {
 	struct buf *bufs[] = { &tr->walk.cur_sf_name, &tr->walk.cur_sf_parent, &tr->walk.meta,
-			       &tr->walk.meta_key, &tr->walk.cur_sf_attrs, &tr->walk.fp_unit, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame,
+			       &tr->walk.meta_key, &tr->walk.cur_sf_attrs, &tr->walk.fp_unit, &tr->walk.meta_val, &tr->thr.key, &tr->thr.frame, &tr->thr.ev_raw, &tr->thr.ev_field,
 			       &tr->smp.key, &tr->smp.sf_text, &tr->smp.held_text, &tr->smp.stack,
 			       &tr->smp.held_head, &tr->smp.event, &tr->prof.key, &tr->prof.stack };
 	size_t i;

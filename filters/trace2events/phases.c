@@ -7,6 +7,7 @@
 
 #include "../../common/alloc.h"
 #include "../../common/buf.h"
+#include "../../common/digits.h"
 #include "../../common/err.h"
 #include "../../common/events.h"
 #include "../../common/intern.h"
@@ -16,6 +17,13 @@
 
 /* ---- threads and spans ---- */
 
+/* Is the thread t the one of pid, tid? */
+static int thread_is(const struct thread *t, const struct buf *pid, const struct buf *tid)
+{
+	return t->pid_len == pid->len && t->tid_len == tid->len && same(t->pid, pid->p, pid->len) &&
+	       same(t->tid, tid->p, tid->len);
+}
+
 static struct thread *thread_of(struct trace *tr, const struct buf *pid, const struct buf *tid)
 {
 	int added;
@@ -23,13 +31,18 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	struct thread *t;
 	struct buf *key = &tr->thr.key;
 
+	/* events come in runs on one thread: the last one found first */
+	if (tr->thr.last < tr->thr.n && thread_is(&tr->thr.th[tr->thr.last], pid, tid))
+		return &tr->thr.th[tr->thr.last];
 	key->len = 0;
 	buf_add(key, pid->p, pid->len);
 	buf_addc(key, 0);
 	buf_add(key, tid->p, tid->len);
 	i = intern_get(&tr->thr.ids, key->p, key->len, &added);
-	if (!added)
-		return &tr->thr.th[tr->thr.ids.ents[i].aux];
+	if (!added) {
+		tr->thr.last = (size_t)tr->thr.ids.ents[i].aux;
+		return &tr->thr.th[tr->thr.last];
+	}
 	fp_grow(&tr->thr.th, &tr->thr.cap, tr->thr.n + 1, sizeof *tr->thr.th);
 	t = &tr->thr.th[tr->thr.n];
 	memset(t, 0, sizeof *t);
@@ -38,6 +51,12 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	t->pid_len = pid->len;
 	t->tid = fp_strndup(tid->len ? tid->p : "", tid->len);
 	t->tid_len = tid->len;
+	/* the D records' "PID\tTID\t-\t-\t", written once */
+	ev_buf_field(&t->head, t->pid, t->pid_len);
+	buf_addc(&t->head, '\t');
+	ev_buf_field(&t->head, t->tid, t->tid_len);
+	buf_adds(&t->head, "\t-\t-\t");
+	tr->thr.last = tr->thr.n;
 	tr->thr.ids.ents[i].aux = (int64_t)tr->thr.n++;
 	return t;
 }
@@ -50,17 +69,92 @@ static void saw_time(struct thread *t, int64_t ts)
 	}
 }
 
-/* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. */
-static void put_span(const struct thread *t, int64_t ts, int64_t dur, struct slice ev,
-		     struct slice frame, uint64_t seq)
+/* The EVENT field of ev (raw): escaped once per run of equal events. */
+static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 {
-	static const struct slice none = { NULL, 0 };
-	struct slice pid = { t->pid, t->pid_len }, tid = { t->tid, t->tid_len };
+	if (!thr->ev_ok || thr->ev_raw.len != ev.n || !same(thr->ev_raw.p, ev.p, ev.n)) {
+		sset(&thr->ev_raw, ev.p, ev.n);
+		thr->ev_field.len = 0;
+		ev_buf_field(&thr->ev_field, ev.p, ev.n);
+		thr->ev_ok = 1;
+	}
+	return &thr->ev_field;
+}
 
-	ev_put_head('D', ts, pid, tid, -1, none, ev, dur);
+/* The decimal digits of v at o, with up to 24 bytes of room there; the
+ * end of the digits. */
+static inline char *put_dec(char *o, uint64_t v)
+{
+	char tmp[48], *p = digits_u64(tmp + 24, v);
+
+	memcpy(o, p, 24);	/* a fixed size: no call; what is past the digits is overwritten later */
+	return o + (tmp + 24 - p);
+}
+
+/* d[0..n) = s[0..n) */
+static inline void copy(char *d, const char *s, size_t n)
+{
+	if (n <= 16)
+		copy_short(d, s, n);
+	else
+		memcpy(d, s, n);
+}
+
+/* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
+ * record is formatted in place in the output buffer (ev_put_head() and
+ * ev_put_d_end() write the same bytes, for the rare cases left to them). */
+static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts, int64_t dur,
+		     struct slice ev, struct slice frame, uint64_t seq)
+{
+	const struct buf *evf = event_field(thr, ev);
+	size_t max = 2 + 24 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
+	char *o;
+
+	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
+		*o++ = 'D';
+		*o++ = '\t';
+		o = put_dec(o, (uint64_t)ts / 1000000000);
+		*o++ = '.';
+		digits_fixed(o + 9, (uint64_t)ts % 1000000000, 9);
+		o += 9;
+		*o++ = '\t';
+		copy(o, t->head.p, t->head.len);
+		o += t->head.len;
+		copy(o, evf->p, evf->len);
+		o += evf->len;
+		*o++ = '\t';
+		o = put_dec(o, (uint64_t)dur);
+		*o++ = '\t';
+		copy(o, frame.p, frame.n);
+		o += frame.n;
+		*o++ = '\t';
+		o = put_dec(o, seq);
+		*o++ = '\n';
+		out_commit(o);
+		return;
+	}
+	ev_put_head('D', ts, (struct slice){ t->pid, t->pid_len }, (struct slice){ t->tid, t->tid_len },
+		    -1, (struct slice){ NULL, 0 }, ev, dur);
 	if (frame.n)
 		out_write(frame.p, frame.n);
 	ev_put_d_end(seq);
+}
+
+/* Is p[0..n) short and free of the bytes events escape (ev_buf_escaped()
+ * would copy it as it is)? */
+static inline int clean_short(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n > 16)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == ';' || c == '`')
+			return 0;
+	}
+	return 1;
 }
 
 /* The frame text of the current event, escaped. */
@@ -68,7 +162,10 @@ static void span_frame(const struct trace *tr, struct buf *frame)
 {
 	frame->len = 0;
 	if (tr->e.has_name && tr->e.name.len > 0) {
-		ev_buf_escaped(frame, tr->e.name.p, tr->e.name.len);
+		if (clean_short(tr->e.name.p, tr->e.name.len))
+			sset(frame, tr->e.name.p, tr->e.name.len);	/* the common case, in short */
+		else
+			ev_buf_escaped(frame, tr->e.name.p, tr->e.name.len);
 		if (frame->len == 1 && frame->p[0] == '-')
 			sset(frame, "\\x2d", 4);
 	} else {
@@ -121,14 +218,14 @@ static void span_begin(struct trace *tr, struct thread *t)
 	buf_add(&t->text, ev.p, ev.n);
 }
 
-static void close_b(struct thread *t, size_t i, int64_t end)
+static void close_b(struct tr_threads *thr, struct thread *t, size_t i, int64_t end)
 {
 	struct bopen *b = &t->b[i];
 	const char *s = t->text.p + b->off;
 	struct slice ev = { s + b->name_len + b->frame_len, b->event_len };
 	struct slice frame = { s + b->name_len, b->frame_len };
 
-	put_span(t, b->ts, ns_until(b->ts, end), ev, frame, b->seq);
+	put_span(thr, t, b->ts, ns_until(b->ts, end), ev, frame, b->seq);
 	memmove(&t->b[i], &t->b[i + 1], (t->nb - i - 1) * sizeof *t->b);
 	t->nb--;
 	if (t->nb == 0 || i == t->nb)
@@ -155,7 +252,7 @@ static void span_end(struct trace *tr, struct thread *t)
 		tr_skip(tr, "E event that matches no open B event; ignored");
 		return;
 	}
-	close_b(t, i, tr->e.ts);
+	close_b(&tr->thr, t, i, tr->e.ts);
 }
 
 static void span_complete(struct trace *tr, struct thread *t)
@@ -174,7 +271,7 @@ static void span_complete(struct trace *tr, struct thread *t)
 	}
 	span_frame(tr, &tr->thr.frame);
 	saw_time(t, tr->e.ts + dur);
-	put_span(t, tr->e.ts, dur, span_event(tr),
+	put_span(&tr->thr, t, tr->e.ts, dur, span_event(tr),
 		 (struct slice){ tr->thr.frame.p, tr->thr.frame.len }, tr->e.seq);
 }
 
@@ -215,7 +312,7 @@ void tr_event_done(struct trace *tr)
 			tr_profile_event(tr);
 		return;
 	}
-	if (!strchr("BEXiIP", ph) || ph == 0) {
+	if (ph != 'X' && ph != 'B' && ph != 'E' && ph != 'i' && ph != 'I' && ph != 'P') {
 		char k[2] = { ph, 0 };
 
 		intern_add(&tr->ignored, k, 1)->value++;
@@ -291,14 +388,16 @@ void tr_spans_end(struct trace *tr)
 
 		while (t->nb > 0) {
 			tr->thr.unclosed++;
-			close_b(t, t->nb - 1, t->last);
+			close_b(&tr->thr, t, t->nb - 1, t->last);
 		}
 		free(t->b);
 		free(t->pid);
 		free(t->tid);
 		buf_free(&t->text);
+		buf_free(&t->head);
 	}
 	tr->thr.n = 0;
+	tr->thr.last = 0;
 	intern_free(&tr->thr.ids);
 	memset(&tr->thr.ids, 0, sizeof tr->thr.ids);
 }

@@ -37,6 +37,7 @@ struct thread {
 	struct bopen *b;
 	size_t nb, cap;
 	struct buf text;
+	struct buf head;	/* "PID\tTID\t-\t-\t" of its D records, escaped */
 	int64_t last;		/* the largest time seen on the thread */
 	int has_last;
 };
@@ -115,6 +116,8 @@ struct held {
 struct tr_walk {
 	int active;		/* an event or sample is being read */
 	int kind;		/* 'e' trace event, 's' samples entry, 'f' stackFrames entry */
+	size_t field_depth;	/* reading an event or samples entry: the depth of
+				 * its fields (tr->e.level + 1), else (size_t)-1 */
 	int form;		/* '[' or '{' */
 	struct sframe cur_sf;	/* the stackFrames entry being read */
 	struct buf cur_sf_name, cur_sf_parent, cur_sf_attrs;
@@ -130,6 +133,9 @@ struct tr_threads {
 	size_t n, cap;
 	struct buf key;		/* thread_of()'s */
 	struct buf frame;	/* span_begin()'s and span_complete()'s frame text */
+	size_t last;		/* the thread of the last event (thread_of()) */
+	struct buf ev_raw, ev_field;	/* the last EVENT field, raw and escaped */
+	int ev_ok;		/* ev_raw, ev_field are set */
 	uint64_t unmatched, unclosed, nodur;
 };
 
@@ -204,10 +210,44 @@ void tr_profile_event(struct trace *tr);
 void tr_release_held(struct trace *tr);
 void tr_samples_end(struct trace *tr);	/* flush pending samples, free per-input tables */
 
+/* d[0..n) = s[0..n) for n <= 16: two overlapping fixed-size copies,
+ * cheaper than a call of memcpy for the short texts of an event. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 static inline void sset(struct buf *b, const char *p, size_t n)
 {
 	b->len = 0;
-	buf_add(b, p, n);
+	if (n <= 16 && b->cap >= n) {
+		copy_short(b->p, p, n);
+		b->len = n;
+	} else {
+		buf_add(b, p, n);
+	}
+}
+
+/* p[0..n) == q[0..n), byte by byte: for the short texts of an event
+ * (keys, pids, tids, categories) cheaper than a call of memcmp. */
+static inline int same(const char *p, const char *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != q[i])
+			return 0;
+	return 1;
 }
 
 static inline int beq(const struct buf *b, const char *s)

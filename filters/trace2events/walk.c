@@ -18,6 +18,21 @@
 static const char *const hermes_keys[] = {
 	"line", "column", "name", "category", "url", "params", "allocatedCategory", "allocatedName",
 };
+static const unsigned char hermes_lens[] = { 4, 6, 4, 8, 3, 6, 17, 13 };
+
+/* Is p[0..n) a plain integer with no sign, no leading zero and at most
+ * 18 digits (the common pid and tid)? */
+static inline int plain_int(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 18 || p[0] == '0')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned)(p[i] - '0') > 9)
+			return 0;
+	return 1;
+}
 
 /* A pid or tid: numbers as integers, strings as they are. */
 static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
@@ -25,9 +40,8 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 	int64_t v;
 
 	b->len = 0;
-	if (t == JSON_NUMBER && n > 0 && n < 19 && p[0] != '-' && p[0] != '0' &&
-	    strspn(p, "0123456789") == n) {
-		buf_add(b, p, n);	/* the common case: a plain integer */
+	if (t == JSON_NUMBER && plain_int(p, n)) {
+		sset(b, p, n);	/* the common case: a plain integer */
 	} else if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
 		char tmp[24];
 
@@ -37,12 +51,37 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 	}
 }
 
-/* A time in µs (number or numeric string) to ns. */
+/* A time in µs (number or numeric string) to ns. The common case, up to
+ * 15 digits with up to 3 decimals, here (json_decimal() gives the same);
+ * the rest by json_decimal(). */
 static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 {
+	uint64_t x = 0;
+	size_t i = 0;
+	int f = 0;
+	size_t lim = n < 15 ? n : 15;
+
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return -1;
-	return json_decimal(p, n, 3, ns);
+	for (; i < lim; i++) {
+		unsigned c = (unsigned)(p[i] - '0');
+
+		if (c > 9)
+			break;
+		x = x * 10 + c;
+	}
+	if (i > 0 && i < n && p[i] == '.') {
+		for (i++; i < n && f < 3 && (unsigned)(p[i] - '0') <= 9; i++, f++)
+			x = x * 10 + (unsigned)(p[i] - '0');
+		if (f == 0)
+			i = 0;
+	}
+	if (i == 0 || i != n)
+		return json_decimal(p, n, 3, ns);
+	for (; f < 3; f++)
+		x *= 10;
+	*ns = (int64_t)x;
+	return 0;
 }
 
 /* ---- the JSON walk ---- */
@@ -161,52 +200,124 @@ static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 	}
 }
 
+/* The top-level keys of an event (or samples entry). */
+enum ekey {
+	K_OTHER, K_PH, K_NAME, K_CAT, K_PID, K_TID, K_TS, K_DUR, K_TDUR, K_ID, K_CPU, K_SF,
+	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS,
+};
+
+/* Which one k is: by its length and first byte, then the other bytes. */
+static enum ekey event_key(struct slice k)
+{
+#define IS(lit, id) (same(k.p + 1, &(lit)[1], sizeof(lit) - 2) ? id : K_OTHER)
+	switch (k.n) {
+	case 2:
+		switch (k.p[0]) {
+		case 'p': return IS("ph", K_PH);
+		case 't': return IS("ts", K_TS);
+		case 'i': return IS("id", K_ID);
+		case 's': return IS("sf", K_SF);
+		}
+		break;
+	case 3:
+		switch (k.p[0]) {
+		case 'p': return IS("pid", K_PID);
+		case 't': return IS("tid", K_TID);
+		case 'c': return k.p[1] == 'a' ? IS("cat", K_CAT) : IS("cpu", K_CPU);
+		case 'd': return IS("dur", K_DUR);
+		}
+		break;
+	case 4:
+		switch (k.p[0]) {
+		case 'n': return IS("name", K_NAME);
+		case 'a': return IS("args", K_ARGS);
+		case 't': return IS("tdur", K_TDUR);
+		}
+		break;
+	case 5:
+		switch (k.p[0]) {
+		case 's': return IS("stack", K_STACK);
+		case 'a': return IS("attrs", K_ATTRS);
+		}
+		break;
+	case 6:
+		return k.p[0] == 'w' ? IS("weight", K_WEIGHT) : K_OTHER;
+	case 7:
+		return k.p[0] == 'u' ? IS("untimed", K_UNTIMED) : K_OTHER;
+	}
+	return K_OTHER;
+#undef IS
+}
+
 /* A top-level field of the event (or samples entry) being read, at level E. */
 static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
 {
-	struct slice k = json_key(&tr->j, E);
+	/* json_key() without its checks: level E is the event's object (an
+	 * empty key has no text: keys.p may be NULL) */
+	const struct json_level *l = &tr->j.lv[E];
 
-	if (k.n == 2 && memcmp(k.p, "ph", 2) == 0) {
+	switch (l->key_len ? event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len }) : K_OTHER) {
+	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
-	} else if (key(E, "name")) {
+		break;
+	case K_NAME:
 		tr->e.has_name = 1;
 		text_value(&tr->e.name, t, p, n);
-	} else if (key(E, "cat")) {
+		break;
+	case K_CAT:
 		text_value(&tr->e.cat, t, p, n);
-	} else if (key(E, "pid")) {
+		break;
+	case K_PID:
 		tr->e.has_pid = 1;
 		set_id(&tr->e.pid, t, p, n);
-	} else if (key(E, "tid")) {
+		break;
+	case K_TID:
 		tr->e.has_tid = 1;
 		set_id(&tr->e.tid, t, p, n);
-	} else if (key(E, "ts")) {
+		break;
+	case K_TS:
 		tr->e.has_ts = 1;
 		tr->e.bad_ts = set_time(t, p, n, &tr->e.ts) < 0;
-	} else if (key(E, "dur")) {
+		break;
+	case K_DUR:
 		tr->e.has_dur = 1;
 		tr->e.bad_dur = set_time(t, p, n, &tr->e.dur) < 0;
-	} else if (key(E, "tdur")) {
+		break;
+	case K_TDUR:
 		tr->e.has_tdur = set_time(t, p, n, &tr->e.tdur) == 0;
-	} else if (key(E, "id")) {
+		break;
+	case K_ID:
 		text_value(&tr->e.id, t, p, n);
-	} else if (key(E, "cpu")) {
+		break;
+	case K_CPU:
 		set_id(&tr->e.cpu, t, p, n);
-	} else if (key(E, "sf")) {
+		break;
+	case K_SF:
 		tr->e.has_sf = 1;
 		text_value(&tr->e.sfid, t, p, n);
-	} else if (key(E, "stack") && t == JSON_ARRAY) {
-		tr->e.is_stack = 1;
-	} else if (key(E, "weight") && t == JSON_NUMBER) {
-		tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
-	} else if (key(E, "untimed")) {
+		break;
+	case K_STACK:
+		if (t == JSON_ARRAY)
+			tr->e.is_stack = 1;
+		break;
+	case K_WEIGHT:
+		if (t == JSON_NUMBER)
+			tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
+		break;
+	case K_UNTIMED:
 		tr->e.untimed = t == JSON_TRUE;
-	} else if (key(E, "attrs")) {
+		break;
+	case K_ATTRS:
 		text_value(&tr->e.attrs, t, p, n);
-	} else if (key(E, "args")) {
+		break;
+	case K_ARGS:
 		tr->e.has_args = 1;
 		if (tr->args)	/* the JSON text is needed only for -a */
 			json_capture(&tr->j, &tr->e.args);
+		break;
+	case K_OTHER:
+		break;
 	}
 }
 
@@ -222,8 +333,7 @@ static void args_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 
 		if (hk.n >= 3 && hk.n <= 17)
 			for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
-				if (strlen(hermes_keys[i]) == hk.n &&
-				    memcmp(hermes_keys[i], hk.p, hk.n) == 0)
+				if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
 					tr->e.hermes |= 1u << i;
 		if (key(E + 1, "name")) {
 			tr->e.has_argname = 1;
@@ -360,15 +470,13 @@ static void put_meta(struct trace *tr, struct slice k, const char *v, size_t n)
 
 static void event_start(struct trace *tr, int level)
 {
-	struct buf *bufs[] = { &tr->e.name, &tr->e.cat, &tr->e.pid, &tr->e.tid, &tr->e.args, &tr->e.argname,
-			       &tr->e.id, &tr->e.sfid, &tr->e.stack, &tr->e.sname, &tr->e.cpu, &tr->e.node_ids,
-			       &tr->e.node_parents, &tr->e.node_frames, &tr->e.children, &tr->e.samples,
-			       &tr->e.deltas, &tr->e.attrs };
-	size_t i;
-
-	for (i = 0; i < sizeof bufs / sizeof *bufs; i++)
-		bufs[i]->len = 0;
+	/* one store each (a loop over their addresses costs more, per event) */
+	tr->e.name.len = tr->e.cat.len = tr->e.pid.len = tr->e.tid.len = tr->e.args.len = 0;
+	tr->e.argname.len = tr->e.id.len = tr->e.sfid.len = tr->e.stack.len = tr->e.sname.len = 0;
+	tr->e.cpu.len = tr->e.node_ids.len = tr->e.node_parents.len = tr->e.node_frames.len = 0;
+	tr->e.children.len = tr->e.samples.len = tr->e.deltas.len = tr->e.attrs.len = 0;
 	tr->e.level = level;
+	tr->walk.field_depth = (size_t)level + 1;
 	tr->e.ph = 0;
 	tr->e.has_ph = tr->e.has_name = tr->e.has_pid = tr->e.has_tid = tr->e.has_args = tr->e.has_ts = 0;
 	tr->e.has_dur = tr->e.has_tdur = tr->e.has_sf = tr->e.has_argname = tr->e.bad_ts = tr->e.bad_dur = 0;
@@ -382,7 +490,10 @@ static void event_start(struct trace *tr, int level)
 	tr->e.seq = tr->seq++;
 }
 
-static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
+/* on_value() but for the fields of an event (out of line, so that the
+ * common case costs the least). */
+static __attribute__((noinline)) int other_value(struct json *j, enum json_type t, const char *p,
+						 size_t n)
 {
 	struct trace *tr = j->ctx;
 	size_t d = j->depth;
@@ -449,6 +560,17 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 	return 1;
 }
 
+static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
+{
+	struct trace *tr = j->ctx;
+
+	if (j->depth == tr->walk.field_depth) {
+		event_field(tr, (size_t)tr->e.level, t, p, n);
+		return 1;
+	}
+	return other_value(j, t, p, n);
+}
+
 static int on_end(struct json *j, enum json_type t)
 {
 	struct trace *tr = j->ctx;
@@ -459,6 +581,7 @@ static int on_end(struct json *j, enum json_type t)
 
 		if (d == E && t == JSON_MAP) {
 			tr->walk.active = 0;
+			tr->walk.field_depth = (size_t)-1;
 			if (tr->walk.kind == 'f')
 				sframe_done(tr);
 			else if (tr->walk.kind == 's')
