@@ -597,10 +597,12 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	struct perf_frame *f;
 	unsigned kind;
 
-	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
-	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
+	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ')
 		return -1;
-	kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
+	if (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0)
+		kind = EVK_INLINED;	/* no dso (parse_frame) */
+	else
+		kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
 	/* the symbol without "+0xHEX" */
 	se = o - 1;
 	for (i = se; i > sym && is_hex(s[i - 1]); i--)
@@ -617,8 +619,12 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	f->ip.len = e - a;
 	f->sym.off = base + sym;
 	f->sym.len = se - sym;
-	f->dso.off = base + d;
-	f->dso.len = n - 1 - d;
+	if (kind & EVK_INLINED) {
+		f->dso.off = f->dso.len = 0;
+	} else {
+		f->dso.off = base + d;
+		f->dso.len = n - 1 - d;
+	}
 	f->file.off = f->file.len = f->line.off = f->line.len = 0;
 	f->kind = kind;
 	f->clean = 1;

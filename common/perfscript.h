@@ -99,7 +99,8 @@ void perf_free(struct perf_parser *p);
 
 /* Classify a dso path: EVK_KERNEL, EVK_JIT or 0 (docs/perf2events.md). */
 unsigned perf_dso_kind(const char *dso, size_t len);
-/* The same, remembered in p for the next frames (perfdso.c). */
+/* The same, remembered in p for the next frames (perfdso.c); 16 bytes
+ * past dso + len must be readable (the parser's text is padded). */
 unsigned perf_dso_kind_cached(struct perf_parser *p, const char *dso, size_t len);
 
 #endif
