@@ -559,6 +559,34 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 }
 
 #ifdef __SSE2__
+/* perf_dso_kind_cached() with its usual answer, the last dso of its slot,
+ * found here (the dso has 16 readable bytes past its end). */
+static inline unsigned dso_kind(struct perf_parser *p, const char *dso, size_t n)
+{
+	const struct perf_dso_cache *c;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	c = &p->dso_cache[(n + (unsigned char)dso[n - 1]) % PERF_DSO_CACHE];
+	if (n != c->len)
+		return perf_dso_kind_cached(p, dso, n);
+	for (i = 0;; i += 16) {
+		unsigned d = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(dso + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(c->name + i)))) & 0xffff;
+
+		if (n - i <= 16) {
+			if (d & ((1u << (n - i)) - 1))
+				break;
+			return c->kind;
+		}
+		if (d)
+			break;
+	}
+	return perf_dso_kind_cached(p, dso, n);
+}
+
 /* The start of a frame line, "\t" + spaces + "HEX ": the address is
  * s[*a, *e); returns the offset of the symbol after it, or 0. 16 bytes
  * past s + 1 must be readable. */
@@ -590,6 +618,7 @@ static inline size_t frame_ip(const char *s, size_t *a, size_t *e)
 /* The rest of a simple frame line s[0..n): the symbol from sym, the dso's
  * '(' at o (the last parenthesis before the final ')'), the address
  * s[a, e). Stores the frame and returns 0, or -1 if it is not that simple. */
+__attribute__((always_inline))
 static inline int frame_store(struct perf_parser *p, const char *s, size_t n, size_t a, size_t e,
 			      size_t sym, size_t o)
 {
@@ -602,10 +631,18 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	if (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0)
 		kind = EVK_INLINED;	/* no dso (parse_frame) */
 	else
-		kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
-	/* the symbol without "+0xHEX" */
+		kind = dso_kind(p, s + d, n - 1 - d);
+	/* the symbol without "+0xHEX": the hex digits before se, 16 bytes
+	 * at a time back to the blank before sym */
 	se = o - 1;
-	for (i = se; i > sym && is_hex(s[i - 1]); i--)
+	i = se;
+	if (se >= 16) {
+		unsigned h = pscan_hex16(_mm_loadu_si128((const __m128i *)(const void *)(s + se - 16)));
+		unsigned run = (unsigned)__builtin_clz(~(h << 16));	/* 16 if all */
+
+		i = se - run;
+	}
+	for (; i > sym && is_hex(s[i - 1]); i--)
 		;
 	if (i < se && i >= sym + 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
 		se = i - 3;
