@@ -318,6 +318,33 @@ static void parse_left(struct perf_parser *p, const char *s, size_t n)
 	p->s.comm = save(p, s + b, e - b);
 }
 
+#ifdef __SSE2__
+/* The first blank of s[i..n), or ':' followed by a blank or the end, or
+ * n: 16 bytes at a time (the line has 16 readable bytes past its end). */
+static size_t event_end(const char *s, size_t i, size_t n)
+{
+	for (;;) {
+		size_t rem = n - i;
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned bl = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+									_mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+		unsigned co = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+		unsigned stop;
+
+		if (rem <= 16) {	/* the end counts as a blank after a ':' */
+			bl = (bl & ((1u << rem) - 1)) | 1u << rem;
+			co &= (1u << rem) - 1;
+		} else if (is_space(s[i + 16])) {
+			bl |= 1u << 16;
+		}
+		stop = bl | (co & (bl >> 1));
+		if (stop)
+			return i + (size_t)__builtin_ctz(stop);
+		i += 16;
+	}
+}
+#endif
+
 /* The right part of a header: "[PERIOD] EVENT: [payload or frame]". */
 static void parse_right(struct perf_parser *p, const char *s, size_t n)
 {
@@ -329,10 +356,16 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 	while (i < n && is_digit(s[i]))
 		i++;
 	if (i > b && (i == n || is_space(s[i]))) {
-		int64_t v;
+		int64_t v = 0;
+		size_t k;
 
-		if (ev_parse_i64(s + b, i - b, &v) == 0)
+		if (i - b <= 18) {	/* no overflow: ev_parse_i64() without its checks */
+			for (k = b; k < i; k++)
+				v = v * 10 + (s[k] - '0');
 			p->s.period = v;
+		} else if (ev_parse_i64(s + b, i - b, &v) == 0) {
+			p->s.period = v;
+		}
 		while (i < n && is_space(s[i]))
 			i++;
 	} else {
@@ -340,11 +373,16 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 	}
 	/* event: up to the first ':' followed by a blank or the end */
 	b = i;
+#ifdef __SSE2__
+	if (i < n)
+		i = event_end(s, i, n);
+#else
 	while (i < n && !is_space(s[i])) {
 		if (s[i] == ':' && (i + 1 == n || is_space(s[i + 1])))
 			break;
 		i++;
 	}
+#endif
 	if (i < n && s[i] == ':') {
 		p->s.event = save(p, s + b, i - b);
 		i++;
