@@ -170,10 +170,10 @@ static long pscan_open_avx2(const char *s, size_t n)
  * an LF (its offset goes to *nl) right after a ')', and the parenthesis
  * before that a '(': its offset, else -1. 32 bytes past s + lim must be
  * readable. The loop looks for the LF only; the parentheses are found
- * from it, in its chunk and the one before (further back a byte at a
- * time: a dso longer than 32 bytes that ends early in its chunk). */
+ * from it, in its chunk and the one before (further back for a dso
+ * longer than 32 bytes that ends early in its chunk). */
 __attribute__((target("avx2"), unused))
-static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
+static inline long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
 {
 	__m256i c = _mm256_setzero_si256(), pc;
 	unsigned sp = 0;
@@ -202,9 +202,14 @@ static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
 		j = i + 31 - (size_t)__builtin_clzll(m);	/* i - 32 + (63 - clz) */
 		return s[j] == '(' ? (long)j : -1;
 	}
-	for (j = i >= 32 ? i - 32 : 0; j-- > 0;)
-		if (s[j] == '(' || s[j] == ')')
+	for (j = i; j >= 64; j -= 32) {	/* the chunks before: s[j - 64, j - 32) */
+		unsigned mp = pscan_in_avx2(pscan_classes_avx2(s + j - 64), PS_PAREN);
+
+		if (mp) {
+			j = j - 64 + 31 - (size_t)__builtin_clz(mp);
 			return s[j] == '(' ? (long)j : -1;
+		}
+	}
 	return -1;
 }
 

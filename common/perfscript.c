@@ -263,6 +263,7 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 	p->s.pid = p->s.tid = p->s.event = p->s.comm;
 	p->s.cpu = -1;
 	p->s.time = EV_NONE;
+	p->s.time_text.off = p->s.time_text.len = 0;
 	p->s.period = -1;
 	p->s.nframes = 0;
 	p->s.lineno = lineno;
@@ -740,7 +741,8 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
  * yet: one scan finds it (the first byte that needs an escape must be the
  * LF, before lim) and the dso's parenthesis. Returns the line's length
  * (without the LF), or -1 if it is not that simple (perf_line decides). */
-static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
+__attribute__((target("avx2"), always_inline))
+static inline long frame_feed(struct perf_parser *p, const char *s, const char *lim)
 {
 	size_t a, e, sym = frame_ip(s, &a, &e), k;
 	long open;
@@ -751,6 +753,24 @@ static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
 	if (open < 0 || sym + k < 8 || frame_store(p, s, sym + k, a, e, sym, sym + (size_t)open) < 0)
 		return -1;
 	return (long)(sym + k);
+}
+
+/* The frame lines from d on (d < lim) that frame_feed() takes, in one
+ * AVX2 function (its scans inlined, their tables loaded once): where
+ * it stopped, a line perf_line() decides or lim. */
+__attribute__((target("avx2")))
+static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
+{
+	while (d < lim && *d == '\t') {
+		long k = frame_feed(p, d, lim);
+
+		if (k < 0)
+			break;
+		p->lineno++;
+		p->last_was_frame = 1;
+		d += k + 1;
+	}
+	return d;
 }
 #endif
 
@@ -805,8 +825,10 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		begin(p, lineno);
 		s = keep_line(p, s, n, 1);
 		parse_left(p, s, (size_t)t);
-		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
+		if (header_time(s + t, tend - (size_t)t, &ns) == 0) {
 			p->s.time = ns;
+			p->s.time_text = save(p, s + t, tend - (size_t)t);
+		}
 		sb = sideband_at(s + tend + 1, n - tend - 1);
 		if (sb >= 0)
 			sideband(p, s + tend + 1 + sb, n - tend - 1 - (size_t)sb);
@@ -886,12 +908,10 @@ void perf_feed(struct perf_parser *p, const char *d, size_t n)
 	while (d < fast) {
 #ifdef PSCAN_AVX2
 		if (*d == '\t' && p->in_block && p->in_sample && p->avx2) {
-			long k = frame_feed(p, d, fast);
+			const char *e = frames_feed(p, d, fast);
 
-			if (k >= 0) {
-				p->lineno++;
-				p->last_was_frame = 1;
-				d += k + 1;
+			if (e != d) {
+				d = e;
 				continue;
 			}
 		}

@@ -23,6 +23,8 @@ struct perf_sample {
 	struct ptext comm, pid, tid, event;
 	int cpu;		/* -1 if absent */
 	int64_t time;		/* ns; EV_NONE if absent */
+	struct ptext time_text;	/* the time as printed, "SECS.FRAC" (6 or 9
+				 * decimals); len 0 if absent */
 	int64_t period;		/* -1 if absent */
 	uint64_t lineno;	/* line of the sample's header */
 	struct perf_frame *frames;	/* leaf first, as perf prints them */

@@ -116,12 +116,31 @@ static char *put_u64(char *w, uint64_t v)
 	return w + (tmp + 24 - p);
 }
 
+/* Is the header's "SECS.FRAC" (6 or 9 decimals: perfscript.c) what
+ * ev_put_time() writes of it, once 6 decimals are made 9? Yes if SECS has
+ * no leading zero and at most 9 digits (its value then needs no check). */
+static int time_as_printed(const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t il;
+
+	if (t.len < 8)
+		return 0;
+	il = t.len - (p[t.len - 7] == '.' ? 7 : 10);
+	return il <= 9 && (p[0] != '0' || il == 1);
+}
+
 /* "S\tTIME\tPID\tTID\tCPU\tCOMM\tEVENT\tWEIGHT\t" (ev_put_head) */
 static char *put_head(char *w, const struct perf_sample *s, const char *text)
 {
 	w = put_lit(w, "S\t", 2);
 	if (s->time == EV_NONE) {
 		*w++ = '-';
+	} else if (time_as_printed(text, s->time_text)) {
+		/* 6 decimals made 9 */
+		w = put(w, text, s->time_text);
+		if (w[-7] == '.')
+			w = put_lit(w, "000", 3);
 	} else {
 		uint64_t t = (uint64_t)s->time;
 
