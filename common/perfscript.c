@@ -138,6 +138,9 @@ static void add_frame(struct perf_parser *p, struct perf_frame *f)
 	if (p->s.nframes == p->frames_cap)
 		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
 	p->s.frames[p->s.nframes++] = *f;
+	p->s.frame_bytes += f->ip.len + f->sym.len + f->dso.len;
+	if (!f->clean || f->file.len || f->line.len)
+		p->s.plain = 0;
 }
 
 /* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
@@ -266,6 +269,8 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 	p->s.time_text.off = p->s.time_text.len = 0;
 	p->s.period = -1;
 	p->s.nframes = 0;
+	p->s.frame_bytes = 0;
+	p->s.plain = 1;
 	p->s.lineno = lineno;
 	p->in_sample = 1;
 }
@@ -593,6 +598,7 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 		s = keep_line(p, s, n, 0);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
+		p->s.plain = 0;
 	}
 	return 0;
 }
@@ -704,6 +710,7 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	f->file.off = f->file.len = f->line.off = f->line.len = 0;
 	f->kind = kind;
 	f->clean = 1;
+	p->s.frame_bytes += f->ip.len + f->sym.len + f->dso.len;
 	return 0;
 }
 #endif

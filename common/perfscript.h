@@ -29,6 +29,8 @@ struct perf_sample {
 	uint64_t lineno;	/* line of the sample's header */
 	struct perf_frame *frames;	/* leaf first, as perf prints them */
 	size_t nframes;
+	size_t frame_bytes;	/* the frames' ip, sym and dso bytes, all added */
+	int plain;		/* every frame clean, none with a file or line */
 };
 
 /* A side-band record (docs/events.md, formats.md §12): perf's

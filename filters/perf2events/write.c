@@ -199,18 +199,12 @@ static char *put_frame(char *w, const struct perf_frame *f, const char *text, in
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso)
 {
-	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len;
+	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
+			  s->frame_bytes + 64 * s->nframes;
 	char *w;
 
-	if (s->time != EV_NONE && s->time < 0)
+	if ((s->time != EV_NONE && s->time < 0) || !s->plain)
 		return -1;
-	for (i = 0; i < s->nframes; i++) {
-		const struct perf_frame *f = &s->frames[i];
-
-		if (!f->clean || f->file.len || f->line.len)
-			return -1;
-		bound += f->sym.len + f->dso.len + f->ip.len + 64;
-	}
 	/* pid and tid are digits (perfscript.c) */
 	if (!plain_cached(c, 0, text, s->comm) || !plain_cached(c, 1, text, s->event))
 		return -1;
