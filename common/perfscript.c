@@ -299,21 +299,27 @@ static void parse_left(struct perf_parser *p, const char *s, size_t n)
 				e--;
 		}
 	}
-	/* PID/TID or TID */
+	/* PID/TID or TID: digits and at most one '/', digits either side */
 	b = e;
-	while (b > 0 && (is_digit(s[b - 1]) || s[b - 1] == '/'))
-		b--;
-	if (b < e && (b == 0 || is_space(s[b - 1]))) {
-		const char *slash = memchr(s + b, '/', e - b);
+	{
+		size_t slash = 0, slashes = 0;
 
-		if (slash && all_digits(s + b, (size_t)(slash - (s + b))) &&
-		    all_digits(slash + 1, (size_t)(s + e - slash - 1))) {
-			p->s.pid = save(p, s + b, (size_t)(slash - (s + b)));
-			p->s.tid = save(p, slash + 1, (size_t)(s + e - slash - 1));
-			e = b;
-		} else if (!slash && all_digits(s + b, e - b) && b > 0) {
-			p->s.tid = save(p, s + b, e - b);
-			e = b;
+		while (b > 0 && (is_digit(s[b - 1]) || s[b - 1] == '/')) {
+			b--;
+			if (s[b] == '/') {
+				slash = b;
+				slashes++;
+			}
+		}
+		if (b < e && (b == 0 || is_space(s[b - 1]))) {
+			if (slashes == 1 && slash > b && slash + 1 < e) {
+				p->s.pid = save(p, s + b, slash - b);
+				p->s.tid = save(p, s + slash + 1, e - slash - 1);
+				e = b;
+			} else if (!slashes && b > 0) {
+				p->s.tid = save(p, s + b, e - b);
+				e = b;
+			}
 		}
 	}
 	while (e > 0 && is_space(s[e - 1]))
@@ -426,18 +432,35 @@ long perf_find_time(const char *s, size_t n, size_t *end)
 /* The time perf_find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
  * ev_parse_time() reads it, without its checks when SECS has at most 9
  * digits (no overflow then). */
+/* The value of the k (1..9) digits at s, 8 at a time in a word (the
+ * line has 8 readable bytes past them). */
+static inline int64_t digits_value(const char *s, size_t k)
+{
+	uint64_t w, hi = 0;
+
+	if (k == 9) {
+		hi = (uint64_t)(s[0] - '0') * 100000000;
+		s++;
+		k = 8;
+	}
+	memcpy(&w, s, 8);
+	/* the digits to the top bytes, zeros (digit 0) below; a borrow
+	 * from a byte past them goes up, out of the word */
+	w = (w - 0x3030303030303030ULL) << (8 * (8 - k));
+	w = w * 10 + (w >> 8);	/* pairs */
+	w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+	return (int64_t)(hi + w);
+}
+
 static int header_time(const char *s, size_t n, int64_t *ns)
 {
-	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1, i;
-	int64_t secs = 0, frac = 0;
+	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1;
+	int64_t frac = digits_value(s + il + 1, fd);
 
 	if (il > 9)
 		return ev_parse_time(s, n, ns);
-	for (i = 0; i < il; i++)
-		secs = secs * 10 + (s[i] - '0');
-	for (i = il + 1; i < n; i++)
-		frac = frac * 10 + (s[i] - '0');
-	*ns = secs * 1000000000 + (fd == 6 ? frac * 1000 : frac);
+	*ns = digits_value(s, il) * 1000000000 + (fd == 6 ? frac * 1000 : frac);
 	return 0;
 }
 
@@ -923,6 +946,12 @@ void perf_feed(struct perf_parser *p, const char *d, size_t n)
 			}
 		}
 #endif
+		if (*d == '\n') {	/* a blank line: what perf_line() does of it */
+			p->lineno++;
+			p->last_was_frame = 0;
+			d++;
+			continue;
+		}
 		nl = memchr(d, '\n', (size_t)(w - d));
 		if (nl >= fast)
 			break;
