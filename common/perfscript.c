@@ -268,6 +268,7 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 	p->s.time = EV_NONE;
 	p->s.time_text.off = p->s.time_text.len = 0;
 	p->s.period = -1;
+	p->s.period_text.off = p->s.period_text.len = 0;
 	p->s.nframes = 0;
 	p->s.frame_bytes = 0;
 	p->s.plain = 1;
@@ -375,6 +376,7 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 			for (k = b; k < i; k++)
 				v = v * 10 + (s[k] - '0');
 			p->s.period = v;
+			p->s.period_text = save(p, s + b, i - b);
 		} else if (ev_parse_i64(s + b, i - b, &v) == 0) {
 			p->s.period = v;
 		}

@@ -26,6 +26,8 @@ struct perf_sample {
 	struct ptext time_text;	/* the time as printed, "SECS.FRAC" (6 or 9
 				 * decimals); len 0 if absent */
 	int64_t period;		/* -1 if absent */
+	struct ptext period_text;	/* its digits as printed (at most 18);
+					 * len 0 if absent */
 	uint64_t lineno;	/* line of the sample's header */
 	struct perf_frame *frames;	/* leaf first, as perf prints them */
 	size_t nframes;

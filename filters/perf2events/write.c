@@ -106,14 +106,25 @@ static char *put_lit(char *w, const char *lit, size_t n)
 	return w + n;
 }
 
-/* The digits of v, and up to 23 bytes of junk after them (the record's
- * bound has room): one fixed-size copy instead of a call of memcpy. */
+/* The digits of v written in place, their number known first (no copy
+ * from a buffer: a wide load of bytes just stored stalls). */
 static char *put_u64(char *w, uint64_t v)
 {
-	char tmp[48], *p = digits_u64(tmp + 24, v);
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL
+	};
+	/* log10 from log2 (1233 / 4096 ~ log10(2)), then corrected */
+	unsigned t = ((64 - (unsigned)__builtin_clzll(v | 1)) * 1233) >> 12;
+	int n = (int)t + 1 - (v < p10[t]);
 
-	memcpy(w, p, 24);
-	return w + (tmp + 24 - p);
+	if (n < 1)
+		n = 1;
+	digits_fixed(w + n, v, n);
+	return w + n;
 }
 
 /* Is the header's "SECS.FRAC" (6 or 9 decimals: perfscript.c) what
@@ -163,7 +174,11 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	*w++ = '\t';
 	w = put_field(w, text, s->event);
 	*w++ = '\t';
-	w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
+	if (s->period >= 0 && s->period_text.len &&
+	    (text[s->period_text.off] != '0' || s->period_text.len == 1))
+		w = put(w, text, s->period_text);	/* the digits as printed, no leading zero */
+	else
+		w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
 	*w++ = '\t';
 	return w;
 }
