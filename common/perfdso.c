@@ -1,6 +1,9 @@
 /* perfdso.c - the kind of a perf dso: kernel, JIT or neither
  * (docs/perf2events.md), and a cache of the last answers */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "bytes.h"
 #include "events.h"
@@ -66,8 +69,29 @@ unsigned perf_dso_kind(const char *dso, size_t n)
 	return 0;
 }
 
+/* a[0..n) == b[0..n), 16 bytes at a time: both have the bytes up to the
+ * next multiple of 16 readable. */
+static inline int eq_padded(const char *a, const char *b, size_t n)
+{
+#ifdef __SSE2__
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16)
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+						     _mm_loadu_si128((const __m128i *)(const void *)(b + i)))) != 0xffff)
+			return 0;
+	return i == n || (~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+				_mm_loadu_si128((const __m128i *)(const void *)(b + i)))) &
+			  ((1u << (n - i)) - 1)) == 0;
+#else
+	return bytes_eq(a, b, n);
+#endif
+}
+
 /* A stack's frames are in a few dsos: remember the answers for the last
- * ones (direct-mapped by length and last byte). */
+ * ones (direct-mapped by length and last byte). The dso lies in the
+ * parser's text, 16 bytes readable past its end (perfscript.c). */
 unsigned perf_dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
 {
 	struct perf_dso_cache *c;
@@ -76,7 +100,8 @@ unsigned perf_dso_kind_cached(struct perf_parser *p, const char *dso, size_t n)
 		return 0;
 	c = &p->dso_cache[(n + (unsigned char)dso[n - 1]) % PERF_DSO_CACHE];
 
-	if (n == c->len && bytes_eq(dso, c->name, n))
+	/* name[256] holds the 16-byte chunks of any n <= 256 */
+	if (n == c->len && eq_padded(dso, c->name, n))
 		return c->kind;
 	c->kind = perf_dso_kind(dso, n);
 	if (n <= sizeof c->name) {

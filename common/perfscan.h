@@ -15,6 +15,7 @@
 #define FP_PERFSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -168,36 +169,45 @@ static long pscan_open_avx2(const char *s, size_t n)
  * the first byte of s[0..lim) that needs an escape or is a '>' must be
  * an LF (its offset goes to *nl) right after a ')', and the parenthesis
  * before that a '(': its offset, else -1. 32 bytes past s + lim must be
- * readable. */
+ * readable. The loop looks for the LF only; the parentheses are found
+ * from it, in its chunk and the one before (further back for a dso
+ * longer than 32 bytes that ends early in its chunk). */
 __attribute__((target("avx2"), unused))
-static long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
+static inline long pscan_frame_avx2(const char *s, size_t lim, size_t *nl)
 {
-	long last = -1, prev = -1;	/* the last two parentheses */
-	size_t i;
+	__m256i c = _mm256_setzero_si256(), pc;
+	unsigned sp = 0;
+	size_t i, k, j;
+	uint64_t m;
 
 	for (i = 0; i < lim; i += 32) {
-		__m256i c = pscan_classes_avx2(s + i);
-		unsigned sp = pscan_in_avx2(c, PS_PAREN - 1);	/* a class below PS_PAREN */
-		unsigned mp = pscan_in_avx2(c, PS_PAREN);
-		size_t k = 0;
+		pc = c;
+		c = pscan_classes_avx2(s + i);
+		sp = pscan_in_avx2(c, PS_PAREN - 1);	/* a class below PS_PAREN */
+		if (sp)
+			break;
+	}
+	if (!sp)
+		return -1;
+	k = (size_t)__builtin_ctz(sp);
+	if (i + k >= lim || s[i + k] != '\n' || i + k == 0 || s[i + k - 1] != ')')
+		return -1;
+	*nl = i + k;
+	/* the parentheses of s[i - 32, i + k): bit 32 + k - 1 is the ')' */
+	m = (uint64_t)(pscan_in_avx2(c, PS_PAREN) & ((1u << k) - 1)) << 32;
+	if (i > 0)
+		m |= pscan_in_avx2(pc, PS_PAREN);
+	m &= ~(1ULL << (31 + k));
+	if (m) {
+		j = i + 31 - (size_t)__builtin_clzll(m);	/* i - 32 + (63 - clz) */
+		return s[j] == '(' ? (long)j : -1;
+	}
+	for (j = i; j >= 64; j -= 32) {	/* the chunks before: s[j - 64, j - 32) */
+		unsigned mp = pscan_in_avx2(pscan_classes_avx2(s + j - 64), PS_PAREN);
 
-		if (sp) {
-			k = (size_t)__builtin_ctz(sp);
-			if (i + k >= lim || s[i + k] != '\n')
-				return -1;
-			mp &= (1u << k) - 1;
-		}
 		if (mp) {
-			unsigned top = 31 - (unsigned)__builtin_clz(mp), rest = mp & ~(1u << top);
-
-			prev = rest ? (long)(i + 31 - (size_t)__builtin_clz(rest)) : last;
-			last = (long)(i + top);
-		}
-		if (sp) {
-			*nl = i + k;
-			if (last < 0 || (size_t)last + 1 != i + k || s[last] != ')')
-				return -1;
-			return prev >= 0 && s[prev] == '(' ? prev : -1;
+			j = j - 64 + 31 - (size_t)__builtin_clz(mp);
+			return s[j] == '(' ? (long)j : -1;
 		}
 	}
 	return -1;

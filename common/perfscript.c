@@ -138,6 +138,9 @@ static void add_frame(struct perf_parser *p, struct perf_frame *f)
 	if (p->s.nframes == p->frames_cap)
 		fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1, sizeof *p->s.frames);
 	p->s.frames[p->s.nframes++] = *f;
+	p->s.frame_bytes += f->ip.len + f->sym.len + f->dso.len;
+	if (!f->clean || f->file.len || f->line.len)
+		p->s.plain = 0;
 }
 
 /* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
@@ -263,8 +266,12 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 	p->s.pid = p->s.tid = p->s.event = p->s.comm;
 	p->s.cpu = -1;
 	p->s.time = EV_NONE;
+	p->s.time_text.off = p->s.time_text.len = 0;
 	p->s.period = -1;
+	p->s.period_text.off = p->s.period_text.len = 0;
 	p->s.nframes = 0;
+	p->s.frame_bytes = 0;
+	p->s.plain = 1;
 	p->s.lineno = lineno;
 	p->in_sample = 1;
 }
@@ -293,21 +300,27 @@ static void parse_left(struct perf_parser *p, const char *s, size_t n)
 				e--;
 		}
 	}
-	/* PID/TID or TID */
+	/* PID/TID or TID: digits and at most one '/', digits either side */
 	b = e;
-	while (b > 0 && (is_digit(s[b - 1]) || s[b - 1] == '/'))
-		b--;
-	if (b < e && (b == 0 || is_space(s[b - 1]))) {
-		const char *slash = memchr(s + b, '/', e - b);
+	{
+		size_t slash = 0, slashes = 0;
 
-		if (slash && all_digits(s + b, (size_t)(slash - (s + b))) &&
-		    all_digits(slash + 1, (size_t)(s + e - slash - 1))) {
-			p->s.pid = save(p, s + b, (size_t)(slash - (s + b)));
-			p->s.tid = save(p, slash + 1, (size_t)(s + e - slash - 1));
-			e = b;
-		} else if (!slash && all_digits(s + b, e - b) && b > 0) {
-			p->s.tid = save(p, s + b, e - b);
-			e = b;
+		while (b > 0 && (is_digit(s[b - 1]) || s[b - 1] == '/')) {
+			b--;
+			if (s[b] == '/') {
+				slash = b;
+				slashes++;
+			}
+		}
+		if (b < e && (b == 0 || is_space(s[b - 1]))) {
+			if (slashes == 1 && slash > b && slash + 1 < e) {
+				p->s.pid = save(p, s + b, slash - b);
+				p->s.tid = save(p, s + slash + 1, e - slash - 1);
+				e = b;
+			} else if (!slashes && b > 0) {
+				p->s.tid = save(p, s + b, e - b);
+				e = b;
+			}
 		}
 	}
 	while (e > 0 && is_space(s[e - 1]))
@@ -317,6 +330,33 @@ static void parse_left(struct perf_parser *p, const char *s, size_t n)
 		b++;
 	p->s.comm = save(p, s + b, e - b);
 }
+
+#ifdef __SSE2__
+/* The first blank of s[i..n), or ':' followed by a blank or the end, or
+ * n: 16 bytes at a time (the line has 16 readable bytes past its end). */
+static size_t event_end(const char *s, size_t i, size_t n)
+{
+	for (;;) {
+		size_t rem = n - i;
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned bl = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+									_mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))));
+		unsigned co = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+		unsigned stop;
+
+		if (rem <= 16) {	/* the end counts as a blank after a ':' */
+			bl = (bl & ((1u << rem) - 1)) | 1u << rem;
+			co &= (1u << rem) - 1;
+		} else if (is_space(s[i + 16])) {
+			bl |= 1u << 16;
+		}
+		stop = bl | (co & (bl >> 1));
+		if (stop)
+			return i + (size_t)__builtin_ctz(stop);
+		i += 16;
+	}
+}
+#endif
 
 /* The right part of a header: "[PERIOD] EVENT: [payload or frame]". */
 static void parse_right(struct perf_parser *p, const char *s, size_t n)
@@ -329,10 +369,17 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 	while (i < n && is_digit(s[i]))
 		i++;
 	if (i > b && (i == n || is_space(s[i]))) {
-		int64_t v;
+		int64_t v = 0;
+		size_t k;
 
-		if (ev_parse_i64(s + b, i - b, &v) == 0)
+		if (i - b <= 18) {	/* no overflow: ev_parse_i64() without its checks */
+			for (k = b; k < i; k++)
+				v = v * 10 + (s[k] - '0');
 			p->s.period = v;
+			p->s.period_text = save(p, s + b, i - b);
+		} else if (ev_parse_i64(s + b, i - b, &v) == 0) {
+			p->s.period = v;
+		}
 		while (i < n && is_space(s[i]))
 			i++;
 	} else {
@@ -340,11 +387,16 @@ static void parse_right(struct perf_parser *p, const char *s, size_t n)
 	}
 	/* event: up to the first ':' followed by a blank or the end */
 	b = i;
+#ifdef __SSE2__
+	if (i < n)
+		i = event_end(s, i, n);
+#else
 	while (i < n && !is_space(s[i])) {
 		if (s[i] == ':' && (i + 1 == n || is_space(s[i + 1])))
 			break;
 		i++;
 	}
+#endif
 	if (i < n && s[i] == ':') {
 		p->s.event = save(p, s + b, i - b);
 		i++;
@@ -382,18 +434,35 @@ long perf_find_time(const char *s, size_t n, size_t *end)
 /* The time perf_find_time() found, "SECS.FRAC" with 6 or 9 decimals: as
  * ev_parse_time() reads it, without its checks when SECS has at most 9
  * digits (no overflow then). */
+/* The value of the k (1..9) digits at s, 8 at a time in a word (the
+ * line has 8 readable bytes past them). */
+static inline int64_t digits_value(const char *s, size_t k)
+{
+	uint64_t w, hi = 0;
+
+	if (k == 9) {
+		hi = (uint64_t)(s[0] - '0') * 100000000;
+		s++;
+		k = 8;
+	}
+	memcpy(&w, s, 8);
+	/* the digits to the top bytes, zeros (digit 0) below; a borrow
+	 * from a byte past them goes up, out of the word */
+	w = (w - 0x3030303030303030ULL) << (8 * (8 - k));
+	w = w * 10 + (w >> 8);	/* pairs */
+	w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+	return (int64_t)(hi + w);
+}
+
 static int header_time(const char *s, size_t n, int64_t *ns)
 {
-	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1, i;
-	int64_t secs = 0, frac = 0;
+	size_t fd = s[n - 7] == '.' ? 6 : 9, il = n - fd - 1;
+	int64_t frac = digits_value(s + il + 1, fd);
 
 	if (il > 9)
 		return ev_parse_time(s, n, ns);
-	for (i = 0; i < il; i++)
-		secs = secs * 10 + (s[i] - '0');
-	for (i = il + 1; i < n; i++)
-		frac = frac * 10 + (s[i] - '0');
-	*ns = secs * 1000000000 + (fd == 6 ? frac * 1000 : frac);
+	*ns = digits_value(s, il) * 1000000000 + (fd == 6 ? frac * 1000 : frac);
 	return 0;
 }
 
@@ -554,11 +623,40 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 		s = keep_line(p, s, n, 0);
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
+		p->s.plain = 0;
 	}
 	return 0;
 }
 
 #ifdef __SSE2__
+/* perf_dso_kind_cached() with its usual answer, the last dso of its slot,
+ * found here (the dso has 16 readable bytes past its end). */
+static inline unsigned dso_kind(struct perf_parser *p, const char *dso, size_t n)
+{
+	const struct perf_dso_cache *c;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	c = &p->dso_cache[(n + (unsigned char)dso[n - 1]) % PERF_DSO_CACHE];
+	if (n != c->len)
+		return perf_dso_kind_cached(p, dso, n);
+	for (i = 0;; i += 16) {
+		unsigned d = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(dso + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(c->name + i)))) & 0xffff;
+
+		if (n - i <= 16) {
+			if (d & ((1u << (n - i)) - 1))
+				break;
+			return c->kind;
+		}
+		if (d)
+			break;
+	}
+	return perf_dso_kind_cached(p, dso, n);
+}
+
 /* The start of a frame line, "\t" + spaces + "HEX ": the address is
  * s[*a, *e); returns the offset of the symbol after it, or 0. 16 bytes
  * past s + 1 must be readable. */
@@ -590,6 +688,7 @@ static inline size_t frame_ip(const char *s, size_t *a, size_t *e)
 /* The rest of a simple frame line s[0..n): the symbol from sym, the dso's
  * '(' at o (the last parenthesis before the final ')'), the address
  * s[a, e). Stores the frame and returns 0, or -1 if it is not that simple. */
+__attribute__((always_inline))
 static inline int frame_store(struct perf_parser *p, const char *s, size_t n, size_t a, size_t e,
 			      size_t sym, size_t o)
 {
@@ -597,13 +696,23 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	struct perf_frame *f;
 	unsigned kind;
 
-	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ' ||
-	    (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0))
+	if (o < sym + 2 || s[o - 1] != ' ' || s[o - 2] == ' ')
 		return -1;
-	kind = perf_dso_kind_cached(p, s + d, n - 1 - d);
-	/* the symbol without "+0xHEX" */
+	if (n - 1 - d == 7 && memcmp(s + d, "inlined", 7) == 0)
+		kind = EVK_INLINED;	/* no dso (parse_frame) */
+	else
+		kind = dso_kind(p, s + d, n - 1 - d);
+	/* the symbol without "+0xHEX": the hex digits before se, 16 bytes
+	 * at a time back to the blank before sym */
 	se = o - 1;
-	for (i = se; i > sym && is_hex(s[i - 1]); i--)
+	i = se;
+	if (se >= 16) {
+		unsigned h = pscan_hex16(_mm_loadu_si128((const __m128i *)(const void *)(s + se - 16)));
+		unsigned run = (unsigned)__builtin_clz(~(h << 16));	/* 16 if all */
+
+		i = se - run;
+	}
+	for (; i > sym && is_hex(s[i - 1]); i--)
 		;
 	if (i < se && i >= sym + 3 && s[i - 1] == 'x' && s[i - 2] == '0' && s[i - 3] == '+')
 		se = i - 3;
@@ -617,11 +726,16 @@ static inline int frame_store(struct perf_parser *p, const char *s, size_t n, si
 	f->ip.len = e - a;
 	f->sym.off = base + sym;
 	f->sym.len = se - sym;
-	f->dso.off = base + d;
-	f->dso.len = n - 1 - d;
+	if (kind & EVK_INLINED) {
+		f->dso.off = f->dso.len = 0;
+	} else {
+		f->dso.off = base + d;
+		f->dso.len = n - 1 - d;
+	}
 	f->file.off = f->file.len = f->line.off = f->line.len = 0;
 	f->kind = kind;
 	f->clean = 1;
+	p->s.frame_bytes += f->ip.len + f->sym.len + f->dso.len;
 	return 0;
 }
 #endif
@@ -659,7 +773,8 @@ static int frame_fast(struct perf_parser *p, const char *s, size_t n)
  * yet: one scan finds it (the first byte that needs an escape must be the
  * LF, before lim) and the dso's parenthesis. Returns the line's length
  * (without the LF), or -1 if it is not that simple (perf_line decides). */
-static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
+__attribute__((target("avx2"), always_inline))
+static inline long frame_feed(struct perf_parser *p, const char *s, const char *lim)
 {
 	size_t a, e, sym = frame_ip(s, &a, &e), k;
 	long open;
@@ -670,6 +785,24 @@ static long frame_feed(struct perf_parser *p, const char *s, const char *lim)
 	if (open < 0 || sym + k < 8 || frame_store(p, s, sym + k, a, e, sym, sym + (size_t)open) < 0)
 		return -1;
 	return (long)(sym + k);
+}
+
+/* The frame lines from d on (d < lim) that frame_feed() takes, in one
+ * AVX2 function (its scans inlined, their tables loaded once): where
+ * it stopped, a line perf_line() decides or lim. */
+__attribute__((target("avx2")))
+static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
+{
+	while (d < lim && *d == '\t') {
+		long k = frame_feed(p, d, lim);
+
+		if (k < 0)
+			break;
+		p->lineno++;
+		p->last_was_frame = 1;
+		d += k + 1;
+	}
+	return d;
 }
 #endif
 
@@ -724,8 +857,10 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 		begin(p, lineno);
 		s = keep_line(p, s, n, 1);
 		parse_left(p, s, (size_t)t);
-		if (header_time(s + t, tend - (size_t)t, &ns) == 0)
+		if (header_time(s + t, tend - (size_t)t, &ns) == 0) {
 			p->s.time = ns;
+			p->s.time_text = save(p, s + t, tend - (size_t)t);
+		}
 		sb = sideband_at(s + tend + 1, n - tend - 1);
 		if (sb >= 0)
 			sideband(p, s + tend + 1 + sb, n - tend - 1 - (size_t)sb);
@@ -805,16 +940,20 @@ void perf_feed(struct perf_parser *p, const char *d, size_t n)
 	while (d < fast) {
 #ifdef PSCAN_AVX2
 		if (*d == '\t' && p->in_block && p->in_sample && p->avx2) {
-			long k = frame_feed(p, d, fast);
+			const char *e = frames_feed(p, d, fast);
 
-			if (k >= 0) {
-				p->lineno++;
-				p->last_was_frame = 1;
-				d += k + 1;
+			if (e != d) {
+				d = e;
 				continue;
 			}
 		}
 #endif
+		if (*d == '\n') {	/* a blank line: what perf_line() does of it */
+			p->lineno++;
+			p->last_was_frame = 0;
+			d++;
+			continue;
+		}
 		nl = memchr(d, '\n', (size_t)(w - d));
 		if (nl >= fast)
 			break;

@@ -23,10 +23,16 @@ struct perf_sample {
 	struct ptext comm, pid, tid, event;
 	int cpu;		/* -1 if absent */
 	int64_t time;		/* ns; EV_NONE if absent */
+	struct ptext time_text;	/* the time as printed, "SECS.FRAC" (6 or 9
+				 * decimals); len 0 if absent */
 	int64_t period;		/* -1 if absent */
+	struct ptext period_text;	/* its digits as printed (at most 18);
+					 * len 0 if absent */
 	uint64_t lineno;	/* line of the sample's header */
 	struct perf_frame *frames;	/* leaf first, as perf prints them */
 	size_t nframes;
+	size_t frame_bytes;	/* the frames' ip, sym and dso bytes, all added */
+	int plain;		/* every frame clean, none with a file or line */
 };
 
 /* A side-band record (docs/events.md, formats.md §12): perf's
@@ -99,7 +105,8 @@ void perf_free(struct perf_parser *p);
 
 /* Classify a dso path: EVK_KERNEL, EVK_JIT or 0 (docs/perf2events.md). */
 unsigned perf_dso_kind(const char *dso, size_t len);
-/* The same, remembered in p for the next frames (perfdso.c). */
+/* The same, remembered in p for the next frames (perfdso.c); 16 bytes
+ * past dso + len must be readable (the parser's text is padded). */
 unsigned perf_dso_kind_cached(struct perf_parser *p, const char *dso, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "../common/alloc.h"
 #include "../common/buf.h"
+#include "../common/bytes.h"
 #include "../common/cli.h"
 #include "../common/err.h"
 #include "../common/events.h"
@@ -53,6 +54,9 @@ static struct {
 	int lost_unknown;	/* a LOST line without its number */
 	char *tmp;		/* a copy of perf.data from stdin, removed at exit */
 	struct p2e_plain plain;	/* write.c's memory of the last comm and event */
+	char last_event[64];	/* the event of the last sample, declared */
+	size_t last_event_len;	/* (size_t)-1: none */
+	int last_has_period;
 	uint64_t part_k, part_n;	/* --part K/N (part_n 0: the whole input) */
 	uint64_t part_left;	/* bytes of the part not read yet */
 	uint64_t part_start;	/* where the part starts in the file */
@@ -105,11 +109,22 @@ static int clock_event(const char *ev, size_t n)
 
 static void declare_event(const struct perf_sample *s, const char *text, const char *file)
 {
-	int added;
-	size_t i = intern_get(&opt.events, text + s->event.off, s->event.len, &added);
-	struct ient *e = &opt.events.ents[i];
-	int has_period = s->period >= 0;
+	int added, has_period = s->period >= 0;
+	size_t i;
+	struct ient *e;
 
+	/* samples repeat the last event: nothing to do for it again */
+	if (s->event.len == opt.last_event_len && has_period == opt.last_has_period &&
+	    bytes_eq(text + s->event.off, opt.last_event, s->event.len))
+		return;
+	i = intern_get(&opt.events, text + s->event.off, s->event.len, &added);
+	e = &opt.events.ents[i];
+	opt.last_event_len = (size_t)-1;
+	if (s->event.len <= sizeof opt.last_event) {
+		memcpy(opt.last_event, text + s->event.off, s->event.len);
+		opt.last_event_len = s->event.len;
+		opt.last_has_period = has_period;
+	}
 	if (added) {
 		e->aux = has_period ? 1 : 2;
 		out_puts("E\t-\t");
@@ -718,6 +733,7 @@ int cmd_perf2events(int argc, char **argv)
 	int c, status;
 
 	memset(&opt, 0, sizeof opt);
+	opt.last_event_len = (size_t)-1;
 	cli_init(&info);
 	while ((c = getopt_long(argc, argv, "adq", longopts, NULL)) != -1) {
 		switch (c) {

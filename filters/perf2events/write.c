@@ -8,6 +8,9 @@
  * events.h; both give the same bytes (tests/check.d/perf-captures.sh).
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../../common/bytes.h"
 #include "../../common/digits.h"
@@ -26,14 +29,44 @@ static int plain_field(const char *text, struct ptext t)
 		return 1;
 	if (t.len == 1 && text[t.off] == '-')
 		return 0;
+#ifdef __SSE2__
+	if (t.len < 16)	/* one load: the text has 16 bytes past a field */
+		return ((unsigned)_mm_movemask_epi8(pscan_special(
+				_mm_loadu_si128((const __m128i *)(const void *)(text + t.off)), 0)) &
+			((1u << t.len) - 1)) == 0;
+#endif
 	pscan(text + t.off, t.len, &sc);
 	return !sc.escape;
+}
+
+/* a[0..n) == b[0..n), n <= 64, 16 bytes at a time: both have the bytes
+ * up to the next multiple of 16 readable (the parser's text has 16 more
+ * after a field, p2e_plain's texts are 64 bytes). */
+static int same16(const char *a, const char *b, size_t n)
+{
+#ifdef __SSE2__
+	size_t i = 0;
+
+	for (;;) {
+		unsigned d = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(b + i)))) & 0xffff;
+
+		if (n - i <= 16)
+			return (d & ((1u << (n - i)) - 1)) == 0;
+		if (d)
+			return 0;
+		i += 16;
+	}
+#else
+	return bytes_eq(a, b, n);
+#endif
 }
 
 /* The last comm (k 0) and event (k 1) found plain: samples repeat them. */
 static int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
 {
-	if (t.len == c->len[k] && bytes_eq(text + t.off, c->text[k], t.len))
+	if (t.len == c->len[k] && (t.len == 0 || same16(text + t.off, c->text[k], t.len)))
 		return 1;
 	if (!plain_field(text, t))
 		return 0;
@@ -73,13 +106,39 @@ static char *put_lit(char *w, const char *lit, size_t n)
 	return w + n;
 }
 
+/* The digits of v written in place, their number known first (no copy
+ * from a buffer: a wide load of bytes just stored stalls). */
 static char *put_u64(char *w, uint64_t v)
 {
-	char tmp[24], *p = digits_u64(tmp + sizeof tmp, v);
-	size_t n = (size_t)(tmp + sizeof tmp - p);
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL
+	};
+	/* log10 from log2 (1233 / 4096 ~ log10(2)), then corrected */
+	unsigned t = ((64 - (unsigned)__builtin_clzll(v | 1)) * 1233) >> 12;
+	int n = (int)t + 1 - (v < p10[t]);
 
-	memcpy(w, p, n);
+	if (n < 1)
+		n = 1;
+	digits_fixed(w + n, v, n);
 	return w + n;
+}
+
+/* Is the header's "SECS.FRAC" (6 or 9 decimals: perfscript.c) what
+ * ev_put_time() writes of it, once 6 decimals are made 9? Yes if SECS has
+ * no leading zero and at most 9 digits (its value then needs no check). */
+static int time_as_printed(const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t il;
+
+	if (t.len < 8)
+		return 0;
+	il = t.len - (p[t.len - 7] == '.' ? 7 : 10);
+	return il <= 9 && (p[0] != '0' || il == 1);
 }
 
 /* "S\tTIME\tPID\tTID\tCPU\tCOMM\tEVENT\tWEIGHT\t" (ev_put_head) */
@@ -88,6 +147,11 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	w = put_lit(w, "S\t", 2);
 	if (s->time == EV_NONE) {
 		*w++ = '-';
+	} else if (time_as_printed(text, s->time_text)) {
+		/* 6 decimals made 9 */
+		w = put(w, text, s->time_text);
+		if (w[-7] == '.')
+			w = put_lit(w, "000", 3);
 	} else {
 		uint64_t t = (uint64_t)s->time;
 
@@ -110,7 +174,11 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	*w++ = '\t';
 	w = put_field(w, text, s->event);
 	*w++ = '\t';
-	w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
+	if (s->period >= 0 && s->period_text.len &&
+	    (text[s->period_text.off] != '0' || s->period_text.len == 1))
+		w = put(w, text, s->period_text);	/* the digits as printed, no leading zero */
+	else
+		w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
 	*w++ = '\t';
 	return w;
 }
@@ -120,6 +188,8 @@ static char *put_frame(char *w, const struct perf_frame *f, const char *text, in
 {
 	int unknown = (f->kind & EVK_UNKNOWN) != 0;
 
+	if (!(f->kind | addrs | dso))	/* the usual frame: its symbol (never empty then) */
+		return put(w, text, f->sym);
 	if (f->sym.len)
 		w = put(w, text, f->sym);
 	else
@@ -144,18 +214,12 @@ static char *put_frame(char *w, const struct perf_frame *f, const char *text, in
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso)
 {
-	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len;
+	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
+			  s->frame_bytes + 64 * s->nframes;
 	char *w;
 
-	if (s->time != EV_NONE && s->time < 0)
+	if ((s->time != EV_NONE && s->time < 0) || !s->plain)
 		return -1;
-	for (i = 0; i < s->nframes; i++) {
-		const struct perf_frame *f = &s->frames[i];
-
-		if (!f->clean || f->file.len || f->line.len)
-			return -1;
-		bound += f->sym.len + f->dso.len + f->ip.len + 64;
-	}
 	/* pid and tid are digits (perfscript.c) */
 	if (!plain_cached(c, 0, text, s->comm) || !plain_cached(c, 1, text, s->event))
 		return -1;
