@@ -65,7 +65,7 @@ struct sdec {
 };
 
 /* A profile's tables as read (decoded element by element), its samples
- * raw in a store: each one a uint64_t length and its bytes. */
+ * decoded in a store (store_sample). */
 struct tables {
 	Profile p;		/* the tables; n_sample counts the stored samples */
 	size_t st_cap, map_cap, loc_cap, fn_cap, com_cap;
@@ -90,7 +90,7 @@ struct pp {
 	struct tables t;
 	struct store samples;
 	struct sdec sd;
-	struct buf raw;				/* one sample's bytes */
+	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
 	struct buf frames;
@@ -396,73 +396,109 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 	return 1;
 }
 
+/* A varint at *p (before end): 0 with *v set and *p advanced, -1 if
+ * unterminated; one-byte varints inline. */
+static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	struct pbw r;
+
+	if (*p < end && **p < 0x80) {
+		*v = *(*p)++;
+		return 0;
+	}
+	pbw_init(&r, *p, (size_t)(end - *p));
+	if (pbw_varint(&r, v) < 0)
+		return -1;
+	*p = r.p;
+	return 0;
+}
+
+/* The Label message [p, end) into l: 0, or -1 if malformed. */
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
+{
+	struct pbw r;
+	struct pbw_field g;
+	int k;
+
+	memset(l, 0, sizeof *l);
+	/* the common case: one-byte tags of varint fields 1 to 4 */
+	while (p < end && (*p == 0x08 || *p == 0x10 || *p == 0x18 || *p == 0x20)) {
+		unsigned num = *p >> 3;
+		uint64_t v;
+
+		p++;
+		if (get_varint(&p, end, &v) < 0)
+			return -1;
+		*(num == 1 ? &l->key : num == 2 ? &l->str : num == 3 ? &l->num : &l->num_unit) = (int64_t)v;
+	}
+	pbw_init(&r, p, (size_t)(end - p));
+	while ((k = pbw_next(&r, &g)) > 0) {
+		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
+			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
+
+		if (to && g.wt != PBW_VARINT)
+			return -1;
+		if (to)
+			*to = (int64_t)g.v;
+	}
+	return k < 0 ? -1 : 0;
+}
+
+/* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
+ * -1 if a varint is unterminated. */
+static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p, const uint8_t *end)
+{
+	uint64_t *o;
+
+	/* room for every element at once: a varint is 1 byte at least */
+	GROW(a, cap, *n + (size_t)(end - p), sizeof **a);
+	o = *a + *n;
+	while (p < end) {
+		if (*p < 0x80)
+			*o++ = *p++;
+		else if (get_varint(&p, end, o++) < 0)
+			return -1;
+	}
+	*n = (size_t)(o - *a);
+	return 0;
+}
+
 /* Decode the Sample message [p, p+n) into d->s: 0, or -1 if malformed
  * (what protobuf-c refuses: wrong wire types for known fields). */
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 {
-	struct pbw r, rp;
+	const uint8_t *end = p + n;
+	struct pbw r;
 	struct pbw_field f;
 	size_t nlab = 0, i;
-	int k;
 
 	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
-	pbw_init(&r, p, n);
-	while ((k = pbw_next(&r, &f)) > 0) {
-		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
-			uint64_t v;
+	while (p < end) {
+		int k;
 
-			if (f.wt != PBW_VARINT && f.wt != PBW_LEN)
+		pbw_init(&r, p, (size_t)(end - p));
+		if ((k = pbw_next(&r, &f)) < 0)
+			return -1;
+		p = r.p;
+		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
+			uint64_t **a = f.num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
+			size_t *na = f.num == 1 ? &d->s.n_location_id : &d->s.n_value;
+			size_t *cap = f.num == 1 ? &d->loc_cap : &d->val_cap;
+
+			if (f.wt == PBW_VARINT) {
+				GROW(a, cap, *na + 1, sizeof **a);
+				(*a)[(*na)++] = f.v;
+			} else if (f.wt != PBW_LEN || packed_decode(a, na, cap, f.p, f.p + f.n) < 0) {
 				return -1;
-			if (f.wt == PBW_LEN)
-				pbw_init(&rp, f.p, f.n);
-			/* room for every element at once: a varint is 1 byte at least */
-			if (f.num == 1)
-				GROW(&d->s.location_id, &d->loc_cap,
-					d->s.n_location_id + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.location_id);
-			else
-				GROW(&d->s.value, &d->val_cap,
-					d->s.n_value + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.value);
-			for (;;) {
-				if (f.wt == PBW_VARINT)
-					v = f.v;
-				else if (rp.p == rp.end)
-					break;
-				else if (rp.p[0] < 0x80)
-					v = *rp.p++;
-				else if (pbw_varint(&rp, &v) < 0)
-					return -1;
-				if (f.num == 1)
-					d->s.location_id[d->s.n_location_id++] = v;
-				else
-					d->s.value[d->s.n_value++] = (int64_t)v;
-				if (f.wt == PBW_VARINT)
-					break;
 			}
 		} else if (f.num == 3) {	/* label */
-			Label *l;
-			struct pbw_field g;
-
 			if (f.wt != PBW_LEN)
 				return -1;
 			GROW(&d->lab, &d->lab_cap, nlab + 1, sizeof *d->lab);
-			l = &d->lab[nlab++];
-			memset(l, 0, sizeof *l);
-			pbw_init(&rp, f.p, f.n);
-			while ((k = pbw_next(&rp, &g)) > 0) {
-				int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
-					g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
-
-				if (to && g.wt != PBW_VARINT)
-					return -1;
-				if (to)
-					*to = (int64_t)g.v;
-			}
-			if (k < 0)
+			if (label_decode(&d->lab[nlab++], f.p, f.p + f.n) < 0)
 				return -1;
 		}
 	}
-	if (k < 0)
-		return -1;
 	if (nlab) {
 		if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
 			d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
@@ -486,23 +522,133 @@ static void sdec_free(struct sdec *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* A sample as stored, decoded once (the file is refused before any output
+ * if one is malformed): a 4-byte length (0xffffffff: an 8-byte one
+ * follows), then varints: the numbers of location ids, values and labels,
+ * the ids, the values, each label's key, str, num and num_unit. */
+static uint8_t *put_varint(uint8_t *o, uint64_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (uint8_t)v;
+	return o;
+}
+
+static void store_sample(struct pp *pp, const Sample *s)
+{
+	size_t i, most = 4 + 8 + 10 * (3 + s->n_location_id + s->n_value + 4 * s->n_label);
+	uint8_t *b, *o;
+	uint32_t n32;
+	uint64_t n;
+
+	pp->raw.len = 0;
+	buf_reserve(&pp->raw, most);
+	b = (uint8_t *)pp->raw.p;
+	o = b + 12;
+	o = put_varint(o, s->n_location_id);
+	o = put_varint(o, s->n_value);
+	o = put_varint(o, s->n_label);
+	for (i = 0; i < s->n_location_id; i++)
+		o = put_varint(o, s->location_id[i]);
+	for (i = 0; i < s->n_value; i++)
+		o = put_varint(o, (uint64_t)s->value[i]);
+	for (i = 0; i < s->n_label; i++) {
+		const Label *l = s->label[i];
+
+		o = put_varint(o, (uint64_t)l->key);
+		o = put_varint(o, (uint64_t)l->str);
+		o = put_varint(o, (uint64_t)l->num);
+		o = put_varint(o, (uint64_t)l->num_unit);
+	}
+	n = (uint64_t)(o - (b + 12));
+	if (n < 0xffffffffu) {
+		n32 = (uint32_t)n;
+		memcpy(b + 8, &n32, 4);
+		store_add(&pp->samples, b + 8, 4 + (size_t)n);
+	} else {
+		n32 = 0xffffffffu;
+		memcpy(b, &n32, 4);
+		memcpy(b + 4, &n, 8);
+		store_add(&pp->samples, b, 12 + (size_t)n);
+	}
+}
+
+/* A varint of a stored sample (well formed: written by store_sample). */
+static inline uint64_t stored_varint(const uint8_t **p)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	for (;;) {
+		uint8_t c = *(*p)++;
+
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (c < 0x80)
+			return v;
+		shift += 7;
+	}
+}
+
+/* The stored sample [p, p+n) into d->s. */
+static void stored_decode(struct sdec *d, const uint8_t *p)
+{
+	size_t nl = (size_t)stored_varint(&p), nv = (size_t)stored_varint(&p),
+	       nb = (size_t)stored_varint(&p), i;
+
+	GROW(&d->s.location_id, &d->loc_cap, nl + 1, sizeof *d->s.location_id);
+	GROW(&d->s.value, &d->val_cap, nv + 1, sizeof *d->s.value);
+	GROW(&d->lab, &d->lab_cap, nb + 1, sizeof *d->lab);
+	for (i = 0; i < nl; i++)
+		d->s.location_id[i] = *p < 0x80 ? *p++ : stored_varint(&p);
+	for (i = 0; i < nv; i++)
+		d->s.value[i] = (int64_t)(*p < 0x80 ? *p++ : stored_varint(&p));
+	for (i = 0; i < nb; i++) {
+		Label *l = &d->lab[i];
+
+		l->key = (int64_t)stored_varint(&p);
+		l->str = (int64_t)stored_varint(&p);
+		l->num = (int64_t)stored_varint(&p);
+		l->num_unit = (int64_t)stored_varint(&p);
+	}
+	if (nb && (d->labp_cap < d->lab_cap || d->labp_for != d->lab)) {
+		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
+		d->labp_cap = d->lab_cap;
+		d->labp_for = d->lab;
+		for (i = 0; i < d->lab_cap; i++)
+			d->labp[i] = &d->lab[i];
+	}
+	d->s.n_location_id = nl;
+	d->s.n_value = nv;
+	d->s.label = d->labp;
+	d->s.n_label = nb;
+}
+
 /* The stored sample at *off (advanced past it), decoded into pp->sd:
  * read in order through rd, or (rd NULL) at *off. */
 static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
 {
-	uint64_t n;
+	uint32_t n32;
+	uint64_t n, head = 4;
 	int ok;
 
-	ok = rd ? store_get(rd, &n, sizeof n) : store_pread(&pp->samples, *off, &n, sizeof n) == 0;
+	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
+	n = n32;
+	if (ok && n32 == 0xffffffffu) {
+		ok = rd ? store_get(rd, &n, 8) : store_pread(&pp->samples, *off + 4, &n, 8) == 0;
+		head = 12;
+	}
 	if (!ok)
 		fp_die("internal error: sample beyond the store");
 	pp->raw.len = 0;
 	buf_reserve(&pp->raw, (size_t)n + 1);
 	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
-		: store_pread(&pp->samples, *off + sizeof n, pp->raw.p, (size_t)n) == 0;
-	if (!ok || sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
+	if (!ok)
 		fp_die("internal error: stored sample unreadable");
-	*off += sizeof n + n;
+	stored_decode(&pp->sd, (const uint8_t *)pp->raw.p);
+	*off += head + n;
 	return &pp->sd.s;
 }
 
@@ -614,12 +760,10 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 	case 1:
 		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
 			       &perftools__profiles__value_type__descriptor);
-	case 2:		/* samples come first: kept raw, converted after the tables */
+	case 2:		/* samples come first: kept decoded, converted after the tables */
 		if (f->wt != PBW_LEN || sample_decode(&pp->sd, f->p, f->n) < 0)
 			return -1;
-		v = f->n;
-		store_add(&pp->samples, &v, sizeof v);
-		store_add(&pp->samples, f->p, f->n);
+		store_sample(pp, &pp->sd.s);
 		p->n_sample++;
 		return 0;
 	case 3:
