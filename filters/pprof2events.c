@@ -9,6 +9,7 @@
 
 #include "../common/alloc.h"
 #include "../common/cli.h"
+#include "../common/digits.h"
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/input.h"
@@ -94,6 +95,12 @@ struct pp {
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
 	struct buf frames;
+	/* head fields rendered once: per string (a pid, tid or comm label's
+	 * value), per sample type (its event); len 0: an empty string */
+	struct out_kept *sf, *ef;
+	struct buf ftext;
+	struct buf idtmp[3];			/* a label's field rendered anew */
+	char num[3][24];			/* a numeric label's digits */
 	unsigned char *role;			/* per string: label_role + 1, 0 unknown */
 	int dense;				/* location i has id i + 1 */
 	size_t *li, li_cap;			/* a sample's location indexes */
@@ -138,6 +145,7 @@ static void put_units(struct pp *pp)
 	size_t i, j;
 
 	pp->events = fp_calloc(pp->p->n_sample_type + 1, sizeof *pp->events);
+	pp->ef = fp_calloc(pp->p->n_sample_type + 1, sizeof *pp->ef);
 	for (i = 0; i < pp->p->n_sample_type; i++) {
 		const char *ev = str(pp, pp->p->sample_type[i]->type);
 		const char *unit = str(pp, pp->p->sample_type[i]->unit);
@@ -159,6 +167,9 @@ static void put_units(struct pp *pp)
 			pp->units[pp->nunits++].unit = fp_strndup(unit, strlen(unit));
 		}
 		pp->events[i] = ev;
+		pp->ef[i].off = pp->ftext.len;
+		ev_buf_field(&pp->ftext, ev, strlen(ev));
+		pp->ef[i].len = pp->ftext.len - pp->ef[i].off;
 		ev_put_unit(ev_str(ev), unit);
 	}
 }
@@ -231,7 +242,7 @@ static int label_role_of(struct pp *pp, const Label *l)
 
 /* The role, cached per key string (a key beyond the table: not cached,
  * so that it is counted in bad_strings every time, as before). */
-static int label_role(struct pp *pp, const Label *l)
+static inline int label_role(struct pp *pp, const Label *l)
 {
 	if (l->key < 0 || (uint64_t)l->key >= pp->p->n_string_table)
 		return label_role_of(pp, l);
@@ -337,24 +348,122 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
-/* Location index li's frames: written once by put_location, then copied
- * from the cache (a location is the same text in every sample). */
-static void put_location_cached(struct pp *pp, size_t li)
+/* The field of the role label l (PID, TID or COMM) into *f, as
+ * label_value() and ev_put_field() write it, or (*kept set) kept in
+ * pp->ftext, which may move until the sample's fields are all rendered;
+ * 0 when its value is empty (then a later label of the role is used). */
+static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
+		    const struct out_kept **kept)
 {
-	uint64_t pos;
+	char b[128];
+	struct out_kept *k;
 
-	if (out_kept_put(&pp->frames, &pp->lc[li]))
+	if (l->num_unit < 0 || (uint64_t)l->num_unit >= pp->p->n_string_table ||
+	    l->str < 0 || (uint64_t)l->str >= pp->p->n_string_table) {
+		/* indexes beyond the table: counted in bad_strings each time */
+		label_value(pp, l, b, sizeof b, 0);
+		if (!*b)
+			return 0;
+		pp->idtmp[r].len = 0;
+		ev_buf_field(&pp->idtmp[r], b, strlen(b));
+		*f = (struct slice){ pp->idtmp[r].p, pp->idtmp[r].len };
+		return 1;
+	}
+	if (!l->str) {	/* a number: digits need no escape */
+		uint64_t m = l->num < 0 ? -(uint64_t)l->num : (uint64_t)l->num;
+		char *e = pp->num[r] + sizeof pp->num[r], *q = digits_u64(e, m);
+
+		if (l->num < 0)
+			*--q = '-';
+		*f = (struct slice){ q, (size_t)(e - q) };
+		return 1;
+	}
+	k = &pp->sf[l->str];
+	if (k->len == OUT_NOT_KEPT) {
+		label_value(pp, l, b, sizeof b, 0);
+		k->off = pp->ftext.len;
+		if (*b)
+			ev_buf_field(&pp->ftext, b, strlen(b));
+		k->len = pp->ftext.len - k->off;
+	}
+	*kept = k;
+	return k->len != 0;
+}
+
+static inline char *put_bytes(char *o, struct slice s)
+{
+	memcpy(o, s.p, s.n);
+	return o + s.n;
+}
+
+/* S TIME PID TID - COMM EVENT WEIGHT and a tab, the fields rendered (as
+ * ev_put_head() writes them), in one piece when it fits the buffer. */
+static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64_t w)
+{
+	char tmp[24], *o = out_reserve(id[0].n + id[1].n + id[2].n + ev.n + 64), *q;
+	uint64_t u;
+
+	if (!o) {
+		out_puts("S\t");
+		ev_put_time(t);
+		out_putc('\t');
+		out_write(id[L_PID].p, id[L_PID].n);
+		out_putc('\t');
+		out_write(id[L_TID].p, id[L_TID].n);
+		out_puts("\t-\t");
+		out_write(id[L_COMM].p, id[L_COMM].n);
+		out_putc('\t');
+		out_write(ev.p, ev.n);
+		out_putc('\t');
+		if (w == EV_NONE)
+			out_putc('-');
+		else
+			out_i64(w);
+		out_putc('\t');
 		return;
-	pos = out_pos();
-	put_location(pp, pp->p->location[li]);
-	out_keep(&pp->frames, &pp->lc[li], pos);
+	}
+	*o++ = 'S';
+	*o++ = '\t';
+	if (t == EV_NONE) {
+		*o++ = '-';
+	} else {
+		u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+		q = digits_fixed(tmp + sizeof tmp, u % 1000000000, 9);
+		*--q = '.';
+		q = digits_u64(q, u / 1000000000);
+		if (t < 0)
+			*--q = '-';
+		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+	}
+	*o++ = '\t';
+	o = put_bytes(o, id[L_PID]);
+	*o++ = '\t';
+	o = put_bytes(o, id[L_TID]);
+	memcpy(o, "\t-\t", 3);
+	o += 3;
+	o = put_bytes(o, id[L_COMM]);
+	*o++ = '\t';
+	o = put_bytes(o, ev);
+	*o++ = '\t';
+	if (w == EV_NONE) {
+		*o++ = '-';
+	} else {
+		u = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
+		q = digits_u64(tmp + sizeof tmp, u);
+		if (w < 0)
+			*--q = '-';
+		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+	}
+	*o++ = '\t';
+	out_commit(o);
 }
 
 /* A sample's records, or 0 when it refers to a location that is not there. */
 static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 {
-	struct slice id[3] = { { 0 } };
-	char b[3][128];
+	struct slice id[3] = { { "-", 1 }, { "-", 1 }, { "-", 1 } };
+	const struct out_kept *kept[3] = { NULL, NULL, NULL };
+	int have[3] = { 0 };
 	size_t i, v;
 
 	GROW(&pp->li, &pp->li_cap, s->n_location_id + 1, sizeof *pp->li);
@@ -373,23 +482,36 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 	for (i = 0; i < s->n_label; i++) {
 		int r = label_role(pp, s->label[i]);
 
-		if (r != L_OTHER && !id[r].n) {
-			label_value(pp, s->label[i], b[r], sizeof b[r], 0);
-			id[r] = ev_str(b[r]);
+		if (r != L_OTHER && !have[r]) {
+			kept[r] = NULL;
+			have[r] = id_field(pp, s->label[i], r, &id[r], &kept[r]);
 		}
 	}
+	for (i = 0; i < 3; i++)
+		if (have[i] && kept[i])
+			id[i] = (struct slice){ pp->ftext.p + kept[i]->off, kept[i]->len };
 	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
 		if (s->value[v] == 0 || !pp->events[v])
 			continue;
-		ev_put_head('S', t, id[L_PID], id[L_TID], -1, id[L_COMM], ev_str(pp->events[v]),
-			    s->value[v]);
+		put_head(t, id, (struct slice){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len },
+			 s->value[v]);
 		if (!pp->no_labels)
 			put_label_frames(pp, s);
-		/* location_id[0] is the leaf */
+		/* location_id[0] is the leaf; a location is kept with its ';' */
 		for (i = s->n_location_id; i-- > 0;) {
-			put_location_cached(pp, pp->li[i]);
-			if (i)
-				out_putc(';');
+			struct out_kept *k = &pp->lc[pp->li[i]];
+			uint64_t pos;
+
+			if (k->len != OUT_NOT_KEPT) {
+				out_write(pp->frames.p + k->off, k->len - (i == 0));
+				continue;
+			}
+			pos = out_pos();
+			put_location(pp, pp->p->location[pp->li[i]]);
+			out_putc(';');
+			out_keep(&pp->frames, k, pos);
+			if (i == 0)
+				fp_out.len--;	/* that ';': out_putc left it last in the buffer */
 		}
 		out_putc('\n');
 	}
@@ -474,12 +596,20 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 
 	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
 	while (p < end) {
-		int k;
-
-		pbw_init(&r, p, (size_t)(end - p));
-		if ((k = pbw_next(&r, &f)) < 0)
-			return -1;
-		p = r.p;
+		if (p[0] < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 && end - p >= 2 &&
+		    p[1] < 0x80 && p[1] <= end - p - 2) {
+			/* the common case: a one-byte tag and a one-byte length */
+			f.num = p[0] >> 3;
+			f.wt = PBW_LEN;
+			f.p = p + 2;
+			f.n = p[1];
+			p += 2 + p[1];
+		} else {
+			pbw_init(&r, p, (size_t)(end - p));
+			if (pbw_next(&r, &f) < 0)
+				return -1;
+			p = r.p;
+		}
 		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
 			uint64_t **a = f.num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
 			size_t *na = f.num == 1 ? &d->s.n_location_id : &d->s.n_value;
@@ -876,6 +1006,10 @@ static void convert_profile(struct pp *pp)
 		pp->dense &= p->location[i]->id == i + 1;
 	}
 	pp->role = fp_calloc(p->n_string_table + 1, 1);
+	pp->sf = fp_malloc((p->n_string_table + 1) * sizeof *pp->sf);
+	for (i = 0; i < p->n_string_table; i++)
+		pp->sf[i].len = OUT_NOT_KEPT;
+	pp->ftext.len = 0;
 	pp->frames.len = 0;
 	put_headers(pp);
 	put_units(pp);
@@ -895,6 +1029,10 @@ static void convert_profile(struct pp *pp)
 	pp->lc = NULL;
 	free(pp->role);
 	pp->role = NULL;
+	free(pp->sf);
+	pp->sf = NULL;
+	free(pp->ef);
+	pp->ef = NULL;
 }
 
 /* Open, read (the tables decoded, the samples stored) and convert PATH;
@@ -976,6 +1114,9 @@ int cmd_pprof2events(int argc, char **argv)
 	sdec_free(&pp.sd);
 	buf_free(&pp.raw);
 	buf_free(&pp.frames);
+	buf_free(&pp.ftext);
+	for (i = 0; i < 3; i++)
+		buf_free(&pp.idtmp[i]);
 	free(pp.li);
 	out_close();
 	return status;
