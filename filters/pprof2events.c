@@ -656,8 +656,12 @@ static void sdec_free(struct sdec *d)
  * if one is malformed): a 4-byte length (0xffffffff: an 8-byte one
  * follows), then varints: the numbers of location ids, values and labels,
  * the ids, the values, each label's key, str, num and num_unit. */
-static uint8_t *put_varint(uint8_t *o, uint64_t v)
+static inline uint8_t *put_varint(uint8_t *o, uint64_t v)
 {
+	if (v < 0x80) {
+		*o++ = (uint8_t)v;
+		return o;
+	}
 	while (v >= 0x80) {
 		*o++ = (uint8_t)(v | 0x80);
 		v >>= 7;
