@@ -78,8 +78,8 @@ static int fill(struct pbw_stream *s, size_t want)
 
 int pbw_stream_next(struct pbw_stream *s, struct pbw_field *f)
 {
-	const uint8_t *q = (const uint8_t *)s->b.p + s->pos;
 	size_t left = s->b.len - s->pos;
+	const uint8_t *q = left ? (const uint8_t *)s->b.p + s->pos : NULL;	/* b.p may be NULL */
 	struct pbw r;
 	uint64_t tag, n;
 	size_t head;
