@@ -572,6 +572,8 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 {
 	uint64_t *o;
 
+	if (p == end)	/* empty: *a may still be NULL */
+		return 0;
 	/* room for every element at once: a varint is 1 byte at least */
 	GROW(a, cap, *n + (size_t)(end - p), sizeof **a);
 	o = *a + *n;
