@@ -90,7 +90,7 @@ void store_rd_init(struct store_rd *r, struct store *s, uint64_t off, uint64_t e
 	r->pos = r->len = 0;
 }
 
-int store_get(struct store_rd *r, void *p, size_t n)
+int store_get_slow(struct store_rd *r, void *p, size_t n)
 {
 	char *d = p;
 

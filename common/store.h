@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -34,7 +35,16 @@ struct store_rd {
 	size_t pos, len;
 };
 void store_rd_init(struct store_rd *r, struct store *s, uint64_t off, uint64_t end);
+int store_get_slow(struct store_rd *r, void *p, size_t n);
 /* Copy the next n bytes into p; 0 when fewer than n are left. */
-int store_get(struct store_rd *r, void *p, size_t n);
+static inline int store_get(struct store_rd *r, void *p, size_t n)
+{
+	if (r->len - r->pos >= n && n) {	/* p may be NULL when n is 0 */
+		memcpy(p, r->buf + r->pos, n);
+		r->pos += n;
+		return 1;
+	}
+	return store_get_slow(r, p, n);
+}
 
 #endif

@@ -58,6 +58,10 @@ struct nx {
 	 * written, cached in frames */
 	struct out_kept *fc;
 	struct buf frames;
+	/* per node index (has_node_stack): its comm field, cached in comms */
+	struct out_kept *cc;
+	struct buf comms;
+	struct buf head;	/* a sample's CPU, COMM and EVENT fields */
 };
 
 static unsigned param_flags(const Profile *p)
@@ -223,11 +227,22 @@ static void put_stack(struct nx *nx, size_t k, size_t n)
 static int secs_to_ns(double s, int64_t *ns)
 {
 	unsigned __int128 p, q, half, r;
+	uint64_t bits, m;
 	int e, shift;
 
 	if (!isfinite(s) || fabs(s) > 9.2e9)
 		return -1;
-	p = (unsigned __int128)(uint64_t)ldexp(frexp(fabs(s), &e), 53) * 1000000000u;
+	/* m and e from the double's bits (frexp and ldexp were calls): a
+	 * normal |s| is m 2^(e-53), m with its implicit bit 52; a subnormal
+	 * one is below 2^-1022: 0 ns, as zero */
+	memcpy(&bits, &s, sizeof bits);
+	if ((bits >> 52 & 0x7ff) == 0) {
+		*ns = 0;
+		return 0;
+	}
+	m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
+	e = (int)(bits >> 52 & 0x7ff) - 1022;
+	p = (unsigned __int128)m * 1000000000u;
 	shift = 53 - e;
 	if (shift <= 0) {
 		q = p << -shift;
@@ -284,8 +299,19 @@ static void put_sample(struct nx *nx, size_t i, size_t k, int64_t t)
 		cpu = p->samples_cpu[i] > INT32_MAX ? -1 : (int)p->samples_cpu[i];
 	else if (nd->has_cpu && nd->cpu <= INT32_MAX)
 		cpu = (int)nd->cpu;
-	if (nx->flags & P_NODE_STACK)
-		comm = ev_str(nd->function_name);	/* the outermost element: the comm */
+	if (nx->flags & P_NODE_STACK) {	/* the outermost element: the comm */
+		struct out_kept *c = &nx->cc[k];
+
+		if (c->len == OUT_NOT_KEPT) {
+			comm = ev_str(nd->function_name);
+			c->off = nx->comms.len;
+			ev_buf_field(&nx->comms, comm.p, comm.n);
+			c->len = nx->comms.len - c->off;
+		}
+		comm = (struct slice){ nx->comms.p + c->off, c->len };
+	} else {
+		comm = ev_str("-");
+	}
 	if (!(nx->units & (values ? 2 : 1))) {
 		ev_put_unit(ev_str(values ? "value" : "samples"), values ? "count" : "samples");
 		nx->units |= values ? 2 : 1;
@@ -294,8 +320,24 @@ static void put_sample(struct nx *nx, size_t i, size_t k, int64_t t)
 		skip_record(&nx->skips, nx->file, i + 1, "sample value beyond the int64 range");
 		return;
 	}
-	ev_put_head('S', t, pid, tid, cpu, comm, ev_str(values ? "value" : "samples"),
-		    values ? (int64_t)p->samples_value[i] : 1);
+	nx->head.len = 0;	/* the fields rendered: ev_put_head's */
+	if (cpu >= 0) {
+		char b[24], *e = b + sizeof b, *q = e;
+		unsigned v = (unsigned)cpu;
+
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		buf_add(&nx->head, q, (size_t)(e - q));
+	} else {
+		buf_addc(&nx->head, '-');
+	}
+	buf_addc(&nx->head, '\t');
+	buf_add(&nx->head, comm.p, comm.n);
+	buf_add(&nx->head, values ? "\tvalue" : "\tsamples", values ? 6 : 8);
+	ev_put_head_escaped('S', t, pid.n ? pid : ev_str("-"), tid.n ? tid : ev_str("-"),
+			    (struct slice){ nx->head.p, nx->head.len },
+			    values ? (int64_t)p->samples_value[i] : 1);
 	put_stack(nx, k, n);
 	out_putc('\n');
 }
@@ -374,6 +416,10 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	for (i = 0; i < p->n_nodes; i++)
 		nx->fc[i].len = OUT_NOT_KEPT;
 	nx->frames.len = 0;
+	nx->cc = fp_malloc((p->n_nodes + 1) * sizeof *nx->cc);
+	for (i = 0; i < p->n_nodes; i++)
+		nx->cc[i].len = OUT_NOT_KEPT;
+	nx->comms.len = 0;
 	put_headers(nx);
 	put_samples(nx);
 	if (nx->clamped)
@@ -387,6 +433,8 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 	nx->parent = NULL;
 	free(nx->fc);
 	nx->fc = NULL;
+	free(nx->cc);
+	nx->cc = NULL;
 	return 0;
 }
 
@@ -425,6 +473,8 @@ int cmd_nflxprofile2events(int argc, char **argv)
 	status = cli_each_input(argc - optind, argv + optind, convert, &nx);
 	free(nx.chain);
 	buf_free(&nx.frames);
+	buf_free(&nx.comms);
+	buf_free(&nx.head);
 	out_close();
 	return status;
 }

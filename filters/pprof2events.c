@@ -9,6 +9,7 @@
 
 #include "../common/alloc.h"
 #include "../common/cli.h"
+#include "../common/digits.h"
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/input.h"
@@ -65,7 +66,7 @@ struct sdec {
 };
 
 /* A profile's tables as read (decoded element by element), its samples
- * raw in a store: each one a uint64_t length and its bytes. */
+ * decoded in a store (store_sample). */
 struct tables {
 	Profile p;		/* the tables; n_sample counts the stored samples */
 	size_t st_cap, map_cap, loc_cap, fn_cap, com_cap;
@@ -90,10 +91,16 @@ struct pp {
 	struct tables t;
 	struct store samples;
 	struct sdec sd;
-	struct buf raw;				/* one sample's bytes */
+	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
 	struct buf frames;
+	/* head fields rendered once: per string (a pid, tid or comm label's
+	 * value), per sample type (its event); len 0: an empty string */
+	struct out_kept *sf, *ef;
+	struct buf ftext;
+	struct buf idtmp[3];			/* a label's field rendered anew */
+	char num[3][24];			/* a numeric label's digits */
 	unsigned char *role;			/* per string: label_role + 1, 0 unknown */
 	int dense;				/* location i has id i + 1 */
 	size_t *li, li_cap;			/* a sample's location indexes */
@@ -138,6 +145,7 @@ static void put_units(struct pp *pp)
 	size_t i, j;
 
 	pp->events = fp_calloc(pp->p->n_sample_type + 1, sizeof *pp->events);
+	pp->ef = fp_calloc(pp->p->n_sample_type + 1, sizeof *pp->ef);
 	for (i = 0; i < pp->p->n_sample_type; i++) {
 		const char *ev = str(pp, pp->p->sample_type[i]->type);
 		const char *unit = str(pp, pp->p->sample_type[i]->unit);
@@ -159,6 +167,9 @@ static void put_units(struct pp *pp)
 			pp->units[pp->nunits++].unit = fp_strndup(unit, strlen(unit));
 		}
 		pp->events[i] = ev;
+		pp->ef[i].off = pp->ftext.len;
+		ev_buf_field(&pp->ftext, ev, strlen(ev));
+		pp->ef[i].len = pp->ftext.len - pp->ef[i].off;
 		ev_put_unit(ev_str(ev), unit);
 	}
 }
@@ -231,7 +242,7 @@ static int label_role_of(struct pp *pp, const Label *l)
 
 /* The role, cached per key string (a key beyond the table: not cached,
  * so that it is counted in bad_strings every time, as before). */
-static int label_role(struct pp *pp, const Label *l)
+static inline int label_role(struct pp *pp, const Label *l)
 {
 	if (l->key < 0 || (uint64_t)l->key >= pp->p->n_string_table)
 		return label_role_of(pp, l);
@@ -337,24 +348,122 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
-/* Location index li's frames: written once by put_location, then copied
- * from the cache (a location is the same text in every sample). */
-static void put_location_cached(struct pp *pp, size_t li)
+/* The field of the role label l (PID, TID or COMM) into *f, as
+ * label_value() and ev_put_field() write it, or (*kept set) kept in
+ * pp->ftext, which may move until the sample's fields are all rendered;
+ * 0 when its value is empty (then a later label of the role is used). */
+static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
+		    const struct out_kept **kept)
 {
-	uint64_t pos;
+	char b[128];
+	struct out_kept *k;
 
-	if (out_kept_put(&pp->frames, &pp->lc[li]))
+	if (l->num_unit < 0 || (uint64_t)l->num_unit >= pp->p->n_string_table ||
+	    l->str < 0 || (uint64_t)l->str >= pp->p->n_string_table) {
+		/* indexes beyond the table: counted in bad_strings each time */
+		label_value(pp, l, b, sizeof b, 0);
+		if (!*b)
+			return 0;
+		pp->idtmp[r].len = 0;
+		ev_buf_field(&pp->idtmp[r], b, strlen(b));
+		*f = (struct slice){ pp->idtmp[r].p, pp->idtmp[r].len };
+		return 1;
+	}
+	if (!l->str) {	/* a number: digits need no escape */
+		uint64_t m = l->num < 0 ? -(uint64_t)l->num : (uint64_t)l->num;
+		char *e = pp->num[r] + sizeof pp->num[r], *q = digits_u64(e, m);
+
+		if (l->num < 0)
+			*--q = '-';
+		*f = (struct slice){ q, (size_t)(e - q) };
+		return 1;
+	}
+	k = &pp->sf[l->str];
+	if (k->len == OUT_NOT_KEPT) {
+		label_value(pp, l, b, sizeof b, 0);
+		k->off = pp->ftext.len;
+		if (*b)
+			ev_buf_field(&pp->ftext, b, strlen(b));
+		k->len = pp->ftext.len - k->off;
+	}
+	*kept = k;
+	return k->len != 0;
+}
+
+static inline char *put_bytes(char *o, struct slice s)
+{
+	memcpy(o, s.p, s.n);
+	return o + s.n;
+}
+
+/* S TIME PID TID - COMM EVENT WEIGHT and a tab, the fields rendered (as
+ * ev_put_head() writes them), in one piece when it fits the buffer. */
+static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64_t w)
+{
+	char tmp[24], *o = out_reserve(id[0].n + id[1].n + id[2].n + ev.n + 64), *q;
+	uint64_t u;
+
+	if (!o) {
+		out_puts("S\t");
+		ev_put_time(t);
+		out_putc('\t');
+		out_write(id[L_PID].p, id[L_PID].n);
+		out_putc('\t');
+		out_write(id[L_TID].p, id[L_TID].n);
+		out_puts("\t-\t");
+		out_write(id[L_COMM].p, id[L_COMM].n);
+		out_putc('\t');
+		out_write(ev.p, ev.n);
+		out_putc('\t');
+		if (w == EV_NONE)
+			out_putc('-');
+		else
+			out_i64(w);
+		out_putc('\t');
 		return;
-	pos = out_pos();
-	put_location(pp, pp->p->location[li]);
-	out_keep(&pp->frames, &pp->lc[li], pos);
+	}
+	*o++ = 'S';
+	*o++ = '\t';
+	if (t == EV_NONE) {
+		*o++ = '-';
+	} else {
+		u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+		q = digits_fixed(tmp + sizeof tmp, u % 1000000000, 9);
+		*--q = '.';
+		q = digits_u64(q, u / 1000000000);
+		if (t < 0)
+			*--q = '-';
+		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+	}
+	*o++ = '\t';
+	o = put_bytes(o, id[L_PID]);
+	*o++ = '\t';
+	o = put_bytes(o, id[L_TID]);
+	memcpy(o, "\t-\t", 3);
+	o += 3;
+	o = put_bytes(o, id[L_COMM]);
+	*o++ = '\t';
+	o = put_bytes(o, ev);
+	*o++ = '\t';
+	if (w == EV_NONE) {
+		*o++ = '-';
+	} else {
+		u = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
+		q = digits_u64(tmp + sizeof tmp, u);
+		if (w < 0)
+			*--q = '-';
+		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+	}
+	*o++ = '\t';
+	out_commit(o);
 }
 
 /* A sample's records, or 0 when it refers to a location that is not there. */
 static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 {
-	struct slice id[3] = { { 0 } };
-	char b[3][128];
+	struct slice id[3] = { { "-", 1 }, { "-", 1 }, { "-", 1 } };
+	const struct out_kept *kept[3] = { NULL, NULL, NULL };
+	int have[3] = { 0 };
 	size_t i, v;
 
 	GROW(&pp->li, &pp->li_cap, s->n_location_id + 1, sizeof *pp->li);
@@ -373,96 +482,155 @@ static int put_sample(struct pp *pp, const Sample *s, int64_t t)
 	for (i = 0; i < s->n_label; i++) {
 		int r = label_role(pp, s->label[i]);
 
-		if (r != L_OTHER && !id[r].n) {
-			label_value(pp, s->label[i], b[r], sizeof b[r], 0);
-			id[r] = ev_str(b[r]);
+		if (r != L_OTHER && !have[r]) {
+			kept[r] = NULL;
+			have[r] = id_field(pp, s->label[i], r, &id[r], &kept[r]);
 		}
 	}
+	for (i = 0; i < 3; i++)
+		if (have[i] && kept[i])
+			id[i] = (struct slice){ pp->ftext.p + kept[i]->off, kept[i]->len };
 	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
 		if (s->value[v] == 0 || !pp->events[v])
 			continue;
-		ev_put_head('S', t, id[L_PID], id[L_TID], -1, id[L_COMM], ev_str(pp->events[v]),
-			    s->value[v]);
+		put_head(t, id, (struct slice){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len },
+			 s->value[v]);
 		if (!pp->no_labels)
 			put_label_frames(pp, s);
-		/* location_id[0] is the leaf */
+		/* location_id[0] is the leaf; a location is kept with its ';' */
 		for (i = s->n_location_id; i-- > 0;) {
-			put_location_cached(pp, pp->li[i]);
-			if (i)
-				out_putc(';');
+			struct out_kept *k = &pp->lc[pp->li[i]];
+			uint64_t pos;
+
+			if (k->len != OUT_NOT_KEPT) {
+				out_write(pp->frames.p + k->off, k->len - (i == 0));
+				continue;
+			}
+			pos = out_pos();
+			put_location(pp, pp->p->location[pp->li[i]]);
+			out_putc(';');
+			out_keep(&pp->frames, k, pos);
+			if (i == 0)
+				fp_out.len--;	/* that ';': out_putc left it last in the buffer */
 		}
 		out_putc('\n');
 	}
 	return 1;
 }
 
+/* A varint at *p (before end): 0 with *v set and *p advanced, -1 if
+ * unterminated; one-byte varints inline. */
+static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	struct pbw r;
+
+	if (*p < end && **p < 0x80) {
+		*v = *(*p)++;
+		return 0;
+	}
+	pbw_init(&r, *p, (size_t)(end - *p));
+	if (pbw_varint(&r, v) < 0)
+		return -1;
+	*p = r.p;
+	return 0;
+}
+
+/* The Label message [p, end) into l: 0, or -1 if malformed. */
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
+{
+	struct pbw r;
+	struct pbw_field g;
+	int k;
+
+	memset(l, 0, sizeof *l);
+	/* the common case: one-byte tags of varint fields 1 to 4 */
+	while (p < end && (*p == 0x08 || *p == 0x10 || *p == 0x18 || *p == 0x20)) {
+		unsigned num = *p >> 3;
+		uint64_t v;
+
+		p++;
+		if (get_varint(&p, end, &v) < 0)
+			return -1;
+		*(num == 1 ? &l->key : num == 2 ? &l->str : num == 3 ? &l->num : &l->num_unit) = (int64_t)v;
+	}
+	pbw_init(&r, p, (size_t)(end - p));
+	while ((k = pbw_next(&r, &g)) > 0) {
+		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
+			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
+
+		if (to && g.wt != PBW_VARINT)
+			return -1;
+		if (to)
+			*to = (int64_t)g.v;
+	}
+	return k < 0 ? -1 : 0;
+}
+
+/* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
+ * -1 if a varint is unterminated. */
+static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p, const uint8_t *end)
+{
+	uint64_t *o;
+
+	if (p == end)	/* empty: *a may still be NULL */
+		return 0;
+	/* room for every element at once: a varint is 1 byte at least */
+	GROW(a, cap, *n + (size_t)(end - p), sizeof **a);
+	o = *a + *n;
+	while (p < end) {
+		if (*p < 0x80)
+			*o++ = *p++;
+		else if (get_varint(&p, end, o++) < 0)
+			return -1;
+	}
+	*n = (size_t)(o - *a);
+	return 0;
+}
+
 /* Decode the Sample message [p, p+n) into d->s: 0, or -1 if malformed
  * (what protobuf-c refuses: wrong wire types for known fields). */
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 {
-	struct pbw r, rp;
+	const uint8_t *end = p + n;
+	struct pbw r;
 	struct pbw_field f;
 	size_t nlab = 0, i;
-	int k;
 
 	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
-	pbw_init(&r, p, n);
-	while ((k = pbw_next(&r, &f)) > 0) {
-		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
-			uint64_t v;
-
-			if (f.wt != PBW_VARINT && f.wt != PBW_LEN)
+	while (p < end) {
+		if (p[0] < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 && end - p >= 2 &&
+		    p[1] < 0x80 && p[1] <= end - p - 2) {
+			/* the common case: a one-byte tag and a one-byte length */
+			f.num = p[0] >> 3;
+			f.wt = PBW_LEN;
+			f.p = p + 2;
+			f.n = p[1];
+			p += 2 + p[1];
+		} else {
+			pbw_init(&r, p, (size_t)(end - p));
+			if (pbw_next(&r, &f) < 0)
 				return -1;
-			if (f.wt == PBW_LEN)
-				pbw_init(&rp, f.p, f.n);
-			/* room for every element at once: a varint is 1 byte at least */
-			if (f.num == 1)
-				GROW(&d->s.location_id, &d->loc_cap,
-					d->s.n_location_id + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.location_id);
-			else
-				GROW(&d->s.value, &d->val_cap,
-					d->s.n_value + (f.wt == PBW_LEN ? f.n : 1), sizeof *d->s.value);
-			for (;;) {
-				if (f.wt == PBW_VARINT)
-					v = f.v;
-				else if (rp.p == rp.end)
-					break;
-				else if (rp.p[0] < 0x80)
-					v = *rp.p++;
-				else if (pbw_varint(&rp, &v) < 0)
-					return -1;
-				if (f.num == 1)
-					d->s.location_id[d->s.n_location_id++] = v;
-				else
-					d->s.value[d->s.n_value++] = (int64_t)v;
-				if (f.wt == PBW_VARINT)
-					break;
+			p = r.p;
+		}
+		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
+			uint64_t **a = f.num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
+			size_t *na = f.num == 1 ? &d->s.n_location_id : &d->s.n_value;
+			size_t *cap = f.num == 1 ? &d->loc_cap : &d->val_cap;
+
+			if (f.wt == PBW_VARINT) {
+				GROW(a, cap, *na + 1, sizeof **a);
+				(*a)[(*na)++] = f.v;
+			} else if (f.wt != PBW_LEN || packed_decode(a, na, cap, f.p, f.p + f.n) < 0) {
+				return -1;
 			}
 		} else if (f.num == 3) {	/* label */
-			Label *l;
-			struct pbw_field g;
-
 			if (f.wt != PBW_LEN)
 				return -1;
 			GROW(&d->lab, &d->lab_cap, nlab + 1, sizeof *d->lab);
-			l = &d->lab[nlab++];
-			memset(l, 0, sizeof *l);
-			pbw_init(&rp, f.p, f.n);
-			while ((k = pbw_next(&rp, &g)) > 0) {
-				int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
-					g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
-
-				if (to && g.wt != PBW_VARINT)
-					return -1;
-				if (to)
-					*to = (int64_t)g.v;
-			}
-			if (k < 0)
+			if (label_decode(&d->lab[nlab++], f.p, f.p + f.n) < 0)
 				return -1;
 		}
 	}
-	if (k < 0)
-		return -1;
 	if (nlab) {
 		if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
 			d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
@@ -486,23 +654,137 @@ static void sdec_free(struct sdec *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* A sample as stored, decoded once (the file is refused before any output
+ * if one is malformed): a 4-byte length (0xffffffff: an 8-byte one
+ * follows), then varints: the numbers of location ids, values and labels,
+ * the ids, the values, each label's key, str, num and num_unit. */
+static inline uint8_t *put_varint(uint8_t *o, uint64_t v)
+{
+	if (v < 0x80) {
+		*o++ = (uint8_t)v;
+		return o;
+	}
+	while (v >= 0x80) {
+		*o++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (uint8_t)v;
+	return o;
+}
+
+static void store_sample(struct pp *pp, const Sample *s)
+{
+	size_t i, most = 4 + 8 + 10 * (3 + s->n_location_id + s->n_value + 4 * s->n_label);
+	uint8_t *b, *o;
+	uint32_t n32;
+	uint64_t n;
+
+	pp->raw.len = 0;
+	buf_reserve(&pp->raw, most);
+	b = (uint8_t *)pp->raw.p;
+	o = b + 12;
+	o = put_varint(o, s->n_location_id);
+	o = put_varint(o, s->n_value);
+	o = put_varint(o, s->n_label);
+	for (i = 0; i < s->n_location_id; i++)
+		o = put_varint(o, s->location_id[i]);
+	for (i = 0; i < s->n_value; i++)
+		o = put_varint(o, (uint64_t)s->value[i]);
+	for (i = 0; i < s->n_label; i++) {
+		const Label *l = s->label[i];
+
+		o = put_varint(o, (uint64_t)l->key);
+		o = put_varint(o, (uint64_t)l->str);
+		o = put_varint(o, (uint64_t)l->num);
+		o = put_varint(o, (uint64_t)l->num_unit);
+	}
+	n = (uint64_t)(o - (b + 12));
+	if (n < 0xffffffffu) {
+		n32 = (uint32_t)n;
+		memcpy(b + 8, &n32, 4);
+		store_add(&pp->samples, b + 8, 4 + (size_t)n);
+	} else {
+		n32 = 0xffffffffu;
+		memcpy(b, &n32, 4);
+		memcpy(b + 4, &n, 8);
+		store_add(&pp->samples, b, 12 + (size_t)n);
+	}
+}
+
+/* A varint of a stored sample (well formed: written by store_sample). */
+static inline uint64_t stored_varint(const uint8_t **p)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	for (;;) {
+		uint8_t c = *(*p)++;
+
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (c < 0x80)
+			return v;
+		shift += 7;
+	}
+}
+
+/* The stored sample [p, p+n) into d->s. */
+static void stored_decode(struct sdec *d, const uint8_t *p)
+{
+	size_t nl = (size_t)stored_varint(&p), nv = (size_t)stored_varint(&p),
+	       nb = (size_t)stored_varint(&p), i;
+
+	GROW(&d->s.location_id, &d->loc_cap, nl + 1, sizeof *d->s.location_id);
+	GROW(&d->s.value, &d->val_cap, nv + 1, sizeof *d->s.value);
+	GROW(&d->lab, &d->lab_cap, nb + 1, sizeof *d->lab);
+	for (i = 0; i < nl; i++)
+		d->s.location_id[i] = *p < 0x80 ? *p++ : stored_varint(&p);
+	for (i = 0; i < nv; i++)
+		d->s.value[i] = (int64_t)(*p < 0x80 ? *p++ : stored_varint(&p));
+	for (i = 0; i < nb; i++) {
+		Label *l = &d->lab[i];
+
+		l->key = (int64_t)stored_varint(&p);
+		l->str = (int64_t)stored_varint(&p);
+		l->num = (int64_t)stored_varint(&p);
+		l->num_unit = (int64_t)stored_varint(&p);
+	}
+	if (nb && (d->labp_cap < d->lab_cap || d->labp_for != d->lab)) {
+		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
+		d->labp_cap = d->lab_cap;
+		d->labp_for = d->lab;
+		for (i = 0; i < d->lab_cap; i++)
+			d->labp[i] = &d->lab[i];
+	}
+	d->s.n_location_id = nl;
+	d->s.n_value = nv;
+	d->s.label = d->labp;
+	d->s.n_label = nb;
+}
+
 /* The stored sample at *off (advanced past it), decoded into pp->sd:
  * read in order through rd, or (rd NULL) at *off. */
 static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
 {
-	uint64_t n;
+	uint32_t n32;
+	uint64_t n, head = 4;
 	int ok;
 
-	ok = rd ? store_get(rd, &n, sizeof n) : store_pread(&pp->samples, *off, &n, sizeof n) == 0;
+	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
+	n = n32;
+	if (ok && n32 == 0xffffffffu) {
+		ok = rd ? store_get(rd, &n, 8) : store_pread(&pp->samples, *off + 4, &n, 8) == 0;
+		head = 12;
+	}
 	if (!ok)
 		fp_die("internal error: sample beyond the store");
 	pp->raw.len = 0;
 	buf_reserve(&pp->raw, (size_t)n + 1);
 	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
-		: store_pread(&pp->samples, *off + sizeof n, pp->raw.p, (size_t)n) == 0;
-	if (!ok || sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
+	if (!ok)
 		fp_die("internal error: stored sample unreadable");
-	*off += sizeof n + n;
+	stored_decode(&pp->sd, (const uint8_t *)pp->raw.p);
+	*off += head + n;
 	return &pp->sd.s;
 }
 
@@ -614,12 +896,10 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 	case 1:
 		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
 			       &perftools__profiles__value_type__descriptor);
-	case 2:		/* samples come first: kept raw, converted after the tables */
+	case 2:		/* samples come first: kept decoded, converted after the tables */
 		if (f->wt != PBW_LEN || sample_decode(&pp->sd, f->p, f->n) < 0)
 			return -1;
-		v = f->n;
-		store_add(&pp->samples, &v, sizeof v);
-		store_add(&pp->samples, f->p, f->n);
+		store_sample(pp, &pp->sd.s);
 		p->n_sample++;
 		return 0;
 	case 3:
@@ -732,6 +1012,10 @@ static void convert_profile(struct pp *pp)
 		pp->dense &= p->location[i]->id == i + 1;
 	}
 	pp->role = fp_calloc(p->n_string_table + 1, 1);
+	pp->sf = fp_malloc((p->n_string_table + 1) * sizeof *pp->sf);
+	for (i = 0; i < p->n_string_table; i++)
+		pp->sf[i].len = OUT_NOT_KEPT;
+	pp->ftext.len = 0;
 	pp->frames.len = 0;
 	put_headers(pp);
 	put_units(pp);
@@ -751,6 +1035,10 @@ static void convert_profile(struct pp *pp)
 	pp->lc = NULL;
 	free(pp->role);
 	pp->role = NULL;
+	free(pp->sf);
+	pp->sf = NULL;
+	free(pp->ef);
+	pp->ef = NULL;
 }
 
 /* Open, read (the tables decoded, the samples stored) and convert PATH;
@@ -832,6 +1120,9 @@ int cmd_pprof2events(int argc, char **argv)
 	sdec_free(&pp.sd);
 	buf_free(&pp.raw);
 	buf_free(&pp.frames);
+	buf_free(&pp.ftext);
+	for (i = 0; i < 3; i++)
+		buf_free(&pp.idtmp[i]);
 	free(pp.li);
 	out_close();
 	return status;
