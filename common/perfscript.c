@@ -141,6 +141,8 @@ static void add_frame(struct perf_parser *p, struct perf_frame *f)
 	p->s.frame_bytes += f->ip.len + f->sym.len + f->dso.len;
 	if (!f->clean || f->file.len || f->line.len)
 		p->s.plain = 0;
+	if (f->file.len || f->line.len)
+		p->s.srcline = 1;
 }
 
 /* Symbol text: strip "+0xHEX", split "a->b->c" (outermost first) into
@@ -272,6 +274,7 @@ static void begin(struct perf_parser *p, uint64_t lineno)
 	p->s.nframes = 0;
 	p->s.frame_bytes = 0;
 	p->s.plain = 1;
+	p->s.srcline = 0;
 	p->s.lineno = lineno;
 	p->in_sample = 1;
 }
@@ -624,6 +627,7 @@ static int srcline(struct perf_parser *p, const char *s, size_t n)
 		f->file = save(p, s + i, c - 1 - i);
 		f->line = save(p, s + c, n - c);
 		p->s.plain = 0;
+		p->s.srcline = 1;
 	}
 	return 0;
 }

@@ -33,6 +33,7 @@ struct perf_sample {
 	size_t nframes;
 	size_t frame_bytes;	/* the frames' ip, sym and dso bytes, all added */
 	int plain;		/* every frame clean, none with a file or line */
+	int srcline;		/* a frame has a file or a line */
 };
 
 /* A side-band record (docs/events.md, formats.md §12): perf's

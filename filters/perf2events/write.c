@@ -3,9 +3,11 @@
  * Most samples need no escape anywhere (the parser marks the frames whose
  * text it saw clean, comm and event are checked here): their record is
  * copied straight into the output buffer, field by field, with no escape
- * scan and no per-byte bookkeeping. Anything else (an escape, a srcline,
- * a record bigger than the buffer) goes through the general writer of
- * events.h; both give the same bytes (tests/check.d/perf-captures.sh).
+ * scan and no per-byte bookkeeping. A frame not seen clean (Java's
+ * "Lcom/Foo;" symbols) is escaped here too, 16 bytes at a time. Anything
+ * else (a comm or event to escape, a srcline, a record bigger than the
+ * buffer) goes through the general writer of events.h; both give the same
+ * bytes (tests/check.d/perf-captures.sh).
  */
 #include <string.h>
 #ifdef __SSE2__
@@ -183,8 +185,95 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	return w;
 }
 
-/* One frame as ev_put_frame() writes it, with perf2events' attributes. */
-static char *put_frame(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
+/* The escape of byte c (evwrite.c's rules): "\\", "\t", "\n", "\r" or
+ * "\xHH". */
+static char *put_esc1(char *w, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	w[0] = '\\';
+	switch (c) {
+	case '\\': w[1] = '\\'; return w + 2;
+	case '\t': w[1] = 't'; return w + 2;
+	case '\n': w[1] = 'n'; return w + 2;
+	case '\r': w[1] = 'r'; return w + 2;
+	default:
+		w[1] = 'x';
+		w[2] = hex[c >> 4];
+		w[3] = hex[c & 15];
+		return w + 4;
+	}
+}
+
+/* A field of at least one byte, escaped as ev_put_escaped() does (a byte
+ * below 0x20, '\\', ';', '`' or 0x7f), 16 bytes at a time: the clean
+ * bytes before the next escape stored in one go (the record's bound leaves
+ * 16 bytes after 4 per byte of the field). */
+static char *put_escaped(char *w, const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t i = 0, n = t.len;
+
+#ifdef __SSE2__
+	for (;;) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(pscan_special(x, 0));
+		size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+
+		_mm_storeu_si128((__m128i *)(void *)w, x);
+		if (k >= n - i)
+			return w + (n - i);
+		w += k;
+		i += k;
+		if (k < 16)
+			w = put_esc1(w, (unsigned char)p[i++]);
+		if (i == n)
+			return w;
+	}
+#else
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c < 0x20 || c == '\\' || c == ';' || c == '`' || c == 0x7f)
+			w = put_esc1(w, c);
+		else
+			*w++ = (char)c;
+	}
+	return w;
+#endif
+}
+
+/* One frame as ev_put_frame() writes it, with perf2events' attributes;
+ * its fields escaped (put_escaped) if the parser did not see them clean. */
+static char *put_frame_escaped(char *w, const struct perf_frame *f, const char *text,
+			       int addrs, int dso)
+{
+	int unknown = (f->kind & EVK_UNKNOWN) != 0;
+
+	if (f->sym.len)
+		w = put_escaped(w, text, f->sym);
+	else
+		w = put_lit(w, "[unknown]", 9);
+	if (f->kind & EVK_KERNEL)
+		w = put_lit(w, "`kernel", 7);
+	if (f->kind & EVK_JIT)
+		w = put_lit(w, "`jit", 4);
+	if (f->kind & EVK_INLINED)
+		w = put_lit(w, "`inlined", 8);
+	if (unknown || f->sym.len == 0)
+		w = put_lit(w, "`unknown", 8);
+	if (f->kind & EVK_IDLE)
+		w = put_lit(w, "`idle", 5);
+	if ((unknown || dso) && f->dso.len)
+		w = put_escaped(put_lit(w, "`dso=", 5), text, f->dso);
+	if ((unknown || addrs) && f->ip.len)
+		w = put_escaped(put_lit(w, "`addr=", 6), text, f->ip);
+	return w;
+}
+
+/* One frame as ev_put_frame() writes it, with perf2events' attributes
+ * (inlined: the plain samples' loop is the hot one). */
+static inline __attribute__((always_inline)) char *put_frame(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
 {
 	int unknown = (f->kind & EVK_UNKNOWN) != 0;
 
@@ -211,14 +300,32 @@ static char *put_frame(char *w, const struct perf_frame *f, const char *text, in
 	return w;
 }
 
+/* The frames of a sample not plain (none with a file or a line): those
+ * not clean escaped. */
+static __attribute__((noinline)) char *put_frames_escaped(char *w, const struct perf_sample *s,
+							 const char *text, int addrs, int dso)
+{
+	size_t i;
+
+	for (i = s->nframes; i-- > 0;) {
+		const struct perf_frame *f = &s->frames[i];
+
+		w = f->clean ? put_frame(w, f, text, addrs, dso) :
+			       put_frame_escaped(w, f, text, addrs, dso);
+		if (i > 0)
+			*w++ = ';';
+	}
+	return w;
+}
+
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso)
 {
 	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
-			  s->frame_bytes + 64 * s->nframes;
+			  (s->plain ? 1 : 4) * s->frame_bytes + 64 * s->nframes;
 	char *w;
 
-	if ((s->time != EV_NONE && s->time < 0) || !s->plain)
+	if ((s->time != EV_NONE && s->time < 0) || s->srcline)
 		return -1;
 	/* pid and tid are digits (perfscript.c) */
 	if (!plain_cached(c, 0, text, s->comm) || !plain_cached(c, 1, text, s->event))
@@ -227,10 +334,14 @@ int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const cha
 	if (!w)
 		return -1;
 	w = put_head(w, s, text);
-	for (i = s->nframes; i-- > 0;) {
-		w = put_frame(w, &s->frames[i], text, addrs, dso);
-		if (i > 0)
-			*w++ = ';';
+	if (!s->plain) {
+		w = put_frames_escaped(w, s, text, addrs, dso);
+	} else {
+		for (i = s->nframes; i-- > 0;) {
+			w = put_frame(w, &s->frames[i], text, addrs, dso);
+			if (i > 0)
+				*w++ = ';';
+		}
 	}
 	*w++ = '\n';
 	out_commit(w);

@@ -12,8 +12,8 @@ struct p2e_plain {
 
 /* Write sample s (its text at text) as an S record straight into the
  * output buffer, addr= and dso= on every frame if addrs and dso. 0, or
- * -1 (nothing written) if it needs the general writer: an escape, a
- * srcline, a record larger than the buffer. */
+ * -1 (nothing written) if it needs the general writer: a comm or event
+ * to escape, a srcline, a record larger than the buffer. */
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso);
 
