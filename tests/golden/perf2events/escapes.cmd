@@ -1,0 +1,1 @@
+perf2events -d -a escapes.in
