@@ -383,6 +383,41 @@ static size_t frames_between(struct stacks *s, struct stk_cursor *c, struct slic
 	return d;
 }
 
+/* The stack after the cursor's last one when it differs from it in one
+ * frame only, the one where their texts first differ (at, the length of
+ * the bytes they start with, q that of the bytes they end with after those;
+ * 0 < c->depth): that frame is looked up, those before it keep their ids,
+ * those after it too, moved by the difference in length. The most common
+ * change (a leaf, or a frame in the middle of a stack that keeps its
+ * depth) without the bookkeeping of the general case (stacks_frames_at).
+ * Returns 0, the cursor untouched, when it is not that case. */
+static inline int one_frame(struct stacks *s, struct stk_cursor *c, struct slice stack, size_t at,
+			    size_t q)
+{
+	size_t k = 0, start, tail, newend, olen = c->text.len, i;
+	ptrdiff_t delta;
+
+	while (c->end[k] < at)	/* the old frame where they differ; the last ends at olen >= at */
+		k++;
+	if (c->end[k] == at)	/* a frame of one is the start of the other's: no */
+		return 0;
+	tail = olen - c->end[k];	/* from the ';' after old frame k on */
+	if (tail > q)	/* the frames after it are not all the same */
+		return 0;
+	start = k ? c->end[k - 1] + 1 : 0;
+	newend = stack.n - tail;	/* >= stack.n - q >= at >= start */
+	if (bytes_find(stack.p + start, stack.p + newend, ';'))
+		return 0;
+	c->nodes[k] = frame_id(s, stack.p + start, newend - start,
+			       fp_hash_inline(stack.p + start, newend - start));
+	delta = (ptrdiff_t)stack.n - (ptrdiff_t)olen;
+	if (delta)
+		for (i = k; i < c->depth; i++)
+			c->end[i] = (size_t)((ptrdiff_t)c->end[i] + delta);
+	cursor_text(c, stack.p, stack.n);
+	return 1;
+}
+
 /* The frames of a stack that differs from the cursor's last one: those it
  * starts with are kept, those it ends with (in the bytes both texts end
  * with) are moved to their new depth, and only the frames in between are
@@ -390,17 +425,20 @@ static size_t frames_between(struct stacks *s, struct stk_cursor *c, struct slic
 size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice stack,
 			const uint32_t **ids)
 {
-	size_t old = c->depth, olen = c->text.len, n, k, first, at, stop, d;
+	size_t old = c->depth, olen = c->text.len, n, k, first, at, q, stop, d;
 
 	*ids = c->nodes;
 	if (stack.n == 0)
 		return 0;
-	if (stack.n == olen && bytes_eq(stack.p, c->text.p, olen))
-		return old;
 	n = stack.n < olen ? stack.n : olen;
 	at = bytes_prefix(stack.p, c->text.p, n);
+	if (at == n && stack.n == olen)	/* the same text */
+		return old;
+	q = n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0;
+	if (old > 0 && one_frame(s, c, stack, at, q))
+		return old;
 	k = shared_frames(c, stack, at);
-	first = suffix_frames(c, k, n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0);
+	first = suffix_frames(c, k, q);
 	at = k ? c->end[k - 1] + 1 : 0;
 	stop = first < old ? c->end[first - 1] + stack.n - olen : stack.n;	/* the new ';' before them */
 	if (stop + 1 < at) {	/* no frame between: cannot happen, but then none is moved */
