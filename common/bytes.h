@@ -91,6 +91,29 @@ static inline int bytes_eq(const void *a, const void *b, size_t n)
 	return n == 0 || *x == *y;
 }
 
+/* d[0..n) = s[0..n), areas apart. Most fields and frames are short: up
+ * to 16 bytes, two fixed-size copies that overlap cost less than a call
+ * of memcpy(). */
+static inline void bytes_copy(void *d, const void *s, size_t n)
+{
+	char *o = d;
+	const char *i = s;
+
+	if (n > 16) {
+		memcpy(o, i, n);
+	} else if (n >= 8) {
+		memcpy(o, i, 8);
+		memcpy(o + n - 8, i + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(o, i, 4);
+		memcpy(o + n - 4, i + n - 4, 4);
+	} else if (n > 0) {
+		o[0] = i[0];
+		o[n / 2] = i[n / 2];
+		o[n - 1] = i[n - 1];
+	}
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
 #define BYTES_LE_WORDS 1
 #endif

@@ -7,6 +7,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "alloc.h"
+#include "bytes.h"
 #include "err.h"
 #include "json.h"
 #include "progress.h"
@@ -248,20 +249,9 @@ static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 	j->tokens++;
 	if (j->capture || n == 0 || n > 16 || j->keys.cap - l->key_off < n)
 		return key_slow(j, l, (const char *)p, n);
-	/* the common case, a short key: two overlapping fixed-size copies
-	 * cost less than a call of memcpy */
+	/* the common case, a short key */
 	d = j->keys.p + l->key_off;
-	if (n >= 8) {
-		memcpy(d, p, 8);
-		memcpy(d + n - 8, p + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(d, p, 4);
-		memcpy(d + n - 4, p + n - 4, 4);
-	} else if (n > 0) {
-		d[0] = (char)p[0];
-		d[n / 2] = (char)p[n / 2];
-		d[n - 1] = (char)p[n - 1];
-	}
+	bytes_copy(d, p, n);
 	j->keys.len = l->key_off + n;
 	l->key_len = n;
 	return 1;

@@ -202,8 +202,7 @@ static void cursor_reserve(struct stk_cursor *c, size_t n)
 	}
 }
 
-/* The cursor's text becomes p[0..n): most STACK texts are short, and for
- * them two overlapping words cost less than a call of memcpy(). */
+/* The cursor's text becomes p[0..n). */
 static inline void cursor_text(struct stk_cursor *c, const char *p, size_t n)
 {
 	char *d;
@@ -212,12 +211,7 @@ static inline void cursor_text(struct stk_cursor *c, const char *p, size_t n)
 	if (c->text.cap < n)
 		buf_reserve(&c->text, n);
 	d = c->text.p;
-	if (n >= 8 && n <= 16) {
-		memcpy(d, p, 8);
-		memcpy(d + n - 8, p + n - 8, 8);
-	} else if (n > 0) {
-		memcpy(d, p, n);
-	}
+	bytes_copy(d, p, n);
 	c->text.len = n;
 }
 

@@ -317,26 +317,10 @@ static const char *time_text(struct es *g, int64_t t, size_t *n)
 	return g->ttxt;
 }
 
-/* n bytes of s at p; the fields are mostly short: fixed-size copies that
- * overlap (within [p, p+n)) instead of a call for them */
+/* n bytes of s at p (bytes_copy: the fields are mostly short) */
 static inline char *put(char *p, const void *s, size_t n)
 {
-	const char *c = s;
-
-	if (n >= 8 && n <= 16) {
-		memcpy(p, c, 8);
-		memcpy(p + n - 8, c + n - 8, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(p, c, 4);
-		memcpy(p + n - 4, c + n - 4, 4);
-	} else if (n < 4) {
-		if (n) {
-			p[0] = c[0];
-			p[n / 2] = c[n / 2];
-			p[n - 1] = c[n - 1];
-		}
-	} else
-		memcpy(p, c, n);
+	bytes_copy(p, s, n);
 	return p + n;
 }
 

@@ -243,15 +243,18 @@ static char *put_escaped(char *w, const char *text, struct ptext t)
 #endif
 }
 
-/* One frame as ev_put_frame() writes it, with perf2events' attributes;
- * its fields escaped (put_escaped) if the parser did not see them clean. */
-static char *put_frame_escaped(char *w, const struct perf_frame *f, const char *text,
-			       int addrs, int dso)
+/* One frame as ev_put_frame() writes it, with perf2events' attributes,
+ * its fields escaped (put_escaped) when esc, else copied as the parser
+ * saw them clean; always inlined, so each caller's esc is a constant. */
+static inline __attribute__((always_inline)) char *frame_as(char *w, const struct perf_frame *f,
+							    const char *text, int addrs, int dso, int esc)
 {
 	int unknown = (f->kind & EVK_UNKNOWN) != 0;
 
+	if (!esc && !(f->kind | addrs | dso))	/* the usual frame: its symbol (never empty then) */
+		return put(w, text, f->sym);
 	if (f->sym.len)
-		w = put_escaped(w, text, f->sym);
+		w = esc ? put_escaped(w, text, f->sym) : put(w, text, f->sym);
 	else
 		w = put_lit(w, "[unknown]", 9);
 	if (f->kind & EVK_KERNEL)
@@ -264,40 +267,28 @@ static char *put_frame_escaped(char *w, const struct perf_frame *f, const char *
 		w = put_lit(w, "`unknown", 8);
 	if (f->kind & EVK_IDLE)
 		w = put_lit(w, "`idle", 5);
-	if ((unknown || dso) && f->dso.len)
-		w = put_escaped(put_lit(w, "`dso=", 5), text, f->dso);
-	if ((unknown || addrs) && f->ip.len)
-		w = put_escaped(put_lit(w, "`addr=", 6), text, f->ip);
+	if ((unknown || dso) && f->dso.len) {
+		w = put_lit(w, "`dso=", 5);
+		w = esc ? put_escaped(w, text, f->dso) : put(w, text, f->dso);
+	}
+	if ((unknown || addrs) && f->ip.len) {
+		w = put_lit(w, "`addr=", 6);
+		w = esc ? put_escaped(w, text, f->ip) : put(w, text, f->ip);
+	}
 	return w;
 }
 
-/* One frame as ev_put_frame() writes it, with perf2events' attributes
- * (inlined: the plain samples' loop is the hot one). */
+/* A frame the parser saw clean (inlined: the plain samples' loop is the
+ * hot one) */
 static inline __attribute__((always_inline)) char *put_frame(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
 {
-	int unknown = (f->kind & EVK_UNKNOWN) != 0;
+	return frame_as(w, f, text, addrs, dso, 0);
+}
 
-	if (!(f->kind | addrs | dso))	/* the usual frame: its symbol (never empty then) */
-		return put(w, text, f->sym);
-	if (f->sym.len)
-		w = put(w, text, f->sym);
-	else
-		w = put_lit(w, "[unknown]", 9);
-	if (f->kind & EVK_KERNEL)
-		w = put_lit(w, "`kernel", 7);
-	if (f->kind & EVK_JIT)
-		w = put_lit(w, "`jit", 4);
-	if (f->kind & EVK_INLINED)
-		w = put_lit(w, "`inlined", 8);
-	if (unknown || f->sym.len == 0)
-		w = put_lit(w, "`unknown", 8);
-	if (f->kind & EVK_IDLE)
-		w = put_lit(w, "`idle", 5);
-	if ((unknown || dso) && f->dso.len)
-		w = put(put_lit(w, "`dso=", 5), text, f->dso);
-	if ((unknown || addrs) && f->ip.len)
-		w = put(put_lit(w, "`addr=", 6), text, f->ip);
-	return w;
+/* A frame whose fields need escaping */
+static char *put_frame_escaped(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
+{
+	return frame_as(w, f, text, addrs, dso, 1);
 }
 
 /* The frames of a sample not plain (none with a file or a line): those

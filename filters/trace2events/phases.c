@@ -91,15 +91,6 @@ static inline char *put_dec(char *o, uint64_t v)
 	return o + (tmp + 24 - p);
 }
 
-/* d[0..n) = s[0..n) */
-static inline void copy(char *d, const char *s, size_t n)
-{
-	if (n <= 16)
-		copy_short(d, s, n);
-	else
-		memcpy(d, s, n);
-}
-
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
  * record is formatted in place in the output buffer (ev_put_head() and
  * ev_put_d_end() write the same bytes, for the rare cases left to them). */
@@ -118,14 +109,14 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		digits_fixed(o + 9, (uint64_t)ts % 1000000000, 9);
 		o += 9;
 		*o++ = '\t';
-		copy(o, t->head.p, t->head.len);
+		bytes_copy(o, t->head.p, t->head.len);
 		o += t->head.len;
-		copy(o, evf->p, evf->len);
+		bytes_copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
 		o = put_dec(o, (uint64_t)dur);
 		*o++ = '\t';
-		copy(o, frame.p, frame.n);
+		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
 		o = put_dec(o, seq);

@@ -210,28 +210,12 @@ void tr_profile_event(struct trace *tr);
 void tr_release_held(struct trace *tr);
 void tr_samples_end(struct trace *tr);	/* flush pending samples, free per-input tables */
 
-/* d[0..n) = s[0..n) for n <= 16: two overlapping fixed-size copies,
- * cheaper than a call of memcpy for the short texts of an event. */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	if (n >= 8) {
-		memcpy(d, s, 8);
-		memcpy(d + n - 8, s + n - 8, 8);
-	} else if (n >= 4) {
-		memcpy(d, s, 4);
-		memcpy(d + n - 4, s + n - 4, 4);
-	} else if (n > 0) {
-		d[0] = s[0];
-		d[n / 2] = s[n / 2];
-		d[n - 1] = s[n - 1];
-	}
-}
 
 static inline void sset(struct buf *b, const char *p, size_t n)
 {
 	b->len = 0;
 	if (n <= 16 && b->cap >= n) {
-		copy_short(b->p, p, n);
+		bytes_copy(b->p, p, n);
 		b->len = n;
 	} else {
 		buf_add(b, p, n);
