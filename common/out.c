@@ -246,7 +246,8 @@ int out_kept_put(const struct buf *text, const struct out_kept *k)
 {
 	if (k->len == OUT_NOT_KEPT)
 		return 0;
-	out_write(text->p + k->off, k->len);
+	if (k->len > 0)	/* an empty piece kept: text may have no bytes (p NULL) */
+		out_write(text->p + k->off, k->len);
 	return 1;
 }
 
