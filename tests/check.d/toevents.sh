@@ -40,6 +40,7 @@ expected() {
 	corpus/perf/flamescope/perf.test01) echo perf2events ;;
 	corpus/pprof/*.prof) echo pprof2events ;;
 	pprof/*.pprof) echo pprof2events ;;
+	pprof/*.pb) echo pprof2events ;;		# hand-made (Google's pprof refuses it: not *.pprof)
 	nflxprofile/*.nflxprofile) echo nflxprofile2events ;;
 	corpus/speedscope/*) echo speedscope2events ;;	# invalid/ too: speedscope2events judges
 	corpus/trace-event/*) echo trace2events ;;
