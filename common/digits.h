@@ -5,6 +5,13 @@
  *
  *	char tmp[24], *p = digits_u64(tmp + sizeof tmp, v);
  *	out_write(p, (size_t)(tmp + sizeof tmp - p));
+ *
+ * Writers that format a record in place in the output buffer write forward
+ * instead, the number of digits known first (digits_put()): no copy from a
+ * stack buffer, whose wide load of bytes just stored would stall.
+ *
+ * A time in the events format is "[-]SECS.NNNNNNNNN" (docs/events.md):
+ * digits_time() backward, digits_put_time() forward for a time >= 0.
  */
 #ifndef FP_DIGITS_H
 #define FP_DIGITS_H
@@ -45,6 +52,56 @@ static inline char *digits_fixed(char *end, uint64_t v, int n)
 	if (n)
 		*--end = (char)('0' + v % 10);
 	return end;
+}
+
+/* The number of decimal digits of v, 1 for 0. */
+static inline int digits_count(uint64_t v)
+{
+	static const uint64_t p10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL
+	};
+	/* log10 from log2 (1233 / 4096 ~ log10(2)), then corrected */
+	unsigned t = ((64 - (unsigned)__builtin_clzll(v | 1)) * 1233) >> 12;
+	int n = (int)t + 1 - (v < p10[t]);
+
+	return n < 1 ? 1 : n;
+}
+
+/* The digits of v written forward at w (up to 20 bytes); their end. */
+static inline char *digits_put(char *w, uint64_t v)
+{
+	char *end = w + digits_count(v);
+
+	digits_u64(end, v);	/* exactly digits_count(v) digits */
+	return end;
+}
+
+/* "SECS.NNNNNNNNN" of ns >= 0 written forward at w (up to 30 bytes); its
+ * end. */
+static inline char *digits_put_time(char *w, uint64_t ns)
+{
+	w = digits_put(w, ns / 1000000000);
+	*w++ = '.';
+	digits_fixed(w + 9, ns % 1000000000, 9);
+	return w + 9;
+}
+
+/* "[-]SECS.NNNNNNNNN" of ns ending just before end (at most 21 bytes); its
+ * start. */
+static inline char *digits_time(char *end, int64_t ns)
+{
+	uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	char *p = digits_fixed(end, u % 1000000000, 9);
+
+	*--p = '.';
+	p = digits_u64(p, u / 1000000000);
+	if (ns < 0)
+		*--p = '-';
+	return p;
 }
 
 #endif

@@ -25,18 +25,12 @@ void ev_put_magic(void)
 void ev_put_time(int64_t ns)
 {
 	char tmp[32], *p;
-	uint64_t u;
 
 	if (ns == EV_NONE) {
 		out_putc('-');
 		return;
 	}
-	u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	p = digits_fixed(tmp + sizeof tmp, u % 1000000000, 9);
-	*--p = '.';
-	p = digits_u64(p, u / 1000000000);
-	if (ns < 0)
-		*--p = '-';
+	p = digits_time(tmp + sizeof tmp, ns);
 	out_write(p, (size_t)(tmp + sizeof tmp - p));
 }
 

@@ -301,14 +301,8 @@ static size_t thread_of(struct es *g, struct slice pid, struct slice tid)
 static const char *time_text(struct es *g, int64_t t, size_t *n)
 {
 	if (t != g->tt || !g->ttn) {
-		char *end = g->ttxt + sizeof g->ttxt, *p;
-		uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+		char *end = g->ttxt + sizeof g->ttxt, *p = digits_time(end, t);
 
-		p = digits_fixed(end, u % 1000000000, 9);
-		*--p = '.';
-		p = digits_u64(p, u / 1000000000);
-		if (t < 0)
-			*--p = '-';
 		g->tt = t;
 		g->ttn = (size_t)(end - p);
 		memmove(g->ttxt, p, g->ttn);

@@ -427,12 +427,7 @@ static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64
 	if (t == EV_NONE) {
 		*o++ = '-';
 	} else {
-		u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
-		q = digits_fixed(tmp + sizeof tmp, u % 1000000000, 9);
-		*--q = '.';
-		q = digits_u64(q, u / 1000000000);
-		if (t < 0)
-			*--q = '-';
+		q = digits_time(tmp + sizeof tmp, t);
 		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
 	}
 	*o++ = '\t';

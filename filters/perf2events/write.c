@@ -108,27 +108,6 @@ static char *put_lit(char *w, const char *lit, size_t n)
 	return w + n;
 }
 
-/* The digits of v written in place, their number known first (no copy
- * from a buffer: a wide load of bytes just stored stalls). */
-static char *put_u64(char *w, uint64_t v)
-{
-	static const uint64_t p10[20] = {
-		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
-		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
-		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-		1000000000000000000ULL, 10000000000000000000ULL
-	};
-	/* log10 from log2 (1233 / 4096 ~ log10(2)), then corrected */
-	unsigned t = ((64 - (unsigned)__builtin_clzll(v | 1)) * 1233) >> 12;
-	int n = (int)t + 1 - (v < p10[t]);
-
-	if (n < 1)
-		n = 1;
-	digits_fixed(w + n, v, n);
-	return w + n;
-}
-
 /* Is the header's "SECS.FRAC" (6 or 9 decimals: perfscript.c) what
  * ev_put_time() writes of it, once 6 decimals are made 9? Yes if SECS has
  * no leading zero and at most 9 digits (its value then needs no check). */
@@ -155,12 +134,7 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 		if (w[-7] == '.')
 			w = put_lit(w, "000", 3);
 	} else {
-		uint64_t t = (uint64_t)s->time;
-
-		w = put_u64(w, t / 1000000000);
-		*w++ = '.';
-		digits_fixed(w + 9, t % 1000000000, 9);
-		w += 9;
+		w = digits_put_time(w, (uint64_t)s->time);
 	}
 	*w++ = '\t';
 	w = put_field(w, text, s->pid);
@@ -168,7 +142,7 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	w = put_field(w, text, s->tid);
 	*w++ = '\t';
 	if (s->cpu >= 0)
-		w = put_u64(w, (uint64_t)s->cpu);
+		w = digits_put(w, (uint64_t)s->cpu);
 	else
 		*w++ = '-';
 	*w++ = '\t';
@@ -180,7 +154,7 @@ static char *put_head(char *w, const struct perf_sample *s, const char *text)
 	    (text[s->period_text.off] != '0' || s->period_text.len == 1))
 		w = put(w, text, s->period_text);	/* the digits as printed, no leading zero */
 	else
-		w = put_u64(w, (uint64_t)(s->period >= 0 ? s->period : 1));
+		w = digits_put(w, (uint64_t)(s->period >= 0 ? s->period : 1));
 	*w++ = '\t';
 	return w;
 }

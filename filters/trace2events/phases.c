@@ -81,16 +81,6 @@ static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 	return &thr->ev_field;
 }
 
-/* The decimal digits of v at o, with up to 24 bytes of room there; the
- * end of the digits. */
-static inline char *put_dec(char *o, uint64_t v)
-{
-	char tmp[48], *p = digits_u64(tmp + 24, v);
-
-	memcpy(o, p, 24);	/* a fixed size: no call; what is past the digits is overwritten later */
-	return o + (tmp + 24 - p);
-}
-
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
  * record is formatted in place in the output buffer (ev_put_head() and
  * ev_put_d_end() write the same bytes, for the rare cases left to them). */
@@ -104,22 +94,19 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
 		*o++ = 'D';
 		*o++ = '\t';
-		o = put_dec(o, (uint64_t)ts / 1000000000);
-		*o++ = '.';
-		digits_fixed(o + 9, (uint64_t)ts % 1000000000, 9);
-		o += 9;
+		o = digits_put_time(o, (uint64_t)ts);
 		*o++ = '\t';
 		bytes_copy(o, t->head.p, t->head.len);
 		o += t->head.len;
 		bytes_copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
-		o = put_dec(o, (uint64_t)dur);
+		o = digits_put(o, (uint64_t)dur);
 		*o++ = '\t';
 		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
-		o = put_dec(o, seq);
+		o = digits_put(o, seq);
 		*o++ = '\n';
 		out_commit(o);
 		return;
