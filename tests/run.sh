@@ -22,6 +22,10 @@
 # Then every tests/check.d/*.sh is run as `sh SCRIPT BINDIR`; each prints
 # its own "N passed, N failed" line and exits non-zero on failure.
 set -u
+# No test writes a file near 2 GiB: a runaway writer (a filter that loops
+# on its output) is stopped by SIGXFSZ and fails its check, before it can
+# fill the disk under the rest of the run. POSIX counts 512-byte blocks.
+ulimit -f 4194304 2>/dev/null || :
 bin=$(cd "${1:?usage: run.sh BINDIR [FILTER/CASE...]}" && pwd)
 shift
 if [ "${UPDATE:-}" = 1 ] && [ $# = 0 ]; then
