@@ -178,9 +178,85 @@ static void put_weight(int64_t weight)
 	out_putc('\t');
 }
 
+/* In place (the head's room reserved in the output buffer): what
+ * ev_put_field() and the number writers below write, each at w; the end. */
+static char *field_at(char *w, const char *p, size_t n)
+{
+	size_t i;
+
+	if (p == NULL || n == 0) {
+		*w++ = '-';
+		return w;
+	}
+	if (n == 1 && p[0] == '-')
+		return memcpy(w, "\\x2d", 4), w + 4;
+	i = clean_prefix(p, n);
+	memcpy(w, p, i);
+	w += i;
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (needs_escape[c])
+			w += escape_seq(c, w);
+		else
+			*w++ = (char)c;
+	}
+	return w;
+}
+
+static char *i64_at(char *w, int64_t v)
+{
+	if (v == EV_NONE) {
+		*w++ = '-';
+		return w;
+	}
+	if (v < 0) {
+		*w++ = '-';
+		return digits_put(w, (uint64_t)0 - (uint64_t)v);
+	}
+	return digits_put(w, (uint64_t)v);
+}
+
+static char *time_at(char *w, int64_t ns)
+{
+	if (ns == EV_NONE) {
+		*w++ = '-';
+		return w;
+	}
+	if (ns < 0) {
+		*w++ = '-';
+		return digits_put_time(w, (uint64_t)0 - (uint64_t)ns);
+	}
+	return digits_put_time(w, (uint64_t)ns);
+}
+
 void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
 		 struct slice comm, struct slice event, int64_t weight)
 {
+	size_t text = pid.n + tid.n + comm.n + event.n;
+	char *w;
+
+	/* the worst case: every byte escaped as \xHH, numbers of 21 bytes */
+	if (text < OUT_BUFSIZE / 8 && (w = out_reserve(4 * text + 3 * 32)) != NULL) {
+		*w++ = type;
+		*w++ = '\t';
+		w = time_at(w, time);
+		*w++ = '\t';
+		w = field_at(w, pid.p, pid.n);
+		*w++ = '\t';
+		w = field_at(w, tid.p, tid.n);
+		*w++ = '\t';
+		w = i64_at(w, cpu >= 0 ? cpu : EV_NONE);
+		*w++ = '\t';
+		w = field_at(w, comm.p, comm.n);
+		*w++ = '\t';
+		w = field_at(w, event.p, event.n);
+		*w++ = '\t';
+		w = i64_at(w, weight);
+		*w++ = '\t';
+		out_commit(w);
+		return;
+	}
 	put_type_time(type, time);
 	ev_put_field(pid.p, pid.n);
 	out_putc('\t');
