@@ -218,4 +218,25 @@ static inline int bytes_ends(const char *s, size_t n, const char *lit)
 	return n >= k && memcmp(s + n - k, lit, k) == 0;
 }
 
+/* A table of keywords (JSON keys, say) and their values, each literal's
+ * length kept beside it: BYTES_KEYWORD("name", K_NAME). */
+struct bytes_keyword {
+	const char *s;
+	size_t n;
+	int v;
+};
+#define BYTES_KEYWORD(lit, v) { lit, sizeof lit - 1, v }
+
+/* The value of the keyword in t[0..nt) equal to s[0..n), else other. */
+static inline int bytes_keyword(const struct bytes_keyword *t, size_t nt, const char *s, size_t n,
+				int other)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (t[i].n == n && memcmp(t[i].s, s, n) == 0)
+			return t[i].v;
+	return other;
+}
+
 #endif

@@ -42,27 +42,24 @@ static size_t new_node(struct cp *cp, size_t parent)
 
 static enum key key_of(struct json *j)
 {
-	static const struct {
-		const char *s;
-		enum key k;
-	} keys[] = {
-		{ "nodes", K_NODES }, { "samples", K_SAMPLES }, { "timeDeltas", K_DELTAS },
-		{ "timestamps", K_TIMESTAMPS }, { "startTime", K_START }, { "endTime", K_END },
-		{ "head", K_HEAD }, { "profile", K_PROFILE }, { "cpuProfile", K_PROFILE },
-		{ "id", K_ID }, { "callFrame", K_CALLFRAME }, { "children", K_CHILDREN },
-		{ "parent", K_PARENT }, { "hitCount", K_HITS }, { "functionName", K_FN },
-		{ "url", K_URL }, { "lineNumber", K_LINE }, { "columnNumber", K_COL },
+	static const struct bytes_keyword keys[] = {
+		BYTES_KEYWORD("nodes", K_NODES), BYTES_KEYWORD("samples", K_SAMPLES),
+		BYTES_KEYWORD("timeDeltas", K_DELTAS),
+		BYTES_KEYWORD("timestamps", K_TIMESTAMPS), BYTES_KEYWORD("startTime", K_START),
+		BYTES_KEYWORD("endTime", K_END), BYTES_KEYWORD("head", K_HEAD),
+		BYTES_KEYWORD("profile", K_PROFILE), BYTES_KEYWORD("cpuProfile", K_PROFILE),
+		BYTES_KEYWORD("id", K_ID), BYTES_KEYWORD("callFrame", K_CALLFRAME),
+		BYTES_KEYWORD("children", K_CHILDREN), BYTES_KEYWORD("parent", K_PARENT),
+		BYTES_KEYWORD("hitCount", K_HITS), BYTES_KEYWORD("functionName", K_FN),
+		BYTES_KEYWORD("url", K_URL), BYTES_KEYWORD("lineNumber", K_LINE),
+		BYTES_KEYWORD("columnNumber", K_COL),
 	};
 	struct slice k;
-	size_t i;
 
 	if (j->depth == 0)
 		return K_NONE;
 	k = json_key(j, j->depth - 1);
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (bytes_is(k.p, k.n, keys[i].s))
-			return keys[i].k;
-	return K_OTHER;
+	return (enum key)bytes_keyword(keys, sizeof keys / sizeof keys[0], k.p, k.n, K_OTHER);
 }
 
 /* A map or array opens: what is it, given where we are? */

@@ -16,26 +16,22 @@ enum key {
 
 static enum key key_of(struct json *j)
 {
-	static const struct {
-		const char *s;
-		enum key k;
-	} keys[] = {
-		{ "shared", K_SHARED }, { "frames", K_FRAMES }, { "profiles", K_PROFILES },
-		{ "name", K_NAME }, { "file", K_FILE }, { "line", K_LINE }, { "col", K_COL },
-		{ "type", K_TYPE }, { "unit", K_UNIT }, { "startValue", K_START },
-		{ "endValue", K_END }, { "events", K_EVENTS }, { "samples", K_SAMPLES },
-		{ "weights", K_WEIGHTS }, { "frame", K_FRAME }, { "at", K_AT },
+	static const struct bytes_keyword keys[] = {
+		BYTES_KEYWORD("shared", K_SHARED), BYTES_KEYWORD("frames", K_FRAMES),
+		BYTES_KEYWORD("profiles", K_PROFILES), BYTES_KEYWORD("name", K_NAME),
+		BYTES_KEYWORD("file", K_FILE), BYTES_KEYWORD("line", K_LINE),
+		BYTES_KEYWORD("col", K_COL), BYTES_KEYWORD("type", K_TYPE),
+		BYTES_KEYWORD("unit", K_UNIT), BYTES_KEYWORD("startValue", K_START),
+		BYTES_KEYWORD("endValue", K_END), BYTES_KEYWORD("events", K_EVENTS),
+		BYTES_KEYWORD("samples", K_SAMPLES), BYTES_KEYWORD("weights", K_WEIGHTS),
+		BYTES_KEYWORD("frame", K_FRAME), BYTES_KEYWORD("at", K_AT),
 	};
 	struct slice k;
-	size_t i;
 
 	if (j->depth == 0)
 		return K_OTHER;
 	k = json_key(j, j->depth - 1);
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (bytes_is(k.p, k.n, keys[i].s))
-			return keys[i].k;
-	return K_OTHER;
+	return (enum key)bytes_keyword(keys, sizeof keys / sizeof keys[0], k.p, k.n, K_OTHER);
 }
 
 static void push(struct run *r, enum ctx c)
