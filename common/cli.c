@@ -39,6 +39,13 @@ void cli_usage_error(const struct cli_info *info, const char *fmt, ...)
 	exit(FP_EXIT_USAGE);
 }
 
+void cli_refuse_terminal(const char *what, const char *how)
+{
+	if (isatty(STDOUT_FILENO))
+		fp_die_status(FP_EXIT_USAGE, "not writing %s to a terminal: redirect stdout (%s)", what,
+			      how);
+}
+
 void cli_common(const struct cli_info *info, int c)
 {
 	switch (c) {

@@ -33,6 +33,9 @@ void cli_common(const struct cli_info *info, int c);
 /* "PROG: MESSAGE" and the usage on stderr, exit 2. */
 void cli_usage_error(const struct cli_info *info, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/* Exit 2 with "not writing WHAT to a terminal: redirect stdout (HOW)"
+ * when standard output is a terminal: for the binary writers. */
+void cli_refuse_terminal(const char *what, const char *how);
 /* Parse a non-negative integer option value or exit 2 naming the option. */
 long long cli_number(const struct cli_info *info, const char *opt, const char *arg,
 		     long long min, long long max);

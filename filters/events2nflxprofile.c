@@ -219,8 +219,7 @@ int cmd_events2nflxprofile(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
-	if (isatty(STDOUT_FILENO))
-		fp_die("not writing a binary nflxprofile to a terminal (redirect stdout to a file)");
+	cli_refuse_terminal("a binary nflxprofile", "> app.nflxprofile");
 	status = cli_each_input(argc - optind, argv + optind, model_read, &x->m);
 	model_end(&x->m);
 	/* no file when no input could be read, nor when one is not an events

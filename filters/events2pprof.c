@@ -364,11 +364,7 @@ int cmd_events2pprof(int argc, char **argv)
 	e->tmin = e->tmax = e->hstart = e->hend = EV_NONE;
 	pp_tables_init(&e->t);
 	first = options(e, argc, argv);
-	if (isatty(STDOUT_FILENO)) {
-		fp_warn("not writing a binary profile to a terminal: redirect stdout (> profile.pb.gz)");
-		e2p_free(e);
-		return 2;
-	}
+	cli_refuse_terminal("a binary profile", "> profile.pb.gz");
 	status = cli_each_input(argc - first, argv + first, model_read, &e->a.m);
 	model_end(&e->a.m);
 	/* nothing when an input is not an events stream, nor when none could be read */

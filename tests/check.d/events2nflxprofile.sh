@@ -17,10 +17,19 @@
 #    _, ';' in a name as ':'), on the stream without dso= and addr=, which
 #    the format has no place for (an unknown frame stays [unknown]);
 #  - times far from 0 (epoch seconds) come back within half a double's ulp;
-#  - inputs over the 1 MiB in-memory part spill and come back whole.
+#  - inputs over the 1 MiB in-memory part spill and come back whole;
+#  - a terminal on stdout is refused: exit 2, a message.
 set -u
 . "$(dirname "$0")/../lib/check.sh"
 check_init events2nflxprofile "$@"
+# a terminal on stdout: refused (exit 2, as events2pprof), nothing written to it
+if command -v script >/dev/null 2>&1; then
+	printf '#flamepipe-events 1\nS\t1.000000000\t1\t1\t0\tapp\tcpu\t1\tmain\n' >"$tmp/one.ev"
+	script -qec "'$bin/events2nflxprofile' '$tmp/one.ev'" /dev/null >"$tmp/tty" 2>&1
+	st=$?
+	[ "$st" = 2 ] && grep -q 'not writing a binary nflxprofile to a terminal' "$tmp/tty" &&
+		! grep -q 'main' "$tmp/tty" && ok || no "terminal: status $st, want 2 and the message"
+fi
 py=
 for p in python3 /usr/bin/python3; do
 	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import google.protobuf' 2>/dev/null; then
