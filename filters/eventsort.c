@@ -88,8 +88,10 @@ struct es {
 	uint64_t folded;	/* spans folded into markers */
 	size_t deepest;		/* the deepest level met */
 	struct order order;	/* --check */
-	struct pend *pq;	/* the closes of the spans opened: a heap */
+	struct pend *pq;	/* the closes of the spans opened: a heap, */
 	size_t npq, pqcap;
+	struct pend *pa;	/* and an array, the least last (pend_add()) */
+	size_t npa, pacap;
 	uint64_t pseq;		/* closes made, in the order their opens came */
 	int64_t tt;		/* the last time written: its text */
 	char ttxt[24];
@@ -693,12 +695,58 @@ static void close_pend(struct es *g, const struct pend *p)
 	close_span(g, th, i, &d);
 }
 
+/* The least close pending, or NULL. */
+static inline const struct pend *pend_min(const struct es *g)
+{
+	const struct pend *a = g->npa ? &g->pa[g->npa - 1] : NULL;
+
+	if (!g->npq)
+		return a;
+	return a && pend_lt(a, &g->pq[0]) ? a : &g->pq[0];
+}
+
+/* A close pending: into the array when its place is among the last
+ * PEND_NEAR, else into the heap. The closes of a thread's nested spans
+ * come least last (the inner span ends first), so they are nearly always
+ * added at the end of the array and taken from there; the heap keeps the
+ * cost bounded when they do not. The two are one set: the least of the
+ * two least is the least close, so they are taken in the heap's order. */
+#define PEND_NEAR 16
+
+static void pend_add(struct es *g, const struct pend *e)
+{
+	size_t n = g->npa, i;
+
+	if (n && !pend_lt(e, &g->pa[n - 1])) {
+		if (n > PEND_NEAR && pend_lt(&g->pa[n - PEND_NEAR], e)) {
+			pend_push(g, e);
+			return;
+		}
+		for (i = n - 1; i > 0 && pend_lt(&g->pa[i - 1], e); i--)
+			;	/* stops by n - PEND_NEAR: that one is above e */
+	} else {
+		i = n;
+	}
+	if (n == g->pacap)
+		fp_grow(&g->pa, &g->pacap, n + 1, sizeof *g->pa);
+	if (i < n)
+		memmove(&g->pa[i + 1], &g->pa[i], (n - i) * sizeof *g->pa);
+	g->pa[i] = *e;
+	g->npa++;
+}
+
 /* The closes due before the record of key k (NULL: all). */
 static void close_due(struct es *g, const struct skey *k)
 {
-	while (g->npq && (!k || pend_before(&g->pq[0], k))) {
-		struct pend p = pend_pop(g);
+	const struct pend *m;
 
+	while ((m = pend_min(g)) && (!k || pend_before(m, k))) {
+		struct pend p;
+
+		if (g->npa && m == &g->pa[g->npa - 1])
+			p = g->pa[--g->npa];
+		else
+			p = pend_pop(g);
 		close_pend(g, &p);
 	}
 }
@@ -760,7 +808,7 @@ found:
 		p.w0 = ~k->t;
 		p.w1 = ~d.seq;
 		p.seq = g->pseq++;
-		pend_push(g, &p);
+		pend_add(g, &p);
 		return;
 	}
 	{
@@ -806,7 +854,9 @@ static void deliver(void *ctx, const struct skey *k, char tag, const char *line,
 {
 	struct es *g = ctx;
 
-	if (g->npq && pend_before(&g->pq[0], k))
+	const struct pend *m = pend_min(g);
+
+	if (m && pend_before(m, k))
 		close_due(g, k);
 	if (tag != '-') {
 		nest(ctx, k, tag, line, len);
@@ -928,6 +978,7 @@ static void es_free(struct es *g)
 	}
 	free(g->th);
 	free(g->pq);
+	free(g->pa);
 	intern_free(&g->threads);
 	win_free(&g->win);
 	store_free(&g->headers);
