@@ -233,6 +233,12 @@ static inline int64_t eight_digits(uint64_t v)
 	return (int64_t)(uint32_t)v;
 }
 
+/* The bytes of m with 0x80 set, m having no other bits set (tab_mask()) */
+static inline int bytes_set(uint64_t m)
+{
+	return (int)(((m >> 7) * 0x0101010101010101u) >> 56);
+}
+
 /* The tabs in [a, b), which lies in [lo, ...). */
 static inline int count_tabs(const char *lo, const char *a, const char *b)
 {
@@ -244,9 +250,9 @@ static inline int count_tabs(const char *lo, const char *a, const char *b)
 		return c;
 	}
 	for (; b - a >= 8; a += 8)
-		c += __builtin_popcountll(tab_mask(load8(a)));
+		c += bytes_set(tab_mask(load8(a)));
 	if (a < b)	/* the last bytes, at the top of the word ending at b */
-		c += __builtin_popcountll(tab_mask(load8(b - 8)) >> (8 * (8 - (b - a))));
+		c += bytes_set(tab_mask(load8(b - 8)) >> (8 * (8 - (b - a))));
 	return c;
 }
 #endif
