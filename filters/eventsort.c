@@ -88,8 +88,10 @@ struct es {
 	uint64_t folded;	/* spans folded into markers */
 	size_t deepest;		/* the deepest level met */
 	struct order order;	/* --check */
-	struct pend *pq;	/* the closes of the spans opened: a heap */
+	struct pend *pq;	/* the closes of the spans opened: a heap, */
 	size_t npq, pqcap;
+	struct pend *pa;	/* and an array, the least last (pend_add()) */
+	size_t npa, pacap;
 	uint64_t pseq;		/* closes made, in the order their opens came */
 	int64_t tt;		/* the last time written: its text */
 	char ttxt[24];
@@ -198,6 +200,196 @@ static int parse_time(const char *p, size_t n, int64_t *v)
 	return 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define ES_WORDS 1
+static inline uint64_t load8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* 0x80 in each byte of v that is a tab (exact: no carry crosses a byte) */
+static inline uint64_t tab_mask(uint64_t v)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fu;
+
+	v ^= 0x0909090909090909u;
+	return ~(((v & low7) + low7) | v) & ~low7;
+}
+
+/* The value of 8 digits, the first in the lowest byte; -1: not digits. */
+static inline int64_t eight_digits(uint64_t v)
+{
+	const uint64_t mask = 0x000000ff000000ffu;
+
+	if (((v & 0xf0f0f0f0f0f0f0f0u) | (((v + 0x0606060606060606u) & 0xf0f0f0f0f0f0f0f0u) >> 4)) !=
+	    0x3333333333333333u)
+		return -1;
+	v -= 0x3030303030303030u;
+	v = v * 10 + (v >> 8);
+	v = ((v & mask) * 0x000f424000000064u + ((v >> 16) & mask) * 0x0000271000000001u) >> 32;
+	return (int64_t)(uint32_t)v;
+}
+
+/* The bytes of m with 0x80 set, m having no other bits set (tab_mask()) */
+static inline int bytes_set(uint64_t m)
+{
+	return (int)(((m >> 7) * 0x0101010101010101u) >> 56);
+}
+
+/* The tabs in [a, b), which lies in [lo, ...). */
+static inline int count_tabs(const char *lo, const char *a, const char *b)
+{
+	int c = 0;
+
+	if (b - lo < 8) {
+		for (; a < b; a++)
+			c += *a == '\t';
+		return c;
+	}
+	for (; b - a >= 8; a += 8)
+		c += bytes_set(tab_mask(load8(a)));
+	if (a < b)	/* the last bytes, at the top of the word ending at b */
+		c += bytes_set(tab_mask(load8(b - 8)) >> (8 * (8 - (b - a))));
+	return c;
+}
+#endif
+
+#ifdef ES_WORDS
+/* Just after the last tab in [lo, end), or NULL: none */
+static inline const char *last_tab(const char *lo, const char *end)
+{
+	while (end - lo >= 8) {
+		uint64_t m = tab_mask(load8(end - 8));
+
+		if (m)
+			return end - 8 + ((63 - __builtin_clzll(m)) >> 3) + 1;
+		end -= 8;
+	}
+	for (; end > lo; end--)
+		if (end[-1] == '\t')
+			return end;
+	return NULL;
+}
+#endif
+
+/* A field of 1 to 18 digits ending at end, read backwards, after a tab
+ * not before lo: its start (the tab + 1), or NULL (not that form). */
+static inline const char *back_digits(const char *lo, const char *end, int64_t *v)
+{
+	const char *q = end;
+#ifdef ES_WORDS
+	if (end - lo >= 8) {	/* 1 to 7 digits after a tab: one word */
+		uint64_t w = load8(end - 8), m = tab_mask(w);
+
+		if (m) {
+			int top = 63 - __builtin_clzll(m), r = 7 - (top >> 3);	/* digits after the tab */
+			int64_t x;
+
+			if (r == 0)
+				return NULL;
+			w = (w & ~(((uint64_t)1 << (8 * (8 - r))) - 1)) | (0x3030303030303030u >> (8 * r));
+			if ((x = eight_digits(w)) < 0)
+				return NULL;
+			*v = x;
+			return end - r;
+		}
+	}
+#endif
+	uint64_t x = 0, m = 1;
+
+	while (q > lo) {
+		unsigned d = (unsigned char)q[-1] - '0';
+
+		if (d > 9)
+			break;
+		x += d * m;
+		m *= 10;
+		q--;
+	}
+	if (q == end || end - q > 18 || q <= lo || q[-1] != '\t')
+		return NULL;
+	*v = (int64_t)x;
+	return q;
+}
+
+/* parse_d() for the usual form, without a pass over every field: TIME
+ * read from the front (parse_time()'s short way), ORDER, FRAMES and
+ * DURATION from the back, and exactly four tabs between PID and
+ * DURATION: the fields split() would find. 0, or -1: not that form
+ * (parse_d() decides). */
+static inline int parse_d_fast(const char *p, size_t n, struct drec *d)
+{
+	const char *q = p + 2, *end = p + n, *t, *ord, *fr, *du, *pid;
+	uint64_t s = 0, f = 0;
+	int64_t seq, dur;
+	int k, tabs = 0;
+
+	if (n < 21 || p[1] != '\t')
+		return -1;
+	for (k = 0; k < 9; k++, q++) {	/* 1 to 9 digits, '.', 1 to 9 digits, tab */
+		unsigned c = (unsigned char)*q - '0';
+
+		if (c > 9)
+			break;
+		s = s * 10 + c;
+	}
+	if (k == 0 || *q != '.')
+		return -1;
+	q++;
+#ifdef ES_WORDS
+	if (end - q > 9 && q[9] == '\t' && (unsigned)(q[8] - '0') <= 9) {	/* 9 decimals */
+		int64_t x = eight_digits(load8(q));
+
+		if (x >= 0) {
+			f = (uint64_t)x * 10 + (uint64_t)(q[8] - '0');
+			q += 9;
+			k = 9;
+			goto decimals;
+		}
+	}
+#endif
+	for (k = 0; k < 9 && q < end; k++, q++) {
+		unsigned c = (unsigned char)*q - '0';
+
+		if (c > 9)
+			break;
+		f = f * 10 + c;
+	}
+	if (k == 0 || q >= end || *q != '\t')
+		return -1;
+	for (; k < 9; k++)
+		f *= 10;
+#ifdef ES_WORDS
+decimals:
+#endif
+	pid = q + 1;
+	if (!(ord = back_digits(pid, end, &seq)))
+		return -1;
+	for (fr = ord - 1; fr > pid && fr[-1] != '\t'; fr--)
+		;
+	if (fr <= pid || !(du = back_digits(pid, fr - 1, &dur)))
+		return -1;
+#ifdef ES_WORDS
+	tabs = count_tabs(p, pid, du - 1);
+	(void)t;
+#else
+	for (t = pid; t < du - 1; t++)
+		tabs += *t == '\t';
+#endif
+	if (tabs != 4)
+		return -1;
+	d->time = (int64_t)(s * 1000000000 + f);
+	d->dur = dur;
+	d->seq = (uint64_t)seq;
+	d->pid.p = pid;
+	d->stack.p = fr;
+	d->stack.n = (size_t)(ord - 1 - fr);
+	return d->time > INT64_MAX - d->dur ? -1 : 0;
+}
+
 static int parse_d(const char *p, size_t n, struct drec *d)
 {
 	struct slice f[10];
@@ -255,7 +447,7 @@ static void decorate(struct es *g, const struct ev_rec *r)
 	struct drec d;
 
 	if (r->type == 'D') {
-		if (parse_d(p, n, &d) < 0) {
+		if (parse_d_fast(p, n, &d) < 0 && parse_d(p, n, &d) < 0) {
 			skip_record(&g->md.skips, g->md.file, g->md.lineno, "bad D record");
 			return;
 		}
@@ -509,12 +701,58 @@ static void close_pend(struct es *g, const struct pend *p)
 	close_span(g, th, i, &d);
 }
 
+/* The least close pending, or NULL. */
+static inline const struct pend *pend_min(const struct es *g)
+{
+	const struct pend *a = g->npa ? &g->pa[g->npa - 1] : NULL;
+
+	if (!g->npq)
+		return a;
+	return a && pend_lt(a, &g->pq[0]) ? a : &g->pq[0];
+}
+
+/* A close pending: into the array when its place is among the last
+ * PEND_NEAR, else into the heap. The closes of a thread's nested spans
+ * come least last (the inner span ends first), so they are nearly always
+ * added at the end of the array and taken from there; the heap keeps the
+ * cost bounded when they do not. The two are one set: the least of the
+ * two least is the least close, so they are taken in the heap's order. */
+#define PEND_NEAR 16
+
+static void pend_add(struct es *g, const struct pend *e)
+{
+	size_t n = g->npa, i;
+
+	if (n && !pend_lt(e, &g->pa[n - 1])) {
+		if (n > PEND_NEAR && pend_lt(&g->pa[n - PEND_NEAR], e)) {
+			pend_push(g, e);
+			return;
+		}
+		for (i = n - 1; i > 0 && pend_lt(&g->pa[i - 1], e); i--)
+			;	/* stops by n - PEND_NEAR: that one is above e */
+	} else {
+		i = n;
+	}
+	if (n == g->pacap)
+		fp_grow(&g->pa, &g->pacap, n + 1, sizeof *g->pa);
+	if (i < n)
+		memmove(&g->pa[i + 1], &g->pa[i], (n - i) * sizeof *g->pa);
+	g->pa[i] = *e;
+	g->npa++;
+}
+
 /* The closes due before the record of key k (NULL: all). */
 static void close_due(struct es *g, const struct skey *k)
 {
-	while (g->npq && (!k || pend_before(&g->pq[0], k))) {
-		struct pend p = pend_pop(g);
+	const struct pend *m;
 
+	while ((m = pend_min(g)) && (!k || pend_before(m, k))) {
+		struct pend p;
+
+		if (g->npa && m == &g->pa[g->npa - 1])
+			p = g->pa[--g->npa];
+		else
+			p = pend_pop(g);
 		close_pend(g, &p);
 	}
 }
@@ -530,6 +768,21 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 
 	/* PID TID CPU COMM EVENT DURATION FRAMES, no tab in a field: PID and
 	 * TID from the front, FRAMES and DURATION from the back */
+#ifdef ES_WORDS
+	if (len >= 16) {	/* the first two tabs, the last two, a word at a time */
+		uint64_t m = tab_mask(load8(line));
+
+		if (m && (m & (m - 1))) {
+			t1 = line + (__builtin_ctzll(m) >> 3);
+			m &= m - 1;
+			t2 = line + (__builtin_ctzll(m) >> 3);
+			l1 = last_tab(t2 + 1, end);
+			l2 = l1 ? last_tab(t2 + 1, l1 - 1) : NULL;
+			if (l2)
+				goto found;
+		}
+	}
+#endif
 	for (t1 = line; t1 < end && *t1 != '\t'; t1++)
 		;
 	for (t2 = t1 + (t1 < end); t2 < end && *t2 != '\t'; t2++)
@@ -538,6 +791,9 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 		;
 	for (l2 = l1 - (l1 > t2); l2 > t2 && l2[-1] != '\t'; l2--)
 		;
+#ifdef ES_WORDS
+found:
+#endif
 	if (l2 <= t2 + 1 || (tag != 'o' && tag != 'z'))
 		fp_die("sort returned a damaged line");
 	d.pid.p = line;
@@ -558,7 +814,7 @@ static void nest(struct es *g, const struct skey *k, char tag, const char *line,
 		p.w0 = ~k->t;
 		p.w1 = ~d.seq;
 		p.seq = g->pseq++;
-		pend_push(g, &p);
+		pend_add(g, &p);
 		return;
 	}
 	{
@@ -604,7 +860,9 @@ static void deliver(void *ctx, const struct skey *k, char tag, const char *line,
 {
 	struct es *g = ctx;
 
-	if (g->npq && pend_before(&g->pq[0], k))
+	const struct pend *m = pend_min(g);
+
+	if (m && pend_before(m, k))
 		close_due(g, k);
 	if (tag != '-') {
 		nest(ctx, k, tag, line, len);
@@ -726,6 +984,7 @@ static void es_free(struct es *g)
 	}
 	free(g->th);
 	free(g->pq);
+	free(g->pa);
 	intern_free(&g->threads);
 	win_free(&g->win);
 	store_free(&g->headers);

@@ -172,7 +172,7 @@ static struct ent *sort_new(struct ent *e, struct ent *tmp, size_t m)
 	}
 	while (npass < 8 && (hi - lo) >> (8 * npass))
 		npass++;
-	memset(cnt, 0, sizeof cnt);
+	memset(cnt, 0, (size_t)npass * sizeof cnt[0]);
 	for (i = 0; i < m; i++) {
 		uint64_t d = e[i].t - lo;
 
@@ -245,7 +245,7 @@ static char *put_var(char *p, uint64_t v)
 	return p;
 }
 
-static const unsigned char *get_var(const unsigned char *p, const unsigned char *end, uint64_t *v)
+static const unsigned char *get_var_long(const unsigned char *p, const unsigned char *end, uint64_t *v)
 {
 	uint64_t x = 0;
 	int sh = 0;
@@ -259,6 +259,16 @@ static const unsigned char *get_var(const unsigned char *p, const unsigned char 
 		sh += 7;
 	}
 	return NULL;
+}
+
+static inline const unsigned char *get_var(const unsigned char *p, const unsigned char *end,
+					   uint64_t *v)
+{
+	if (p < end && *p < 0x80) {	/* one byte: the usual case */
+		*v = *p;
+		return p + 1;
+	}
+	return get_var_long(p, end, v);
 }
 
 static uint64_t word_code(const struct rec *r, int i)
@@ -282,6 +292,7 @@ static uint64_t word_decode(const struct rec *r, int i, uint64_t c)
 }
 
 #define RUN_HEAD 64
+#define RUN_TEXT 192	/* texts up to this long are copied after the header */
 
 static void run_put(struct win *w, const struct rec *r, const char *line)
 {
@@ -300,6 +311,15 @@ static void run_put(struct win *w, const struct rec *r, const char *line)
 	h[0] = (char)(p - h - 1);
 	w->run_t = r->k.t;
 	w->run_seq = r->seq;
+	if (r->len <= RUN_TEXT) {	/* one call for both */
+		char b[RUN_HEAD + RUN_TEXT];
+		size_t hn = (size_t)(p - h);
+
+		memcpy(b, h, hn);
+		memcpy(b + hn, line, r->len);
+		store_add(&w->run, b, hn + r->len);
+		return;
+	}
 	store_add(&w->run, h, (size_t)(p - h));
 	store_add(&w->run, line, r->len);
 }
