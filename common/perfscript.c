@@ -791,17 +791,114 @@ static inline long frame_feed(struct perf_parser *p, const char *s, const char *
 	return (long)(sym + k);
 }
 
+/* A memo of the frame lines frame_feed() took. perf prints the same
+ * lines over and over (a call site is one line: its address, symbol and
+ * dso), and a line equal to one parsed before is the same frame: it is
+ * found by comparing the line with the two remembered in its set (chosen
+ * by a hash of the address's last digits and the bytes after), 32 bytes
+ * at a time, and its frame made from the offsets remembered. Lines
+ * longer than MEMO_TEXT bytes are not remembered. */
+#define MEMO_BITS 10		/* sets of two lines */
+#define MEMO_TEXT 192
+
+struct perf_line_memo {
+	char text[MEMO_TEXT];	/* the line with its LF */
+	uint16_t len;		/* its bytes, LF included; 0: an empty slot */
+	uint16_t ip, ip_len, sym, sym_len, dso, dso_len;	/* from the line's start */
+	uint16_t bytes;		/* ip_len + sym_len + dso_len */
+	uint16_t has_dso;	/* 0: dso.off is 0 (an inlined frame) */
+	unsigned kind;
+};
+
+/* The set of the frame line at s (32 readable bytes). */
+static inline struct perf_line_memo *memo_set(struct perf_line_memo *m, const char *s)
+{
+	uint64_t a, b;
+
+	memcpy(&a, s + 9, 8);
+	memcpy(&b, s + 17, 8);
+	return m + 2 * (((a * 0x9e3779b97f4a7c15ULL) ^ b) * 0xff51afd7ed558ccdULL >> (64 - MEMO_BITS));
+}
+
+/* Is the line at s the line m remembers? 32 bytes past its end must be
+ * readable, and so must s[0..lim - s). */
+__attribute__((target("avx2"), always_inline))
+static inline int memo_eq(const char *s, const char *lim, const struct perf_line_memo *m)
+{
+	size_t i, len = m->len;
+
+	if (!len || (size_t)(lim - s) < len)
+		return 0;
+	for (i = 0; i + 32 <= len; i += 32)
+		if (~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+			    _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
+			    _mm256_loadu_si256((const __m256i *)(const void *)(m->text + i)))))
+			return 0;
+	return i == len ||
+	       !(~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+			 _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
+			 _mm256_loadu_si256((const __m256i *)(const void *)(m->text + i)))) &
+		 ((1u << (len - i)) - 1));
+}
+
+/* frame_feed()'s frame f of the line s[0..len) (LF included) goes to m. */
+static void memo_put(struct perf_line_memo *m, const char *s, size_t len, const struct perf_frame *f,
+		     size_t base)
+{
+	m[1] = m[0];	/* the older line of the set goes */
+	memcpy(m->text, s, len);
+	m->len = (uint16_t)len;
+	m->ip = (uint16_t)(f->ip.off - base);
+	m->ip_len = (uint16_t)f->ip.len;
+	m->sym = (uint16_t)(f->sym.off - base);
+	m->sym_len = (uint16_t)f->sym.len;
+	m->has_dso = !(f->kind & EVK_INLINED);
+	m->dso = m->has_dso ? (uint16_t)(f->dso.off - base) : 0;
+	m->dso_len = (uint16_t)f->dso.len;
+	m->bytes = (uint16_t)(f->ip.len + f->sym.len + f->dso.len);
+	m->kind = f->kind;
+}
+
 /* The frame lines from d on (d < lim) that frame_feed() takes, in one
  * AVX2 function (its scans inlined, their tables loaded once): where
  * it stopped, a line perf_line() decides or lim. */
 __attribute__((target("avx2")))
 static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
 {
-	while (d < lim && *d == '\t') {
-		long k = frame_feed(p, d, lim);
+	struct perf_line_memo *memo = p->memo, *m;
+	struct perf_frame *f;
+	size_t base;
 
-		if (k < 0)
-			break;
+	if (!memo)
+		memo = p->memo = fp_calloc((size_t)2 << MEMO_BITS, sizeof *memo);
+	while (d < lim && *d == '\t') {
+		long k;
+
+		m = memo_set(memo, d);
+		base = (size_t)(d - p->base);
+		if (memo_eq(d, lim, m) || memo_eq(d, lim, ++m)) {
+			if (p->s.nframes == p->frames_cap)
+				fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1,
+					sizeof *p->s.frames);
+			f = &p->s.frames[p->s.nframes++];
+			f->ip.off = base + m->ip;
+			f->ip.len = m->ip_len;
+			f->sym.off = base + m->sym;
+			f->sym.len = m->sym_len;
+			f->dso.off = m->has_dso ? base + m->dso : 0;
+			f->dso.len = m->dso_len;
+			f->file.off = f->file.len = f->line.off = f->line.len = 0;
+			f->kind = m->kind;
+			f->clean = 1;
+			p->s.frame_bytes += m->bytes;
+			k = (long)m->len - 1;
+		} else {
+			k = frame_feed(p, d, lim);
+			if (k < 0)
+				break;
+			if ((size_t)k < MEMO_TEXT)
+				memo_put(m - 1, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
+		}
 		p->lineno++;
 		p->last_was_frame = 1;
 		d += k + 1;
@@ -990,5 +1087,6 @@ void perf_free(struct perf_parser *p)
 	buf_free(&p->text);
 	buf_free(&p->carry);
 	free(p->s.frames);
+	free(p->memo);
 	memset(p, 0, sizeof *p);
 }

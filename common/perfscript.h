@@ -56,6 +56,9 @@ struct perf_sideband {
 
 #define PERF_DSO_CACHE 4
 
+/* perfscript.c's memo of frame lines already parsed (AVX2 path) */
+struct perf_line_memo;
+
 struct perf_parser {
 	struct buf text;	/* the lines of the current sample: comm, ids, frames */
 	const char *base;	/* where the sample's offsets count from: text.p, or
@@ -82,6 +85,7 @@ struct perf_parser {
 		size_t len;
 		unsigned kind;
 	} dso_cache[PERF_DSO_CACHE];
+	struct perf_line_memo *memo;	/* NULL until the first frame fed */
 };
 
 void perf_init(struct perf_parser *p);
