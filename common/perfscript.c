@@ -931,10 +931,183 @@ static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab)
 	return -1;
 }
 
+/* A header's part right of its time: a side-band record's or a sample's. */
+static void head_right(struct perf_parser *p, const char *r, size_t rn)
+{
+	long sb = sideband_at(r, rn);
+
+	if (sb >= 0)
+		sideband(p, r + sb, rn - (size_t)sb);
+	else
+		parse_right(p, r, rn);
+}
+
+#ifdef __SSE2__
+/* A memo of sample headers, for the lines perf_feed() reads in place (64
+ * bytes readable past their end): a thread's headers differ in their time
+ * only, mostly. What parse_left() finds depends on the bytes before the
+ * time alone, and what parse_right() finds on those after it: a header
+ * whose bytes before the time are those of one remembered (in the slot of
+ * its first 24 bytes), followed by a time as perf_find_time() takes it,
+ * is that header's comm, ids and cpu; and if its bytes after the time are
+ * those remembered too, its period and event. The bytes before the time
+ * cannot hold one (perf_find_time() would have found it): so the time is
+ * where it was. */
+#define HEAD_SLOTS 64
+#define HEAD_LEFT 64
+#define HEAD_RIGHT 48
+
+struct perf_head_memo {
+	char left[HEAD_LEFT + 16];	/* the bytes before the time */
+	char right[HEAD_RIGHT + 16];	/* the bytes after its ':' */
+	size_t tlen;			/* of left; 0: an empty slot */
+	size_t rlen;			/* of right; -1: not remembered */
+	int cpu;
+	struct ptext pid, tid, comm;	/* from the line's start */
+	int64_t period;
+	struct ptext period_text, event;	/* from the right part's start */
+	int has_event;
+};
+
+static inline struct perf_head_memo *head_slot(struct perf_head_memo *m, const char *s)
+{
+	uint64_t a, b, c;
+
+	memcpy(&a, s, 8);
+	memcpy(&b, s + 8, 8);
+	memcpy(&c, s + 16, 8);
+	return m + (((a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ c) *
+		    0xff51afd7ed558ccdULL >> 58);
+}
+
+/* a[0..n) == b[0..n), 16 bytes at a time (both readable up to the next
+ * multiple of 16) */
+static inline int eq16(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 16 <= n; i += 16)
+		if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+			    _mm_loadu_si128((const __m128i *)(const void *)(b + i)))) != 0xffffu)
+			return 0;
+	return i == n ||
+	       ((~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+			_mm_loadu_si128((const __m128i *)(const void *)(b + i))))) &
+		((1u << (n - i)) - 1)) == 0;
+}
+
+/* What head_right() found of r[0..rn) goes to m: a sample's period and
+ * event, when no frame followed on the line (else m keeps no right part). */
+static void head_remember_right(struct perf_parser *p, struct perf_head_memo *m, const char *r,
+				size_t rn)
+{
+	size_t off = (size_t)(r - p->base);
+
+	m->rlen = (size_t)-1;
+	if (!p->in_sample || p->s.nframes || rn > HEAD_RIGHT)
+		return;
+	memcpy(m->right, r, rn);
+	m->rlen = rn;
+	m->period = p->s.period;
+	m->period_text = p->s.period_text;
+	if (m->period_text.len)	/* else absent */
+		m->period_text.off -= off;
+	/* a saved event lies right of the time (its offset is not 0), an
+	 * absent one is {0, 0} */
+	m->has_event = p->s.event.off != 0;
+	m->event = p->s.event;
+	if (m->has_event)
+		m->event.off -= off;
+}
+
+/* The header just parsed, s[0..t) left of its time and r[0..rn) right of
+ * it, goes to its slot of the memo. */
+static void head_remember(struct perf_parser *p, const char *s, size_t t, const char *r, size_t rn)
+{
+	struct perf_head_memo *m;
+	size_t off = (size_t)(s - p->base);
+
+	if (t > HEAD_LEFT)
+		return;
+	if (!p->head_memo)
+		p->head_memo = fp_calloc(HEAD_SLOTS, sizeof *p->head_memo);
+	m = head_slot(p->head_memo, s);
+	memcpy(m->left, s, t);
+	m->tlen = t;
+	m->cpu = p->s.cpu;
+	m->pid = p->s.pid;
+	m->tid = p->s.tid;
+	m->comm = p->s.comm;
+	if (m->pid.len)	/* else absent: {0, 0} */
+		m->pid.off -= off;
+	if (m->tid.len)
+		m->tid.off -= off;
+	m->comm.off -= off;
+	head_remember_right(p, m, r, rn);
+}
+/* The header s[0..n) from the memo (p->feeding: 64 bytes readable past
+ * it): 0, or -1 if the memo does not know its left part. */
+static int head_from_memo(struct perf_parser *p, const char *s, size_t n, uint64_t lineno)
+{
+	struct perf_head_memo *m;
+	size_t t, q, c, tend, off, rn;
+	const char *r;
+	int64_t ns;
+
+	if (!p->head_memo)
+		return -1;
+	m = head_slot(p->head_memo, s);
+	t = m->tlen;
+	if (!t || t >= n || !eq16(s, m->left, t))
+		return -1;
+	/* perf_find_time()'s time at t: digits '.' 6 or 9 digits ':' and a
+	 * blank or the end */
+	for (q = t; q < n && is_digit(s[q]); q++)
+		;
+	if (q == t || q >= n || s[q] != '.')
+		return -1;
+	for (c = q + 1; c < n && is_digit(s[c]); c++)
+		;
+	if ((c - q - 1 != 6 && c - q - 1 != 9) || c >= n || s[c] != ':' ||
+	    (c + 1 != n && !is_space(s[c + 1])))
+		return -1;
+	tend = c;
+	begin(p, lineno);
+	s = keep_line(p, s, n, 1);
+	off = (size_t)(s - p->base);
+	p->s.cpu = m->cpu;
+	if (m->pid.len)	/* else absent: {0, 0} */
+		p->s.pid = (struct ptext){ m->pid.off + off, m->pid.len };
+	if (m->tid.len)
+		p->s.tid = (struct ptext){ m->tid.off + off, m->tid.len };
+	p->s.comm = (struct ptext){ m->comm.off + off, m->comm.len };	/* always saved */
+	if (header_time(s + t, tend - t, &ns) == 0) {
+		p->s.time = ns;
+		p->s.time_text = save(p, s + t, tend - t);
+	}
+	r = s + tend + 1;
+	rn = n - tend - 1;
+	if (rn == m->rlen && eq16(r, m->right, rn)) {
+		off = (size_t)(r - p->base);
+		p->s.period = m->period;
+		if (m->period_text.len)
+			p->s.period_text = (struct ptext){ m->period_text.off + off, m->period_text.len };
+		if (m->has_event)
+			p->s.event = (struct ptext){ m->event.off + off, m->event.len };
+		return 0;
+	}
+	head_right(p, r, rn);
+	head_remember_right(p, m, r, rn);
+	return 0;
+}
+#endif
+
 int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, const char **why)
 {
 	size_t tend;
-	long t, sb;
+	long t;
 	const char *hit;
 
 	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
@@ -951,6 +1124,10 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 			p->header("command", s + 12, n - 12, p->ctx);
 		return 0;
 	}
+#ifdef __SSE2__
+	if (p->feeding && !is_space(s[0]) && head_from_memo(p, s, n, lineno) == 0)
+		return 0;
+#endif
 	t = perf_find_time(s, n, &tend);
 	if (t >= 0) {
 		int64_t ns;
@@ -962,11 +1139,11 @@ int perf_line(struct perf_parser *p, const char *s, size_t n, uint64_t lineno, c
 			p->s.time = ns;
 			p->s.time_text = save(p, s + t, tend - (size_t)t);
 		}
-		sb = sideband_at(s + tend + 1, n - tend - 1);
-		if (sb >= 0)
-			sideband(p, s + tend + 1 + sb, n - tend - 1 - (size_t)sb);
-		else
-			parse_right(p, s + tend + 1, n - tend - 1);
+		head_right(p, s + tend + 1, n - tend - 1);
+#ifdef __SSE2__
+		if (p->feeding && !is_space(s[0]))
+			head_remember(p, s, (size_t)t, s + tend + 1, n - tend - 1);
+#endif
 		return 0;
 	}
 	/* a side-band record printed without the time field */
@@ -1088,5 +1265,6 @@ void perf_free(struct perf_parser *p)
 	buf_free(&p->carry);
 	free(p->s.frames);
 	free(p->memo);
+	free(p->head_memo);
 	memset(p, 0, sizeof *p);
 }

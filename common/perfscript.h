@@ -58,6 +58,8 @@ struct perf_sideband {
 
 /* perfscript.c's memo of frame lines already parsed (AVX2 path) */
 struct perf_line_memo;
+/* and of sample headers (their parts left and right of the time) */
+struct perf_head_memo;
 
 struct perf_parser {
 	struct buf text;	/* the lines of the current sample: comm, ids, frames */
@@ -86,6 +88,7 @@ struct perf_parser {
 		unsigned kind;
 	} dso_cache[PERF_DSO_CACHE];
 	struct perf_line_memo *memo;	/* NULL until the first frame fed */
+	struct perf_head_memo *head_memo;	/* NULL until the first header fed */
 };
 
 void perf_init(struct perf_parser *p);
