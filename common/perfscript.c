@@ -806,7 +806,8 @@ struct perf_line_memo {
 	uint16_t len;		/* its bytes, LF included; 0: an empty slot */
 	uint16_t ip, ip_len, sym, sym_len, dso, dso_len;	/* from the line's start */
 	uint16_t bytes;		/* ip_len + sym_len + dso_len */
-	uint16_t has_dso;	/* 0: dso.off is 0 (an inlined frame) */
+	uint16_t has_dso;	/* 0: dso.off is 0 (no dso, or inlined) */
+	uint16_t clean;
 	unsigned kind;
 };
 
@@ -852,11 +853,32 @@ static void memo_put(struct perf_line_memo *m, const char *s, size_t len, const 
 	m->ip_len = (uint16_t)f->ip.len;
 	m->sym = (uint16_t)(f->sym.off - base);
 	m->sym_len = (uint16_t)f->sym.len;
-	m->has_dso = !(f->kind & EVK_INLINED);
+	m->has_dso = f->dso.off != 0;	/* a dso lies right of the ip */
 	m->dso = m->has_dso ? (uint16_t)(f->dso.off - base) : 0;
 	m->dso_len = (uint16_t)f->dso.len;
 	m->bytes = (uint16_t)(f->ip.len + f->sym.len + f->dso.len);
 	m->kind = f->kind;
+	m->clean = (uint16_t)f->clean;
+}
+
+static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab);
+
+/* A frame line from d that frame_feed() does not take (a symbol with
+ * parentheses, bytes to escape), as perf_line() takes it, if its LF is
+ * before lim: its length without the LF, or -1 (perf_line() decides). */
+static long frame_general(struct perf_parser *p, const char *d, const char *lim)
+{
+	const char *nl = memchr(d, '\n', (size_t)(lim - d));
+	size_t n;
+
+	if (!nl)
+		return -1;
+	n = (size_t)(nl - d);
+	while (n > 0 && d[n - 1] == '\r')	/* perf_line()'s trim */
+		n--;
+	if (n == 0 || frame_line(p, d, n, 1) < 0)
+		return -1;
+	return nl - d;
 }
 
 /* The frame lines from d on (d < lim) that frame_feed() takes, in one
@@ -889,14 +911,19 @@ static const char *frames_feed(struct perf_parser *p, const char *d, const char 
 			f->dso.len = m->dso_len;
 			f->file.off = f->file.len = f->line.off = f->line.len = 0;
 			f->kind = m->kind;
-			f->clean = 1;
+			f->clean = m->clean;
+			if (!m->clean)
+				p->s.plain = 0;
 			p->s.frame_bytes += m->bytes;
 			k = (long)m->len - 1;
 		} else {
+			size_t before = p->s.nframes;
+
 			k = frame_feed(p, d, lim);
-			if (k < 0)
+			if (k < 0 && (k = frame_general(p, d, lim)) < 0)
 				break;
-			if ((size_t)k < MEMO_TEXT)
+			/* one frame (an inlined chain, "a->b", makes more) */
+			if ((size_t)k < MEMO_TEXT && p->s.nframes == before + 1)
 				memo_put(m - 1, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
 		}
 		p->lineno++;
