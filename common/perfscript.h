@@ -56,6 +56,11 @@ struct perf_sideband {
 
 #define PERF_DSO_CACHE 4
 
+/* perfscript.c's memo of frame lines already parsed (AVX2 path) */
+struct perf_line_memo;
+/* and of sample headers (their parts left and right of the time) */
+struct perf_head_memo;
+
 struct perf_parser {
 	struct buf text;	/* the lines of the current sample: comm, ids, frames */
 	const char *base;	/* where the sample's offsets count from: text.p, or
@@ -82,6 +87,8 @@ struct perf_parser {
 		size_t len;
 		unsigned kind;
 	} dso_cache[PERF_DSO_CACHE];
+	struct perf_line_memo *memo;	/* NULL until the first frame fed */
+	struct perf_head_memo *head_memo;	/* NULL until the first header fed */
 };
 
 void perf_init(struct perf_parser *p);
