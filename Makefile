@@ -116,7 +116,8 @@ $(BUILD)/bin/toevents: filters/toevents.c $(TOEVENTS_OBJS) $(BUILD)/common/libfl
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TOEVENTS_OBJS) $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h $(BUILD)/.flags
+# (a unit test may include a filter's own source: tests/unit/p2e-write.c)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/common/libflamepipe.a common/*.h $(wildcard filters/*/*.c filters/*/*.h) $(BUILD)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/common/libflamepipe.a $(LDLIBS)
 
