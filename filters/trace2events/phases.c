@@ -81,6 +81,63 @@ static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 	return &thr->ev_field;
 }
 
+/*
+ * Forward writers of the record's numbers, for put_span(): the digits of
+ * a number below 10^8 come out of a few multiplications on one word (no
+ * loop over pairs of digits) and are stored as one word. Each may store
+ * up to 8 bytes past the digits it writes (the record's room is reserved
+ * with that margin); the result is that of digits_put()/digits_put_time().
+ */
+#ifdef BYTES_LE_WORDS
+/* The 8 digits of v < 10^8, zero-padded, as a little-endian word (the
+ * first digit in the low byte): the two halves of 4 digits, each cut in
+ * two pairs (x / 100 as x * 10486 >> 20), each pair in two digits (y / 10
+ * as y * 103 >> 10), all lanes at once. */
+static inline uint64_t digits8(uint32_t v)
+{
+	uint64_t m = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t hi = ((m * 10486) >> 20) & 0x0000007f0000007fULL;
+	uint64_t h = ((m - hi * 100) << 16) + hi;
+	uint64_t t = ((h * 103) >> 10) & 0x000f000f000f000fULL;
+
+	return ((h - t * 10) << 8) + t + 0x3030303030303030ULL;
+}
+
+static inline char *put_u64(char *o, uint64_t v)
+{
+	if (v < 10) {
+		*o = (char)('0' + v);
+		return o + 1;
+	}
+	if (v < 100000000) {
+		/* the leading zeros are the low bytes of w that hold 0 */
+		uint64_t w = digits8((uint32_t)v);
+		unsigned z = (unsigned)__builtin_ctzll(w - 0x3030303030303030ULL) & ~7u;
+
+		w >>= z;
+		memcpy(o, &w, 8);
+		return o + 8 - z / 8;
+	}
+	return digits_put(o, v);
+}
+
+static inline char *put_time(char *o, uint64_t ns)
+{
+	uint32_t f = (uint32_t)(ns % 1000000000);
+	uint64_t w;
+
+	o = put_u64(o, ns / 1000000000);
+	*o++ = '.';
+	*o++ = (char)('0' + f / 100000000);
+	w = digits8(f % 100000000);
+	memcpy(o, &w, 8);
+	return o + 8;
+}
+#else
+#define put_u64 digits_put
+#define put_time digits_put_time
+#endif
+
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
  * record is formatted in place in the output buffer (ev_put_head() and
  * ev_put_d_end() write the same bytes, for the rare cases left to them). */
@@ -88,25 +145,25 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		     struct slice ev, struct slice frame, uint64_t seq)
 {
 	const struct buf *evf = event_field(thr, ev);
-	size_t max = 2 + 24 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
+	size_t max = 2 + 30 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
 	char *o;
 
 	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
 		*o++ = 'D';
 		*o++ = '\t';
-		o = digits_put_time(o, (uint64_t)ts);
+		o = put_time(o, (uint64_t)ts);
 		*o++ = '\t';
 		bytes_copy(o, t->head.p, t->head.len);
 		o += t->head.len;
 		bytes_copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
-		o = digits_put(o, (uint64_t)dur);
+		o = put_u64(o, (uint64_t)dur);
 		*o++ = '\t';
 		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
-		o = digits_put(o, seq);
+		o = put_u64(o, seq);
 		*o++ = '\n';
 		out_commit(o);
 		return;
