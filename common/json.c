@@ -107,15 +107,12 @@ static void cap_scalar(struct json *j, enum json_type t, const char *p, size_t n
 
 /* ---- yajl callbacks ---- */
 
-static void advance(struct json *j)
+static inline void advance(struct json *j)
 {
-	if (j->depth > 0) {
-		struct json_level *l = &j->lv[j->depth - 1];
+	struct json_level *l = j->top;
 
-		l->count++;
-		if (l->type == JSON_ARRAY)
-			l->index++;
-	}
+	l->count++;
+	l->index += l->type == JSON_ARRAY;
 }
 
 static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
@@ -178,11 +175,13 @@ static int start(struct json *j, enum json_type t)
 	ok = j->h->value(j, t, NULL, 0);
 	if (in || (j->capture && j->capture_depth == j->depth))
 		buf_addc(j->capture, t == JSON_MAP ? '{' : '[');
-	fp_grow(&j->lv, &j->cap, j->depth + 1, sizeof *j->lv);
+	if (j->depth >= j->cap)
+		fp_grow(&j->lv, &j->cap, j->depth + 1, sizeof *j->lv);
 	l = &j->lv[j->depth++];
 	memset(l, 0, sizeof *l);
 	l->type = (unsigned char)t;
 	l->key_off = j->keys.len;
+	j->top = l;
 	return ok;
 }
 
@@ -193,6 +192,7 @@ static int finish(struct json *j, enum json_type t)
 	j->tokens++;
 	j->depth--;
 	j->keys.len = j->lv[j->depth].key_off;
+	j->top = j->depth ? &j->lv[j->depth - 1] : &j->outside;
 	if (j->capture && j->depth >= j->capture_depth) {
 		buf_addc(j->capture, t == JSON_MAP ? '}' : ']');
 		if (j->depth == j->capture_depth)
@@ -235,25 +235,40 @@ static __attribute__((noinline)) int key_slow(struct json *j, struct json_level 
 		buf_addc(j->capture, ':');
 	}
 	j->keys.len = l->key_off;
+	buf_reserve(&j->keys, n > 16 ? n : 16);	/* the next short key: cb_map_key() */
 	buf_add(&j->keys, p, n);
 	l->key_len = n;
+	l->key_word = n - 1 < 7 ? bytes_load(p, n) | (uint64_t)n << 56 : 0;
 	return 1;
 }
 
 static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 {
 	struct json *j = ctx;
-	struct json_level *l = &j->lv[j->depth - 1];
+	struct json_level *l = j->top;
 	char *d;
 
 	j->tokens++;
-	if (j->capture || n == 0 || n > 16 || j->keys.cap - l->key_off < n)
+	if (j->capture || n - 1 >= 16 || j->keys.cap - l->key_off < 16)
 		return key_slow(j, l, (const char *)p, n);
-	/* the common case, a short key */
+	/* the common case, a short key (room for 16 bytes) */
 	d = j->keys.p + l->key_off;
-	bytes_copy(d, p, n);
 	j->keys.len = l->key_off + n;
 	l->key_len = n;
+	if (n < 8) {
+		uint64_t w = bytes_load(p, n);
+
+#ifdef BYTES_LE_WORDS
+		memcpy(d, &w, 8);	/* the key and zeros */
+#else
+		bytes_copy(d, p, n);
+#endif
+		l->key_word = w | (uint64_t)n << 56;
+	} else {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+		l->key_word = 0;
+	}
 	return 1;
 }
 
@@ -267,6 +282,7 @@ void json_init(struct json *j, const struct json_handler *h, void *ctx)
 	memset(j, 0, sizeof *j);
 	j->h = h;
 	j->ctx = ctx;
+	j->top = &j->outside;
 	j->yajl = yajl_alloc(&callbacks, NULL, j);
 	if (!j->yajl)
 		fp_die("out of memory");

@@ -200,123 +200,71 @@ static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 	}
 }
 
-/* The top-level keys of an event (or samples entry). */
-enum ekey {
-	K_OTHER, K_PH, K_NAME, K_CAT, K_PID, K_TID, K_TS, K_DUR, K_TDUR, K_ID, K_CPU, K_SF,
-	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS,
-};
-
-/* Which one k is: by its length and first byte, then the other bytes. */
-static enum ekey event_key(struct slice k)
-{
-#define IS(lit, id) (same(k.p + 1, &(lit)[1], sizeof(lit) - 2) ? id : K_OTHER)
-	switch (k.n) {
-	case 2:
-		switch (k.p[0]) {
-		case 'p': return IS("ph", K_PH);
-		case 't': return IS("ts", K_TS);
-		case 'i': return IS("id", K_ID);
-		case 's': return IS("sf", K_SF);
-		}
-		break;
-	case 3:
-		switch (k.p[0]) {
-		case 'p': return IS("pid", K_PID);
-		case 't': return IS("tid", K_TID);
-		case 'c': return k.p[1] == 'a' ? IS("cat", K_CAT) : IS("cpu", K_CPU);
-		case 'd': return IS("dur", K_DUR);
-		}
-		break;
-	case 4:
-		switch (k.p[0]) {
-		case 'n': return IS("name", K_NAME);
-		case 'a': return IS("args", K_ARGS);
-		case 't': return IS("tdur", K_TDUR);
-		}
-		break;
-	case 5:
-		switch (k.p[0]) {
-		case 's': return IS("stack", K_STACK);
-		case 'a': return IS("attrs", K_ATTRS);
-		}
-		break;
-	case 6:
-		return k.p[0] == 'w' ? IS("weight", K_WEIGHT) : K_OTHER;
-	case 7:
-		return k.p[0] == 'u' ? IS("untimed", K_UNTIMED) : K_OTHER;
-	}
-	return K_OTHER;
-#undef IS
-}
-
 /* A top-level field of the event (or samples entry) being read, at level E. */
 static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
 {
-	/* json_key() without its checks: level E is the event's object (an
-	 * empty key has no text: keys.p may be NULL) */
-	const struct json_level *l = &tr->j.lv[E];
-
-	switch (l->key_len ? event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len }) : K_OTHER) {
-	case K_PH:
+	/* level E is the event's object: its key as one word */
+	switch (tr->j.lv[E].key_word) {
+	case JSON_KW2('p', 'h'):
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
 		break;
-	case K_NAME:
+	case JSON_KW4('n', 'a', 'm', 'e'):
 		tr->e.has_name = 1;
 		text_value(&tr->e.name, t, p, n);
 		break;
-	case K_CAT:
+	case JSON_KW3('c', 'a', 't'):
 		text_value(&tr->e.cat, t, p, n);
 		break;
-	case K_PID:
+	case JSON_KW3('p', 'i', 'd'):
 		tr->e.has_pid = 1;
 		set_id(&tr->e.pid, t, p, n);
 		break;
-	case K_TID:
+	case JSON_KW3('t', 'i', 'd'):
 		tr->e.has_tid = 1;
 		set_id(&tr->e.tid, t, p, n);
 		break;
-	case K_TS:
+	case JSON_KW2('t', 's'):
 		tr->e.has_ts = 1;
 		tr->e.bad_ts = set_time(t, p, n, &tr->e.ts) < 0;
 		break;
-	case K_DUR:
+	case JSON_KW3('d', 'u', 'r'):
 		tr->e.has_dur = 1;
 		tr->e.bad_dur = set_time(t, p, n, &tr->e.dur) < 0;
 		break;
-	case K_TDUR:
+	case JSON_KW4('t', 'd', 'u', 'r'):
 		tr->e.has_tdur = set_time(t, p, n, &tr->e.tdur) == 0;
 		break;
-	case K_ID:
+	case JSON_KW2('i', 'd'):
 		text_value(&tr->e.id, t, p, n);
 		break;
-	case K_CPU:
+	case JSON_KW3('c', 'p', 'u'):
 		set_id(&tr->e.cpu, t, p, n);
 		break;
-	case K_SF:
+	case JSON_KW2('s', 'f'):
 		tr->e.has_sf = 1;
 		text_value(&tr->e.sfid, t, p, n);
 		break;
-	case K_STACK:
+	case JSON_KW5('s', 't', 'a', 'c', 'k'):
 		if (t == JSON_ARRAY)
 			tr->e.is_stack = 1;
 		break;
-	case K_WEIGHT:
+	case JSON_KW6('w', 'e', 'i', 'g', 'h', 't'):
 		if (t == JSON_NUMBER)
 			tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
 		break;
-	case K_UNTIMED:
+	case JSON_KW7('u', 'n', 't', 'i', 'm', 'e', 'd'):
 		tr->e.untimed = t == JSON_TRUE;
 		break;
-	case K_ATTRS:
+	case JSON_KW5('a', 't', 't', 'r', 's'):
 		text_value(&tr->e.attrs, t, p, n);
 		break;
-	case K_ARGS:
+	case JSON_KW4('a', 'r', 'g', 's'):
 		tr->e.has_args = 1;
 		if (tr->args)	/* the JSON text is needed only for -a */
 			json_capture(&tr->j, &tr->e.args);
 		break;
-	case K_OTHER:
+	default:
 		break;
 	}
 }
