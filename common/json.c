@@ -115,21 +115,12 @@ static inline void advance(struct json *j)
 	l->index += l->type == JSON_ARRAY;
 }
 
-static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+/* scalar() inside a capture. */
+static __attribute__((noinline)) int scalar_inside(struct json *j, enum json_type t, const char *p,
+						   size_t n)
 {
-	int in, ok;
+	int in = inside(j), ok;
 
-	j->tokens++;
-	if (!j->capture) {	/* the common case, in short */
-		ok = j->h->value(j, t, p, n);
-		if (j->capture) {	/* json_capture() was called for this scalar */
-			cap_scalar(j, t, p, n);
-			j->capture = NULL;
-		}
-		advance(j);
-		return ok;
-	}
-	in = inside(j);
 	if (in) {
 		cap_sep(j);
 		cap_scalar(j, t, p, n);
@@ -140,6 +131,34 @@ static inline int scalar(struct json *j, enum json_type t, const char *p, size_t
 		cap_scalar(j, t, p, n);
 		j->capture = NULL;
 	}
+	advance(j);
+	return ok;
+}
+
+/* scalar() after json_capture() was called for the scalar (j->scalar). */
+static __attribute__((noinline)) int scalar_captured(struct json *j, int ok)
+{
+	cap_scalar(j, j->scalar_t, j->scalar_p, j->scalar_n);
+	j->capture = NULL;
+	advance(j);
+	return ok;
+}
+
+static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+{
+	int ok;
+
+	j->tokens++;
+	if (j->capture)
+		return scalar_inside(j, t, p, n);
+	/* the common case, in short: the scalar is kept in j, not across the
+	 * call, for the rare json_capture() of it */
+	j->scalar_t = t;
+	j->scalar_p = p;
+	j->scalar_n = n;
+	ok = j->h->value(j, t, p, n);
+	if (j->capture)
+		return scalar_captured(j, ok);
 	advance(j);
 	return ok;
 }
@@ -181,6 +200,8 @@ static int start(struct json *j, enum json_type t)
 	memset(l, 0, sizeof *l);
 	l->type = (unsigned char)t;
 	l->key_off = j->keys.len;
+	if (j->keys.cap - j->keys.len < 16)	/* room for a short key: cb_map_key() */
+		buf_reserve(&j->keys, 16);
 	j->top = l;
 	return ok;
 }
@@ -235,7 +256,6 @@ static __attribute__((noinline)) int key_slow(struct json *j, struct json_level 
 		buf_addc(j->capture, ':');
 	}
 	j->keys.len = l->key_off;
-	buf_reserve(&j->keys, n > 16 ? n : 16);	/* the next short key: cb_map_key() */
 	buf_add(&j->keys, p, n);
 	l->key_len = n;
 	l->key_word = n - 1 < 7 ? bytes_load(p, n) | (uint64_t)n << 56 : 0;
@@ -249,9 +269,9 @@ static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 	char *d;
 
 	j->tokens++;
-	if (j->capture || n - 1 >= 16 || j->keys.cap - l->key_off < 16)
+	if (j->capture || n - 1 >= 16)
 		return key_slow(j, l, (const char *)p, n);
-	/* the common case, a short key (room for 16 bytes) */
+	/* the common case, a short key (start() left room for 16 bytes) */
 	d = j->keys.p + l->key_off;
 	j->keys.len = l->key_off + n;
 	l->key_len = n;

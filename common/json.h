@@ -82,6 +82,9 @@ struct json {
 	struct json_level *top, outside;
 	struct buf keys;
 	struct buf *capture;	/* see json_capture() */
+	enum json_type scalar_t;	/* the scalar being delivered */
+	const char *scalar_p;
+	size_t scalar_n;
 	size_t capture_depth;
 	/* line numbers: newlines before the current chunk's counted part */
 	uint64_t line;

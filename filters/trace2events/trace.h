@@ -198,7 +198,8 @@ void tr_put_attrs(struct buf *b, const struct buf *attrs);
 /* ../trace2events.c */
 void tr_skip(struct trace *tr, const char *why);
 void tr_declare(struct trace *tr, const char *event, size_t n, const char *unit);
-/* walk.c: json_init(&tr->j, &tr_json_handler, tr) */
+/* walk.c: json_init(&tr->j, &tr_json_handler, tr), after tr_walk_init() */
+void tr_walk_init(void);
 extern const struct json_handler tr_json_handler;
 /* phases.c */
 void tr_event_done(struct trace *tr);

@@ -200,66 +200,114 @@ static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 	}
 }
 
+/* The top-level keys of an event (or samples entry). */
+enum ekey {
+	K_OTHER, K_PH, K_NAME, K_CAT, K_PID, K_TID, K_TS, K_DUR, K_TDUR, K_ID, K_CPU, K_SF,
+	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS, K_COUNT
+};
+
+/* They by their key word (JSON_KW), in a table of 32 slots: the slot of a
+ * word is its product with EKEY_MUL, top 5 bits (no two keys share one;
+ * tr_walk_init() checks). Any other key finds another word, or none. */
+#define EKEY_MUL 0x5d5f576cdeb8fc4dULL
+#define EKEY_SLOT(w) ((size_t)(((w) * EKEY_MUL) >> 59))
+static const uint64_t ekey_words[K_COUNT] = {
+	[K_PH] = JSON_KW2('p', 'h'), [K_NAME] = JSON_KW4('n', 'a', 'm', 'e'),
+	[K_CAT] = JSON_KW3('c', 'a', 't'), [K_PID] = JSON_KW3('p', 'i', 'd'),
+	[K_TID] = JSON_KW3('t', 'i', 'd'), [K_TS] = JSON_KW2('t', 's'),
+	[K_DUR] = JSON_KW3('d', 'u', 'r'), [K_TDUR] = JSON_KW4('t', 'd', 'u', 'r'),
+	[K_ID] = JSON_KW2('i', 'd'), [K_CPU] = JSON_KW3('c', 'p', 'u'), [K_SF] = JSON_KW2('s', 'f'),
+	[K_STACK] = JSON_KW5('s', 't', 'a', 'c', 'k'),
+	[K_WEIGHT] = JSON_KW6('w', 'e', 'i', 'g', 'h', 't'),
+	[K_UNTIMED] = JSON_KW7('u', 'n', 't', 'i', 'm', 'e', 'd'),
+	[K_ATTRS] = JSON_KW5('a', 't', 't', 'r', 's'), [K_ARGS] = JSON_KW4('a', 'r', 'g', 's'),
+};
+static struct ekey_slot {
+	uint64_t word;
+	unsigned char key;	/* enum ekey */
+} ekey_table[32];
+
+void tr_walk_init(void)
+{
+	size_t k;
+
+	if (ekey_table[EKEY_SLOT(ekey_words[K_PH])].word)
+		return;
+	for (k = 1; k < K_COUNT; k++) {
+		struct ekey_slot *s = &ekey_table[EKEY_SLOT(ekey_words[k])];
+
+		if (s->word)
+			fp_die("internal error: event keys %zu and %u share a slot", k, s->key);
+		s->word = ekey_words[k];
+		s->key = (unsigned char)k;
+	}
+}
+
 /* A top-level field of the event (or samples entry) being read, at level E. */
-static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
+static inline __attribute__((always_inline)) void event_field(struct trace *tr, size_t E,
+							      enum json_type t, const char *p,
+							      size_t n)
 {
 	/* level E is the event's object: its key as one word */
-	switch (tr->j.lv[E].key_word) {
-	case JSON_KW2('p', 'h'):
+	uint64_t w = tr->j.lv[E].key_word;
+	const struct ekey_slot *s = &ekey_table[EKEY_SLOT(w)];
+
+	switch (s->word == w ? s->key : K_OTHER) {
+	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
 		break;
-	case JSON_KW4('n', 'a', 'm', 'e'):
+	case K_NAME:
 		tr->e.has_name = 1;
 		text_value(&tr->e.name, t, p, n);
 		break;
-	case JSON_KW3('c', 'a', 't'):
+	case K_CAT:
 		text_value(&tr->e.cat, t, p, n);
 		break;
-	case JSON_KW3('p', 'i', 'd'):
+	case K_PID:
 		tr->e.has_pid = 1;
 		set_id(&tr->e.pid, t, p, n);
 		break;
-	case JSON_KW3('t', 'i', 'd'):
+	case K_TID:
 		tr->e.has_tid = 1;
 		set_id(&tr->e.tid, t, p, n);
 		break;
-	case JSON_KW2('t', 's'):
+	case K_TS:
 		tr->e.has_ts = 1;
 		tr->e.bad_ts = set_time(t, p, n, &tr->e.ts) < 0;
 		break;
-	case JSON_KW3('d', 'u', 'r'):
+	case K_DUR:
 		tr->e.has_dur = 1;
 		tr->e.bad_dur = set_time(t, p, n, &tr->e.dur) < 0;
 		break;
-	case JSON_KW4('t', 'd', 'u', 'r'):
+	case K_TDUR:
 		tr->e.has_tdur = set_time(t, p, n, &tr->e.tdur) == 0;
 		break;
-	case JSON_KW2('i', 'd'):
+	case K_ID:
 		text_value(&tr->e.id, t, p, n);
 		break;
-	case JSON_KW3('c', 'p', 'u'):
+	case K_CPU:
 		set_id(&tr->e.cpu, t, p, n);
 		break;
-	case JSON_KW2('s', 'f'):
+	case K_SF:
 		tr->e.has_sf = 1;
 		text_value(&tr->e.sfid, t, p, n);
 		break;
-	case JSON_KW5('s', 't', 'a', 'c', 'k'):
+	case K_STACK:
 		if (t == JSON_ARRAY)
 			tr->e.is_stack = 1;
 		break;
-	case JSON_KW6('w', 'e', 'i', 'g', 'h', 't'):
+	case K_WEIGHT:
 		if (t == JSON_NUMBER)
 			tr->e.has_weight = json_decimal(p, n, 0, &tr->e.weight) == 0;
 		break;
-	case JSON_KW7('u', 'n', 't', 'i', 'm', 'e', 'd'):
+	case K_UNTIMED:
 		tr->e.untimed = t == JSON_TRUE;
 		break;
-	case JSON_KW5('a', 't', 't', 'r', 's'):
+	case K_ATTRS:
 		text_value(&tr->e.attrs, t, p, n);
 		break;
-	case JSON_KW4('a', 'r', 'g', 's'):
+	case K_ARGS:
 		tr->e.has_args = 1;
 		if (tr->args)	/* the JSON text is needed only for -a */
 			json_capture(&tr->j, &tr->e.args);
