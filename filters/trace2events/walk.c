@@ -7,6 +7,7 @@
 
 #include "../../common/alloc.h"
 #include "../../common/buf.h"
+#include "../../common/bytes.h"
 #include "../../common/err.h"
 #include "../../common/events.h"
 #include "../../common/intern.h"
@@ -35,7 +36,8 @@ static inline int plain_int(const char *p, size_t n)
 }
 
 /* A pid or tid: numbers as integers, strings as they are. */
-static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
+static __attribute__((noinline)) void set_id_slow(struct buf *b, enum json_type t, const char *p,
+						  size_t n)
 {
 	int64_t v;
 
@@ -51,37 +53,79 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 	}
 }
 
+#ifdef BYTES_LE_WORDS
+/* How many bytes at the start of w (loaded from text, zeros above it)
+ * are digits. A carry out of a byte that is not a digit only reaches the
+ * bytes after it. */
+static inline unsigned digit_run(uint64_t w)
+{
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+	uint64_t bad = ((w & hi) ^ zeros) | (((w + 0x0606060606060606ULL) & hi) ^ zeros);
+
+	return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
+#endif
+
+/* set_id_slow(), the common case first: up to 7 digits, as one word (a
+ * lone 0 gives the same text both ways). */
+static inline void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
+{
+#ifdef BYTES_LE_WORDS
+	if (t == JSON_NUMBER && n - 1 < 7 && b->cap >= 8) {
+		uint64_t w = bytes_load(p, n);
+
+		if (digit_run(w) == n && (p[0] != '0' || n == 1)) {
+			memcpy(b->p, &w, 8);
+			b->len = n;
+			return;
+		}
+	}
+#endif
+	set_id_slow(b, t, p, n);
+}
+
 /* A time in µs (number or numeric string) to ns. The common case, up to
  * 15 digits with up to 3 decimals, here (json_decimal() gives the same);
  * the rest by json_decimal(). */
 static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 {
+	const char *q = p, *end = p + n, *lim = p + (n < 15 ? n : 15);
 	uint64_t x = 0;
-	size_t i = 0;
-	int f = 0;
-	size_t lim = n < 15 ? n : 15;
+	unsigned c, d, e;
 
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return -1;
-	for (; i < lim; i++) {
-		unsigned c = (unsigned)(p[i] - '0');
-
-		if (c > 9)
-			break;
+	while (q < lim && (c = (unsigned)(*q - '0')) <= 9) {
 		x = x * 10 + c;
+		q++;
 	}
-	if (i > 0 && i < n && p[i] == '.') {
-		for (i++; i < n && f < 3 && (unsigned)(p[i] - '0') <= 9; i++, f++)
-			x = x * 10 + (unsigned)(p[i] - '0');
-		if (f == 0)
-			i = 0;
-	}
-	if (i == 0 || i != n)
+	if (q == p)
 		return json_decimal(p, n, 3, ns);
-	for (; f < 3; f++)
-		x *= 10;
-	*ns = (int64_t)x;
-	return 0;
+	if (q == end) {
+		*ns = (int64_t)(x * 1000);
+		return 0;
+	}
+	if (*q == '.') {
+		switch (end - q) {
+		case 2:
+			if ((c = (unsigned)(q[1] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100);
+			return 0;
+		case 3:
+			if ((c = (unsigned)(q[1] - '0')) > 9 || (d = (unsigned)(q[2] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100 + d * 10);
+			return 0;
+		case 4:
+			if ((c = (unsigned)(q[1] - '0')) > 9 || (d = (unsigned)(q[2] - '0')) > 9 ||
+			    (e = (unsigned)(q[3] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100 + d * 10 + e);
+			return 0;
+		}
+	}
+	return json_decimal(p, n, 3, ns);
 }
 
 /* ---- the JSON walk ---- */
