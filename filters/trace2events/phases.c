@@ -192,9 +192,15 @@ static inline int clean_short(const char *p, size_t n)
 	return 1;
 }
 
-/* The frame text of the current event, escaped. */
-static void span_frame(const struct trace *tr, struct buf *frame)
+/* The frame text of the current event, escaped: its name as it is (the
+ * common case), or built in frame. */
+static struct slice span_frame(const struct trace *tr, struct buf *frame)
 {
+	if (tr->e.has_name && tr->e.name.len > 0 && tr->e.hermes != HERMES_ALL &&
+	    !(tr->args && tr->e.has_args) && tr->e.attrs.len == 0 &&
+	    clean_short(tr->e.name.p, tr->e.name.len) &&
+	    !(tr->e.name.len == 1 && tr->e.name.p[0] == '-'))
+		return (struct slice){ tr->e.name.p, tr->e.name.len };
 	frame->len = 0;
 	if (tr->e.has_name && tr->e.name.len > 0) {
 		if (clean_short(tr->e.name.p, tr->e.name.len))
@@ -223,6 +229,7 @@ static void span_frame(const struct trace *tr, struct buf *frame)
 		ev_buf_escaped(frame, tr->e.args.p, tr->e.args.len);
 	}
 	tr_put_attrs(frame, &tr->e.attrs);
+	return (struct slice){ frame->p, frame->len };
 }
 
 /* The EVENT field of the current event's span, raw: -e EVENT, else its category. */
@@ -235,11 +242,10 @@ static struct slice span_event(const struct trace *tr)
 
 static void span_begin(struct trace *tr, struct thread *t)
 {
-	struct buf *frame = &tr->thr.frame;
+	struct slice frame = span_frame(tr, &tr->thr.frame);
 	struct slice ev = span_event(tr);
 	struct bopen *b;
 
-	span_frame(tr, frame);
 	fp_grow(&t->b, &t->cap, t->nb + 1, sizeof *t->b);
 	b = &t->b[t->nb++];
 	b->ts = tr->e.ts;
@@ -247,8 +253,8 @@ static void span_begin(struct trace *tr, struct thread *t)
 	b->off = t->text.len;
 	b->name_len = tr->e.has_name ? tr->e.name.len : 0;
 	buf_add(&t->text, tr->e.name.p, b->name_len);
-	b->frame_len = frame->len;
-	buf_add(&t->text, frame->p, frame->len);
+	b->frame_len = frame.n;
+	buf_add(&t->text, frame.p, frame.n);
 	b->event_len = ev.n;
 	buf_add(&t->text, ev.p, ev.n);
 }
@@ -304,10 +310,8 @@ static void span_complete(struct trace *tr, struct thread *t)
 		tr_skip(tr, "X event ends after the largest time");
 		return;
 	}
-	span_frame(tr, &tr->thr.frame);
 	saw_time(t, tr->e.ts + dur);
-	put_span(&tr->thr, t, tr->e.ts, dur, span_event(tr),
-		 (struct slice){ tr->thr.frame.p, tr->thr.frame.len }, tr->e.seq);
+	put_span(&tr->thr, t, tr->e.ts, dur, span_event(tr), span_frame(tr, &tr->thr.frame), tr->e.seq);
 }
 
 /* ---- metadata ---- */

@@ -287,16 +287,18 @@ void tr_walk_init(void)
 	}
 }
 
-/* A top-level field of the event (or samples entry) being read, at level E. */
-static inline __attribute__((always_inline)) void event_field(struct trace *tr, size_t E,
-							      enum json_type t, const char *p,
-							      size_t n)
+/* A top-level field of the event (or samples entry) being read. */
+static inline __attribute__((always_inline)) void event_field(struct trace *tr, enum json_type t,
+							      const char *p, size_t n)
 {
-	/* level E is the event's object: its key as one word */
-	uint64_t w = tr->j.lv[E].key_word;
+	/* the event's object, level E, is the innermost one: its key as one word */
+	uint64_t w = tr->j.top->key_word;
 	const struct ekey_slot *s = &ekey_table[EKEY_SLOT(w)];
+	unsigned k = s->word == w ? s->key : K_OTHER;
 
-	switch (s->word == w ? s->key : K_OTHER) {
+	if (k >= K_COUNT)
+		__builtin_unreachable();
+	switch (k) {
 	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
@@ -367,23 +369,45 @@ static void args_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 		       size_t n)
 {
 	if (d == 2) {
-		struct slice hk = json_key(&tr->j, E + 1);
-		size_t i;
+		/* the key at level E + 1, the innermost one (hermes_keys[] by their
+		 * key words; the longer ones by their text) */
+		uint64_t w = tr->j.top->key_word;
 		int64_t v;
 
-		if (hk.n >= 3 && hk.n <= 17)
-			for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
-				if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
-					tr->e.hermes |= 1u << i;
-		if (key(E + 1, "name")) {
+		switch (w) {
+		case JSON_KW4('l', 'i', 'n', 'e'):
+			tr->e.hermes |= 1u << 0;
+			if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0)
+				tr->e.hline = v;
+			break;
+		case JSON_KW6('c', 'o', 'l', 'u', 'm', 'n'):
+			tr->e.hermes |= 1u << 1;
+			if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0)
+				tr->e.hcol = v;
+			break;
+		case JSON_KW4('n', 'a', 'm', 'e'):
+			tr->e.hermes |= 1u << 2;
 			tr->e.has_argname = 1;
 			text_value(&tr->e.argname, t, p, n);
-		} else if (key(E + 1, "url") && t == JSON_STRING) {
-			sset(&tr->e.hurl, p, n);
-		} else if (key(E + 1, "line") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
-			tr->e.hline = v;
-		} else if (key(E + 1, "column") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
-			tr->e.hcol = v;
+			break;
+		case JSON_KW3('u', 'r', 'l'):
+			tr->e.hermes |= 1u << 4;
+			if (t == JSON_STRING)
+				sset(&tr->e.hurl, p, n);
+			break;
+		case JSON_KW6('p', 'a', 'r', 'a', 'm', 's'):
+			tr->e.hermes |= 1u << 5;
+			break;
+		case 0: {
+			struct slice hk = json_key(&tr->j, E + 1);
+			size_t i;
+
+			if (hk.n >= 8 && hk.n <= 17)
+				for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
+					if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
+						tr->e.hermes |= 1u << i;
+			break;
+		}
 		}
 	} else if (d >= 3 && key(E + 1, "data")) {
 		data_value(tr, E, d, t, p, n);
@@ -396,7 +420,7 @@ static void event_value(struct trace *tr, enum json_type t, const char *p, size_
 	size_t E = (size_t)tr->e.level, d = tr->j.depth - E;
 
 	if (d == 1) {
-		event_field(tr, E, t, p, n);
+		event_field(tr, t, p, n);
 		return;
 	}
 	if (d == 2 && key(E, "stack") && (t == JSON_STRING || t == JSON_NUMBER)) {
@@ -605,7 +629,7 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 	struct trace *tr = j->ctx;
 
 	if (j->depth == tr->walk.field_depth) {
-		event_field(tr, (size_t)tr->e.level, t, p, n);
+		event_field(tr, t, p, n);
 		return 1;
 	}
 	return other_value(j, t, p, n);
