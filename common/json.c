@@ -258,7 +258,7 @@ static __attribute__((noinline)) int key_slow(struct json *j, struct json_level 
 	j->keys.len = l->key_off;
 	buf_add(&j->keys, p, n);
 	l->key_len = n;
-	l->key_word = n - 1 < 7 ? bytes_load(p, n) | (uint64_t)n << 56 : 0;
+	l->key_word = n - 1 < 7 ? json_word(p, n) | (uint64_t)n << 56 : 0;
 	return 1;
 }
 
@@ -276,7 +276,7 @@ static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 	j->keys.len = l->key_off + n;
 	l->key_len = n;
 	if (n < 8) {
-		uint64_t w = bytes_load(p, n);
+		uint64_t w = json_word(p, n);
 
 #ifdef BYTES_LE_WORDS
 		memcpy(d, &w, 8);	/* the key and zeros */

@@ -72,7 +72,7 @@ static inline void set_id(struct buf *b, enum json_type t, const char *p, size_t
 {
 #ifdef BYTES_LE_WORDS
 	if (t == JSON_NUMBER && n - 1 < 7 && b->cap >= 8) {
-		uint64_t w = bytes_load(p, n);
+		uint64_t w = json_word(p, n);
 
 		if (digit_run(w) == n && (p[0] != '0' || n == 1)) {
 			memcpy(b->p, &w, 8);
