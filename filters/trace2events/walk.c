@@ -64,6 +64,16 @@ static inline unsigned digit_run(uint64_t w)
 
 	return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
 }
+
+/* The value of the k (1..8) digits at the start of w. */
+static inline uint64_t digits_value(uint64_t w, unsigned k)
+{
+	w = (w - 0x3030303030303030ULL) << (8 * (8 - k));	/* as leading zeros */
+	w = w * 10 + (w >> 8);
+	w = (((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+	return w;
+}
 #endif
 
 /* set_id_slow(), the common case first: up to 7 digits, as one word (a
@@ -95,6 +105,19 @@ static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 
 	if (t != JSON_NUMBER && t != JSON_STRING)
 		return -1;
+#ifdef BYTES_LE_WORDS
+	if (n >= 8) {	/* up to 8 digits at once */
+		uint64_t w;
+		unsigned k;
+
+		memcpy(&w, p, 8);
+		k = digit_run(w);
+		if (k > 0) {
+			x = digits_value(w, k);
+			q = p + k;
+		}
+	}
+#endif
 	while (q < lim && (c = (unsigned)(*q - '0')) <= 9) {
 		x = x * 10 + c;
 		q++;
