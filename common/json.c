@@ -358,7 +358,7 @@ enum json_result json_feed(struct json *j, const char *p, size_t n, int final, c
 			j->chunk = NULL;
 			return r;
 		}
-		j->counted = 0;
+		/* the newlines after those json_line() counted during the parse */
 		while (j->counted < n) {
 			const char *nl = memchr(p + j->counted, '\n', n - j->counted);
 
