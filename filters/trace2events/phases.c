@@ -138,6 +138,30 @@ static inline char *put_time(char *o, uint64_t ns)
 #define put_time digits_put_time
 #endif
 
+/* The digits of seq at o (room for 24 bytes), their end: seq is mostly
+ * the one after the last written (X events come in order), whose digits
+ * are kept to be counted up in place. */
+static inline char *put_seq(struct tr_threads *thr, char *o, uint64_t seq)
+{
+	char *d = thr->seq_text + thr->seq_len;
+
+	if (seq == thr->seq_last + 1 && thr->seq_len) {
+		while (--d > thr->seq_text && *d == '9')
+			*d = '0';
+		if (*d == '9')	/* 9...9: one more digit */
+			d = NULL;
+		else
+			++*d;
+	} else {
+		d = NULL;
+	}
+	if (!d)
+		thr->seq_len = (size_t)(put_u64(thr->seq_text, seq) - thr->seq_text);
+	thr->seq_last = seq;
+	memcpy(o, thr->seq_text, 24);
+	return o + thr->seq_len;
+}
+
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
  * record is formatted in place in the output buffer (ev_put_head() and
  * ev_put_d_end() write the same bytes, for the rare cases left to them). */
@@ -163,7 +187,7 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
-		o = put_u64(o, seq);
+		o = put_seq(thr, o, seq);
 		*o++ = '\n';
 		out_commit(o);
 		return;
@@ -296,7 +320,8 @@ static void span_end(struct trace *tr, struct thread *t)
 	close_b(&tr->thr, t, i, tr->e.ts);
 }
 
-static void span_complete(struct trace *tr, struct thread *t)
+static inline __attribute__((always_inline)) void span_complete(struct trace *tr,
+								 struct thread *t)
 {
 	int64_t dur = tr->e.has_dur ? tr->e.dur : tr->e.has_tdur ? tr->e.tdur : 0;
 

@@ -136,6 +136,9 @@ struct tr_threads {
 	size_t last;		/* the thread of the last event (thread_of()) */
 	struct buf ev_raw, ev_field;	/* the last EVENT field, raw and escaped */
 	int ev_ok;		/* ev_raw, ev_field are set */
+	char seq_text[32];	/* the digits of seq_last (put_seq()), and room */
+	size_t seq_len;		/* 0: none yet */
+	uint64_t seq_last;
 	uint64_t unmatched, unclosed, nodur;
 };
 
