@@ -216,15 +216,10 @@ static inline int clean_short(const char *p, size_t n)
 	return 1;
 }
 
-/* The frame text of the current event, escaped: its name as it is (the
- * common case), or built in frame. */
-static struct slice span_frame(const struct trace *tr, struct buf *frame)
+/* span_frame() when the frame is more than the name as it is. */
+static __attribute__((noinline)) struct slice span_frame_built(const struct trace *tr,
+							       struct buf *frame)
 {
-	if (tr->e.has_name && tr->e.name.len > 0 && tr->e.hermes != HERMES_ALL &&
-	    !(tr->args && tr->e.has_args) && tr->e.attrs.len == 0 &&
-	    clean_short(tr->e.name.p, tr->e.name.len) &&
-	    !(tr->e.name.len == 1 && tr->e.name.p[0] == '-'))
-		return (struct slice){ tr->e.name.p, tr->e.name.len };
 	frame->len = 0;
 	if (tr->e.has_name && tr->e.name.len > 0) {
 		if (clean_short(tr->e.name.p, tr->e.name.len))
@@ -254,6 +249,18 @@ static struct slice span_frame(const struct trace *tr, struct buf *frame)
 	}
 	tr_put_attrs(frame, &tr->e.attrs);
 	return (struct slice){ frame->p, frame->len };
+}
+
+/* The frame text of the current event, escaped: its name as it is (the
+ * common case), or built in frame. */
+static inline struct slice span_frame(const struct trace *tr, struct buf *frame)
+{
+	if (tr->e.has_name && tr->e.name.len > 0 && tr->e.hermes != HERMES_ALL &&
+	    !(tr->args && tr->e.has_args) && tr->e.attrs.len == 0 &&
+	    clean_short(tr->e.name.p, tr->e.name.len) &&
+	    !(tr->e.name.len == 1 && tr->e.name.p[0] == '-'))
+		return (struct slice){ tr->e.name.p, tr->e.name.len };
+	return span_frame_built(tr, frame);
 }
 
 /* The EVENT field of the current event's span, raw: -e EVENT, else its category. */

@@ -162,10 +162,20 @@ static inline int key_n(struct trace *tr, size_t d, const char *k, size_t n)
 }
 #define key(d, lit) key_n(tr, (d), "" lit, sizeof(lit) - 1)
 
-static void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
+static inline void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
 {
-	if (t == JSON_STRING || t == JSON_NUMBER)
-		sset(b, p, n);
+	if (t != JSON_STRING && t != JSON_NUMBER)
+		return;
+#ifdef BYTES_LE_WORDS
+	if (n - 1 < 7 && b->cap >= 8) {	/* a short text, as one word */
+		uint64_t w = json_word(p, n);
+
+		memcpy(b->p, &w, 8);
+		b->len = n;
+		return;
+	}
+#endif
+	sset(b, p, n);
 }
 
 /* Append p[0..n) and a \0 to a \0-separated list: one entry, so cut at a
