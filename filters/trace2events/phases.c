@@ -31,9 +31,17 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	struct thread *t;
 	struct buf *key = &tr->thr.key;
 
-	/* events come in runs on one thread: the last one found first */
-	if (tr->thr.last < tr->thr.n && thread_is(&tr->thr.th[tr->thr.last], pid, tid))
-		return &tr->thr.th[tr->thr.last];
+	size_t prev = tr->thr.last, c;
+
+	/* events come in runs on one thread: the last one found first, then
+	 * the one that came after it the last time */
+	if (prev >= tr->thr.n)
+		prev = (size_t)-1;
+	else if (thread_is(&tr->thr.th[prev], pid, tid))
+		return &tr->thr.th[prev];
+	else if ((c = tr->thr.th[prev].next) > 0 && c <= tr->thr.n &&
+		 thread_is(&tr->thr.th[c - 1], pid, tid))
+		return &tr->thr.th[tr->thr.last = c - 1];
 	key->len = 0;
 	buf_add(key, pid->p, pid->len);
 	buf_addc(key, 0);
@@ -41,6 +49,8 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	i = intern_get(&tr->thr.ids, key->p, key->len, &added);
 	if (!added) {
 		tr->thr.last = (size_t)tr->thr.ids.ents[i].aux;
+		if (prev != (size_t)-1)
+			tr->thr.th[prev].next = tr->thr.last + 1;
 		return &tr->thr.th[tr->thr.last];
 	}
 	fp_grow(&tr->thr.th, &tr->thr.cap, tr->thr.n + 1, sizeof *tr->thr.th);
@@ -57,6 +67,8 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	ev_buf_field(&t->head, t->tid, t->tid_len);
 	buf_adds(&t->head, "\t-\t-\t");
 	tr->thr.last = tr->thr.n;
+	if (prev != (size_t)-1)
+		tr->thr.th[prev].next = tr->thr.n + 1;
 	tr->thr.ids.ents[i].aux = (int64_t)tr->thr.n++;
 	return t;
 }

@@ -40,6 +40,8 @@ struct thread {
 	struct buf head;	/* "PID\tTID\t-\t-\t" of its D records, escaped */
 	int64_t last;		/* the largest time seen on the thread */
 	int has_last;
+	size_t next;		/* 1 + the thread of the event after the last
+				 * one on this thread, 0: none (thread_of()) */
 };
 
 /* One profile of samples: per-thread pending sample, so each sample
