@@ -665,6 +665,13 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 		event_field(tr, t, p, n);
 		return 1;
 	}
+	if (j->depth == 1 && t == JSON_MAP && tr->walk.form == '[' && !tr->walk.active) {
+		/* an event of the array form (other_value() in short) */
+		event_start(tr, 1);
+		tr->walk.active = 1;
+		tr->walk.kind = 'e';
+		return 1;
+	}
 	return other_value(j, t, p, n);
 }
 
