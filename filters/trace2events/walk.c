@@ -99,12 +99,14 @@ static inline void set_id(struct buf *b, enum json_type t, const char *p, size_t
  * the rest by json_decimal(). */
 static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 {
-	const char *q = p, *end = p + n, *lim = p + (n < 15 ? n : 15);
+	const char *q = p, *end, *lim;
 	uint64_t x = 0;
 	unsigned c, d, e;
 
 	if (t != JSON_NUMBER && t != JSON_STRING)
-		return -1;
+		return -1;	/* before any arithmetic on p: NULL for a container */
+	end = p + n;
+	lim = p + (n < 15 ? n : 15);
 #ifdef BYTES_LE_WORDS
 	if (n >= 8) {	/* up to 8 digits at once */
 		uint64_t w;
