@@ -107,32 +107,20 @@ static void cap_scalar(struct json *j, enum json_type t, const char *p, size_t n
 
 /* ---- yajl callbacks ---- */
 
-static void advance(struct json *j)
+static inline void advance(struct json *j)
 {
-	if (j->depth > 0) {
-		struct json_level *l = &j->lv[j->depth - 1];
+	struct json_level *l = j->top;
 
-		l->count++;
-		if (l->type == JSON_ARRAY)
-			l->index++;
-	}
+	l->count++;
+	l->index += l->type == JSON_ARRAY;
 }
 
-static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+/* scalar() inside a capture. */
+static __attribute__((noinline)) int scalar_inside(struct json *j, enum json_type t, const char *p,
+						   size_t n)
 {
-	int in, ok;
+	int in = inside(j), ok;
 
-	j->tokens++;
-	if (!j->capture) {	/* the common case, in short */
-		ok = j->h->value(j, t, p, n);
-		if (j->capture) {	/* json_capture() was called for this scalar */
-			cap_scalar(j, t, p, n);
-			j->capture = NULL;
-		}
-		advance(j);
-		return ok;
-	}
-	in = inside(j);
 	if (in) {
 		cap_sep(j);
 		cap_scalar(j, t, p, n);
@@ -143,6 +131,34 @@ static inline int scalar(struct json *j, enum json_type t, const char *p, size_t
 		cap_scalar(j, t, p, n);
 		j->capture = NULL;
 	}
+	advance(j);
+	return ok;
+}
+
+/* scalar() after json_capture() was called for the scalar (j->scalar). */
+static __attribute__((noinline)) int scalar_captured(struct json *j, int ok)
+{
+	cap_scalar(j, j->scalar_t, j->scalar_p, j->scalar_n);
+	j->capture = NULL;
+	advance(j);
+	return ok;
+}
+
+static inline int scalar(struct json *j, enum json_type t, const char *p, size_t n)
+{
+	int ok;
+
+	j->tokens++;
+	if (j->capture)
+		return scalar_inside(j, t, p, n);
+	/* the common case, in short: the scalar is kept in j, not across the
+	 * call, for the rare json_capture() of it */
+	j->scalar_t = t;
+	j->scalar_p = p;
+	j->scalar_n = n;
+	ok = j->h->value(j, t, p, n);
+	if (j->capture)
+		return scalar_captured(j, ok);
 	advance(j);
 	return ok;
 }
@@ -178,11 +194,15 @@ static int start(struct json *j, enum json_type t)
 	ok = j->h->value(j, t, NULL, 0);
 	if (in || (j->capture && j->capture_depth == j->depth))
 		buf_addc(j->capture, t == JSON_MAP ? '{' : '[');
-	fp_grow(&j->lv, &j->cap, j->depth + 1, sizeof *j->lv);
+	if (j->depth >= j->cap)
+		fp_grow(&j->lv, &j->cap, j->depth + 1, sizeof *j->lv);
 	l = &j->lv[j->depth++];
 	memset(l, 0, sizeof *l);
 	l->type = (unsigned char)t;
 	l->key_off = j->keys.len;
+	if (j->keys.cap - j->keys.len < 16)	/* room for a short key: cb_map_key() */
+		buf_reserve(&j->keys, 16);
+	j->top = l;
 	return ok;
 }
 
@@ -193,6 +213,7 @@ static int finish(struct json *j, enum json_type t)
 	j->tokens++;
 	j->depth--;
 	j->keys.len = j->lv[j->depth].key_off;
+	j->top = j->depth ? &j->lv[j->depth - 1] : &j->outside;
 	if (j->capture && j->depth >= j->capture_depth) {
 		buf_addc(j->capture, t == JSON_MAP ? '}' : ']');
 		if (j->depth == j->capture_depth)
@@ -237,23 +258,37 @@ static __attribute__((noinline)) int key_slow(struct json *j, struct json_level 
 	j->keys.len = l->key_off;
 	buf_add(&j->keys, p, n);
 	l->key_len = n;
+	l->key_word = n - 1 < 7 ? json_word(p, n) | (uint64_t)n << 56 : 0;
 	return 1;
 }
 
 static int cb_map_key(void *ctx, const unsigned char *p, size_t n)
 {
 	struct json *j = ctx;
-	struct json_level *l = &j->lv[j->depth - 1];
+	struct json_level *l = j->top;
 	char *d;
 
 	j->tokens++;
-	if (j->capture || n == 0 || n > 16 || j->keys.cap - l->key_off < n)
+	if (j->capture || n - 1 >= 16)
 		return key_slow(j, l, (const char *)p, n);
-	/* the common case, a short key */
+	/* the common case, a short key (start() left room for 16 bytes) */
 	d = j->keys.p + l->key_off;
-	bytes_copy(d, p, n);
 	j->keys.len = l->key_off + n;
 	l->key_len = n;
+	if (n < 8) {
+		uint64_t w = json_word(p, n);
+
+#ifdef BYTES_LE_WORDS
+		memcpy(d, &w, 8);	/* the key and zeros */
+#else
+		bytes_copy(d, p, n);
+#endif
+		l->key_word = w | (uint64_t)n << 56;
+	} else {
+		memcpy(d, p, 8);
+		memcpy(d + n - 8, p + n - 8, 8);
+		l->key_word = 0;
+	}
 	return 1;
 }
 
@@ -267,6 +302,7 @@ void json_init(struct json *j, const struct json_handler *h, void *ctx)
 	memset(j, 0, sizeof *j);
 	j->h = h;
 	j->ctx = ctx;
+	j->top = &j->outside;
 	j->yajl = yajl_alloc(&callbacks, NULL, j);
 	if (!j->yajl)
 		fp_die("out of memory");
@@ -308,6 +344,35 @@ static enum json_result report(struct json *j, yajl_status st, const char *name)
 	return JSON_INVALID;
 }
 
+/* The newlines in p[0..n): 16 bytes at a time where the compiler has
+ * vectors (one counter per byte lane, summed before it can wrap), the
+ * rest one by one. */
+static uint64_t count_newlines(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	size_t i = 0;
+#if defined(__GNUC__)
+	typedef unsigned char v16 __attribute__((vector_size(16)));
+
+	while (n - i >= 16) {
+		v16 acc = { 0 };
+		size_t k, m = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+
+		for (k = 0; k < m; k++, i += 16) {
+			v16 v;
+
+			memcpy(&v, p + i, 16);
+			acc -= (v16)(v == '\n');	/* -1 in the lanes that match */
+		}
+		for (k = 0; k < 16; k++)
+			c += acc[k];
+	}
+#endif
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
 enum json_result json_feed(struct json *j, const char *p, size_t n, int final, const char *name)
 {
 	yajl_status st = yajl_status_ok;
@@ -322,15 +387,8 @@ enum json_result json_feed(struct json *j, const char *p, size_t n, int final, c
 			j->chunk = NULL;
 			return r;
 		}
-		j->counted = 0;
-		while (j->counted < n) {
-			const char *nl = memchr(p + j->counted, '\n', n - j->counted);
-
-			if (!nl)
-				break;
-			j->line++;
-			j->counted = (size_t)(nl - p) + 1;
-		}
+		/* the newlines after those json_line() counted during the parse */
+		j->line += count_newlines(p + j->counted, n - j->counted);
 		j->chunk = NULL;
 	}
 	if (!final)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "bytes.h"
 #include "events.h"
 #include "input.h"
 
@@ -32,9 +33,49 @@ enum json_type {
 struct json_level {
 	unsigned char type;	/* JSON_MAP or JSON_ARRAY */
 	size_t key_off, key_len;	/* JSON_MAP: the current key in json.keys */
+	uint64_t key_word;	/* JSON_MAP: the current key as JSON_KW() gives it
+				 * if it has 1 to 7 bytes, else 0 */
 	uint64_t index;		/* JSON_ARRAY: index of the current element */
 	uint64_t count;		/* values seen so far at this level */
 };
+
+/*
+ * A key of 1 to 7 bytes as one word: its bytes from the low byte up, its
+ * length in the high byte; equal words, equal keys. A dispatch on keys is
+ * a switch on lv[d].key_word with JSON_KW2('p', 'h')... as its cases.
+ */
+#define JSON_KC(c, i) ((uint64_t)(unsigned char)(c) << (8 * (i)))
+#define JSON_KW1(a) ((uint64_t)1 << 56 | JSON_KC(a, 0))
+#define JSON_KW2(a, b) ((uint64_t)2 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1))
+#define JSON_KW3(a, b, c) ((uint64_t)3 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1) | JSON_KC(c, 2))
+#define JSON_KW4(a, b, c, d) \
+	((uint64_t)4 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1) | JSON_KC(c, 2) | JSON_KC(d, 3))
+#define JSON_KW5(a, b, c, d, e) ((uint64_t)5 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1) | \
+				 JSON_KC(c, 2) | JSON_KC(d, 3) | JSON_KC(e, 4))
+#define JSON_KW6(a, b, c, d, e, f) ((uint64_t)6 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1) | \
+				    JSON_KC(c, 2) | JSON_KC(d, 3) | JSON_KC(e, 4) | JSON_KC(f, 5))
+#define JSON_KW7(a, b, c, d, e, f, g) \
+	((uint64_t)7 << 56 | JSON_KC(a, 0) | JSON_KC(b, 1) | JSON_KC(c, 2) | JSON_KC(d, 3) | \
+	 JSON_KC(e, 4) | JSON_KC(f, 5) | JSON_KC(g, 6))
+
+/* The 1 to 7 bytes at p as a little-endian word (JSON_KW() without the
+ * length): bytes_load() with fewer steps for the 1 to 3 bytes of most keys. */
+static inline uint64_t json_word(const void *p, size_t n)
+{
+#ifdef BYTES_LE_WORDS
+	const unsigned char *s = p;
+
+	if (n < 4) {
+		uint16_t h;
+
+		if (n == 1)
+			return s[0];
+		memcpy(&h, s, 2);	/* and the last byte (again, of 2) */
+		return h | (uint64_t)s[n - 1] << (8 * (n - 1));
+	}
+#endif
+	return bytes_load(p, n);
+}
 
 struct json;
 
@@ -57,8 +98,13 @@ struct json {
 	void *ctx;		/* free for the user */
 	struct json_level *lv;	/* lv[0..depth): the open containers */
 	size_t depth, cap;
+	/* &lv[depth - 1], or &outside at depth 0 (what each value advances) */
+	struct json_level *top, outside;
 	struct buf keys;
 	struct buf *capture;	/* see json_capture() */
+	enum json_type scalar_t;	/* the scalar being delivered */
+	const char *scalar_p;
+	size_t scalar_n;
 	size_t capture_depth;
 	/* line numbers: newlines before the current chunk's counted part */
 	uint64_t line;

@@ -210,6 +210,7 @@ int cmd_trace2events(int argc, char **argv)
 		default: cli_common(&info, c);
 		}
 	}
+	tr_walk_init();
 	ev_put_magic();
 	ev_put_header("source", ev_str("trace-event"));
 	ev_put_header("clock", ev_str("trace"));

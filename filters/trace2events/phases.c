@@ -31,9 +31,17 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	struct thread *t;
 	struct buf *key = &tr->thr.key;
 
-	/* events come in runs on one thread: the last one found first */
-	if (tr->thr.last < tr->thr.n && thread_is(&tr->thr.th[tr->thr.last], pid, tid))
-		return &tr->thr.th[tr->thr.last];
+	size_t prev = tr->thr.last, c;
+
+	/* events come in runs on one thread: the last one found first, then
+	 * the one that came after it the last time */
+	if (prev >= tr->thr.n)
+		prev = (size_t)-1;
+	else if (thread_is(&tr->thr.th[prev], pid, tid))
+		return &tr->thr.th[prev];
+	else if ((c = tr->thr.th[prev].next) > 0 && c <= tr->thr.n &&
+		 thread_is(&tr->thr.th[c - 1], pid, tid))
+		return &tr->thr.th[tr->thr.last = c - 1];
 	key->len = 0;
 	buf_add(key, pid->p, pid->len);
 	buf_addc(key, 0);
@@ -41,6 +49,8 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	i = intern_get(&tr->thr.ids, key->p, key->len, &added);
 	if (!added) {
 		tr->thr.last = (size_t)tr->thr.ids.ents[i].aux;
+		if (prev != (size_t)-1)
+			tr->thr.th[prev].next = tr->thr.last + 1;
 		return &tr->thr.th[tr->thr.last];
 	}
 	fp_grow(&tr->thr.th, &tr->thr.cap, tr->thr.n + 1, sizeof *tr->thr.th);
@@ -57,6 +67,8 @@ static struct thread *thread_of(struct trace *tr, const struct buf *pid, const s
 	ev_buf_field(&t->head, t->tid, t->tid_len);
 	buf_adds(&t->head, "\t-\t-\t");
 	tr->thr.last = tr->thr.n;
+	if (prev != (size_t)-1)
+		tr->thr.th[prev].next = tr->thr.n + 1;
 	tr->thr.ids.ents[i].aux = (int64_t)tr->thr.n++;
 	return t;
 }
@@ -81,6 +93,87 @@ static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 	return &thr->ev_field;
 }
 
+/*
+ * Forward writers of the record's numbers, for put_span(): the digits of
+ * a number below 10^8 come out of a few multiplications on one word (no
+ * loop over pairs of digits) and are stored as one word. Each may store
+ * up to 8 bytes past the digits it writes (the record's room is reserved
+ * with that margin); the result is that of digits_put()/digits_put_time().
+ */
+#ifdef BYTES_LE_WORDS
+/* The 8 digits of v < 10^8, zero-padded, as a little-endian word (the
+ * first digit in the low byte): the two halves of 4 digits, each cut in
+ * two pairs (x / 100 as x * 10486 >> 20), each pair in two digits (y / 10
+ * as y * 103 >> 10), all lanes at once. */
+static inline uint64_t digits8(uint32_t v)
+{
+	uint64_t m = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t hi = ((m * 10486) >> 20) & 0x0000007f0000007fULL;
+	uint64_t h = ((m - hi * 100) << 16) + hi;
+	uint64_t t = ((h * 103) >> 10) & 0x000f000f000f000fULL;
+
+	return ((h - t * 10) << 8) + t + 0x3030303030303030ULL;
+}
+
+static inline char *put_u64(char *o, uint64_t v)
+{
+	if (v < 10) {
+		*o = (char)('0' + v);
+		return o + 1;
+	}
+	if (v < 100000000) {
+		/* the leading zeros are the low bytes of w that hold 0 */
+		uint64_t w = digits8((uint32_t)v);
+		unsigned z = (unsigned)__builtin_ctzll(w - 0x3030303030303030ULL) & ~7u;
+
+		w >>= z;
+		memcpy(o, &w, 8);
+		return o + 8 - z / 8;
+	}
+	return digits_put(o, v);
+}
+
+static inline char *put_time(char *o, uint64_t ns)
+{
+	uint32_t f = (uint32_t)(ns % 1000000000);
+	uint64_t w;
+
+	o = put_u64(o, ns / 1000000000);
+	*o++ = '.';
+	*o++ = (char)('0' + f / 100000000);
+	w = digits8(f % 100000000);
+	memcpy(o, &w, 8);
+	return o + 8;
+}
+#else
+#define put_u64 digits_put
+#define put_time digits_put_time
+#endif
+
+/* The digits of seq at o (room for 24 bytes), their end: seq is mostly
+ * the one after the last written (X events come in order), whose digits
+ * are kept to be counted up in place. */
+static inline char *put_seq(struct tr_threads *thr, char *o, uint64_t seq)
+{
+	char *d = thr->seq_text + thr->seq_len;
+
+	if (seq == thr->seq_last + 1 && thr->seq_len) {
+		while (--d > thr->seq_text && *d == '9')
+			*d = '0';
+		if (*d == '9')	/* 9...9: one more digit */
+			d = NULL;
+		else
+			++*d;
+	} else {
+		d = NULL;
+	}
+	if (!d)
+		thr->seq_len = (size_t)(put_u64(thr->seq_text, seq) - thr->seq_text);
+	thr->seq_last = seq;
+	memcpy(o, thr->seq_text, 24);
+	return o + thr->seq_len;
+}
+
 /* D TIME PID TID - - EVENT DUR FRAME SEQ; event raw, frame escaped. The
  * record is formatted in place in the output buffer (ev_put_head() and
  * ev_put_d_end() write the same bytes, for the rare cases left to them). */
@@ -88,25 +181,25 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		     struct slice ev, struct slice frame, uint64_t seq)
 {
 	const struct buf *evf = event_field(thr, ev);
-	size_t max = 2 + 24 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
+	size_t max = 2 + 30 + t->head.len + evf->len + 1 + 24 + 1 + frame.n + 1 + 24 + 1;
 	char *o;
 
 	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
 		*o++ = 'D';
 		*o++ = '\t';
-		o = digits_put_time(o, (uint64_t)ts);
+		o = put_time(o, (uint64_t)ts);
 		*o++ = '\t';
 		bytes_copy(o, t->head.p, t->head.len);
 		o += t->head.len;
 		bytes_copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
-		o = digits_put(o, (uint64_t)dur);
+		o = put_u64(o, (uint64_t)dur);
 		*o++ = '\t';
 		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
 		*o++ = '\t';
-		o = digits_put(o, seq);
+		o = put_seq(thr, o, seq);
 		*o++ = '\n';
 		out_commit(o);
 		return;
@@ -135,8 +228,9 @@ static inline int clean_short(const char *p, size_t n)
 	return 1;
 }
 
-/* The frame text of the current event, escaped. */
-static void span_frame(const struct trace *tr, struct buf *frame)
+/* span_frame() when the frame is more than the name as it is. */
+static __attribute__((noinline)) struct slice span_frame_built(const struct trace *tr,
+							       struct buf *frame)
 {
 	frame->len = 0;
 	if (tr->e.has_name && tr->e.name.len > 0) {
@@ -166,6 +260,19 @@ static void span_frame(const struct trace *tr, struct buf *frame)
 		ev_buf_escaped(frame, tr->e.args.p, tr->e.args.len);
 	}
 	tr_put_attrs(frame, &tr->e.attrs);
+	return (struct slice){ frame->p, frame->len };
+}
+
+/* The frame text of the current event, escaped: its name as it is (the
+ * common case), or built in frame. */
+static inline struct slice span_frame(const struct trace *tr, struct buf *frame)
+{
+	if (tr->e.has_name && tr->e.name.len > 0 && tr->e.hermes != HERMES_ALL &&
+	    !(tr->args && tr->e.has_args) && tr->e.attrs.len == 0 &&
+	    clean_short(tr->e.name.p, tr->e.name.len) &&
+	    !(tr->e.name.len == 1 && tr->e.name.p[0] == '-'))
+		return (struct slice){ tr->e.name.p, tr->e.name.len };
+	return span_frame_built(tr, frame);
 }
 
 /* The EVENT field of the current event's span, raw: -e EVENT, else its category. */
@@ -178,11 +285,10 @@ static struct slice span_event(const struct trace *tr)
 
 static void span_begin(struct trace *tr, struct thread *t)
 {
-	struct buf *frame = &tr->thr.frame;
+	struct slice frame = span_frame(tr, &tr->thr.frame);
 	struct slice ev = span_event(tr);
 	struct bopen *b;
 
-	span_frame(tr, frame);
 	fp_grow(&t->b, &t->cap, t->nb + 1, sizeof *t->b);
 	b = &t->b[t->nb++];
 	b->ts = tr->e.ts;
@@ -190,8 +296,8 @@ static void span_begin(struct trace *tr, struct thread *t)
 	b->off = t->text.len;
 	b->name_len = tr->e.has_name ? tr->e.name.len : 0;
 	buf_add(&t->text, tr->e.name.p, b->name_len);
-	b->frame_len = frame->len;
-	buf_add(&t->text, frame->p, frame->len);
+	b->frame_len = frame.n;
+	buf_add(&t->text, frame.p, frame.n);
 	b->event_len = ev.n;
 	buf_add(&t->text, ev.p, ev.n);
 }
@@ -233,7 +339,8 @@ static void span_end(struct trace *tr, struct thread *t)
 	close_b(&tr->thr, t, i, tr->e.ts);
 }
 
-static void span_complete(struct trace *tr, struct thread *t)
+static inline __attribute__((always_inline)) void span_complete(struct trace *tr,
+								 struct thread *t)
 {
 	int64_t dur = tr->e.has_dur ? tr->e.dur : tr->e.has_tdur ? tr->e.tdur : 0;
 
@@ -247,10 +354,8 @@ static void span_complete(struct trace *tr, struct thread *t)
 		tr_skip(tr, "X event ends after the largest time");
 		return;
 	}
-	span_frame(tr, &tr->thr.frame);
 	saw_time(t, tr->e.ts + dur);
-	put_span(&tr->thr, t, tr->e.ts, dur, span_event(tr),
-		 (struct slice){ tr->thr.frame.p, tr->thr.frame.len }, tr->e.seq);
+	put_span(&tr->thr, t, tr->e.ts, dur, span_event(tr), span_frame(tr, &tr->thr.frame), tr->e.seq);
 }
 
 /* ---- metadata ---- */

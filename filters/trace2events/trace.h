@@ -40,6 +40,8 @@ struct thread {
 	struct buf head;	/* "PID\tTID\t-\t-\t" of its D records, escaped */
 	int64_t last;		/* the largest time seen on the thread */
 	int has_last;
+	size_t next;		/* 1 + the thread of the event after the last
+				 * one on this thread, 0: none (thread_of()) */
 };
 
 /* One profile of samples: per-thread pending sample, so each sample
@@ -136,6 +138,9 @@ struct tr_threads {
 	size_t last;		/* the thread of the last event (thread_of()) */
 	struct buf ev_raw, ev_field;	/* the last EVENT field, raw and escaped */
 	int ev_ok;		/* ev_raw, ev_field are set */
+	char seq_text[32];	/* the digits of seq_last (put_seq()), and room */
+	size_t seq_len;		/* 0: none yet */
+	uint64_t seq_last;
 	uint64_t unmatched, unclosed, nodur;
 };
 
@@ -198,7 +203,8 @@ void tr_put_attrs(struct buf *b, const struct buf *attrs);
 /* ../trace2events.c */
 void tr_skip(struct trace *tr, const char *why);
 void tr_declare(struct trace *tr, const char *event, size_t n, const char *unit);
-/* walk.c: json_init(&tr->j, &tr_json_handler, tr) */
+/* walk.c: json_init(&tr->j, &tr_json_handler, tr), after tr_walk_init() */
+void tr_walk_init(void);
 extern const struct json_handler tr_json_handler;
 /* phases.c */
 void tr_event_done(struct trace *tr);

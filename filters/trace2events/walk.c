@@ -7,6 +7,7 @@
 
 #include "../../common/alloc.h"
 #include "../../common/buf.h"
+#include "../../common/bytes.h"
 #include "../../common/err.h"
 #include "../../common/events.h"
 #include "../../common/intern.h"
@@ -35,7 +36,8 @@ static inline int plain_int(const char *p, size_t n)
 }
 
 /* A pid or tid: numbers as integers, strings as they are. */
-static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
+static __attribute__((noinline)) void set_id_slow(struct buf *b, enum json_type t, const char *p,
+						  size_t n)
 {
 	int64_t v;
 
@@ -51,37 +53,104 @@ static void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
 	}
 }
 
+#ifdef BYTES_LE_WORDS
+/* How many bytes at the start of w (loaded from text, zeros above it)
+ * are digits. A carry out of a byte that is not a digit only reaches the
+ * bytes after it. */
+static inline unsigned digit_run(uint64_t w)
+{
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL, zeros = 0x3030303030303030ULL;
+	uint64_t bad = ((w & hi) ^ zeros) | (((w + 0x0606060606060606ULL) & hi) ^ zeros);
+
+	return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of the k (1..8) digits at the start of w. */
+static inline uint64_t digits_value(uint64_t w, unsigned k)
+{
+	w = (w - 0x3030303030303030ULL) << (8 * (8 - k));	/* as leading zeros */
+	w = w * 10 + (w >> 8);
+	w = (((w & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+	     (((w >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+	return w;
+}
+#endif
+
+/* set_id_slow(), the common case first: up to 7 digits, as one word (a
+ * lone 0 gives the same text both ways). */
+static inline void set_id(struct buf *b, enum json_type t, const char *p, size_t n)
+{
+#ifdef BYTES_LE_WORDS
+	if (t == JSON_NUMBER && n - 1 < 7 && b->cap >= 8) {
+		uint64_t w = json_word(p, n);
+
+		if (digit_run(w) == n && (p[0] != '0' || n == 1)) {
+			memcpy(b->p, &w, 8);
+			b->len = n;
+			return;
+		}
+	}
+#endif
+	set_id_slow(b, t, p, n);
+}
+
 /* A time in µs (number or numeric string) to ns. The common case, up to
  * 15 digits with up to 3 decimals, here (json_decimal() gives the same);
  * the rest by json_decimal(). */
 static int set_time(enum json_type t, const char *p, size_t n, int64_t *ns)
 {
+	const char *q = p, *end, *lim;
 	uint64_t x = 0;
-	size_t i = 0;
-	int f = 0;
-	size_t lim = n < 15 ? n : 15;
+	unsigned c, d, e;
 
 	if (t != JSON_NUMBER && t != JSON_STRING)
-		return -1;
-	for (; i < lim; i++) {
-		unsigned c = (unsigned)(p[i] - '0');
+		return -1;	/* before any arithmetic on p: NULL for a container */
+	end = p + n;
+	lim = p + (n < 15 ? n : 15);
+#ifdef BYTES_LE_WORDS
+	if (n >= 8) {	/* up to 8 digits at once */
+		uint64_t w;
+		unsigned k;
 
-		if (c > 9)
-			break;
+		memcpy(&w, p, 8);
+		k = digit_run(w);
+		if (k > 0) {
+			x = digits_value(w, k);
+			q = p + k;
+		}
+	}
+#endif
+	while (q < lim && (c = (unsigned)(*q - '0')) <= 9) {
 		x = x * 10 + c;
+		q++;
 	}
-	if (i > 0 && i < n && p[i] == '.') {
-		for (i++; i < n && f < 3 && (unsigned)(p[i] - '0') <= 9; i++, f++)
-			x = x * 10 + (unsigned)(p[i] - '0');
-		if (f == 0)
-			i = 0;
-	}
-	if (i == 0 || i != n)
+	if (q == p)
 		return json_decimal(p, n, 3, ns);
-	for (; f < 3; f++)
-		x *= 10;
-	*ns = (int64_t)x;
-	return 0;
+	if (q == end) {
+		*ns = (int64_t)(x * 1000);
+		return 0;
+	}
+	if (*q == '.') {
+		switch (end - q) {
+		case 2:
+			if ((c = (unsigned)(q[1] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100);
+			return 0;
+		case 3:
+			if ((c = (unsigned)(q[1] - '0')) > 9 || (d = (unsigned)(q[2] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100 + d * 10);
+			return 0;
+		case 4:
+			if ((c = (unsigned)(q[1] - '0')) > 9 || (d = (unsigned)(q[2] - '0')) > 9 ||
+			    (e = (unsigned)(q[3] - '0')) > 9)
+				break;
+			*ns = (int64_t)(x * 1000 + c * 100 + d * 10 + e);
+			return 0;
+		}
+	}
+	return json_decimal(p, n, 3, ns);
 }
 
 /* ---- the JSON walk ---- */
@@ -95,10 +164,20 @@ static inline int key_n(struct trace *tr, size_t d, const char *k, size_t n)
 }
 #define key(d, lit) key_n(tr, (d), "" lit, sizeof(lit) - 1)
 
-static void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
+static inline void text_value(struct buf *b, enum json_type t, const char *p, size_t n)
 {
-	if (t == JSON_STRING || t == JSON_NUMBER)
-		sset(b, p, n);
+	if (t != JSON_STRING && t != JSON_NUMBER)
+		return;
+#ifdef BYTES_LE_WORDS
+	if (n - 1 < 7 && b->cap >= 8) {	/* a short text, as one word */
+		uint64_t w = json_word(p, n);
+
+		memcpy(b->p, &w, 8);
+		b->len = n;
+		return;
+	}
+#endif
+	sset(b, p, n);
 }
 
 /* Append p[0..n) and a \0 to a \0-separated list: one entry, so cut at a
@@ -203,60 +282,58 @@ static void data_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 /* The top-level keys of an event (or samples entry). */
 enum ekey {
 	K_OTHER, K_PH, K_NAME, K_CAT, K_PID, K_TID, K_TS, K_DUR, K_TDUR, K_ID, K_CPU, K_SF,
-	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS,
+	K_STACK, K_WEIGHT, K_UNTIMED, K_ATTRS, K_ARGS, K_COUNT
 };
 
-/* Which one k is: by its length and first byte, then the other bytes. */
-static enum ekey event_key(struct slice k)
+/* They by their key word (JSON_KW), in a table of 32 slots: the slot of a
+ * word is its product with EKEY_MUL, top 5 bits (no two keys share one;
+ * tr_walk_init() checks). Any other key finds another word, or none. */
+#define EKEY_MUL 0x5d5f576cdeb8fc4dULL
+#define EKEY_SLOT(w) ((size_t)(((w) * EKEY_MUL) >> 59))
+static const uint64_t ekey_words[K_COUNT] = {
+	[K_PH] = JSON_KW2('p', 'h'), [K_NAME] = JSON_KW4('n', 'a', 'm', 'e'),
+	[K_CAT] = JSON_KW3('c', 'a', 't'), [K_PID] = JSON_KW3('p', 'i', 'd'),
+	[K_TID] = JSON_KW3('t', 'i', 'd'), [K_TS] = JSON_KW2('t', 's'),
+	[K_DUR] = JSON_KW3('d', 'u', 'r'), [K_TDUR] = JSON_KW4('t', 'd', 'u', 'r'),
+	[K_ID] = JSON_KW2('i', 'd'), [K_CPU] = JSON_KW3('c', 'p', 'u'), [K_SF] = JSON_KW2('s', 'f'),
+	[K_STACK] = JSON_KW5('s', 't', 'a', 'c', 'k'),
+	[K_WEIGHT] = JSON_KW6('w', 'e', 'i', 'g', 'h', 't'),
+	[K_UNTIMED] = JSON_KW7('u', 'n', 't', 'i', 'm', 'e', 'd'),
+	[K_ATTRS] = JSON_KW5('a', 't', 't', 'r', 's'), [K_ARGS] = JSON_KW4('a', 'r', 'g', 's'),
+};
+static struct ekey_slot {
+	uint64_t word;
+	unsigned char key;	/* enum ekey */
+} ekey_table[32];
+
+void tr_walk_init(void)
 {
-#define IS(lit, id) (same(k.p + 1, &(lit)[1], sizeof(lit) - 2) ? id : K_OTHER)
-	switch (k.n) {
-	case 2:
-		switch (k.p[0]) {
-		case 'p': return IS("ph", K_PH);
-		case 't': return IS("ts", K_TS);
-		case 'i': return IS("id", K_ID);
-		case 's': return IS("sf", K_SF);
-		}
-		break;
-	case 3:
-		switch (k.p[0]) {
-		case 'p': return IS("pid", K_PID);
-		case 't': return IS("tid", K_TID);
-		case 'c': return k.p[1] == 'a' ? IS("cat", K_CAT) : IS("cpu", K_CPU);
-		case 'd': return IS("dur", K_DUR);
-		}
-		break;
-	case 4:
-		switch (k.p[0]) {
-		case 'n': return IS("name", K_NAME);
-		case 'a': return IS("args", K_ARGS);
-		case 't': return IS("tdur", K_TDUR);
-		}
-		break;
-	case 5:
-		switch (k.p[0]) {
-		case 's': return IS("stack", K_STACK);
-		case 'a': return IS("attrs", K_ATTRS);
-		}
-		break;
-	case 6:
-		return k.p[0] == 'w' ? IS("weight", K_WEIGHT) : K_OTHER;
-	case 7:
-		return k.p[0] == 'u' ? IS("untimed", K_UNTIMED) : K_OTHER;
+	size_t k;
+
+	if (ekey_table[EKEY_SLOT(ekey_words[K_PH])].word)
+		return;
+	for (k = 1; k < K_COUNT; k++) {
+		struct ekey_slot *s = &ekey_table[EKEY_SLOT(ekey_words[k])];
+
+		if (s->word)
+			fp_die("internal error: event keys %zu and %u share a slot", k, s->key);
+		s->word = ekey_words[k];
+		s->key = (unsigned char)k;
 	}
-	return K_OTHER;
-#undef IS
 }
 
-/* A top-level field of the event (or samples entry) being read, at level E. */
-static void event_field(struct trace *tr, size_t E, enum json_type t, const char *p, size_t n)
+/* A top-level field of the event (or samples entry) being read. */
+static inline __attribute__((always_inline)) void event_field(struct trace *tr, enum json_type t,
+							      const char *p, size_t n)
 {
-	/* json_key() without its checks: level E is the event's object (an
-	 * empty key has no text: keys.p may be NULL) */
-	const struct json_level *l = &tr->j.lv[E];
+	/* the event's object, level E, is the innermost one: its key as one word */
+	uint64_t w = tr->j.top->key_word;
+	const struct ekey_slot *s = &ekey_table[EKEY_SLOT(w)];
+	unsigned k = s->word == w ? s->key : K_OTHER;
 
-	switch (l->key_len ? event_key((struct slice){ tr->j.keys.p + l->key_off, l->key_len }) : K_OTHER) {
+	if (k >= K_COUNT)
+		__builtin_unreachable();
+	switch (k) {
 	case K_PH:
 		tr->e.has_ph = 1;
 		tr->e.ph = t == JSON_STRING && n == 1 ? p[0] : '?';
@@ -316,7 +393,7 @@ static void event_field(struct trace *tr, size_t E, enum json_type t, const char
 		if (tr->args)	/* the JSON text is needed only for -a */
 			json_capture(&tr->j, &tr->e.args);
 		break;
-	case K_OTHER:
+	default:
 		break;
 	}
 }
@@ -327,23 +404,45 @@ static void args_value(struct trace *tr, size_t E, size_t d, enum json_type t, c
 		       size_t n)
 {
 	if (d == 2) {
-		struct slice hk = json_key(&tr->j, E + 1);
-		size_t i;
+		/* the key at level E + 1, the innermost one (hermes_keys[] by their
+		 * key words; the longer ones by their text) */
+		uint64_t w = tr->j.top->key_word;
 		int64_t v;
 
-		if (hk.n >= 3 && hk.n <= 17)
-			for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
-				if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
-					tr->e.hermes |= 1u << i;
-		if (key(E + 1, "name")) {
+		switch (w) {
+		case JSON_KW4('l', 'i', 'n', 'e'):
+			tr->e.hermes |= 1u << 0;
+			if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0)
+				tr->e.hline = v;
+			break;
+		case JSON_KW6('c', 'o', 'l', 'u', 'm', 'n'):
+			tr->e.hermes |= 1u << 1;
+			if (t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0)
+				tr->e.hcol = v;
+			break;
+		case JSON_KW4('n', 'a', 'm', 'e'):
+			tr->e.hermes |= 1u << 2;
 			tr->e.has_argname = 1;
 			text_value(&tr->e.argname, t, p, n);
-		} else if (key(E + 1, "url") && t == JSON_STRING) {
-			sset(&tr->e.hurl, p, n);
-		} else if (key(E + 1, "line") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
-			tr->e.hline = v;
-		} else if (key(E + 1, "column") && t == JSON_NUMBER && json_decimal(p, n, 0, &v) == 0) {
-			tr->e.hcol = v;
+			break;
+		case JSON_KW3('u', 'r', 'l'):
+			tr->e.hermes |= 1u << 4;
+			if (t == JSON_STRING)
+				sset(&tr->e.hurl, p, n);
+			break;
+		case JSON_KW6('p', 'a', 'r', 'a', 'm', 's'):
+			tr->e.hermes |= 1u << 5;
+			break;
+		case 0: {
+			struct slice hk = json_key(&tr->j, E + 1);
+			size_t i;
+
+			if (hk.n >= 8 && hk.n <= 17)
+				for (i = 0; i < sizeof hermes_keys / sizeof *hermes_keys; i++)
+					if (hermes_lens[i] == hk.n && same(hermes_keys[i], hk.p, hk.n))
+						tr->e.hermes |= 1u << i;
+			break;
+		}
 		}
 	} else if (d >= 3 && key(E + 1, "data")) {
 		data_value(tr, E, d, t, p, n);
@@ -356,7 +455,7 @@ static void event_value(struct trace *tr, enum json_type t, const char *p, size_
 	size_t E = (size_t)tr->e.level, d = tr->j.depth - E;
 
 	if (d == 1) {
-		event_field(tr, E, t, p, n);
+		event_field(tr, t, p, n);
 		return;
 	}
 	if (d == 2 && key(E, "stack") && (t == JSON_STRING || t == JSON_NUMBER)) {
@@ -565,7 +664,14 @@ static int on_value(struct json *j, enum json_type t, const char *p, size_t n)
 	struct trace *tr = j->ctx;
 
 	if (j->depth == tr->walk.field_depth) {
-		event_field(tr, (size_t)tr->e.level, t, p, n);
+		event_field(tr, t, p, n);
+		return 1;
+	}
+	if (j->depth == 1 && t == JSON_MAP && tr->walk.form == '[' && !tr->walk.active) {
+		/* an event of the array form (other_value() in short) */
+		event_start(tr, 1);
+		tr->walk.active = 1;
+		tr->walk.kind = 'e';
 		return 1;
 	}
 	return other_value(j, t, p, n);

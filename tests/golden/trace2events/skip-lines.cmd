@@ -1,0 +1,1 @@
+awk 'BEGIN { print "["; for (i = 1; i <= 30000; i++) print (i == 10 || i == 15000 || i == 15100 || i == 29990) ? "{\"pid\":1,\"ts\":1,\"dur\":1}," : "{\"pid\":1,\"ph\":\"X\",\"name\":\"x\",\"ts\":1,\"dur\":1},"; print "{\"pid\":1,\"ph\":\"M\"}]" }' >/tmp/fp-skl.$$ && trace2events </tmp/fp-skl.$$ 2>&1 >/dev/null; s=$?; rm -f /tmp/fp-skl.$$; exit $s
