@@ -12,12 +12,18 @@
  *
  * A time in the events format is "[-]SECS.NNNNNNNNN" (docs/events.md):
  * digits_time() backward, digits_put_time() forward for a time >= 0.
+ *
+ * The _wide writers write the same bytes, each number below 10^8 from a
+ * few multiplications on one word stored whole: they may store up to 8
+ * bytes past the end they return (the caller's room has that margin).
  */
 #ifndef FP_DIGITS_H
 #define FP_DIGITS_H
 
 #include <stdint.h>
 #include <string.h>
+
+#include "bytes.h"
 
 static const char digits_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -103,5 +109,57 @@ static inline char *digits_time(char *end, int64_t ns)
 		*--p = '-';
 	return p;
 }
+
+#ifdef BYTES_LE_WORDS
+/* The 8 digits of v < 10^8, zero-padded, as a little-endian word (the
+ * first digit in the low byte): the two halves of 4 digits, each cut in
+ * two pairs (x / 100 as x * 10486 >> 20), each pair in two digits (y / 10
+ * as y * 103 >> 10), all lanes at once. */
+static inline uint64_t digits_word8(uint32_t v)
+{
+	uint64_t m = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t hi = ((m * 10486) >> 20) & 0x0000007f0000007fULL;
+	uint64_t h = ((m - hi * 100) << 16) + hi;
+	uint64_t t = ((h * 103) >> 10) & 0x000f000f000f000fULL;
+
+	return ((h - t * 10) << 8) + t + 0x3030303030303030ULL;
+}
+
+/* digits_put(), storing up to 8 bytes past its end. */
+static inline char *digits_put_wide(char *w, uint64_t v)
+{
+	if (v < 10) {
+		*w = (char)('0' + v);
+		return w + 1;
+	}
+	if (v < 100000000) {
+		/* the leading zeros are the low bytes of x that hold 0 */
+		uint64_t x = digits_word8((uint32_t)v);
+		unsigned z = (unsigned)__builtin_ctzll(x - 0x3030303030303030ULL) & ~7u;
+
+		x >>= z;
+		memcpy(w, &x, 8);
+		return w + 8 - z / 8;
+	}
+	return digits_put(w, v);
+}
+
+/* digits_put_time(), storing up to 8 bytes past its end. */
+static inline char *digits_put_time_wide(char *w, uint64_t ns)
+{
+	uint32_t f = (uint32_t)(ns % 1000000000);
+	uint64_t x;
+
+	w = digits_put_wide(w, ns / 1000000000);
+	*w++ = '.';
+	*w++ = (char)('0' + f / 100000000);
+	x = digits_word8(f % 100000000);
+	memcpy(w, &x, 8);
+	return w + 8;
+}
+#else
+#define digits_put_wide digits_put
+#define digits_put_time_wide digits_put_time
+#endif
 
 #endif

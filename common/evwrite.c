@@ -178,8 +178,9 @@ static void put_weight(int64_t weight)
 	out_putc('\t');
 }
 
-/* In place (the head's room reserved in the output buffer): what
- * ev_put_field() and the number writers below write, each at w; the end. */
+/* In place (the head's room reserved in the output buffer, with the
+ * margin the _wide digit writers need): what ev_put_field() and the number
+ * writers below write, each at w; the end. */
 static char *field_at(char *w, const char *p, size_t n)
 {
 	size_t i;
@@ -212,9 +213,9 @@ static char *i64_at(char *w, int64_t v)
 	}
 	if (v < 0) {
 		*w++ = '-';
-		return digits_put(w, (uint64_t)0 - (uint64_t)v);
+		return digits_put_wide(w, (uint64_t)0 - (uint64_t)v);
 	}
-	return digits_put(w, (uint64_t)v);
+	return digits_put_wide(w, (uint64_t)v);
 }
 
 static char *time_at(char *w, int64_t ns)
@@ -225,9 +226,9 @@ static char *time_at(char *w, int64_t ns)
 	}
 	if (ns < 0) {
 		*w++ = '-';
-		return digits_put_time(w, (uint64_t)0 - (uint64_t)ns);
+		return digits_put_time_wide(w, (uint64_t)0 - (uint64_t)ns);
 	}
-	return digits_put_time(w, (uint64_t)ns);
+	return digits_put_time_wide(w, (uint64_t)ns);
 }
 
 void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
@@ -236,7 +237,8 @@ void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, in
 	size_t text = pid.n + tid.n + comm.n + event.n;
 	char *w;
 
-	/* the worst case: every byte escaped as \xHH, numbers of 21 bytes */
+	/* the worst case: every byte escaped as \xHH, numbers of 21 bytes and 8
+	 * more stored past them */
 	if (text < OUT_BUFSIZE / 8 && (w = out_reserve(4 * text + 3 * 32)) != NULL) {
 		*w++ = type;
 		*w++ = '\t';

@@ -93,63 +93,6 @@ static const struct buf *event_field(struct tr_threads *thr, struct slice ev)
 	return &thr->ev_field;
 }
 
-/*
- * Forward writers of the record's numbers, for put_span(): the digits of
- * a number below 10^8 come out of a few multiplications on one word (no
- * loop over pairs of digits) and are stored as one word. Each may store
- * up to 8 bytes past the digits it writes (the record's room is reserved
- * with that margin); the result is that of digits_put()/digits_put_time().
- */
-#ifdef BYTES_LE_WORDS
-/* The 8 digits of v < 10^8, zero-padded, as a little-endian word (the
- * first digit in the low byte): the two halves of 4 digits, each cut in
- * two pairs (x / 100 as x * 10486 >> 20), each pair in two digits (y / 10
- * as y * 103 >> 10), all lanes at once. */
-static inline uint64_t digits8(uint32_t v)
-{
-	uint64_t m = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
-	uint64_t hi = ((m * 10486) >> 20) & 0x0000007f0000007fULL;
-	uint64_t h = ((m - hi * 100) << 16) + hi;
-	uint64_t t = ((h * 103) >> 10) & 0x000f000f000f000fULL;
-
-	return ((h - t * 10) << 8) + t + 0x3030303030303030ULL;
-}
-
-static inline char *put_u64(char *o, uint64_t v)
-{
-	if (v < 10) {
-		*o = (char)('0' + v);
-		return o + 1;
-	}
-	if (v < 100000000) {
-		/* the leading zeros are the low bytes of w that hold 0 */
-		uint64_t w = digits8((uint32_t)v);
-		unsigned z = (unsigned)__builtin_ctzll(w - 0x3030303030303030ULL) & ~7u;
-
-		w >>= z;
-		memcpy(o, &w, 8);
-		return o + 8 - z / 8;
-	}
-	return digits_put(o, v);
-}
-
-static inline char *put_time(char *o, uint64_t ns)
-{
-	uint32_t f = (uint32_t)(ns % 1000000000);
-	uint64_t w;
-
-	o = put_u64(o, ns / 1000000000);
-	*o++ = '.';
-	*o++ = (char)('0' + f / 100000000);
-	w = digits8(f % 100000000);
-	memcpy(o, &w, 8);
-	return o + 8;
-}
-#else
-#define put_u64 digits_put
-#define put_time digits_put_time
-#endif
-
 /* The digits of seq at o (room for 24 bytes), their end: seq is mostly
  * the one after the last written (X events come in order), whose digits
  * are kept to be counted up in place. */
@@ -168,7 +111,7 @@ static inline char *put_seq(struct tr_threads *thr, char *o, uint64_t seq)
 		d = NULL;
 	}
 	if (!d)
-		thr->seq_len = (size_t)(put_u64(thr->seq_text, seq) - thr->seq_text);
+		thr->seq_len = (size_t)(digits_put_wide(thr->seq_text, seq) - thr->seq_text);
 	thr->seq_last = seq;
 	memcpy(o, thr->seq_text, 24);
 	return o + thr->seq_len;
@@ -187,14 +130,14 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 	if (ts >= 0 && dur >= 0 && (o = out_reserve(max)) != NULL) {
 		*o++ = 'D';
 		*o++ = '\t';
-		o = put_time(o, (uint64_t)ts);
+		o = digits_put_time_wide(o, (uint64_t)ts);
 		*o++ = '\t';
 		bytes_copy(o, t->head.p, t->head.len);
 		o += t->head.len;
 		bytes_copy(o, evf->p, evf->len);
 		o += evf->len;
 		*o++ = '\t';
-		o = put_u64(o, (uint64_t)dur);
+		o = digits_put_wide(o, (uint64_t)dur);
 		*o++ = '\t';
 		bytes_copy(o, frame.p, frame.n);
 		o += frame.n;
