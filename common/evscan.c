@@ -53,7 +53,7 @@ static inline unsigned tab_mask(const char *p)
  * last block shorter than 16 bytes is read as the 16 bytes that end at
  * end (the scan started at least 16 bytes before it), those before it
  * shifted out. */
-static inline uint64_t tab_mask64(const char *p, const char *end)
+static inline __attribute__((always_inline)) uint64_t tab_mask64(const char *p, const char *end)
 {
 	uint64_t m;
 	ptrdiff_t left = end - p;
@@ -95,7 +95,7 @@ static inline const char *next_tab(struct tabscan *ts)
 
 /* find_tabs(p, end, t, 7), unrolled; with cut, t[7] is the eighth TAB,
  * or NULL (the STACK field's end, in the same scan). */
-static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
+static inline __attribute__((always_inline)) int seven_tabs(const char *p, const char *end, const char **t, int cut)
 {
 	struct tabscan ts;
 
@@ -105,6 +105,24 @@ static inline int seven_tabs(const char *p, const char *end, const char **t, int
 		if (cut && k == 7)
 			t[7] = NULL;
 		return k < 7 ? k : 7;
+	}
+	if (end - p < 64) {	/* the whole rest of the line in one mask */
+		/* bit 63 stands for a TAB past the end (end - p <= 63), so
+		 * that a missing TAB is found at or after end, not looked for */
+		const uint64_t past = 1ULL << 63;
+		uint64_t m = tab_mask64(p, end);
+
+#define EVSCAN_TAB(i) (t[i] = p + __builtin_ctzll(m | past), m &= m - 1)
+		EVSCAN_TAB(0); EVSCAN_TAB(1); EVSCAN_TAB(2); EVSCAN_TAB(3);
+		EVSCAN_TAB(4); EVSCAN_TAB(5); EVSCAN_TAB(6);
+		if (cut)
+			EVSCAN_TAB(7);
+#undef EVSCAN_TAB
+		if (t[6] >= end)
+			return 0;
+		if (cut && t[7] >= end)
+			t[7] = NULL;
+		return 7;
 	}
 	ts.p = p;
 	ts.end = end;
@@ -118,7 +136,7 @@ static inline int seven_tabs(const char *p, const char *end, const char **t, int
 	return 7;
 }
 #else
-static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
+static inline __attribute__((always_inline)) int seven_tabs(const char *p, const char *end, const char **t, int cut)
 {
 	int k = find_tabs(p, end, t, 7 + cut);
 
@@ -195,7 +213,7 @@ static inline int fast_weight(const char *p, size_t n, const char *end, int64_t 
 
 /* ev_parse_time() for the common case: no sign, up to 9 integer digits
  * (below 10^9 s, no overflow) and up to 9 decimals. */
-static inline int fast_time(const char *p, size_t n, int64_t *ns)
+static inline __attribute__((always_inline)) int fast_time(const char *p, size_t n, int64_t *ns)
 {
 	int64_t s = 0, f = 0;
 	size_t i = 0, fd;
@@ -243,7 +261,7 @@ static inline struct slice between(const char *a, const char *b)
 }
 
 /* ev_parse_fast(), and with cut ev_parse_cut(). */
-static inline int parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why,
+static inline __attribute__((always_inline)) int parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why,
 			     int cut)
 {
 	const char *end = line + len, *t[8];
