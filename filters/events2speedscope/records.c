@@ -18,16 +18,16 @@ static void note_time(struct ss *s, int64_t t)
 {
 	if (t == EV_NONE)
 		return;
-	if (!s->origin_set) {
+	if (!s->origin_set) {	/* the first time: the range starts */
 		s->origin = s->have_start_hdr ? s->start_hdr : t;
 		s->origin_set = 1;
+		s->tmin = s->tmax = t - s->origin;
 	}
 	t -= s->origin;
-	if (!s->any_time || t < s->tmin)
+	if (t < s->tmin)
 		s->tmin = t;
-	if (!s->any_time || t > s->tmax)
+	else if (t > s->tmax)
 		s->tmax = t;
-	s->any_time = 1;
 }
 
 static int listed(struct ss *s, const char **list, size_t n, struct slice v)
@@ -234,7 +234,7 @@ static void put_frames(struct ss *s, struct ss_profile *p, const uint32_t *idx, 
 /* The end of the pending run: its weight, as one element of the weights
  * stream, its text kept from the last run's, which it often is (its
  * frames were written when it started). */
-static void flush_run(struct ss *s, struct ss_profile *p)
+static inline __attribute__((always_inline)) void flush_run(struct ss *s, struct ss_profile *p)
 {
 	char *q;
 

@@ -165,7 +165,7 @@ struct ss {
 	const char *first_input;
 	struct buf command;
 	struct buf input;	/* basename of the first #input header */
-	int origin_set, any_time, have_start_hdr, have_end_hdr;
+	int origin_set, have_start_hdr, have_end_hdr;	/* origin_set: and tmin, tmax */
 	int64_t origin, start_hdr, end_hdr, tmin, tmax;
 	/* profiles: event id << 32 | thread -> value: index + 1 */
 	struct u64map profs;
