@@ -34,6 +34,7 @@ void stacks_free(struct stacks *s)
 	free(s->slots);
 	stk_cursor_free(&s->cur);
 	free(s->cache);
+	free(s->fcache);
 	memset(s, 0, sizeof *s);
 }
 
@@ -73,6 +74,35 @@ static inline uint32_t frame_id(struct stacks *s, const char *p, size_t n, uint6
 uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
 {
 	return frame_id(s, p, n, fp_hash(p, n));
+}
+
+/* frame_id() through the frame cache (stacks.h, struct stk_fcached). */
+static inline uint32_t frame_cached(struct stacks *s, const char *p, size_t n)
+{
+	uint64_t key, last;
+	struct stk_fcached *e;
+	uint32_t id;
+
+	if (n >= UINT32_MAX)
+		return frame_id(s, p, n, fp_hash_inline(p, n));
+	if (n < 8) {
+		key = bytes_load(p, n);
+	} else {
+		memcpy(&key, p, 8);
+		memcpy(&last, p + n - 8, 8);
+		key ^= (last ^ n) * 0x9e3779b97f4a7c15ULL;
+	}
+	if (__builtin_expect(!s->fcache, 0))
+		s->fcache = fp_calloc(STK_FCACHE, sizeof *s->fcache);
+	e = &s->fcache[((key ^ n) * 0xff51afd7ed558ccdULL) >> 54];	/* 10 bits: STK_FCACHE */
+	if (e->key == key && e->n1 == n + 1 &&
+	    (n < 8 || bytes_eq(s->frames.ents[e->id].key, p, n)))
+		return e->id;
+	id = frame_id(s, p, n, fp_hash_inline(p, n));
+	e->key = key;
+	e->n1 = (uint32_t)n + 1;
+	e->id = id;
+	return id;
 }
 
 /* A slot holds a node's index (low half, 0 = empty) and the high half of
@@ -404,8 +434,7 @@ static inline int one_frame(struct stacks *s, struct stk_cursor *c, struct slice
 	if (bytes_find(stack.p + at, stack.p + newend, ';'))
 		return 0;
 	start = k ? c->end[k - 1] + 1 : 0;
-	c->nodes[k] = frame_id(s, stack.p + start, newend - start,
-			       fp_hash_inline(stack.p + start, newend - start));
+	c->nodes[k] = frame_cached(s, stack.p + start, newend - start);
 	delta = (ptrdiff_t)stack.n - (ptrdiff_t)olen;
 	if (delta)
 		for (i = k; i < c->depth; i++)
