@@ -73,7 +73,7 @@ static int want(void *ctx, const struct ev_rec *r)
 	struct ss *s = ctx;
 
 	note_time(s, r->time);
-	if (!s->event && !s->npids && !s->ntids && r->type != 'I' &&
+	if (s->plain && r->type != 'I' &&
 	    (r->type != 'S' || r->weight > 0))
 		return 1;
 	return want_filtered(s, r);
@@ -498,7 +498,10 @@ void ss_init(struct ss *s)
 int ss_read(const char *path, void *ctx)
 {
 	struct ss *s = ctx;
-	int status = model_read(path, &s->m);
+	int status;
+
+	s->plain = !s->event && !s->npids && !s->ntids;
+	status = model_read(path, &s->m);
 
 	if (!s->first_input && (status == 0 || s->m.bad_input))
 		s->first_input = path;	/* the name: the first input that opened */

@@ -50,6 +50,7 @@ struct ss_spill {
 	uint64_t off;
 	size_t bufcap;		/* capacity of all stream buffers */
 	size_t budget;		/* then every stream spills */
+	int over;		/* bufcap > budget */
 	size_t maxchunk;
 	char *rbuf;		/* for reading a chunk back */
 };
@@ -161,6 +162,7 @@ struct ss {
 	size_t npids, ntids;
 	long long top, max_depth;
 	int merge, gzip;
+	int plain;		/* no --event, --pid, --tid */
 	/* inputs and headers */
 	const char *first_input;
 	struct buf command;
@@ -220,7 +222,7 @@ static inline char *stream_room(struct ss *s, struct ss_stream *st, size_t max)
 static inline void stream_done(struct ss *s, struct ss_stream *st, const char *end)
 {
 	st->b.len = (size_t)(end - st->b.p);
-	if (st->b.len >= SS_CHUNK || s->sp.bufcap > s->sp.budget)
+	if (st->b.len >= SS_CHUNK || s->sp.over)
 		stream_full(s, st);
 }
 
