@@ -53,7 +53,7 @@ static inline unsigned tab_mask(const char *p)
  * last block shorter than 16 bytes is read as the 16 bytes that end at
  * end (the scan started at least 16 bytes before it), those before it
  * shifted out. */
-static inline uint64_t tab_mask64(const char *p, const char *end)
+static inline __attribute__((always_inline)) uint64_t tab_mask64(const char *p, const char *end)
 {
 	uint64_t m;
 	ptrdiff_t left = end - p;
@@ -95,7 +95,7 @@ static inline const char *next_tab(struct tabscan *ts)
 
 /* find_tabs(p, end, t, 7), unrolled; with cut, t[7] is the eighth TAB,
  * or NULL (the STACK field's end, in the same scan). */
-static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
+static inline __attribute__((always_inline)) int seven_tabs(const char *p, const char *end, const char **t, int cut)
 {
 	struct tabscan ts;
 
@@ -105,6 +105,24 @@ static inline int seven_tabs(const char *p, const char *end, const char **t, int
 		if (cut && k == 7)
 			t[7] = NULL;
 		return k < 7 ? k : 7;
+	}
+	if (end - p < 64) {	/* the whole rest of the line in one mask */
+		/* bit 63 stands for a TAB past the end (end - p <= 63), so
+		 * that a missing TAB is found at or after end, not looked for */
+		const uint64_t past = 1ULL << 63;
+		uint64_t m = tab_mask64(p, end);
+
+#define EVSCAN_TAB(i) (t[i] = p + __builtin_ctzll(m | past), m &= m - 1)
+		EVSCAN_TAB(0); EVSCAN_TAB(1); EVSCAN_TAB(2); EVSCAN_TAB(3);
+		EVSCAN_TAB(4); EVSCAN_TAB(5); EVSCAN_TAB(6);
+		if (cut)
+			EVSCAN_TAB(7);
+#undef EVSCAN_TAB
+		if (t[6] >= end)
+			return 0;
+		if (cut && t[7] >= end)
+			t[7] = NULL;
+		return 7;
 	}
 	ts.p = p;
 	ts.end = end;
@@ -118,7 +136,7 @@ static inline int seven_tabs(const char *p, const char *end, const char **t, int
 	return 7;
 }
 #else
-static inline int seven_tabs(const char *p, const char *end, const char **t, int cut)
+static inline __attribute__((always_inline)) int seven_tabs(const char *p, const char *end, const char **t, int cut)
 {
 	int k = find_tabs(p, end, t, 7 + cut);
 
@@ -195,7 +213,7 @@ static inline int fast_weight(const char *p, size_t n, const char *end, int64_t 
 
 /* ev_parse_time() for the common case: no sign, up to 9 integer digits
  * (below 10^9 s, no overflow) and up to 9 decimals. */
-static inline int fast_time(const char *p, size_t n, int64_t *ns)
+static inline __attribute__((always_inline)) int fast_time(const char *p, size_t n, int64_t *ns)
 {
 	int64_t s = 0, f = 0;
 	size_t i = 0, fd;
@@ -242,18 +260,16 @@ static inline struct slice between(const char *a, const char *b)
 	return f;
 }
 
-/* ev_parse_fast(), and with cut ev_parse_cut(). */
-static inline int parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why,
-			     int cut)
+/* The fields of a record line (its type and TAB checked) from its first
+ * seven TABs after the type's, t[0..6], and with cut t[7], the eighth or
+ * NULL: EV_RECORD, or -1 when the weight or the time is not of the usual
+ * form (ev_parse() decides then). */
+static inline __attribute__((always_inline)) int fields(struct ev_rec *r, const char *line,
+							size_t len, const char *const *t, int cut)
 {
-	const char *end = line + len, *t[8];
+	const char *end = line + len;
 	struct slice time, weight;
 
-	if (len < 2 || line[1] != '\t' ||
-	    (line[0] != 'S' && line[0] != 'O' && line[0] != 'C' && line[0] != 'I'))
-		return ev_parse(r, line, len, why);
-	if (seven_tabs(line + 2, end, t, cut) < 7)
-		return ev_parse(r, line, len, why);
 	time = between(line + 1, t[0]);
 	r->pid = between(t[0], t[1]);
 	r->tid = between(t[1], t[2]);
@@ -268,10 +284,29 @@ static inline int parse_fast(struct ev_rec *r, const char *line, size_t len, con
 	r->stack.n = (size_t)((cut && t[7] ? t[7] : end) - t[6] - 1);
 	r->weight = EV_NONE;
 	if (r->type == 'S' && fast_weight(weight.p, weight.n, end, &r->weight) < 0)
-		return ev_parse(r, line, len, why);
+		return -1;
 	if (ev_absent(time))
 		r->time = EV_NONE;
 	else if (fast_time(time.p, time.n, &r->time) < 0)
+		return -1;
+	return EV_RECORD;
+}
+
+/* A record type with the fields of S records. */
+static inline int soci(char c)
+{
+	return c == 'S' || c == 'O' || c == 'C' || c == 'I';
+}
+
+/* ev_parse_fast(), and with cut ev_parse_cut(). */
+static inline __attribute__((always_inline)) int parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why,
+			     int cut)
+{
+	const char *t[8];
+
+	if (len < 2 || line[1] != '\t' || !soci(line[0]))
+		return ev_parse(r, line, len, why);
+	if (seven_tabs(line + 2, line + len, t, cut) < 7 || fields(r, line, len, t, cut) < 0)
 		return ev_parse(r, line, len, why);
 	return EV_RECORD;
 }
@@ -289,4 +324,100 @@ int ev_parse_cut(struct ev_rec *r, const char *line, size_t len, const char **wh
 int evscan_next(struct ev_reader *r, struct ev_rec *rec)
 {
 	return ev_reader_next_with(r, rec, ev_parse_fast);
+}
+
+#ifdef __SSE2__
+static inline unsigned byte_mask(__m128i v, char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
+/* The first TAB or LF in [p, end), or NULL. */
+static inline const char *tab_or_lf(const char *p, const char *end)
+{
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = byte_mask(v, '\t') | byte_mask(v, '\n');
+
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	for (; p < end; p++)
+		if (*p == '\t' || *p == '\n')
+			return p;
+	return NULL;
+}
+
+/* The usual record line, read from the input's buffer in place: the line's
+ * LF and the TABs of its fields found in one scan (input_getline() and
+ * ev_parse_cut() scanned it twice). EV_RECORD with the line taken as
+ * input_getline() takes it; 0, nothing taken, for anything else: a line
+ * not whole in the buffer, a CR, a header, a record ev_parse() decides. */
+static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec)
+{
+	struct input *in = &r->in;
+	const char *s = in->buf + in->start, *bend = in->buf + in->end, *t[8], *lf;
+	const uint64_t past = 1ULL << 63;
+	__m128i v0, v1, v2, v3;
+	uint64_t tabs, lfs;
+	size_t len;
+
+	v0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+	v1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+	v2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+	v3 = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+	lfs = (uint64_t)byte_mask(v0, '\n') | (uint64_t)byte_mask(v1, '\n') << 16 |
+	      (uint64_t)byte_mask(v2, '\n') << 32 | (uint64_t)byte_mask(v3, '\n') << 48;
+	tabs = (uint64_t)byte_mask(v0, '\t') | (uint64_t)byte_mask(v1, '\t') << 16 |
+	       (uint64_t)byte_mask(v2, '\t') << 32 | (uint64_t)byte_mask(v3, '\t') << 48;
+	if (!(tabs & 2) || !soci(s[0]))
+		return 0;
+	/* the TABs after the type's, before the LF; bit 63 stands for one
+	 * past the line or the first 63 bytes, so that a missing TAB is
+	 * found there, not looked for */
+	tabs &= ~(uint64_t)3;
+	if (lfs)
+		tabs &= (lfs & -lfs) - 1;
+#define EVSCAN_TAB(i) (t[i] = s + __builtin_ctzll(tabs | past), tabs &= tabs - 1)
+	EVSCAN_TAB(0); EVSCAN_TAB(1); EVSCAN_TAB(2); EVSCAN_TAB(3);
+	EVSCAN_TAB(4); EVSCAN_TAB(5); EVSCAN_TAB(6);
+	if (lfs) {	/* the whole line in the mask */
+		len = (size_t)__builtin_ctzll(lfs);
+		if (t[6] >= s + len)
+			return 0;
+		EVSCAN_TAB(7);
+		if (t[7] >= s + len)
+			t[7] = NULL;
+	} else {	/* a longer line: the STACK field's end, then the LF */
+		if (t[6] >= s + 63)
+			return 0;
+		lf = tab_or_lf(t[6] + 1, bend);
+		if (!lf)
+			return 0;
+		t[7] = NULL;
+		if (*lf == '\t') {
+			t[7] = lf;
+			lf = memchr(lf + 1, '\n', (size_t)(bend - lf - 1));
+			if (!lf)
+				return 0;
+		}
+		len = (size_t)(lf - s);
+	}
+#undef EVSCAN_TAB
+	if (s[len - 1] == '\r' || fields(rec, s, len, t, 1) < 0)
+		return 0;
+	in->start += len + 1;
+	in->lineno++;
+	return EV_RECORD;
+}
+#endif
+
+int ev_reader_next_cut(struct ev_reader *r, struct ev_rec *rec)
+{
+#ifdef __SSE2__
+	if (__builtin_expect(r->started && !r->in.failed && r->in.end - r->in.start >= 64, 1) &&
+	    next_cut_fast(r, rec) == EV_RECORD)
+		return EV_RECORD;
+#endif
+	return ev_reader_next_with(r, rec, ev_parse_cut);
 }

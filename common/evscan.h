@@ -24,10 +24,15 @@
  * evscan_next() is ev_reader_next() with ev_parse_fast(): same magic-line
  * check, CR stripping, skip counting and return values. Open and close the
  * reader with ev_reader_open() and ev_reader_close().
+ *
+ * ev_reader_next_cut() is ev_reader_next_with() ev_parse_cut(), the same in
+ * every way, but the usual record line is taken from the input's buffer in
+ * place, its LF found in the scan of its TABs (the stream model's reader).
  */
 int ev_parse_fast(struct ev_rec *r, const char *line, size_t len, const char **why);
 int ev_parse_cut(struct ev_rec *r, const char *line, size_t len, const char **why);
 int evscan_next(struct ev_reader *r, struct ev_rec *rec);
+int ev_reader_next_cut(struct ev_reader *r, struct ev_rec *rec);
 
 /* The STACK field alone: s up to its first TAB. */
 static inline struct slice ev_stack_cut(struct slice s)

@@ -447,7 +447,8 @@ int model_read(const char *path, void *model)
 	/* ev_parse_cut() gives the STACK field as ev_parse() does, in one scan
 	 * of the line; without stacks, ev_parse_fast() does not look for its
 	 * end (r.stack holds the rest of the line) */
-	while (!m->stop && (k = ev_reader_next_with(&rd, &r, parse)) != EV_EOF &&
+	while (!m->stop && (k = parse == ev_parse_cut ? ev_reader_next_cut(&rd, &r)
+						     : ev_reader_next_with(&rd, &r, parse)) != EV_EOF &&
 	       k != EV_ERROR) {
 		m->lineno = rd.in.lineno;
 		if (k == EV_HEADER) {

@@ -34,6 +34,7 @@ void stacks_free(struct stacks *s)
 	free(s->slots);
 	stk_cursor_free(&s->cur);
 	free(s->cache);
+	free(s->fcache);
 	memset(s, 0, sizeof *s);
 }
 
@@ -73,6 +74,35 @@ static inline uint32_t frame_id(struct stacks *s, const char *p, size_t n, uint6
 uint32_t stacks_frame(struct stacks *s, const char *p, size_t n)
 {
 	return frame_id(s, p, n, fp_hash(p, n));
+}
+
+/* frame_id() through the frame cache (stacks.h, struct stk_fcached). */
+static inline uint32_t frame_cached(struct stacks *s, const char *p, size_t n)
+{
+	uint64_t key, last;
+	struct stk_fcached *e;
+	uint32_t id;
+
+	if (n >= UINT32_MAX)
+		return frame_id(s, p, n, fp_hash_inline(p, n));
+	if (n < 8) {
+		key = bytes_load(p, n);
+	} else {
+		memcpy(&key, p, 8);
+		memcpy(&last, p + n - 8, 8);
+		key ^= (last ^ n) * 0x9e3779b97f4a7c15ULL;
+	}
+	if (__builtin_expect(!s->fcache, 0))
+		s->fcache = fp_calloc(STK_FCACHE, sizeof *s->fcache);
+	e = &s->fcache[((key ^ n) * 0xff51afd7ed558ccdULL) >> 54];	/* 10 bits: STK_FCACHE */
+	if (e->key == key && e->n1 == n + 1 &&
+	    (n < 8 || bytes_eq(s->frames.ents[e->id].key, p, n)))
+		return e->id;
+	id = frame_id(s, p, n, fp_hash_inline(p, n));
+	e->key = key;
+	e->n1 = (uint32_t)n + 1;
+	e->id = id;
+	return id;
 }
 
 /* A slot holds a node's index (low half, 0 = empty) and the high half of
@@ -379,14 +409,13 @@ static size_t frames_between(struct stacks *s, struct stk_cursor *c, struct slic
 
 /* The stack after the cursor's last one when it differs from it in one
  * frame only, the one where their texts first differ (at, the length of
- * the bytes they start with, q that of the bytes they end with after those;
- * 0 < c->depth): that frame is looked up, those before it keep their ids,
- * those after it too, moved by the difference in length. The most common
+ * the bytes they start with; 0 < c->depth): that frame is looked up, those
+ * before it keep their ids, those after it too (the new text ends with
+ * their old text), moved by the difference in length. The most common
  * change (a leaf, or a frame in the middle of a stack that keeps its
  * depth) without the bookkeeping of the general case (stacks_frames_at).
  * Returns 0, the cursor untouched, when it is not that case. */
-static inline int one_frame(struct stacks *s, struct stk_cursor *c, struct slice stack, size_t at,
-			    size_t q)
+static inline int one_frame(struct stacks *s, struct stk_cursor *c, struct slice stack, size_t at)
 {
 	size_t k = 0, start, tail, newend, olen = c->text.len, i;
 	ptrdiff_t delta;
@@ -396,14 +425,16 @@ static inline int one_frame(struct stacks *s, struct stk_cursor *c, struct slice
 	if (c->end[k] == at)	/* a frame of one is the start of the other's: no */
 		return 0;
 	tail = olen - c->end[k];	/* from the ';' after old frame k on */
-	if (tail > q)	/* the frames after it are not all the same */
+	if (tail > stack.n - at)	/* the new text is too short to end with it */
+		return 0;
+	newend = stack.n - tail;	/* >= at */
+	if (!bytes_eq(stack.p + newend, c->text.p + c->end[k], tail))
+		return 0;
+	/* old frame k has no ';' and the new one starts with its first bytes */
+	if (bytes_find(stack.p + at, stack.p + newend, ';'))
 		return 0;
 	start = k ? c->end[k - 1] + 1 : 0;
-	newend = stack.n - tail;	/* >= stack.n - q >= at >= start */
-	if (bytes_find(stack.p + start, stack.p + newend, ';'))
-		return 0;
-	c->nodes[k] = frame_id(s, stack.p + start, newend - start,
-			       fp_hash_inline(stack.p + start, newend - start));
+	c->nodes[k] = frame_cached(s, stack.p + start, newend - start);
 	delta = (ptrdiff_t)stack.n - (ptrdiff_t)olen;
 	if (delta)
 		for (i = k; i < c->depth; i++)
@@ -428,9 +459,9 @@ size_t stacks_frames_at(struct stacks *s, struct stk_cursor *c, struct slice sta
 	at = bytes_prefix(stack.p, c->text.p, n);
 	if (at == n && stack.n == olen)	/* the same text */
 		return old;
-	q = n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0;
-	if (old > 0 && one_frame(s, c, stack, at, q))
+	if (old > 0 && one_frame(s, c, stack, at))
 		return old;
+	q = n > at ? bytes_suffix(stack.p + stack.n, c->text.p + olen, n - at) : 0;
 	k = shared_frames(c, stack, at);
 	first = suffix_frames(c, k, q);
 	at = k ? c->end[k - 1] + 1 : 0;

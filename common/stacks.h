@@ -50,6 +50,18 @@ struct stk_cached {
 	uint32_t node;
 };
 
+/* A direct-mapped cache of frame ids by their text (STK_FCACHE entries),
+ * in front of the frame table for the frame that changed between a
+ * cursor's stacks: a text of up to 8 bytes is its key itself; a longer
+ * one's key is made of its first and last 8 bytes, checked against the
+ * stored text on a hit. No hash of the whole text, no probe. */
+#define STK_FCACHE 1024
+struct stk_fcached {
+	uint64_t key;
+	uint32_t n1;		/* the text's length + 1; 0 = empty entry */
+	uint32_t id;
+};
+
 struct stacks {
 	struct intern frames;	/* frame text -> id; ent.aux: kind bits */
 	struct stk_node *nodes;	/* nodes[0] is STK_ROOT */
@@ -58,6 +70,7 @@ struct stacks {
 	size_t mask;
 	struct stk_cursor cur;	/* for stacks_intern() */
 	struct stk_cached *cache;	/* whole STACK text hash -> node */
+	struct stk_fcached *fcache;	/* frame text -> id (stacks_frames_at) */
 	uint32_t cache_tries, cache_hits, cache_skip;	/* how well it does (stacks.c) */
 	int cache_off;
 };

@@ -18,16 +18,16 @@ static void note_time(struct ss *s, int64_t t)
 {
 	if (t == EV_NONE)
 		return;
-	if (!s->origin_set) {
+	if (!s->origin_set) {	/* the first time: the range starts */
 		s->origin = s->have_start_hdr ? s->start_hdr : t;
 		s->origin_set = 1;
+		s->tmin = s->tmax = t - s->origin;
 	}
 	t -= s->origin;
-	if (!s->any_time || t < s->tmin)
+	if (t < s->tmin)
 		s->tmin = t;
-	if (!s->any_time || t > s->tmax)
+	else if (t > s->tmax)
 		s->tmax = t;
-	s->any_time = 1;
 }
 
 static int listed(struct ss *s, const char **list, size_t n, struct slice v)
@@ -73,7 +73,7 @@ static int want(void *ctx, const struct ev_rec *r)
 	struct ss *s = ctx;
 
 	note_time(s, r->time);
-	if (!s->event && !s->npids && !s->ntids && r->type != 'I' &&
+	if (s->plain && r->type != 'I' &&
 	    (r->type != 'S' || r->weight > 0))
 		return 1;
 	return want_filtered(s, r);
@@ -208,23 +208,19 @@ static void elem_u64(struct buf *b, uint64_t v)
 	buf_add(b, tmp, jo_fmt_i64(tmp, (int64_t)v));
 }
 
-/* The pending run as one element of each stream, written in place: its
- * frames' texts "index," (frames.c), its weight's text kept from the
- * last run's, which it often is. This is the hot path of a stream whose
- * consecutive stacks all differ. */
-static void flush_run(struct ss *s, struct ss_profile *p)
+/* A run's frames (frame indices) as one element of its profile's samples
+ * stream, written in place when the run starts: their texts "index,"
+ * (frames.c). */
+static void put_frames(struct ss *s, struct ss_profile *p, const uint32_t *idx, size_t n)
 {
 	const struct ss_text *txt = s->fr.txt;
-	const uint32_t *prev = p->prev;
-	size_t i, n = p->nprev;
+	size_t i;
 	char *q;
 
-	if (!p->have_prev)
-		return;
 	q = stream_room(s, &p->s[0], n * sizeof *txt + 2);
 	*q++ = '[';
 	for (i = 0; i < n; i++) {
-		const struct ss_text *t = &txt[prev[i]];
+		const struct ss_text *t = &txt[idx[i]];
 
 		memcpy(q, t->c, sizeof t->c);
 		q += t->c[SS_TEXT_LEN];
@@ -233,6 +229,17 @@ static void flush_run(struct ss *s, struct ss_profile *p)
 		q--;	/* the last comma */
 	*q++ = ']';
 	stream_done(s, &p->s[0], q);
+}
+
+/* The end of the pending run: its weight, as one element of the weights
+ * stream, its text kept from the last run's, which it often is (its
+ * frames were written when it started). */
+static inline __attribute__((always_inline)) void flush_run(struct ss *s, struct ss_profile *p)
+{
+	char *q;
+
+	if (!p->have_prev)
+		return;
 	if ((uint64_t)p->prevw != s->wlast || s->wlen == 0) {
 		s->wlast = (uint64_t)p->prevw;
 		s->wlen = (size_t)jo_fmt_i64(s->wtext, p->prevw);
@@ -322,6 +329,60 @@ static int same_stack(struct ss_profile *p, const struct md_sample *smp)
 	return 0;
 }
 
+/* The frame indices of the n model frames into s->idx, compared with the
+ * pending run's and written as a new run's element of the samples stream
+ * in the same pass (the usual case: no root frame, no truncation). Returns
+ * 0, nothing written, when they are the pending run's and w can be added
+ * to it. This is the hot path of a stream whose consecutive stacks all
+ * differ. */
+static int frames_run(struct ss *s, struct ss_profile *p, const uint32_t *frames, size_t n,
+		      int64_t w)
+{
+	struct ss_stream *st = &p->s[0];
+	size_t i, len0 = st->b.len, ncap = s->fr.of_frame_cap;
+	const uint32_t *of = s->fr.of_frame, *prev;
+	const struct ss_text *txt = s->fr.txt;
+	uint32_t *idx, diff;
+	char *q;
+
+	if (n + 1 > s->idxcap)
+		fp_grow(&s->idx, &s->idxcap, n + 1, sizeof *s->idx);
+	idx = s->idx;
+	/* compared with the pending run's, else with themselves (diff set) */
+	if (p->have_prev && p->nprev == n && p->prevw <= INT64_MAX - w) {
+		prev = p->prev;
+		diff = 0;
+	} else {
+		prev = idx;
+		diff = 1;
+	}
+	q = stream_room(s, st, n * sizeof *txt + 2);
+	*q++ = '[';
+	for (i = 0; i < n; i++) {
+		uint32_t id = frames[i], v = id < ncap ? of[id] : 0;
+
+		if (__builtin_expect(v == 0, 0)) {	/* a new frame: the table moves */
+			v = frames_model_first(&s->fr, &s->m.stacks, id) + 1;
+			of = s->fr.of_frame;
+			ncap = s->fr.of_frame_cap;
+			txt = s->fr.txt;
+		}
+		idx[i] = --v;
+		diff |= v ^ prev[i];
+		memcpy(q, txt[v].c, sizeof txt[v].c);
+		q += txt[v].c[SS_TEXT_LEN];
+	}
+	if (!diff) {	/* the same frames: nothing written */
+		st->b.len = len0;
+		return 0;
+	}
+	if (n)
+		q--;	/* the last comma */
+	*q++ = ']';
+	stream_done(s, st, q);
+	return 1;
+}
+
 /* A run goes on while the frames shown are the same. */
 static void sample(void *ctx, const struct md_sample *smp)
 {
@@ -329,19 +390,27 @@ static void sample(void *ctx, const struct md_sample *smp)
 	struct ss_profile *p = profile_of_sample(s, smp->rec->event, smp->thread);
 	uint32_t root;
 	int64_t w = smp->weight;
-	size_t n;
+	size_t n = smp->nframes;
 
 	p->records++;
 	if (same_stack(p, smp) && p->prevw <= INT64_MAX - w) {
 		add_weight(p, w);
 		return;
 	}
-	root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
-	n = stack_frames(s, root, smp->frames, smp->nframes);
-	if (p->have_prev && p->nprev == n && bytes_eq(p->prev, s->idx, n * sizeof *s->idx) &&
-	    p->prevw <= INT64_MAX - w) {
-		add_weight(p, w);	/* another stack that shows the same frames */
-		return;
+	if (!s->merge && (s->max_depth == 0 || n <= (size_t)s->max_depth)) {
+		if (!frames_run(s, p, smp->frames, n, w)) {
+			add_weight(p, w);	/* another stack that shows the same frames */
+			return;
+		}
+	} else {
+		root = s->merge ? frames_root(&s->fr, smp->comm, smp->thread) : MD_NONE;
+		n = stack_frames(s, root, smp->frames, n);
+		if (p->have_prev && p->nprev == n && bytes_eq(p->prev, s->idx, n * sizeof *s->idx) &&
+		    p->prevw <= INT64_MAX - w) {
+			add_weight(p, w);	/* another stack that shows the same frames */
+			return;
+		}
+		put_frames(s, p, s->idx, n);
 	}
 	flush_run(s, p);
 	swap_idx(s, p);
@@ -429,7 +498,10 @@ void ss_init(struct ss *s)
 int ss_read(const char *path, void *ctx)
 {
 	struct ss *s = ctx;
-	int status = model_read(path, &s->m);
+	int status;
+
+	s->plain = !s->event && !s->npids && !s->ntids;
+	status = model_read(path, &s->m);
 
 	if (!s->first_input && (status == 0 || s->m.bad_input))
 		s->first_input = path;	/* the name: the first input that opened */

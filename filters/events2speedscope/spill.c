@@ -54,6 +54,7 @@ static void spill_all(struct ss *s)
 		}
 	}
 	s->sp.bufcap = 0;
+	s->sp.over = 0;
 }
 
 void stream_grow(struct ss *s, struct ss_stream *st, size_t max)
@@ -62,13 +63,14 @@ void stream_grow(struct ss *s, struct ss_stream *st, size_t max)
 
 	buf_reserve(&st->b, max + 1);
 	s->sp.bufcap += st->b.cap - cap;
+	s->sp.over = s->sp.bufcap > s->sp.budget;
 }
 
 void stream_full(struct ss *s, struct ss_stream *st)
 {
 	if (st->b.len >= SS_CHUNK)
 		spill(&s->sp, st);
-	if (s->sp.bufcap > s->sp.budget)
+	if (s->sp.over)
 		spill_all(s);
 }
 

@@ -50,6 +50,7 @@ struct ss_spill {
 	uint64_t off;
 	size_t bufcap;		/* capacity of all stream buffers */
 	size_t budget;		/* then every stream spills */
+	int over;		/* bufcap > budget */
 	size_t maxchunk;
 	char *rbuf;		/* for reading a chunk back */
 };
@@ -161,11 +162,12 @@ struct ss {
 	size_t npids, ntids;
 	long long top, max_depth;
 	int merge, gzip;
+	int plain;		/* no --event, --pid, --tid */
 	/* inputs and headers */
 	const char *first_input;
 	struct buf command;
 	struct buf input;	/* basename of the first #input header */
-	int origin_set, any_time, have_start_hdr, have_end_hdr;
+	int origin_set, have_start_hdr, have_end_hdr;	/* origin_set: and tmin, tmax */
 	int64_t origin, start_hdr, end_hdr, tmin, tmax;
 	/* profiles: event id << 32 | thread -> value: index + 1 */
 	struct u64map profs;
@@ -220,7 +222,7 @@ static inline char *stream_room(struct ss *s, struct ss_stream *st, size_t max)
 static inline void stream_done(struct ss *s, struct ss_stream *st, const char *end)
 {
 	st->b.len = (size_t)(end - st->b.p);
-	if (st->b.len >= SS_CHUNK || s->sp.bufcap > s->sp.budget)
+	if (st->b.len >= SS_CHUNK || s->sp.over)
 		stream_full(s, st);
 }
 
