@@ -530,35 +530,58 @@ static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
+/* Fields 1 to 4 of a Label (key, str, num, num_unit) from v[1..4]. */
+static inline void label_set(Label *l, const int64_t v[5])
+{
+	l->key = v[1];
+	l->str = v[2];
+	l->num = v[3];
+	l->num_unit = v[4];
+}
+
+/* Whether p starts a one-byte tag of a varint field 1 to 4 (a Label's)
+ * and a one-byte value. */
+static inline int label_pair(const uint8_t *p, const uint8_t *end)
+{
+	return end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0;
+}
+
 /* The Label message [p, end) into l: 0, or -1 if malformed. */
 static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
 {
 	struct pbw r;
 	struct pbw_field g;
+	int64_t v[5] = { 0 };
 	int k;
 
-	memset(l, 0, sizeof *l);
-	/* the common case: one-byte tags of varint fields 1 to 4 */
-	while (p < end && (*p == 0x08 || *p == 0x10 || *p == 0x18 || *p == 0x20)) {
-		unsigned num = *p >> 3;
-		uint64_t v;
-
-		p++;
-		if (get_varint(&p, end, &v) < 0)
-			return -1;
-		*(num == 1 ? &l->key : num == 2 ? &l->str : num == 3 ? &l->num : &l->num_unit) = (int64_t)v;
+	/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
+	while (label_pair(p, end)) {
+		v[p[0] >> 3] = p[1];
+		p += 2;
+	}
+	if (p == end) {
+		label_set(l, v);
+		return 0;
 	}
 	pbw_init(&r, p, (size_t)(end - p));
 	while ((k = pbw_next(&r, &g)) > 0) {
-		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
-			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
-
-		if (to && g.wt != PBW_VARINT)
+		if (g.num < 1 || g.num > 4)
+			continue;
+		if (g.wt != PBW_VARINT)
 			return -1;
-		if (to)
-			*to = (int64_t)g.v;
+		v[g.num] = (int64_t)g.v;
 	}
+	label_set(l, v);
 	return k < 0 ? -1 : 0;
+}
+
+/* The number of the length-delimited field at p when its tag and its
+ * length take a byte each and it ends by end (the common case), or 0. */
+static inline unsigned short_len(const uint8_t *p, const uint8_t *end)
+{
+	if (end - p < 2 || p[1] >= 0x80 || p[1] > end - p - 2 || (p[0] & 0x87) != PBW_LEN)
+		return 0;
+	return p[0] >> 3;
 }
 
 /* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
@@ -573,9 +596,12 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 	GROW(a, cap, *n + (size_t)(end - p), sizeof **a);
 	o = *a + *n;
 	while (p < end) {
-		if (*p < 0x80)
+		if (*p < 0x80) {
 			*o++ = *p++;
-		else if (get_varint(&p, end, o++) < 0)
+		} else if (end - p >= 2 && p[1] < 0x80) {
+			*o++ = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+			p += 2;
+		} else if (get_varint(&p, end, o++) < 0)
 			return -1;
 	}
 	*n = (size_t)(o - *a);
@@ -593,10 +619,8 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 
 	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
 	while (p < end) {
-		if (p[0] < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 && end - p >= 2 &&
-		    p[1] < 0x80 && p[1] <= end - p - 2) {
+		if ((f.num = short_len(p, end)) != 0) {
 			/* the common case: a one-byte tag and a one-byte length */
-			f.num = p[0] >> 3;
 			f.wt = PBW_LEN;
 			f.p = p + 2;
 			f.n = p[1];
@@ -649,121 +673,109 @@ static void sdec_free(struct sdec *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* A sample as stored, decoded once (the file is refused before any output
- * if one is malformed): a 4-byte length (0xffffffff: an 8-byte one
- * follows), then varints: the numbers of location ids, values and labels,
- * the ids, the values, each label's key, str, num and num_unit. */
-static inline uint8_t *put_varint(uint8_t *o, uint64_t v)
+/* Whether the varints [p, end) of a packed field all end, each within 10
+ * bytes: what packed_decode() accepts. */
+static int packed_ok(const uint8_t *p, const uint8_t *end)
 {
-	if (v < 0x80) {
-		*o++ = (uint8_t)v;
-		return o;
+	unsigned run = 0;
+
+	for (; p < end; p++) {
+		if (*p < 0x80)
+			run = 0;
+		else if (++run == 10)
+			return 0;
 	}
-	while (v >= 0x80) {
-		*o++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*o++ = (uint8_t)v;
-	return o;
+	return run == 0;
 }
 
-static void store_sample(struct pp *pp, const Sample *s)
+/* Whether the Label message [p, end) is one label_decode() accepts. */
+static int label_ok(const uint8_t *p, const uint8_t *end)
 {
-	size_t i, most = 4 + 8 + 10 * (3 + s->n_location_id + s->n_value + 4 * s->n_label);
-	uint8_t *b, *o;
-	uint32_t n32;
-	uint64_t n;
+	struct pbw r;
+	struct pbw_field g;
+	int k;
 
-	pp->raw.len = 0;
-	buf_reserve(&pp->raw, most);
-	b = (uint8_t *)pp->raw.p;
-	o = b + 12;
-	o = put_varint(o, s->n_location_id);
-	o = put_varint(o, s->n_value);
-	o = put_varint(o, s->n_label);
-	for (i = 0; i < s->n_location_id; i++)
-		o = put_varint(o, s->location_id[i]);
-	for (i = 0; i < s->n_value; i++)
-		o = put_varint(o, (uint64_t)s->value[i]);
-	for (i = 0; i < s->n_label; i++) {
-		const Label *l = s->label[i];
-
-		o = put_varint(o, (uint64_t)l->key);
-		o = put_varint(o, (uint64_t)l->str);
-		o = put_varint(o, (uint64_t)l->num);
-		o = put_varint(o, (uint64_t)l->num_unit);
-	}
-	n = (uint64_t)(o - (b + 12));
-	if (n < 0xffffffffu) {
-		n32 = (uint32_t)n;
-		memcpy(b + 8, &n32, 4);
-		store_add(&pp->samples, b + 8, 4 + (size_t)n);
-	} else {
-		n32 = 0xffffffffu;
-		memcpy(b, &n32, 4);
-		memcpy(b + 4, &n, 8);
-		store_add(&pp->samples, b, 12 + (size_t)n);
-	}
+	while (label_pair(p, end))
+		p += 2;
+	if (p == end)
+		return 1;
+	pbw_init(&r, p, (size_t)(end - p));
+	while ((k = pbw_next(&r, &g)) > 0)
+		if (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT)
+			return 0;
+	return k == 0;
 }
 
-/* A varint of a stored sample (well formed: written by store_sample). */
-static inline uint64_t stored_varint(const uint8_t **p)
+/* Whether the Sample message [p, p+n) is one sample_decode() accepts,
+ * without decoding it (the reading pass only checks a sample: it is
+ * decoded when converted). */
+static int sample_ok(const uint8_t *p, size_t n)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
+	const uint8_t *end = p + n;
+	struct pbw r;
+	struct pbw_field f;
 
-	for (;;) {
-		uint8_t c = *(*p)++;
-
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (c < 0x80)
-			return v;
-		shift += 7;
+	while (p < end) {
+		if ((f.num = short_len(p, end)) != 0) {
+			f.wt = PBW_LEN;
+			f.p = p + 2;
+			f.n = p[1];
+			p += 2 + p[1];
+		} else {
+			pbw_init(&r, p, (size_t)(end - p));
+			if (pbw_next(&r, &f) < 0)
+				return 0;
+			p = r.p;
+		}
+		if (f.num == 1 || f.num == 2) {
+			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
+				return 0;
+		} else if (f.num == 3) {
+			if (f.wt != PBW_LEN || !label_ok(f.p, f.p + f.n))
+				return 0;
+		}
 	}
+	return 1;
 }
 
-/* The stored sample [p, p+n) into d->s. */
-static void stored_decode(struct sdec *d, const uint8_t *p)
+/* A sample as stored: its message as read (checked by sample_ok, so
+ * sample_decode takes it), after a 4-byte length (0xffffffff: an 8-byte
+ * one follows). */
+static void store_sample(struct pp *pp, const uint8_t *p, size_t n)
 {
-	size_t nl = (size_t)stored_varint(&p), nv = (size_t)stored_varint(&p),
-	       nb = (size_t)stored_varint(&p), i;
+	uint32_t n32 = n < 0xffffffffu ? (uint32_t)n : 0xffffffffu;
+	uint64_t n64 = n;
 
-	GROW(&d->s.location_id, &d->loc_cap, nl + 1, sizeof *d->s.location_id);
-	GROW(&d->s.value, &d->val_cap, nv + 1, sizeof *d->s.value);
-	GROW(&d->lab, &d->lab_cap, nb + 1, sizeof *d->lab);
-	for (i = 0; i < nl; i++)
-		d->s.location_id[i] = *p < 0x80 ? *p++ : stored_varint(&p);
-	for (i = 0; i < nv; i++)
-		d->s.value[i] = (int64_t)(*p < 0x80 ? *p++ : stored_varint(&p));
-	for (i = 0; i < nb; i++) {
-		Label *l = &d->lab[i];
-
-		l->key = (int64_t)stored_varint(&p);
-		l->str = (int64_t)stored_varint(&p);
-		l->num = (int64_t)stored_varint(&p);
-		l->num_unit = (int64_t)stored_varint(&p);
-	}
-	if (nb && (d->labp_cap < d->lab_cap || d->labp_for != d->lab)) {
-		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
-		d->labp_cap = d->lab_cap;
-		d->labp_for = d->lab;
-		for (i = 0; i < d->lab_cap; i++)
-			d->labp[i] = &d->lab[i];
-	}
-	d->s.n_location_id = nl;
-	d->s.n_value = nv;
-	d->s.label = d->labp;
-	d->s.n_label = nb;
+	store_add(&pp->samples, &n32, 4);
+	if (n32 == 0xffffffffu)
+		store_add(&pp->samples, &n64, 8);
+	store_add(&pp->samples, p, n);
 }
 
 /* The stored sample at *off (advanced past it), decoded into pp->sd:
- * read in order through rd, or (rd NULL) at *off. */
+ * in place when the store is in memory, else read in order through rd
+ * or (rd NULL) at *off. */
 static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
 {
+	const uint8_t *p = store_at(&pp->samples, *off, 4);
 	uint32_t n32;
 	uint64_t n, head = 4;
-	int ok;
+	int ok = 1;
 
+	if (p) {	/* the store is in memory: no copy */
+		memcpy(&n32, p, 4);
+		n = n32;
+		if (n32 == 0xffffffffu && (p = store_at(&pp->samples, *off + 4, 8)) != NULL) {
+			memcpy(&n, p, 8);
+			head = 12;
+		}
+		if (!p || !(p = store_at(&pp->samples, *off + head, (size_t)n)))
+			fp_die("internal error: sample beyond the store");
+		if (sample_decode(&pp->sd, p, (size_t)n) < 0)
+			fp_die("internal error: stored sample undecodable");
+		*off += head + n;
+		return &pp->sd.s;
+	}
 	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
 	n = n32;
 	if (ok && n32 == 0xffffffffu) {
@@ -778,7 +790,8 @@ static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t 
 		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
 	if (!ok)
 		fp_die("internal error: stored sample unreadable");
-	stored_decode(&pp->sd, (const uint8_t *)pp->raw.p);
+	if (sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+		fp_die("internal error: stored sample undecodable");
 	*off += head + n;
 	return &pp->sd.s;
 }
@@ -892,9 +905,9 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
 			       &perftools__profiles__value_type__descriptor);
 	case 2:		/* samples come first: kept decoded, converted after the tables */
-		if (f->wt != PBW_LEN || sample_decode(&pp->sd, f->p, f->n) < 0)
+		if (f->wt != PBW_LEN || !sample_ok(f->p, f->n))
 			return -1;
-		store_sample(pp, &pp->sd.s);
+		store_sample(pp, f->p, f->n);
 		p->n_sample++;
 		return 0;
 	case 3:
