@@ -65,11 +65,19 @@ struct sdec {
 	const Label *labp_for;	/* the lab that labp points into */
 };
 
-/* A profile's tables as read (decoded element by element), its samples
- * decoded in a store (store_sample). */
+/* A profile's tables as read (decoded element by element by the wire
+ * reader into arrays; p's arrays of pointers to them are made when the
+ * input is read), its samples in a store (store_sample). */
 struct tables {
 	Profile p;		/* the tables; n_sample counts the stored samples */
-	size_t st_cap, map_cap, loc_cap, fn_cap, com_cap;
+	size_t com_cap;
+	ValueType *st;
+	Mapping *map;
+	Location *loc;
+	Function *fn;
+	Perftools__Profiles__Line *line, **linep;
+	size_t *loc_line;	/* per location: its first line in line */
+	size_t st_cap, map_cap, loc_cap, loc_line_cap, fn_cap, n_line, line_cap;
 	struct buf strs;	/* the strings, each with its NUL */
 	size_t *str_off, str_cap;
 };
@@ -530,15 +538,6 @@ static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
-/* Fields 1 to 4 of a Label (key, str, num, num_unit) from v[1..4]. */
-static inline void label_set(Label *l, const int64_t v[5])
-{
-	l->key = v[1];
-	l->str = v[2];
-	l->num = v[3];
-	l->num_unit = v[4];
-}
-
 /* Whether p starts a one-byte tag of a varint field 1 to 4 (a Label's)
  * and a one-byte value. */
 static inline int label_pair(const uint8_t *p, const uint8_t *end)
@@ -551,27 +550,31 @@ static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
 {
 	struct pbw r;
 	struct pbw_field g;
-	int64_t v[5] = { 0 };
 	int k;
 
+	l->key = l->str = l->num = l->num_unit = 0;
 	/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
-	while (label_pair(p, end)) {
-		v[p[0] >> 3] = p[1];
-		p += 2;
+	for (; end - p >= 2 && p[1] < 0x80; p += 2) {
+		switch (p[0]) {
+		case 0x08: l->key = p[1]; continue;
+		case 0x10: l->str = p[1]; continue;
+		case 0x18: l->num = p[1]; continue;
+		case 0x20: l->num_unit = p[1]; continue;
+		}
+		break;
 	}
-	if (p == end) {
-		label_set(l, v);
+	if (p == end)
 		return 0;
-	}
 	pbw_init(&r, p, (size_t)(end - p));
 	while ((k = pbw_next(&r, &g)) > 0) {
-		if (g.num < 1 || g.num > 4)
-			continue;
-		if (g.wt != PBW_VARINT)
+		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
+			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
+
+		if (to && g.wt != PBW_VARINT)
 			return -1;
-		v[g.num] = (int64_t)g.v;
+		if (to)
+			*to = (int64_t)g.v;
 	}
-	label_set(l, v);
 	return k < 0 ? -1 : 0;
 }
 
@@ -871,17 +874,152 @@ static const char *legacy(const char *d, size_t n)
 	return NULL;
 }
 
-/* A table element: a sub-message decoded by protobuf-c, added to *arr. */
-static int add_msg(void *arr, size_t *n, size_t *cap, const struct pbw_field *f,
-		   const ProtobufCMessageDescriptor *desc)
+/* The fields of a table message [p, p+n): varint field k (1 to nf) into
+ * v[k]; field sub (0: none) a message, each passed to add_sub. A known
+ * field of another wire type is refused, as protobuf-c refuses it; others
+ * are skipped. 0, or -1 if malformed. */
+static int table_msg(const uint8_t *p, size_t n, uint64_t *v, unsigned nf, unsigned sub,
+		     int (*add_sub)(struct tables *t, const uint8_t *p, size_t n), struct tables *t)
 {
-	ProtobufCMessage *m, ***a = arr;
+	struct pbw r;
+	struct pbw_field f;
+	int k;
 
-	if (f->wt != PBW_LEN || !(m = protobuf_c_message_unpack(desc, NULL, f->n, f->p)))
+	memset(v, 0, (nf + 1) * sizeof *v);
+	pbw_init(&r, p, n);
+	while ((k = pbw_next(&r, &f)) > 0) {
+		if (f.num > nf)
+			continue;
+		if (f.num == sub) {
+			if (f.wt != PBW_LEN || add_sub(t, f.p, f.n) < 0)
+				return -1;
+		} else if (f.wt != PBW_VARINT) {
+			return -1;
+		} else {
+			v[f.num] = f.v;
+		}
+	}
+	return k;
+}
+
+static int add_value_type(struct tables *t, const struct pbw_field *f, int keep)
+{
+	uint64_t v[3];
+	ValueType *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 2, 0, NULL, t) < 0)
 		return -1;
-	fp_grow(a, cap, *n + 1, sizeof **a);
-	(*a)[(*n)++] = m;
+	if (!keep)
+		return 0;
+	GROW(&t->st, &t->st_cap, t->p.n_sample_type + 1, sizeof *t->st);
+	o = &t->st[t->p.n_sample_type++];
+	memset(o, 0, sizeof *o);
+	o->type = (int64_t)v[1];
+	o->unit = (int64_t)v[2];
 	return 0;
+}
+
+static int add_mapping(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[11];
+	Mapping *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 10, 0, NULL, t) < 0)
+		return -1;
+	GROW(&t->map, &t->map_cap, t->p.n_mapping + 1, sizeof *t->map);
+	o = &t->map[t->p.n_mapping++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->memory_start = v[2];
+	o->memory_limit = v[3];
+	o->file_offset = v[4];
+	o->filename = (int64_t)v[5];
+	o->build_id = (int64_t)v[6];
+	o->has_functions = v[7] != 0;
+	o->has_filenames = v[8] != 0;
+	o->has_line_numbers = v[9] != 0;
+	o->has_inline_frames = v[10] != 0;
+	return 0;
+}
+
+static int add_line(struct tables *t, const uint8_t *p, size_t n)
+{
+	uint64_t v[4];
+	Perftools__Profiles__Line *o;
+
+	if (table_msg(p, n, v, 3, 0, NULL, t) < 0)
+		return -1;
+	GROW(&t->line, &t->line_cap, t->n_line + 1, sizeof *t->line);
+	o = &t->line[t->n_line++];
+	memset(o, 0, sizeof *o);
+	o->function_id = v[1];
+	o->line = (int64_t)v[2];
+	o->column = (int64_t)v[3];
+	return 0;
+}
+
+static int add_location(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[6];
+	size_t first = t->n_line;
+	Location *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 4, add_line, t) < 0)
+		return -1;
+	GROW(&t->loc, &t->loc_cap, t->p.n_location + 1, sizeof *t->loc);
+	GROW(&t->loc_line, &t->loc_line_cap, t->p.n_location + 1, sizeof *t->loc_line);
+	t->loc_line[t->p.n_location] = first;
+	o = &t->loc[t->p.n_location++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->mapping_id = v[2];
+	o->address = v[3];
+	o->n_line = t->n_line - first;
+	o->is_folded = v[5] != 0;
+	return 0;
+}
+
+static int add_function(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[6];
+	Function *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 0, NULL, t) < 0)
+		return -1;
+	GROW(&t->fn, &t->fn_cap, t->p.n_function + 1, sizeof *t->fn);
+	o = &t->fn[t->p.n_function++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->name = (int64_t)v[2];
+	o->system_name = (int64_t)v[3];
+	o->filename = (int64_t)v[4];
+	o->start_line = (int64_t)v[5];
+	return 0;
+}
+
+/* p's arrays of pointers to the table elements (they no longer move). */
+static void *pointers(void *items, size_t n, size_t size)
+{
+	void **a = fp_malloc((n + 1) * sizeof *a);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		a[i] = (char *)items + i * size;
+	return a;
+}
+
+static void link_tables(struct tables *t)
+{
+	Profile *p = &t->p;
+	size_t i;
+
+	p->sample_type = pointers(t->st, p->n_sample_type, sizeof *t->st);
+	p->mapping = pointers(t->map, p->n_mapping, sizeof *t->map);
+	p->location = pointers(t->loc, p->n_location, sizeof *t->loc);
+	p->function = pointers(t->fn, p->n_function, sizeof *t->fn);
+	t->linep = pointers(t->line, t->n_line, sizeof *t->line);
+	for (i = 0; i < p->n_location; i++)
+		t->loc[i].line = t->linep + t->loc_line[i];
 }
 
 static int add_comment(struct tables *t, int64_t v)
@@ -896,14 +1034,12 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 {
 	struct tables *t = &pp->t;
 	Profile *p = &t->p;
-	ProtobufCMessage *m;
 	struct pbw r;
 	uint64_t v;
 
 	switch (f->num) {
 	case 1:
-		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
-			       &perftools__profiles__value_type__descriptor);
+		return add_value_type(t, f, 1);
 	case 2:		/* samples come first: kept decoded, converted after the tables */
 		if (f->wt != PBW_LEN || !sample_ok(f->p, f->n))
 			return -1;
@@ -911,14 +1047,11 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 		p->n_sample++;
 		return 0;
 	case 3:
-		return add_msg(&p->mapping, &p->n_mapping, &t->map_cap, f,
-			       &perftools__profiles__mapping__descriptor);
+		return add_mapping(t, f);
 	case 4:
-		return add_msg(&p->location, &p->n_location, &t->loc_cap, f,
-			       &perftools__profiles__location__descriptor);
+		return add_location(t, f);
 	case 5:
-		return add_msg(&p->function, &p->n_function, &t->fn_cap, f,
-			       &perftools__profiles__function__descriptor);
+		return add_function(t, f);
 	case 6:
 		if (f->wt != PBW_LEN)
 			return -1;
@@ -928,12 +1061,7 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 		buf_addc(&t->strs, '\0');
 		return 0;
 	case 11:	/* period_type: checked, not used */
-		if (f->wt != PBW_LEN ||
-		    !(m = protobuf_c_message_unpack(&perftools__profiles__value_type__descriptor,
-						    NULL, f->n, f->p)))
-			return -1;
-		protobuf_c_message_free_unpacked(m, NULL);
-		return 0;
+		return add_value_type(t, f, 0);
 	case 13:	/* comment: plain or packed */
 		if (f->wt == PBW_VARINT)
 			return add_comment(t, (int64_t)f->v);
@@ -974,27 +1102,26 @@ static int read_profile(struct pp *pp, struct input *in)
 			break;
 		}
 	pbw_stream_free(&st);
+	link_tables(t);
 	t->p.string_table = fp_malloc((t->p.n_string_table + 1) * sizeof *t->p.string_table);
 	for (i = 0; i < t->p.n_string_table; i++)
 		t->p.string_table[i] = t->strs.p + t->str_off[i];
 	return r;
 }
 
-static void free_all(void **a, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		protobuf_c_message_free_unpacked(a[i], NULL);
-	free(a);
-}
-
 static void tables_free(struct tables *t)
 {
-	free_all((void **)t->p.sample_type, t->p.n_sample_type);
-	free_all((void **)t->p.mapping, t->p.n_mapping);
-	free_all((void **)t->p.location, t->p.n_location);
-	free_all((void **)t->p.function, t->p.n_function);
+	free(t->p.sample_type);
+	free(t->p.mapping);
+	free(t->p.location);
+	free(t->p.function);
+	free(t->st);
+	free(t->map);
+	free(t->loc);
+	free(t->loc_line);
+	free(t->fn);
+	free(t->line);
+	free(t->linep);
 	free(t->p.comment);
 	free(t->p.string_table);
 	free(t->str_off);
