@@ -272,13 +272,11 @@ static int secs_to_ns(double s, int64_t *ns)
 
 static void put_id(char *b, size_t size, int has, uint64_t v, struct slice *s)
 {
-	char *e = b + size, *q = e;
+	char *e = b + size, *q;
 
 	if (!has)
 		return;
-	do	/* size is 24: room for 20 digits */
-		*--q = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	q = digits_u64(e, v);	/* size is 24: room for 20 digits */
 	s->p = q;
 	s->n = (size_t)(e - q);
 }
