@@ -400,6 +400,20 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 
 static inline char *put_bytes(char *o, struct slice s)
 {
+	if (s.n <= 8) {	/* most fields: byte by byte, not a memcpy call */
+		switch (s.n) {
+		case 8: o[7] = s.p[7]; /* fall through */
+		case 7: o[6] = s.p[6]; /* fall through */
+		case 6: o[5] = s.p[5]; /* fall through */
+		case 5: o[4] = s.p[4]; /* fall through */
+		case 4: o[3] = s.p[3]; /* fall through */
+		case 3: o[2] = s.p[2]; /* fall through */
+		case 2: o[1] = s.p[1]; /* fall through */
+		case 1: o[0] = s.p[0]; /* fall through */
+		default: break;
+		}
+		return o + s.n;
+	}
 	memcpy(o, s.p, s.n);
 	return o + s.n;
 }
