@@ -890,9 +890,12 @@ static const char *legacy(const char *d, size_t n)
 
 /* The fields of a table message [p, p+n): varint field k (1 to nf) into
  * v[k]; field sub (0: none) a message, each passed to add_sub. A known
- * field of another wire type is refused, as protobuf-c refuses it; others
- * are skipped. 0, or -1 if malformed. */
+ * field of another wire type is refused, as protobuf-c refuses it, except
+ * the bool fields (bit k of bools): protobuf-c takes them in any wire
+ * type (as unknown fields are), v[k] is then 1. Others are skipped. 0, or
+ * -1 if malformed. */
 static int table_msg(const uint8_t *p, size_t n, uint64_t *v, unsigned nf, unsigned sub,
+		     unsigned bools,
 		     int (*add_sub)(struct tables *t, const uint8_t *p, size_t n), struct tables *t)
 {
 	struct pbw r;
@@ -901,12 +904,14 @@ static int table_msg(const uint8_t *p, size_t n, uint64_t *v, unsigned nf, unsig
 
 	memset(v, 0, (nf + 1) * sizeof *v);
 	pbw_init(&r, p, n);
-	while ((k = pbw_next(&r, &f)) > 0) {
-		if (f.num > nf)
-			continue;
+	while ((k = pbw_next_pbc(&r, &f)) > 0) {
+		if (f.num == 0 || f.num > nf)
+			continue;	/* unknown (0: a tag of 0 in more than one byte) */
 		if (f.num == sub) {
 			if (f.wt != PBW_LEN || add_sub(t, f.p, f.n) < 0)
 				return -1;
+		} else if (f.wt != PBW_VARINT && (bools >> f.num & 1)) {
+			v[f.num] = 1;	/* not used */
 		} else if (f.wt != PBW_VARINT) {
 			return -1;
 		} else {
@@ -921,7 +926,7 @@ static int add_value_type(struct tables *t, const struct pbw_field *f, int keep)
 	uint64_t v[3];
 	ValueType *o;
 
-	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 2, 0, NULL, t) < 0)
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 2, 0, 0, NULL, t) < 0)
 		return -1;
 	if (!keep)
 		return 0;
@@ -938,7 +943,7 @@ static int add_mapping(struct tables *t, const struct pbw_field *f)
 	uint64_t v[11];
 	Mapping *o;
 
-	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 10, 0, NULL, t) < 0)
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 10, 0, 0x780, NULL, t) < 0)
 		return -1;
 	GROW(&t->map, &t->map_cap, t->p.n_mapping + 1, sizeof *t->map);
 	o = &t->map[t->p.n_mapping++];
@@ -961,7 +966,7 @@ static int add_line(struct tables *t, const uint8_t *p, size_t n)
 	uint64_t v[4];
 	Perftools__Profiles__Line *o;
 
-	if (table_msg(p, n, v, 3, 0, NULL, t) < 0)
+	if (table_msg(p, n, v, 3, 0, 0, NULL, t) < 0)
 		return -1;
 	GROW(&t->line, &t->line_cap, t->n_line + 1, sizeof *t->line);
 	o = &t->line[t->n_line++];
@@ -978,7 +983,7 @@ static int add_location(struct tables *t, const struct pbw_field *f)
 	size_t first = t->n_line;
 	Location *o;
 
-	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 4, add_line, t) < 0)
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 4, 0x20, add_line, t) < 0)
 		return -1;
 	GROW(&t->loc, &t->loc_cap, t->p.n_location + 1, sizeof *t->loc);
 	GROW(&t->loc_line, &t->loc_line_cap, t->p.n_location + 1, sizeof *t->loc_line);
@@ -998,7 +1003,7 @@ static int add_function(struct tables *t, const struct pbw_field *f)
 	uint64_t v[6];
 	Function *o;
 
-	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 0, NULL, t) < 0)
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 0, 0, NULL, t) < 0)
 		return -1;
 	GROW(&t->fn, &t->fn_cap, t->p.n_function + 1, sizeof *t->fn);
 	o = &t->fn[t->p.n_function++];
