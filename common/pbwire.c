@@ -8,7 +8,7 @@
  * unless it is truncated. */
 int pbw_next_slow(struct pbw *r, struct pbw_field *f)
 {
-	uint64_t tag, n;
+	uint64_t tag;
 
 	if (r->p == r->end)
 		return 0;
@@ -16,6 +16,14 @@ int pbw_next_slow(struct pbw *r, struct pbw_field *f)
 		return -1;
 	f->num = (uint32_t)(tag >> 3);
 	f->wt = (int)(tag & 7);
+	return pbw_next_value(r, f);
+}
+
+/* The value of the field f (its tag read) at r. */
+int pbw_next_value(struct pbw *r, struct pbw_field *f)
+{
+	uint64_t n;
+
 	switch (f->wt) {
 	case PBW_VARINT:
 		return pbw_varint(r, &f->v) < 0 ? -1 : 1;
@@ -38,6 +46,51 @@ int pbw_next_slow(struct pbw *r, struct pbw_field *f)
 	default:
 		return -1;	/* groups, wire types 6 and 7 */
 	}
+}
+
+int pbw_next_pbc(struct pbw *r, struct pbw_field *f)
+{
+	const uint8_t *p = r->p;
+	size_t left = (size_t)(r->end - p), max, i;
+	uint32_t tag;
+	uint64_t n = 0;
+	unsigned shift;
+
+	if (p == r->end)
+		return 0;
+	if ((p[0] & 0xf8) == 0)
+		return -1;
+	f->wt = p[0] & 7;
+	tag = (uint32_t)(p[0] & 0x7f) >> 3;
+	i = 1;
+	if (p[0] & 0x80) {	/* protobuf-c's parse_tag_and_wiretype */
+		max = left < 5 ? left : 5;
+		for (shift = 4; i < max && (p[i] & 0x80); i++, shift += 7)
+			tag |= (uint32_t)(p[i] & 0x7f) << shift;
+		if (i == max)
+			return -1;
+		tag |= (uint32_t)p[i++] << shift;
+	}
+	f->num = tag;
+	r->p = p + i;
+	if (f->wt != PBW_LEN)
+		return f->wt == PBW_VARINT || f->wt == PBW_I64 || f->wt == PBW_I32 ?
+			pbw_next_value(r, f) : -1;
+	/* protobuf-c's scan_length_prefixed_data: at most 5 bytes */
+	p = r->p;
+	left = (size_t)(r->end - p);
+	max = left < 5 ? left : 5;
+	for (i = 0, shift = 0; i < max; i++, shift += 7) {
+		n |= (uint64_t)(p[i] & 0x7f) << shift;
+		if (!(p[i] & 0x80))
+			break;
+	}
+	if (i == max || n > left - (i + 1))
+		return -1;
+	f->p = p + i + 1;
+	f->n = (size_t)n;
+	r->p = f->p + n;
+	return 1;
 }
 
 void pbw_stream_init(struct pbw_stream *s, struct input *in)

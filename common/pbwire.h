@@ -60,6 +60,7 @@ static inline int pbw_varint(struct pbw *r, uint64_t *v)
 }
 
 int pbw_next_slow(struct pbw *r, struct pbw_field *f);
+int pbw_next_value(struct pbw *r, struct pbw_field *f);	/* after the tag */
 
 /* The next field: 1 with *f set, 0 at the end, -1 if malformed. The
  * common case inline: a one-byte tag of a one-byte varint. */
@@ -75,6 +76,13 @@ static inline int pbw_next(struct pbw *r, struct pbw_field *f)
 	}
 	return pbw_next_slow(r, f);
 }
+
+/* The next field as protobuf-c's unpack reads the fields of a message it
+ * decodes (pbw_next is laxer on these): a tag of at most 5 bytes, 0 only
+ * refused in one byte (a longer encoding of 0 is an unknown field 0); a
+ * length of at most 5 bytes. 1 with *f set, 0 at the end, -1 where
+ * protobuf-c refuses the message. */
+int pbw_next_pbc(struct pbw *r, struct pbw_field *f);
 
 /* The top-level fields of a message read from an input: a field is
  * gathered whole (a length-delimited one too) before it is returned, so

@@ -27,6 +27,16 @@ void store_free(struct store *s);
  * in the store. */
 int store_pread(struct store *s, uint64_t off, void *p, size_t n);
 
+/* The bytes [off, off+n) in place when the store is all in memory (no
+ * file), valid until the next store_add; NULL otherwise (store_pread or
+ * a store_rd reads them). */
+static inline const void *store_at(const struct store *s, uint64_t off, size_t n)
+{
+	if (s->fd >= 0 || off > s->len || n > s->len - off)
+		return NULL;
+	return s->mem.p + off;
+}
+
 /* A sequential reader of the bytes [off, end) of a store. */
 struct store_rd {
 	struct store *s;

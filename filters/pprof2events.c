@@ -65,11 +65,19 @@ struct sdec {
 	const Label *labp_for;	/* the lab that labp points into */
 };
 
-/* A profile's tables as read (decoded element by element), its samples
- * decoded in a store (store_sample). */
+/* A profile's tables as read (decoded element by element by the wire
+ * reader into arrays; p's arrays of pointers to them are made when the
+ * input is read), its samples in a store (store_sample). */
 struct tables {
 	Profile p;		/* the tables; n_sample counts the stored samples */
-	size_t st_cap, map_cap, loc_cap, fn_cap, com_cap;
+	size_t com_cap;
+	ValueType *st;
+	Mapping *map;
+	Location *loc;
+	Function *fn;
+	Perftools__Profiles__Line *line, **linep;
+	size_t *loc_line;	/* per location: its first line in line */
+	size_t st_cap, map_cap, loc_cap, loc_line_cap, fn_cap, n_line, line_cap;
 	struct buf strs;	/* the strings, each with its NUL */
 	size_t *str_off, str_cap;
 };
@@ -392,6 +400,20 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 
 static inline char *put_bytes(char *o, struct slice s)
 {
+	if (s.n <= 8) {	/* most fields: byte by byte, not a memcpy call */
+		switch (s.n) {
+		case 8: o[7] = s.p[7]; /* fall through */
+		case 7: o[6] = s.p[6]; /* fall through */
+		case 6: o[5] = s.p[5]; /* fall through */
+		case 5: o[4] = s.p[4]; /* fall through */
+		case 4: o[3] = s.p[3]; /* fall through */
+		case 3: o[2] = s.p[2]; /* fall through */
+		case 2: o[1] = s.p[1]; /* fall through */
+		case 1: o[0] = s.p[0]; /* fall through */
+		default: break;
+		}
+		return o + s.n;
+	}
 	memcpy(o, s.p, s.n);
 	return o + s.n;
 }
@@ -530,6 +552,13 @@ static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
+/* Whether p starts a one-byte tag of a varint field 1 to 4 (a Label's)
+ * and a one-byte value. */
+static inline int label_pair(const uint8_t *p, const uint8_t *end)
+{
+	return end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0;
+}
+
 /* The Label message [p, end) into l: 0, or -1 if malformed. */
 static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
 {
@@ -537,17 +566,19 @@ static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
 	struct pbw_field g;
 	int k;
 
-	memset(l, 0, sizeof *l);
-	/* the common case: one-byte tags of varint fields 1 to 4 */
-	while (p < end && (*p == 0x08 || *p == 0x10 || *p == 0x18 || *p == 0x20)) {
-		unsigned num = *p >> 3;
-		uint64_t v;
-
-		p++;
-		if (get_varint(&p, end, &v) < 0)
-			return -1;
-		*(num == 1 ? &l->key : num == 2 ? &l->str : num == 3 ? &l->num : &l->num_unit) = (int64_t)v;
+	l->key = l->str = l->num = l->num_unit = 0;
+	/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
+	for (; end - p >= 2 && p[1] < 0x80; p += 2) {
+		switch (p[0]) {
+		case 0x08: l->key = p[1]; continue;
+		case 0x10: l->str = p[1]; continue;
+		case 0x18: l->num = p[1]; continue;
+		case 0x20: l->num_unit = p[1]; continue;
+		}
+		break;
 	}
+	if (p == end)
+		return 0;
 	pbw_init(&r, p, (size_t)(end - p));
 	while ((k = pbw_next(&r, &g)) > 0) {
 		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
@@ -559,6 +590,15 @@ static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
 			*to = (int64_t)g.v;
 	}
 	return k < 0 ? -1 : 0;
+}
+
+/* The number of the length-delimited field at p when its tag and its
+ * length take a byte each and it ends by end (the common case), or 0. */
+static inline unsigned short_len(const uint8_t *p, const uint8_t *end)
+{
+	if (end - p < 2 || p[1] >= 0x80 || p[1] > end - p - 2 || (p[0] & 0x87) != PBW_LEN)
+		return 0;
+	return p[0] >> 3;
 }
 
 /* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
@@ -573,9 +613,12 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 	GROW(a, cap, *n + (size_t)(end - p), sizeof **a);
 	o = *a + *n;
 	while (p < end) {
-		if (*p < 0x80)
+		if (*p < 0x80) {
 			*o++ = *p++;
-		else if (get_varint(&p, end, o++) < 0)
+		} else if (end - p >= 2 && p[1] < 0x80) {
+			*o++ = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
+			p += 2;
+		} else if (get_varint(&p, end, o++) < 0)
 			return -1;
 	}
 	*n = (size_t)(o - *a);
@@ -593,10 +636,8 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 
 	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
 	while (p < end) {
-		if (p[0] < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 && end - p >= 2 &&
-		    p[1] < 0x80 && p[1] <= end - p - 2) {
+		if ((f.num = short_len(p, end)) != 0) {
 			/* the common case: a one-byte tag and a one-byte length */
-			f.num = p[0] >> 3;
 			f.wt = PBW_LEN;
 			f.p = p + 2;
 			f.n = p[1];
@@ -649,121 +690,109 @@ static void sdec_free(struct sdec *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* A sample as stored, decoded once (the file is refused before any output
- * if one is malformed): a 4-byte length (0xffffffff: an 8-byte one
- * follows), then varints: the numbers of location ids, values and labels,
- * the ids, the values, each label's key, str, num and num_unit. */
-static inline uint8_t *put_varint(uint8_t *o, uint64_t v)
+/* Whether the varints [p, end) of a packed field all end, each within 10
+ * bytes: what packed_decode() accepts. */
+static int packed_ok(const uint8_t *p, const uint8_t *end)
 {
-	if (v < 0x80) {
-		*o++ = (uint8_t)v;
-		return o;
+	unsigned run = 0;
+
+	for (; p < end; p++) {
+		if (*p < 0x80)
+			run = 0;
+		else if (++run == 10)
+			return 0;
 	}
-	while (v >= 0x80) {
-		*o++ = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	*o++ = (uint8_t)v;
-	return o;
+	return run == 0;
 }
 
-static void store_sample(struct pp *pp, const Sample *s)
+/* Whether the Label message [p, end) is one label_decode() accepts. */
+static int label_ok(const uint8_t *p, const uint8_t *end)
 {
-	size_t i, most = 4 + 8 + 10 * (3 + s->n_location_id + s->n_value + 4 * s->n_label);
-	uint8_t *b, *o;
-	uint32_t n32;
-	uint64_t n;
+	struct pbw r;
+	struct pbw_field g;
+	int k;
 
-	pp->raw.len = 0;
-	buf_reserve(&pp->raw, most);
-	b = (uint8_t *)pp->raw.p;
-	o = b + 12;
-	o = put_varint(o, s->n_location_id);
-	o = put_varint(o, s->n_value);
-	o = put_varint(o, s->n_label);
-	for (i = 0; i < s->n_location_id; i++)
-		o = put_varint(o, s->location_id[i]);
-	for (i = 0; i < s->n_value; i++)
-		o = put_varint(o, (uint64_t)s->value[i]);
-	for (i = 0; i < s->n_label; i++) {
-		const Label *l = s->label[i];
-
-		o = put_varint(o, (uint64_t)l->key);
-		o = put_varint(o, (uint64_t)l->str);
-		o = put_varint(o, (uint64_t)l->num);
-		o = put_varint(o, (uint64_t)l->num_unit);
-	}
-	n = (uint64_t)(o - (b + 12));
-	if (n < 0xffffffffu) {
-		n32 = (uint32_t)n;
-		memcpy(b + 8, &n32, 4);
-		store_add(&pp->samples, b + 8, 4 + (size_t)n);
-	} else {
-		n32 = 0xffffffffu;
-		memcpy(b, &n32, 4);
-		memcpy(b + 4, &n, 8);
-		store_add(&pp->samples, b, 12 + (size_t)n);
-	}
+	while (label_pair(p, end))
+		p += 2;
+	if (p == end)
+		return 1;
+	pbw_init(&r, p, (size_t)(end - p));
+	while ((k = pbw_next(&r, &g)) > 0)
+		if (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT)
+			return 0;
+	return k == 0;
 }
 
-/* A varint of a stored sample (well formed: written by store_sample). */
-static inline uint64_t stored_varint(const uint8_t **p)
+/* Whether the Sample message [p, p+n) is one sample_decode() accepts,
+ * without decoding it (the reading pass only checks a sample: it is
+ * decoded when converted). */
+static int sample_ok(const uint8_t *p, size_t n)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
+	const uint8_t *end = p + n;
+	struct pbw r;
+	struct pbw_field f;
 
-	for (;;) {
-		uint8_t c = *(*p)++;
-
-		v |= (uint64_t)(c & 0x7f) << shift;
-		if (c < 0x80)
-			return v;
-		shift += 7;
+	while (p < end) {
+		if ((f.num = short_len(p, end)) != 0) {
+			f.wt = PBW_LEN;
+			f.p = p + 2;
+			f.n = p[1];
+			p += 2 + p[1];
+		} else {
+			pbw_init(&r, p, (size_t)(end - p));
+			if (pbw_next(&r, &f) < 0)
+				return 0;
+			p = r.p;
+		}
+		if (f.num == 1 || f.num == 2) {
+			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
+				return 0;
+		} else if (f.num == 3) {
+			if (f.wt != PBW_LEN || !label_ok(f.p, f.p + f.n))
+				return 0;
+		}
 	}
+	return 1;
 }
 
-/* The stored sample [p, p+n) into d->s. */
-static void stored_decode(struct sdec *d, const uint8_t *p)
+/* A sample as stored: its message as read (checked by sample_ok, so
+ * sample_decode takes it), after a 4-byte length (0xffffffff: an 8-byte
+ * one follows). */
+static void store_sample(struct pp *pp, const uint8_t *p, size_t n)
 {
-	size_t nl = (size_t)stored_varint(&p), nv = (size_t)stored_varint(&p),
-	       nb = (size_t)stored_varint(&p), i;
+	uint32_t n32 = n < 0xffffffffu ? (uint32_t)n : 0xffffffffu;
+	uint64_t n64 = n;
 
-	GROW(&d->s.location_id, &d->loc_cap, nl + 1, sizeof *d->s.location_id);
-	GROW(&d->s.value, &d->val_cap, nv + 1, sizeof *d->s.value);
-	GROW(&d->lab, &d->lab_cap, nb + 1, sizeof *d->lab);
-	for (i = 0; i < nl; i++)
-		d->s.location_id[i] = *p < 0x80 ? *p++ : stored_varint(&p);
-	for (i = 0; i < nv; i++)
-		d->s.value[i] = (int64_t)(*p < 0x80 ? *p++ : stored_varint(&p));
-	for (i = 0; i < nb; i++) {
-		Label *l = &d->lab[i];
-
-		l->key = (int64_t)stored_varint(&p);
-		l->str = (int64_t)stored_varint(&p);
-		l->num = (int64_t)stored_varint(&p);
-		l->num_unit = (int64_t)stored_varint(&p);
-	}
-	if (nb && (d->labp_cap < d->lab_cap || d->labp_for != d->lab)) {
-		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
-		d->labp_cap = d->lab_cap;
-		d->labp_for = d->lab;
-		for (i = 0; i < d->lab_cap; i++)
-			d->labp[i] = &d->lab[i];
-	}
-	d->s.n_location_id = nl;
-	d->s.n_value = nv;
-	d->s.label = d->labp;
-	d->s.n_label = nb;
+	store_add(&pp->samples, &n32, 4);
+	if (n32 == 0xffffffffu)
+		store_add(&pp->samples, &n64, 8);
+	store_add(&pp->samples, p, n);
 }
 
 /* The stored sample at *off (advanced past it), decoded into pp->sd:
- * read in order through rd, or (rd NULL) at *off. */
+ * in place when the store is in memory, else read in order through rd
+ * or (rd NULL) at *off. */
 static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
 {
+	const uint8_t *p = store_at(&pp->samples, *off, 4);
 	uint32_t n32;
 	uint64_t n, head = 4;
-	int ok;
+	int ok = 1;
 
+	if (p) {	/* the store is in memory: no copy */
+		memcpy(&n32, p, 4);
+		n = n32;
+		if (n32 == 0xffffffffu && (p = store_at(&pp->samples, *off + 4, 8)) != NULL) {
+			memcpy(&n, p, 8);
+			head = 12;
+		}
+		if (!p || !(p = store_at(&pp->samples, *off + head, (size_t)n)))
+			fp_die("internal error: sample beyond the store");
+		if (sample_decode(&pp->sd, p, (size_t)n) < 0)
+			fp_die("internal error: stored sample undecodable");
+		*off += head + n;
+		return &pp->sd.s;
+	}
 	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
 	n = n32;
 	if (ok && n32 == 0xffffffffu) {
@@ -778,7 +807,8 @@ static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t 
 		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
 	if (!ok)
 		fp_die("internal error: stored sample unreadable");
-	stored_decode(&pp->sd, (const uint8_t *)pp->raw.p);
+	if (sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+		fp_die("internal error: stored sample undecodable");
 	*off += head + n;
 	return &pp->sd.s;
 }
@@ -858,17 +888,157 @@ static const char *legacy(const char *d, size_t n)
 	return NULL;
 }
 
-/* A table element: a sub-message decoded by protobuf-c, added to *arr. */
-static int add_msg(void *arr, size_t *n, size_t *cap, const struct pbw_field *f,
-		   const ProtobufCMessageDescriptor *desc)
+/* The fields of a table message [p, p+n): varint field k (1 to nf) into
+ * v[k]; field sub (0: none) a message, each passed to add_sub. A known
+ * field of another wire type is refused, as protobuf-c refuses it, except
+ * the bool fields (bit k of bools): protobuf-c takes them in any wire
+ * type (as unknown fields are), v[k] is then 1. Others are skipped. 0, or
+ * -1 if malformed. */
+static int table_msg(const uint8_t *p, size_t n, uint64_t *v, unsigned nf, unsigned sub,
+		     unsigned bools,
+		     int (*add_sub)(struct tables *t, const uint8_t *p, size_t n), struct tables *t)
 {
-	ProtobufCMessage *m, ***a = arr;
+	struct pbw r;
+	struct pbw_field f;
+	int k;
 
-	if (f->wt != PBW_LEN || !(m = protobuf_c_message_unpack(desc, NULL, f->n, f->p)))
+	memset(v, 0, (nf + 1) * sizeof *v);
+	pbw_init(&r, p, n);
+	while ((k = pbw_next_pbc(&r, &f)) > 0) {
+		if (f.num == 0 || f.num > nf)
+			continue;	/* unknown (0: a tag of 0 in more than one byte) */
+		if (f.num == sub) {
+			if (f.wt != PBW_LEN || add_sub(t, f.p, f.n) < 0)
+				return -1;
+		} else if (f.wt != PBW_VARINT && (bools >> f.num & 1)) {
+			v[f.num] = 1;	/* not used */
+		} else if (f.wt != PBW_VARINT) {
+			return -1;
+		} else {
+			v[f.num] = f.v;
+		}
+	}
+	return k;
+}
+
+static int add_value_type(struct tables *t, const struct pbw_field *f, int keep)
+{
+	uint64_t v[3];
+	ValueType *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 2, 0, 0, NULL, t) < 0)
 		return -1;
-	fp_grow(a, cap, *n + 1, sizeof **a);
-	(*a)[(*n)++] = m;
+	if (!keep)
+		return 0;
+	GROW(&t->st, &t->st_cap, t->p.n_sample_type + 1, sizeof *t->st);
+	o = &t->st[t->p.n_sample_type++];
+	memset(o, 0, sizeof *o);
+	o->type = (int64_t)v[1];
+	o->unit = (int64_t)v[2];
 	return 0;
+}
+
+static int add_mapping(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[11];
+	Mapping *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 10, 0, 0x780, NULL, t) < 0)
+		return -1;
+	GROW(&t->map, &t->map_cap, t->p.n_mapping + 1, sizeof *t->map);
+	o = &t->map[t->p.n_mapping++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->memory_start = v[2];
+	o->memory_limit = v[3];
+	o->file_offset = v[4];
+	o->filename = (int64_t)v[5];
+	o->build_id = (int64_t)v[6];
+	o->has_functions = v[7] != 0;
+	o->has_filenames = v[8] != 0;
+	o->has_line_numbers = v[9] != 0;
+	o->has_inline_frames = v[10] != 0;
+	return 0;
+}
+
+static int add_line(struct tables *t, const uint8_t *p, size_t n)
+{
+	uint64_t v[4];
+	Perftools__Profiles__Line *o;
+
+	if (table_msg(p, n, v, 3, 0, 0, NULL, t) < 0)
+		return -1;
+	GROW(&t->line, &t->line_cap, t->n_line + 1, sizeof *t->line);
+	o = &t->line[t->n_line++];
+	memset(o, 0, sizeof *o);
+	o->function_id = v[1];
+	o->line = (int64_t)v[2];
+	o->column = (int64_t)v[3];
+	return 0;
+}
+
+static int add_location(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[6];
+	size_t first = t->n_line;
+	Location *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 4, 0x20, add_line, t) < 0)
+		return -1;
+	GROW(&t->loc, &t->loc_cap, t->p.n_location + 1, sizeof *t->loc);
+	GROW(&t->loc_line, &t->loc_line_cap, t->p.n_location + 1, sizeof *t->loc_line);
+	t->loc_line[t->p.n_location] = first;
+	o = &t->loc[t->p.n_location++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->mapping_id = v[2];
+	o->address = v[3];
+	o->n_line = t->n_line - first;
+	o->is_folded = v[5] != 0;
+	return 0;
+}
+
+static int add_function(struct tables *t, const struct pbw_field *f)
+{
+	uint64_t v[6];
+	Function *o;
+
+	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 0, 0, NULL, t) < 0)
+		return -1;
+	GROW(&t->fn, &t->fn_cap, t->p.n_function + 1, sizeof *t->fn);
+	o = &t->fn[t->p.n_function++];
+	memset(o, 0, sizeof *o);
+	o->id = v[1];
+	o->name = (int64_t)v[2];
+	o->system_name = (int64_t)v[3];
+	o->filename = (int64_t)v[4];
+	o->start_line = (int64_t)v[5];
+	return 0;
+}
+
+/* p's arrays of pointers to the table elements (they no longer move). */
+static void *pointers(void *items, size_t n, size_t size)
+{
+	void **a = fp_malloc((n + 1) * sizeof *a);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		a[i] = (char *)items + i * size;
+	return a;
+}
+
+static void link_tables(struct tables *t)
+{
+	Profile *p = &t->p;
+	size_t i;
+
+	p->sample_type = pointers(t->st, p->n_sample_type, sizeof *t->st);
+	p->mapping = pointers(t->map, p->n_mapping, sizeof *t->map);
+	p->location = pointers(t->loc, p->n_location, sizeof *t->loc);
+	p->function = pointers(t->fn, p->n_function, sizeof *t->fn);
+	t->linep = pointers(t->line, t->n_line, sizeof *t->line);
+	for (i = 0; i < p->n_location; i++)
+		t->loc[i].line = t->linep + t->loc_line[i];
 }
 
 static int add_comment(struct tables *t, int64_t v)
@@ -883,29 +1053,24 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 {
 	struct tables *t = &pp->t;
 	Profile *p = &t->p;
-	ProtobufCMessage *m;
 	struct pbw r;
 	uint64_t v;
 
 	switch (f->num) {
 	case 1:
-		return add_msg(&p->sample_type, &p->n_sample_type, &t->st_cap, f,
-			       &perftools__profiles__value_type__descriptor);
+		return add_value_type(t, f, 1);
 	case 2:		/* samples come first: kept decoded, converted after the tables */
-		if (f->wt != PBW_LEN || sample_decode(&pp->sd, f->p, f->n) < 0)
+		if (f->wt != PBW_LEN || !sample_ok(f->p, f->n))
 			return -1;
-		store_sample(pp, &pp->sd.s);
+		store_sample(pp, f->p, f->n);
 		p->n_sample++;
 		return 0;
 	case 3:
-		return add_msg(&p->mapping, &p->n_mapping, &t->map_cap, f,
-			       &perftools__profiles__mapping__descriptor);
+		return add_mapping(t, f);
 	case 4:
-		return add_msg(&p->location, &p->n_location, &t->loc_cap, f,
-			       &perftools__profiles__location__descriptor);
+		return add_location(t, f);
 	case 5:
-		return add_msg(&p->function, &p->n_function, &t->fn_cap, f,
-			       &perftools__profiles__function__descriptor);
+		return add_function(t, f);
 	case 6:
 		if (f->wt != PBW_LEN)
 			return -1;
@@ -915,12 +1080,7 @@ static int add_field(struct pp *pp, const struct pbw_field *f)
 		buf_addc(&t->strs, '\0');
 		return 0;
 	case 11:	/* period_type: checked, not used */
-		if (f->wt != PBW_LEN ||
-		    !(m = protobuf_c_message_unpack(&perftools__profiles__value_type__descriptor,
-						    NULL, f->n, f->p)))
-			return -1;
-		protobuf_c_message_free_unpacked(m, NULL);
-		return 0;
+		return add_value_type(t, f, 0);
 	case 13:	/* comment: plain or packed */
 		if (f->wt == PBW_VARINT)
 			return add_comment(t, (int64_t)f->v);
@@ -961,27 +1121,26 @@ static int read_profile(struct pp *pp, struct input *in)
 			break;
 		}
 	pbw_stream_free(&st);
+	link_tables(t);
 	t->p.string_table = fp_malloc((t->p.n_string_table + 1) * sizeof *t->p.string_table);
 	for (i = 0; i < t->p.n_string_table; i++)
 		t->p.string_table[i] = t->strs.p + t->str_off[i];
 	return r;
 }
 
-static void free_all(void **a, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		protobuf_c_message_free_unpacked(a[i], NULL);
-	free(a);
-}
-
 static void tables_free(struct tables *t)
 {
-	free_all((void **)t->p.sample_type, t->p.n_sample_type);
-	free_all((void **)t->p.mapping, t->p.n_mapping);
-	free_all((void **)t->p.location, t->p.n_location);
-	free_all((void **)t->p.function, t->p.n_function);
+	free(t->p.sample_type);
+	free(t->p.mapping);
+	free(t->p.location);
+	free(t->p.function);
+	free(t->st);
+	free(t->map);
+	free(t->loc);
+	free(t->loc_line);
+	free(t->fn);
+	free(t->line);
+	free(t->linep);
 	free(t->p.comment);
 	free(t->p.string_table);
 	free(t->str_off);
