@@ -83,6 +83,29 @@ parts() {
 	{ [ "$1" != bad ] || [ "$(wc -l <"$_d/whole.msgs")" = 2 ]; } &&
 	grep ':[0-9][0-9]*: ' "$_d/errs" | grep -v 'samples with and without a period' | cmp -s - "$_d/whole.msgs" &&
 		ok || no "parts $1 ($_n): FILE:LINE messages differ: $(grep ':[0-9][0-9]*: ' "$_d/errs" | head -3)"
+	# a part's own "with and without a period" message (where it first sees
+	# the mix: not where the whole does) names the file's line of a header of
+	# that event without a period (the lines before the part counted right)
+	if grep -q 'with and without a period' "$_d/errs"; then
+		_bad=$(awk -v f="$_f" 'FNR == NR {
+				if (match($0, /:[0-9]+: event [^ ]*: samples with and without a period/)) {
+					s = substr($0, RSTART + 1, RLENGTH - 1)
+					n = s + 0
+					sub(/^[0-9]+: event /, "", s)
+					sub(/: samples.*/, "", s)
+					want[n] = s
+					todo++
+				}
+				next
+			}
+			FNR in want {
+				if (/^[ \t]/ || index($0, ": " want[FNR] ":") == 0)
+					print "line " FNR " is not a header of " want[FNR] " without a period: " $0
+				todo--
+			}
+			END { if (todo) print todo " message lines past the end of " f }' "$_d/errs" "$_f")
+		[ -z "$_bad" ] && ok || no "parts $1 ($_n): $_bad"
+	fi
 	empty_parts=$_empty
 	rm -rf "$_d"
 }

@@ -10,7 +10,9 @@
  *  - on the input as a file, the starts of parts 1..N are 0, then
  *    non-decreasing, each the size or the start of a line the rule
  *    accepts, and nothing between a part's cut point and its start is a
- *    header line.
+ *    header line;
+ *  - perfsplit_lines() counts the LFs before each start (and in the whole
+ *    file) as a byte loop does (the SIMD counters and their tails).
  */
 #include "fuzz.h"
 
@@ -88,6 +90,17 @@ static void lines(const char *s, size_t n)
 	}
 }
 
+/* perfsplit_lines(fd, upto) is the number of LFs in s[0..upto) */
+static void lines_before(int fd, const char *s, uint64_t upto)
+{
+	uint64_t nl = 1, want = 0, i;
+
+	for (i = 0; i < upto; i++)
+		want += s[i] == '\n';
+	FUZZ_CHECK(perfsplit_lines(fd, "fuzz", upto, &nl) == 0);
+	FUZZ_CHECK(nl == want);
+}
+
 static void parts(const char *s, size_t n)
 {
 	int fd = memfd_create("perfsplit", 0);
@@ -104,6 +117,7 @@ static void parts(const char *s, size_t n)
 		uint64_t cut = n * (k - 1) / parts, i;
 
 		FUZZ_CHECK(perfsplit_start(fd, "fuzz", n, k, parts, &start) == 0);
+		lines_before(fd, s, start);
 		if (k == 1) {
 			FUZZ_CHECK(start == 0);
 			continue;
@@ -125,6 +139,7 @@ static void parts(const char *s, size_t n)
 		}
 		prev = start;
 	}
+	lines_before(fd, s, n);
 	close(fd);
 }
 
