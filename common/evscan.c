@@ -353,10 +353,9 @@ static inline const char *tab_or_lf(const char *p, const char *end)
  * ev_parse_cut() scanned it twice). EV_RECORD with the line taken as
  * input_getline() takes it; 0, nothing taken, for anything else: a line
  * not whole in the buffer, a CR, a header, a record ev_parse() decides. */
-static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec)
+static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec, const char *s, const char *bend)
 {
-	struct input *in = &r->in;
-	const char *s = in->buf + in->start, *bend = in->buf + in->end, *t[8], *lf;
+	const char *t[8], *lf;
 	const uint64_t past = 1ULL << 63;
 	__m128i v0, v1, v2, v3;
 	uint64_t tabs, lfs;
@@ -406,8 +405,7 @@ static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec)
 #undef EVSCAN_TAB
 	if (s[len - 1] == '\r' || fields(rec, s, len, t, 1) < 0)
 		return 0;
-	in->start += len + 1;
-	in->lineno++;
+	input_take_line(&r->in, len);
 	return EV_RECORD;
 }
 #endif
@@ -415,9 +413,13 @@ static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec)
 int ev_reader_next_cut(struct ev_reader *r, struct ev_rec *rec)
 {
 #ifdef __SSE2__
-	if (__builtin_expect(r->started && !r->in.failed && r->in.end - r->in.start >= 64, 1) &&
-	    next_cut_fast(r, rec) == EV_RECORD)
-		return EV_RECORD;
+	if (__builtin_expect(r->started, 1)) {
+		size_t n;
+		const char *s = input_buffered(&r->in, &n);
+
+		if (__builtin_expect(n >= 64, 1) && next_cut_fast(r, rec, s, s + n) == EV_RECORD)
+			return EV_RECORD;
+	}
 #endif
 	return ev_reader_next_with(r, rec, ev_parse_cut);
 }
