@@ -348,6 +348,22 @@ static inline const char *tab_or_lf(const char *p, const char *end)
 	return NULL;
 }
 
+/* The index of x's lowest set bit (x != 0) as a size_t. The builtin's
+ * int made GCC compute each TAB's offset + 1 in 32 bits and sign-extend
+ * both (two instructions a field more); tzcnt's 64-bit result is used as
+ * it is. */
+static inline size_t ctz64(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	size_t r;
+
+	__asm__("tzcntq %1, %0" : "=r"(r) : "rm"(x) : "cc");	/* bsf where there is no BMI1: the same for x != 0 */
+	return r;
+#else
+	return (size_t)__builtin_ctzll(x);
+#endif
+}
+
 /* The usual record line, read from the input's buffer in place: the line's
  * LF and the TABs of its fields found in one scan (input_getline() and
  * ev_parse_cut() scanned it twice). EV_RECORD with the line taken as
@@ -377,11 +393,11 @@ static inline int next_cut_fast(struct ev_reader *r, struct ev_rec *rec, const c
 	tabs &= ~(uint64_t)3;
 	if (lfs)
 		tabs &= (lfs & -lfs) - 1;
-#define EVSCAN_TAB(i) (t[i] = s + __builtin_ctzll(tabs | past), tabs &= tabs - 1)
+#define EVSCAN_TAB(i) (t[i] = s + ctz64(tabs | past), tabs &= tabs - 1)
 	EVSCAN_TAB(0); EVSCAN_TAB(1); EVSCAN_TAB(2); EVSCAN_TAB(3);
 	EVSCAN_TAB(4); EVSCAN_TAB(5); EVSCAN_TAB(6);
 	if (lfs) {	/* the whole line in the mask */
-		len = (size_t)__builtin_ctzll(lfs);
+		len = ctz64(lfs);
 		if (t[6] >= s + len)
 			return 0;
 		EVSCAN_TAB(7);
