@@ -7,6 +7,22 @@
 #include "bytes.h"
 #include "evscan.h"
 
+/* The index of x's lowest set bit (x != 0) as a size_t. The builtin's
+ * int made GCC compute each TAB's offset + 1 in 32 bits and sign-extend
+ * both (two instructions a field more); tzcnt's 64-bit result is used as
+ * it is. */
+static inline size_t ctz64(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	size_t r;
+
+	__asm__("tzcntq %1, %0" : "=r"(r) : "rm"(x) : "cc");	/* bsf where there is no BMI1: the same for x != 0 */
+	return r;
+#else
+	return (size_t)__builtin_ctzll(x);
+#endif
+}
+
 /* The first n TABs in [p, end) into t; returns how many were found (up to
  * n). One pass over the record's leading fields, a word at a time. */
 static inline int find_tabs(const char *p, const char *end, const char **t, int n)
@@ -23,7 +39,7 @@ static inline int find_tabs(const char *p, const char *end, const char **t, int 
 		x = w ^ rep;
 		m = ~(((x & lo7) + lo7) | x | lo7);	/* exactly the TAB bytes' high bits */
 		for (; m; m &= m - 1) {
-			t[k++] = p + (__builtin_ctzll(m) >> 3);
+			t[k++] = p + (ctz64(m) >> 3);
 			if (k == n)
 				return k;
 		}
@@ -88,7 +104,7 @@ static inline const char *next_tab(struct tabscan *ts)
 			return NULL;
 		ts->m = tab_mask64(ts->p, ts->end);
 	}
-	t = ts->p + __builtin_ctzll(ts->m);
+	t = ts->p + ctz64(ts->m);
 	ts->m &= ts->m - 1;
 	return t;
 }
@@ -112,7 +128,7 @@ static inline __attribute__((always_inline)) int seven_tabs(const char *p, const
 		const uint64_t past = 1ULL << 63;
 		uint64_t m = tab_mask64(p, end);
 
-#define EVSCAN_TAB(i) (t[i] = p + __builtin_ctzll(m | past), m &= m - 1)
+#define EVSCAN_TAB(i) (t[i] = p + ctz64(m | past), m &= m - 1)
 		EVSCAN_TAB(0); EVSCAN_TAB(1); EVSCAN_TAB(2); EVSCAN_TAB(3);
 		EVSCAN_TAB(4); EVSCAN_TAB(5); EVSCAN_TAB(6);
 		if (cut)
@@ -346,22 +362,6 @@ static inline const char *tab_or_lf(const char *p, const char *end)
 		if (*p == '\t' || *p == '\n')
 			return p;
 	return NULL;
-}
-
-/* The index of x's lowest set bit (x != 0) as a size_t. The builtin's
- * int made GCC compute each TAB's offset + 1 in 32 bits and sign-extend
- * both (two instructions a field more); tzcnt's 64-bit result is used as
- * it is. */
-static inline size_t ctz64(uint64_t x)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	size_t r;
-
-	__asm__("tzcntq %1, %0" : "=r"(r) : "rm"(x) : "cc");	/* bsf where there is no BMI1: the same for x != 0 */
-	return r;
-#else
-	return (size_t)__builtin_ctzll(x);
-#endif
 }
 
 /* The usual record line, read from the input's buffer in place: the line's
