@@ -239,11 +239,11 @@ static inline __attribute__((always_inline)) int fast_time(const char *p, size_t
 	if (n >= 11 && n <= 19 && p[n - 10] == '.' && eight_digits(p + n - 9, &f) == 0 &&
 	    (unsigned)(p[n - 1] - '0') <= 9) {
 		for (; i < n - 10; i++) {
-			unsigned d = (unsigned char)p[i] - '0';
+			uint64_t d = (uint64_t)(unsigned char)p[i] - '0';	/* 64 bits: not extended in the loop */
 
 			if (d > 9)
 				return ev_parse_time(p, n, ns);
-			s = s * 10 + d;
+			s = s * 10 + (int64_t)d;
 		}
 		*ns = s * 1000000000 + f * 10 + (p[n - 1] - '0');
 		return 0;
