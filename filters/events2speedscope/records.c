@@ -119,18 +119,20 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 	size_t i;
 	int added;
 
-	if (s->last_event != MD_NONE) {
-		e = &s->events.ents[s->last_event];
-		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
-			return s->last_event;
-	}
+	if (s->last_ev.n == ev.n && bytes_eq(s->last_ev.p, ev.p, ev.n))
+		return s->last_event;
 	/* a stream has few events: compared, not hashed */
 	for (i = 0; i < s->events.count && i < SS_FAST_EVENTS; i++) {
 		e = &s->events.ents[i];
 		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
-			return s->last_event = (uint32_t)i;
+			break;
 	}
-	s->last_event = (uint32_t)intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
+	if (i == s->events.count || i == SS_FAST_EVENTS)
+		i = intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
+	e = &s->events.ents[i];
+	s->last_event = (uint32_t)i;
+	s->last_ev.p = e->key;
+	s->last_ev.n = e->len;
 	return s->last_event;
 }
 
@@ -492,6 +494,7 @@ void ss_init(struct ss *s)
 	model_init(&s->m, &sink, &o);
 	s->max_depth = 2000;
 	s->last_event = MD_NONE;
+	s->last_ev.n = SIZE_MAX;
 	s->sp.fd = -1;
 }
 
