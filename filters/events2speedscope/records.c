@@ -399,7 +399,7 @@ static void sample(void *ctx, const struct md_sample *smp)
 		add_weight(p, w);
 		return;
 	}
-	if (!s->merge && (s->max_depth == 0 || n <= (size_t)s->max_depth)) {
+	if (n <= s->run_depth && !s->merge) {	/* !merge for n 0 */
 		if (!frames_run(s, p, smp->frames, n, w)) {
 			add_weight(p, w);	/* another stack that shows the same frames */
 			return;
@@ -504,6 +504,7 @@ int ss_read(const char *path, void *ctx)
 	int status;
 
 	s->plain = !s->event && !s->npids && !s->ntids;
+	s->run_depth = s->merge ? 0 : s->max_depth == 0 ? SIZE_MAX : (size_t)s->max_depth;
 	status = model_read(path, &s->m);
 
 	if (!s->first_input && (status == 0 || s->m.bad_input))

@@ -161,6 +161,8 @@ struct ss {
 	const char **pids, **tids;
 	size_t npids, ntids;
 	long long top, max_depth;
+	size_t run_depth;	/* frames_run() for stacks of up to this many frames:
+				 * 0 merged, else max_depth (0: SIZE_MAX) */
 	int merge, gzip;
 	int plain;		/* no --event, --pid, --tid */
 	/* inputs and headers */
