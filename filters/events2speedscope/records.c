@@ -24,10 +24,10 @@ static void note_time(struct ss *s, int64_t t)
 		s->tmin = s->tmax = t - s->origin;
 	}
 	t -= s->origin;
-	if (t < s->tmin)
-		s->tmin = t;
-	else if (t > s->tmax)
+	if (t > s->tmax)	/* first: the usual case, times that grow */
 		s->tmax = t;
+	else if (t < s->tmin)
+		s->tmin = t;
 }
 
 static int listed(struct ss *s, const char **list, size_t n, struct slice v)
