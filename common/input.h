@@ -55,6 +55,25 @@ ssize_t input_read(struct input *in, void *p, size_t n);
  * (valid until the next call), 0 at the end, -1 on an error (reported). */
 int input_block(struct input *in, const char **p, size_t *n);
 
+/* Lines read in place, for a reader that finds their ends itself
+ * (evscan.c): input_buffered() is the decoded bytes buffered and not yet
+ * returned, *n of them at the result (none after an error); they stay
+ * valid until the next call of another input_*() function.
+ * input_take_line() returns the first n of them and the LF after them as
+ * input_getline() would have (n < the count buffered, the byte at n an
+ * LF). Neither reads. */
+static inline const char *input_buffered(const struct input *in, size_t *n)
+{
+	*n = in->failed ? 0 : in->end - in->start;
+	return in->buf + in->start;
+}
+
+static inline void input_take_line(struct input *in, size_t n)
+{
+	in->start += n + 1;
+	in->lineno++;
+}
+
 /* Reading an input twice (toevents: detect, then convert) when it cannot
  * seek (stdin, a pipe): input_open_keep() is input_open() that adds every
  * raw byte it reads to raw; input_handover() gives in's open descriptor

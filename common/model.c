@@ -218,8 +218,10 @@ static inline uint32_t comm_of(struct model *m, struct md_thread *th, struct sli
 {
 	if (comm.n == 0 || ev_absent(comm))
 		return MD_NONE;
-	if (th->comm == MD_NONE || !same(model_comm(m, th->comm), comm))
+	if (!same(th->comm_text, comm)) {	/* comm.n > 0: also when there was none */
 		th->comm = intern_id(&m->comms, comm);
+		th->comm_text = model_comm(m, th->comm);
+	}
 	return th->comm;
 }
 

@@ -45,6 +45,7 @@ struct md_open {
 struct md_thread {
 	struct slice pid, tid;	/* escaped, as in the stream */
 	uint32_t comm;		/* the last COMM field seen, or MD_NONE */
+	struct slice comm_text;	/* its text (n 0 while none) */
 	uint32_t tname;		/* name id from T records, or MD_NONE */
 	int64_t tname_time;
 	struct md_open *open;	/* the open spans, outermost first */

@@ -24,10 +24,10 @@ static void note_time(struct ss *s, int64_t t)
 		s->tmin = s->tmax = t - s->origin;
 	}
 	t -= s->origin;
-	if (t < s->tmin)
-		s->tmin = t;
-	else if (t > s->tmax)
+	if (t > s->tmax)	/* first: the usual case, times that grow */
 		s->tmax = t;
+	else if (t < s->tmin)
+		s->tmin = t;
 }
 
 static int listed(struct ss *s, const char **list, size_t n, struct slice v)
@@ -119,18 +119,20 @@ static uint32_t event_id(struct ss *s, struct slice ev)
 	size_t i;
 	int added;
 
-	if (s->last_event != MD_NONE) {
-		e = &s->events.ents[s->last_event];
-		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
-			return s->last_event;
-	}
+	if (s->last_ev.n == ev.n && bytes_eq(s->last_ev.p, ev.p, ev.n))
+		return s->last_event;
 	/* a stream has few events: compared, not hashed */
 	for (i = 0; i < s->events.count && i < SS_FAST_EVENTS; i++) {
 		e = &s->events.ents[i];
 		if (e->len == ev.n && bytes_eq(e->key, ev.p, ev.n))
-			return s->last_event = (uint32_t)i;
+			break;
 	}
-	s->last_event = (uint32_t)intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
+	if (i == s->events.count || i == SS_FAST_EVENTS)
+		i = intern_get(&s->events, ev.n ? ev.p : "", ev.n, &added);
+	e = &s->events.ents[i];
+	s->last_event = (uint32_t)i;
+	s->last_ev.p = e->key;
+	s->last_ev.n = e->len;
 	return s->last_event;
 }
 
@@ -397,7 +399,7 @@ static void sample(void *ctx, const struct md_sample *smp)
 		add_weight(p, w);
 		return;
 	}
-	if (!s->merge && (s->max_depth == 0 || n <= (size_t)s->max_depth)) {
+	if (n <= s->run_depth && !s->merge) {	/* !merge for n 0 */
 		if (!frames_run(s, p, smp->frames, n, w)) {
 			add_weight(p, w);	/* another stack that shows the same frames */
 			return;
@@ -492,6 +494,7 @@ void ss_init(struct ss *s)
 	model_init(&s->m, &sink, &o);
 	s->max_depth = 2000;
 	s->last_event = MD_NONE;
+	s->last_ev.n = SIZE_MAX;
 	s->sp.fd = -1;
 }
 
@@ -501,6 +504,7 @@ int ss_read(const char *path, void *ctx)
 	int status;
 
 	s->plain = !s->event && !s->npids && !s->ntids;
+	s->run_depth = s->merge ? 0 : s->max_depth == 0 ? SIZE_MAX : (size_t)s->max_depth;
 	status = model_read(path, &s->m);
 
 	if (!s->first_input && (status == 0 || s->m.bad_input))

@@ -161,6 +161,8 @@ struct ss {
 	const char **pids, **tids;
 	size_t npids, ntids;
 	long long top, max_depth;
+	size_t run_depth;	/* frames_run() for stacks of up to this many frames:
+				 * 0 merged, else max_depth (0: SIZE_MAX) */
 	int merge, gzip;
 	int plain;		/* no --event, --pid, --tid */
 	/* inputs and headers */
@@ -174,6 +176,7 @@ struct ss {
 	uint32_t last_prof;	/* the last profile found: index + 1, 0 = none */
 	struct intern events;	/* event texts of sampled profiles */
 	uint32_t last_event;	/* id of the last record's event, or MD_NONE */
+	struct slice last_ev;	/* its text (n SIZE_MAX while none) */
 	struct ss_fast fast[SS_FAST_EVENTS];	/* sampled profiles by event id */
 	struct ss_profile *p;
 	size_t np, pcap;
