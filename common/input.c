@@ -17,7 +17,11 @@
 #include "input.h"
 #include "sniff.h"
 
-#define CHUNK (1 << 18)
+/* 128 KiB: a pipe hands over 64 KiB a read, a file as much as asked.
+ * 256 KiB saved perf2events 0.6% of its instructions on a file (fewer
+ * lines across the end of the buffer, which take the slow path), for
+ * 128 KiB more memory in every filter and every input of eventmerge. */
+#define CHUNK (1 << 17)
 #define PEEK_MIN 4096	/* bytes input_peek() waits for (or the end) */
 
 static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };

@@ -14,7 +14,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#define OUT_BUFSIZE (1 << 17)
+/* 64 KiB: a pipe's capacity on Linux, so a full buffer is one write to
+ * a reader keeping up; more only adds to every filter's memory. */
+#define OUT_BUFSIZE (1 << 16)
 
 struct out {
 	char buf[OUT_BUFSIZE];

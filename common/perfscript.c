@@ -797,70 +797,99 @@ static inline long frame_feed(struct perf_parser *p, const char *s, const char *
  * same frame: it is found by comparing the line with the two remembered
  * in its set (chosen by a hash of the address's last digits and the bytes
  * after), 32 bytes at a time, and its frame made from the offsets
- * remembered. Lines longer than MEMO_TEXT bytes are not remembered.
- * 84% to 98% of the frame lines of the captures in tests/data (95% of
- * the bench's, tests/bench/gen-perf.sh) are found here. */
+ * remembered. A set's two lines share MEMO_SET_TEXT bytes: a new line
+ * keeps the set's newer line if both fit, else it is alone (a line is at
+ * most MEMO_SET_TEXT bytes; 81 on average in the bench). 84% to 98% of
+ * the frame lines of the captures in tests/data (95% of the bench's,
+ * tests/bench/gen-perf.sh) are found here. Its memory is fixed: 240 KiB
+ * (two slots of 192 bytes a set was 442 KiB). */
 #define MEMO_BITS 10		/* sets of two lines */
-#define MEMO_TEXT 192
+#define MEMO_SET_TEXT 192	/* bytes of text a set */
 
-struct perf_line_memo {
-	char text[MEMO_TEXT];	/* the line with its LF */
+struct perf_memo_line {
 	uint16_t len;		/* its bytes, LF included; 0: an empty slot */
 	uint16_t ip, ip_len, sym, sym_len, dso, dso_len;	/* from the line's start */
 	uint16_t bytes;		/* ip_len + sym_len + dso_len */
-	uint16_t has_dso;	/* 0: dso.off is 0 (no dso, or inlined) */
-	uint16_t clean;
-	unsigned kind;
+	uint8_t at;		/* where its text starts in the set's */
+	uint8_t has_dso;	/* 0: dso.off is 0 (no dso, or inlined) */
+	uint8_t clean;
+	uint8_t kind;
+};
+
+struct perf_memo_set {
+	struct perf_memo_line line[2];	/* the newer first */
+	char text[MEMO_SET_TEXT];
+};
+
+struct perf_line_memo {
+	struct perf_memo_set set[1 << MEMO_BITS];
+	char pad[32];		/* memo_eq() reads 32 bytes past any line */
 };
 
 /* The set of the frame line at s (32 readable bytes). */
-static inline struct perf_line_memo *memo_set(struct perf_line_memo *m, const char *s)
+static inline struct perf_memo_set *memo_set(struct perf_line_memo *m, const char *s)
 {
 	uint64_t a, b;
 
 	memcpy(&a, s + 9, 8);
 	memcpy(&b, s + 17, 8);
-	return m + 2 * (((a * 0x9e3779b97f4a7c15ULL) ^ b) * 0xff51afd7ed558ccdULL >> (64 - MEMO_BITS));
+	return m->set + (((a * 0x9e3779b97f4a7c15ULL) ^ b) * 0xff51afd7ed558ccdULL >> (64 - MEMO_BITS));
 }
 
-/* Is the line at s the line m remembers? 32 bytes past its end must be
+/* Is the line at s the line l of set st? 32 bytes past its end must be
  * readable, and so must s[0..lim - s). */
 __attribute__((target("avx2"), always_inline))
-static inline int memo_eq(const char *s, const char *lim, const struct perf_line_memo *m)
+static inline int memo_eq(const char *s, const char *lim, const struct perf_memo_set *st,
+			  const struct perf_memo_line *l)
 {
-	size_t i, len = m->len;
+	const char *t = st->text + l->at;
+	size_t i, len = l->len;
 
 	if (!len || (size_t)(lim - s) < len)
 		return 0;
 	for (i = 0; i + 32 <= len; i += 32)
 		if (~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
 			    _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
-			    _mm256_loadu_si256((const __m256i *)(const void *)(m->text + i)))))
+			    _mm256_loadu_si256((const __m256i *)(const void *)(t + i)))))
 			return 0;
 	return i == len ||
 	       !(~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
 			 _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
-			 _mm256_loadu_si256((const __m256i *)(const void *)(m->text + i)))) &
+			 _mm256_loadu_si256((const __m256i *)(const void *)(t + i)))) &
 		 ((1u << (len - i)) - 1));
 }
 
-/* frame_feed()'s frame f of the line s[0..len) (LF included) goes to m. */
-static void memo_put(struct perf_line_memo *m, const char *s, size_t len, const struct perf_frame *f,
+/* frame_feed()'s frame f of the line s[0..len) (LF included, len <=
+ * MEMO_SET_TEXT) goes to set st, as its newer line. */
+static void memo_put(struct perf_memo_set *st, const char *s, size_t len, const struct perf_frame *f,
 		     size_t base)
 {
-	m[1] = m[0];	/* the older line of the set goes */
-	memcpy(m->text, s, len);
-	m->len = (uint16_t)len;
-	m->ip = (uint16_t)(f->ip.off - base);
-	m->ip_len = (uint16_t)f->ip.len;
-	m->sym = (uint16_t)(f->sym.off - base);
-	m->sym_len = (uint16_t)f->sym.len;
-	m->has_dso = f->dso.off != 0;	/* a dso lies right of the ip */
-	m->dso = m->has_dso ? (uint16_t)(f->dso.off - base) : 0;
-	m->dso_len = (uint16_t)f->dso.len;
-	m->bytes = (uint16_t)(f->ip.len + f->sym.len + f->dso.len);
-	m->kind = f->kind;
-	m->clean = (uint16_t)f->clean;
+	struct perf_memo_line *l = &st->line[0];
+	size_t at = 0;
+
+	/* the newer line stays (as the older) if the new one fits before or
+	 * after it; the older goes */
+	if (l->len && len > l->at) {
+		at = (size_t)l->at + l->len;
+		if (at + len > MEMO_SET_TEXT) {
+			at = 0;
+			l->len = 0;
+		}
+	}
+	st->line[1] = *l;
+	memcpy(st->text + at, s, len);
+	l->at = (uint8_t)at;
+	l->len = (uint16_t)len;
+	l->ip = (uint16_t)(f->ip.off - base);
+	l->ip_len = (uint16_t)f->ip.len;
+	l->sym = (uint16_t)(f->sym.off - base);
+	l->sym_len = (uint16_t)f->sym.len;
+	l->has_dso = f->dso.off != 0;	/* a dso lies right of the ip */
+	l->dso = l->has_dso ? (uint16_t)(f->dso.off - base) : 0;
+	l->dso_len = (uint16_t)f->dso.len;
+	l->bytes = (uint16_t)(f->ip.len + f->sym.len + f->dso.len);
+	l->kind = (uint8_t)f->kind;
+	l->clean = (uint8_t)f->clean;
 }
 
 static int frame_line(struct perf_parser *p, const char *s, size_t n, int tab);
@@ -890,18 +919,21 @@ static long frame_general(struct perf_parser *p, const char *d, const char *lim)
 __attribute__((target("avx2")))
 static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
 {
-	struct perf_line_memo *memo = p->memo, *m;
+	struct perf_line_memo *memo = p->memo;
+	struct perf_memo_set *st;
+	struct perf_memo_line *m;
 	struct perf_frame *f;
 	size_t base;
 
 	if (!memo)
-		memo = p->memo = fp_calloc((size_t)2 << MEMO_BITS, sizeof *memo);
+		memo = p->memo = fp_calloc(1, sizeof *memo);
 	while (d < lim && *d == '\t') {
 		long k;
 
-		m = memo_set(memo, d);
+		st = memo_set(memo, d);
+		m = st->line;
 		base = (size_t)(d - p->base);
-		if (memo_eq(d, lim, m) || memo_eq(d, lim, ++m)) {
+		if (memo_eq(d, lim, st, m) || memo_eq(d, lim, st, ++m)) {
 			if (p->s.nframes == p->frames_cap)
 				fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1,
 					sizeof *p->s.frames);
@@ -926,8 +958,8 @@ static const char *frames_feed(struct perf_parser *p, const char *d, const char 
 			if (k < 0 && (k = frame_general(p, d, lim)) < 0)
 				break;
 			/* one frame (an inlined chain, "a->b", makes more) */
-			if ((size_t)k < MEMO_TEXT && p->s.nframes == before + 1)
-				memo_put(m - 1, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
+			if ((size_t)k < MEMO_SET_TEXT && p->s.nframes == before + 1)
+				memo_put(st, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
 		}
 		p->lineno++;
 		p->last_was_frame = 1;
