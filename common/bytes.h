@@ -114,6 +114,14 @@ static inline void bytes_copy(void *d, const void *s, size_t n)
 	}
 }
 
+/* bytes_copy() for writers that format in place (copy n bytes and
+ * advance): n bytes of s at d (s may be NULL when n is 0); their end. */
+static inline char *bytes_put(char *d, const void *s, size_t n)
+{
+	bytes_copy(d, s, n);
+	return d + n;
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
 #define BYTES_LE_WORDS 1
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digits.h"
 #include "input.h"
 #include "skip.h"
 
@@ -105,6 +106,36 @@ void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, in
  * too; weight EV_NONE prints "-". The stack follows as for ev_put_head(). */
 void ev_put_head_escaped(char type, int64_t time, struct slice pid, struct slice tid,
 			 struct slice cpu_comm_event, int64_t weight);
+/* For writers that format a record in place in the output buffer
+ * (out_reserve(); ev_put_head() and ev_put_head_escaped() do): what
+ * ev_put_time() and out_i64() write, EV_NONE as "-", at w; the end. They
+ * may store up to 8 bytes past it (digits.h's _wide writers): the room
+ * reserved has that margin. */
+static inline char *ev_time_at(char *w, int64_t ns)
+{
+	if (ns == EV_NONE) {
+		*w++ = '-';
+		return w;
+	}
+	if (ns < 0) {
+		*w++ = '-';
+		return digits_put_time_wide(w, (uint64_t)0 - (uint64_t)ns);
+	}
+	return digits_put_time_wide(w, (uint64_t)ns);
+}
+
+static inline char *ev_i64_at(char *w, int64_t v)
+{
+	if (v == EV_NONE) {
+		*w++ = '-';
+		return w;
+	}
+	if (v < 0) {
+		*w++ = '-';
+		return digits_put_wide(w, (uint64_t)0 - (uint64_t)v);
+	}
+	return digits_put_wide(w, (uint64_t)v);
+}
 /* One frame: the raw name and attributes (kind bits; raw dso/file text,
  * empty slices are left out; line/col <= 0 are left out). */
 struct ev_frame_out {

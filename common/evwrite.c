@@ -179,8 +179,8 @@ static void put_weight(int64_t weight)
 }
 
 /* In place (the head's room reserved in the output buffer, with the
- * margin the _wide digit writers need): what ev_put_field() and the number
- * writers below write, each at w; the end. */
+ * margin the _wide digit writers need): what ev_put_field() writes, at w;
+ * the end. */
 static char *field_at(char *w, const char *p, size_t n)
 {
 	size_t i;
@@ -205,32 +205,6 @@ static char *field_at(char *w, const char *p, size_t n)
 	return w;
 }
 
-static char *i64_at(char *w, int64_t v)
-{
-	if (v == EV_NONE) {
-		*w++ = '-';
-		return w;
-	}
-	if (v < 0) {
-		*w++ = '-';
-		return digits_put_wide(w, (uint64_t)0 - (uint64_t)v);
-	}
-	return digits_put_wide(w, (uint64_t)v);
-}
-
-static char *time_at(char *w, int64_t ns)
-{
-	if (ns == EV_NONE) {
-		*w++ = '-';
-		return w;
-	}
-	if (ns < 0) {
-		*w++ = '-';
-		return digits_put_time_wide(w, (uint64_t)0 - (uint64_t)ns);
-	}
-	return digits_put_time_wide(w, (uint64_t)ns);
-}
-
 void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, int cpu,
 		 struct slice comm, struct slice event, int64_t weight)
 {
@@ -242,19 +216,19 @@ void ev_put_head(char type, int64_t time, struct slice pid, struct slice tid, in
 	if (text < OUT_BUFSIZE / 8 && (w = out_reserve(4 * text + 3 * 32)) != NULL) {
 		*w++ = type;
 		*w++ = '\t';
-		w = time_at(w, time);
+		w = ev_time_at(w, time);
 		*w++ = '\t';
 		w = field_at(w, pid.p, pid.n);
 		*w++ = '\t';
 		w = field_at(w, tid.p, tid.n);
 		*w++ = '\t';
-		w = i64_at(w, cpu >= 0 ? cpu : EV_NONE);
+		w = ev_i64_at(w, cpu >= 0 ? cpu : EV_NONE);
 		*w++ = '\t';
 		w = field_at(w, comm.p, comm.n);
 		*w++ = '\t';
 		w = field_at(w, event.p, event.n);
 		*w++ = '\t';
-		w = i64_at(w, weight);
+		w = ev_i64_at(w, weight);
 		*w++ = '\t';
 		out_commit(w);
 		return;
@@ -285,6 +259,26 @@ static void put_text(struct slice s)
 void ev_put_head_escaped(char type, int64_t time, struct slice pid, struct slice tid,
 			 struct slice cpu_comm_event, int64_t weight)
 {
+	size_t text = pid.n + tid.n + cpu_comm_event.n;
+	char *w;
+
+	/* in place as ev_put_head(), the fields copied as they are */
+	if (text < OUT_BUFSIZE / 2 && (w = out_reserve(text + 2 * 32 + 8)) != NULL) {
+		*w++ = type;
+		*w++ = '\t';
+		w = ev_time_at(w, time);
+		*w++ = '\t';
+		w = bytes_put(w, pid.p, pid.n);
+		*w++ = '\t';
+		w = bytes_put(w, tid.p, tid.n);
+		*w++ = '\t';
+		w = bytes_put(w, cpu_comm_event.p, cpu_comm_event.n);
+		*w++ = '\t';
+		w = ev_i64_at(w, weight);
+		*w++ = '\t';
+		out_commit(w);
+		return;
+	}
 	put_type_time(type, time);
 	put_text(pid);
 	out_putc('\t');

@@ -503,13 +503,6 @@ static const char *time_text(struct es *g, int64_t t, size_t *n)
 	return g->ttxt;
 }
 
-/* n bytes of s at p (bytes_copy: the fields are mostly short) */
-static inline char *put(char *p, const void *s, size_t n)
-{
-	bytes_copy(p, s, n);
-	return p + n;
-}
-
 /* "TYPE TIME PID TID CPU COMM EVENT - STACK": the fields as read (escaped),
  * head being CPU TAB COMM TAB EVENT. */
 static void put_rec(struct es *g, char type, int64_t t, struct slice pid, struct slice tid,
@@ -529,15 +522,15 @@ static void put_rec(struct es *g, char type, int64_t t, struct slice pid, struct
 	}
 	*p++ = type;
 	*p++ = '\t';
-	p = put(p, tx, tn);
+	p = bytes_put(p, tx, tn);
 	*p++ = '\t';
-	p = put(p, pid.p, pid.n);
+	p = bytes_put(p, pid.p, pid.n);
 	*p++ = '\t';
-	p = put(p, tid.p, tid.n);
+	p = bytes_put(p, tid.p, tid.n);
 	*p++ = '\t';
-	p = put(p, head, head_len);
+	p = bytes_put(p, head, head_len);
 	memcpy(p, "\t-\t", 3);
-	p = put(p + 3, stack, stack_len);
+	p = bytes_put(p + 3, stack, stack_len);
 	*p++ = '\n';
 	out_commit(p);
 }

@@ -294,29 +294,24 @@ static inline char *put_memo(char *o, struct digits_memo *m, uint64_t v)
 	return o + m->n;
 }
 
-static inline char *put_bytes(char *o, struct slice s)
-{
-	memcpy(o, s.p, s.n);
-	return o + s.n;
-}
-
 /* S TIME PID TID CPU COMM EVENT WEIGHT and a tab, as ev_put_head() writes
  * them (comm rendered: ev_buf_field), in one piece when it fits the
- * buffer (ev_put_head_escaped's calls were a third of the time). */
+ * buffer; the seconds of the time and the weight from their digit memos
+ * (they repeat from one sample to the next). */
 static void put_head(struct nx *nx, int64_t t, struct slice pid, struct slice tid, int cpu,
 		     struct slice comm, int values, int64_t w)
 {
-	char tmp[32], *o = out_reserve(pid.n + tid.n + comm.n + 96), *q;
-	uint64_t u;
+	char *o = out_reserve(pid.n + tid.n + comm.n + 96);
 
 	if (!o) {
+		char tmp[24], *q = tmp + sizeof tmp;
+
 		nx->head.len = 0;
-		if (cpu >= 0) {
-			q = digits_u64(tmp + sizeof tmp, (unsigned)cpu);
-			buf_add(&nx->head, q, (size_t)(tmp + sizeof tmp - q));
-		} else {
-			buf_addc(&nx->head, '-');
-		}
+		if (cpu >= 0)
+			q = digits_u64(q, (unsigned)cpu);
+		else
+			*--q = '-';
+		buf_add(&nx->head, q, (size_t)(tmp + sizeof tmp - q));
 		buf_addc(&nx->head, '\t');
 		buf_add(&nx->head, comm.p, comm.n);
 		buf_add(&nx->head, values ? "\tvalue" : "\tsamples", values ? 6 : 8);
@@ -325,30 +320,22 @@ static void put_head(struct nx *nx, int64_t t, struct slice pid, struct slice ti
 	}
 	*o++ = 'S';
 	*o++ = '\t';
-	if (t == EV_NONE) {
-		*o++ = '-';
-	} else if (t >= 0) {
+	if (t >= 0) {
 		o = put_memo(o, &nx->secs, (uint64_t)t / 1000000000);
 		*o++ = '.';
 		digits_fixed(o + 9, (uint64_t)t % 1000000000, 9);
 		o += 9;
 	} else {
-		q = digits_time(tmp + sizeof tmp, t);
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+		o = ev_time_at(o, t);
 	}
 	*o++ = '\t';
-	o = put_bytes(o, pid);
+	o = bytes_put(o, pid.p, pid.n);
 	*o++ = '\t';
-	o = put_bytes(o, tid);
+	o = bytes_put(o, tid.p, tid.n);
 	*o++ = '\t';
-	if (cpu >= 0) {
-		q = digits_u64(tmp + sizeof tmp, (unsigned)cpu);
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
-	} else {
-		*o++ = '-';
-	}
+	o = ev_i64_at(o, cpu >= 0 ? cpu : EV_NONE);
 	*o++ = '\t';
-	o = put_bytes(o, comm);
+	o = bytes_put(o, comm.p, comm.n);
 	if (values) {
 		memcpy(o, "\tvalue\t", 7);
 		o += 7;
@@ -356,14 +343,7 @@ static void put_head(struct nx *nx, int64_t t, struct slice pid, struct slice ti
 		memcpy(o, "\tsamples\t", 9);
 		o += 9;
 	}
-	if (w >= 0) {
-		o = put_memo(o, &nx->weight, (uint64_t)w);
-	} else {
-		u = (uint64_t)0 - (uint64_t)w;
-		q = digits_u64(tmp + sizeof tmp, u);
-		*--q = '-';
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
-	}
+	o = w >= 0 ? put_memo(o, &nx->weight, (uint64_t)w) : ev_i64_at(o, w);
 	*o++ = '\t';
 	out_commit(o);
 }

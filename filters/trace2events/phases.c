@@ -132,15 +132,12 @@ static void put_span(struct tr_threads *thr, const struct thread *t, int64_t ts,
 		*o++ = '\t';
 		o = digits_put_time_wide(o, (uint64_t)ts);
 		*o++ = '\t';
-		bytes_copy(o, t->head.p, t->head.len);
-		o += t->head.len;
-		bytes_copy(o, evf->p, evf->len);
-		o += evf->len;
+		o = bytes_put(o, t->head.p, t->head.len);
+		o = bytes_put(o, evf->p, evf->len);
 		*o++ = '\t';
 		o = digits_put_wide(o, (uint64_t)dur);
 		*o++ = '\t';
-		bytes_copy(o, frame.p, frame.n);
-		o += frame.n;
+		o = bytes_put(o, frame.p, frame.n);
 		*o++ = '\t';
 		o = put_seq(thr, o, seq);
 		*o++ = '\n';

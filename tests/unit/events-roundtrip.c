@@ -62,6 +62,38 @@ static void time_roundtrip(int64_t ns, int i)
 	check(ev_parse_time(text, strlen(text), &back) == 0 && back == ns, "time round trip", i);
 }
 
+/* ev_put_head_escaped() writes TYPE TIME PID TID CPU_COMM_EVENT WEIGHT and a
+ * tab, the fields as they are, in place or (long fields) piece by piece. */
+static void head_escaped(int64_t t, int64_t w, size_t long_pid, int i)
+{
+	static char pid[70000];
+	struct buf want = { 0 };
+	char num[32];
+	size_t n;
+
+	memset(pid, '7', sizeof pid);
+	fp_out.len = 0;
+	ev_put_time(t);
+	buf_add(&want, "O\t", 2);
+	buf_add(&want, fp_out.buf, fp_out.len);
+	buf_addc(&want, '\t');
+	n = long_pid ? long_pid : 3;
+	buf_add(&want, pid, n);
+	buf_adds(&want, "\t\t-\tc\\x3bd\tev\t");
+	if (w == EV_NONE)
+		buf_addc(&want, '-');
+	else
+		buf_add(&want, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)w));
+	buf_addc(&want, '\t');
+	fp_out.len = 0;
+	ev_put_head_escaped('O', t, (struct slice){ pid, n }, (struct slice){ NULL, 0 },
+			    ev_str("-\tc\\x3bd\tev"), w);
+	check(fp_out.len == want.len && memcmp(fp_out.buf, want.p, want.len) == 0,
+	      "ev_put_head_escaped", i);
+	fp_out.len = 0;
+	buf_free(&want);
+}
+
 int main(void)
 {
 	static const char *cases[] = {
@@ -88,8 +120,14 @@ int main(void)
 			buf[k] = (char)(rand_r(&seed) & 0xff);
 		roundtrip(buf, n, (int)(1000 + i));
 	}
-	for (i = 0; i < sizeof times / sizeof *times; i++)
+	for (i = 0; i < sizeof times / sizeof *times; i++) {
 		time_roundtrip(times[i], (int)i);
+		head_escaped(times[i], times[i], 0, (int)i);
+		head_escaped(times[i], -times[i], 70000, (int)i);
+	}
+	head_escaped(EV_NONE, EV_NONE, 0, 100);
+	head_escaped(EV_NONE, INT64_MIN + 1, 70000, 101);
+	head_escaped(INT64_MAX, INT64_MAX, 0, 102);
 
 	/* A frame with every attribute parses back to its parts. */
 	{
