@@ -63,10 +63,13 @@ static void time_roundtrip(int64_t ns, int i)
 }
 
 /* ev_put_head_escaped() writes TYPE TIME PID TID CPU_COMM_EVENT WEIGHT and a
- * tab, the fields as they are, in place or (long fields) piece by piece. */
+ * tab, the fields as they are, in place or (long fields) piece by piece.
+ * A LONG_PID takes the second way and still fits in fp_out.buf. */
+#define LONG_PID (OUT_BUFSIZE / 2 + 100)
+
 static void head_escaped(int64_t t, int64_t w, size_t long_pid, int i)
 {
-	static char pid[70000];
+	static char pid[LONG_PID];
 	struct buf want = { 0 };
 	char num[32];
 	size_t n;
@@ -123,10 +126,10 @@ int main(void)
 	for (i = 0; i < sizeof times / sizeof *times; i++) {
 		time_roundtrip(times[i], (int)i);
 		head_escaped(times[i], times[i], 0, (int)i);
-		head_escaped(times[i], -times[i], 70000, (int)i);
+		head_escaped(times[i], -times[i], LONG_PID, (int)i);
 	}
 	head_escaped(EV_NONE, EV_NONE, 0, 100);
-	head_escaped(EV_NONE, INT64_MIN + 1, 70000, 101);
+	head_escaped(EV_NONE, INT64_MIN + 1, LONG_PID, 101);
 	head_escaped(INT64_MAX, INT64_MAX, 0, 102);
 
 	/* A frame with every attribute parses back to its parts. */
