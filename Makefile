@@ -108,7 +108,7 @@ $(BUILD)/bin/%: filters/%.c $$(wildcard filters/$$*/*.c filters/$$*/*.h) $$(call
 TOEVENTS_CMDS = $(sort $(shell grep -o 'cmd_[a-z0-9_]*,' filters/toevents.c | sed 's/cmd_//; s/,//'))
 TOEVENTS_OBJS = $(patsubst filters/%.c,$(BUILD)/nomain/%.o,$(foreach f,$(TOEVENTS_CMDS),filters/$(f).c $(wildcard filters/$(f)/*.c)))
 
-$(BUILD)/nomain/%.o: filters/%.c $$(wildcard filters/*/*.h) filters/cmds.h common/*.h $(BUILD)/.flags
+$(BUILD)/nomain/%.o: filters/%.c $$(wildcard filters/*/*.h) filters/cmds.h common/*.h $(PROTO_HDRS) $(BUILD)/.flags | $(BUILD)/.libs-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DFP_NO_MAIN -c -o $@ $<
 

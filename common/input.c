@@ -95,15 +95,15 @@ ssize_t input_read(struct input *in, void *p, size_t n)
 	return read_some(in, p, n);
 }
 
-void input_handover(struct input *in, const char *path, const struct buf *raw)
+void input_handover(struct input *in, const char *path, struct buf *raw)
 {
 	input_handover_end();
 	handover.path = fp_strndup(path, strlen(path));
 	handover.fd = in->fd;
 	handover.n = raw->len;
-	handover.bytes = fp_malloc(raw->len + 1);
-	if (raw->len)
-		memcpy(handover.bytes, raw->p, raw->len);
+	handover.bytes = raw->p;	/* taken, not copied */
+	raw->p = NULL;
+	raw->len = raw->cap = 0;
 	in->fd = -1;
 	in->keep = NULL;
 }

@@ -79,10 +79,10 @@ static inline void input_take_line(struct input *in, size_t n)
  * raw byte it reads to raw; input_handover() gives in's open descriptor
  * and those bytes to the next input_open() of the same path, which
  * returns the bytes first and then reads on; in is left without its
- * descriptor (close it as usual). input_handover_end() closes what no
- * input_open() took. */
+ * descriptor (close it as usual), raw empty (its bytes are taken, not
+ * copied). input_handover_end() closes what no input_open() took. */
 int input_open_keep(struct input *in, const char *path, struct buf *raw);
-void input_handover(struct input *in, const char *path, const struct buf *raw);
+void input_handover(struct input *in, const char *path, struct buf *raw);
 void input_handover_end(void);
 
 /* Reading part of a file (perf2events --part): input_open() of PATH, a
