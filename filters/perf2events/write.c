@@ -65,11 +65,10 @@ static int same16(const char *a, const char *b, size_t n)
 #endif
 }
 
-/* The last comm (k 0) and event (k 1) found plain: samples repeat them. */
-static int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+/* plain_cached() of a field that is not the one remembered */
+static __attribute__((noinline)) int plain_new(struct p2e_plain *c, int k, const char *text,
+					      struct ptext t)
 {
-	if (t.len == c->len[k] && (t.len == 0 || same16(text + t.off, c->text[k], t.len)))
-		return 1;
 	if (!plain_field(text, t))
 		return 0;
 	if (t.len <= sizeof c->text[k]) {
@@ -77,6 +76,15 @@ static int plain_cached(struct p2e_plain *c, int k, const char *text, struct pte
 		c->len[k] = t.len;
 	}
 	return 1;
+}
+
+/* The last comm (k 0) and event (k 1) found plain: samples repeat them
+ * (that check inlined, the rest in plain_new()). */
+static inline int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+{
+	if (t.len == c->len[k] && (t.len == 0 || same16(text + t.off, c->text[k], t.len)))
+		return 1;
+	return plain_new(c, k, text, t);
 }
 
 /* A field of at least one byte, 16 at a time: the parser's copy of a line
@@ -232,10 +240,24 @@ static char *put_escaped(char *w, const char *text, struct ptext t)
 static inline __attribute__((always_inline)) char *frame_as(char *w, const struct perf_frame *f,
 							    const char *text, int addrs, int dso, int esc)
 {
-	int unknown = (f->kind & EVK_UNKNOWN) != 0;
+	unsigned k = f->kind;
+	int unknown = (k & EVK_UNKNOWN) != 0;
 
-	if (!esc && !(f->kind | addrs | dso))	/* the usual frame: its symbol (never empty then) */
-		return put(w, text, f->sym);
+	/* the usual frames: their symbol (never empty when not unknown),
+	 * then `kernel, `jit or `inlined (8-byte stores: the record's bound
+	 * has 64 bytes a frame) */
+	if (!esc && !(addrs | dso) && !(k & (EVK_UNKNOWN | EVK_IDLE))) {
+		w = put(w, text, f->sym);
+		if (k) {
+			if (k & EVK_KERNEL)
+				w = put_lit(w, "`kernel", 8) - 1;
+			if (k & EVK_JIT)
+				w = put_lit(w, "`jit", 4);
+			if (k & EVK_INLINED)
+				w = put_lit(w, "`inlined", 8);
+		}
+		return w;
+	}
 	if (f->sym.len)
 		w = esc ? put_escaped(w, text, f->sym) : put(w, text, f->sym);
 	else
@@ -295,7 +317,7 @@ static __attribute__((noinline)) char *put_frames_escaped(char *w, const struct 
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso)
 {
-	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
+	size_t bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
 			  (s->plain ? 1 : 4) * s->frame_bytes + 64 * s->nframes;
 	char *w;
 
@@ -310,14 +332,20 @@ int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const cha
 	w = put_head(w, s, text);
 	if (!s->plain) {
 		w = put_frames_escaped(w, s, text, addrs, dso);
+		*w++ = '\n';
+	} else if (s->nframes == 0) {
+		*w++ = '\n';
 	} else {
-		for (i = s->nframes; i-- > 0;) {
-			w = put_frame(w, &s->frames[i], text, addrs, dso);
-			if (i > 0)
-				*w++ = ';';
-		}
+		/* root first, each frame followed by ';': the last one
+		 * becomes the LF */
+		const struct perf_frame *f = s->frames + s->nframes;
+
+		do {
+			w = put_frame(w, --f, text, addrs, dso);
+			*w++ = ';';
+		} while (f != s->frames);
+		w[-1] = '\n';
 	}
-	*w++ = '\n';
 	out_commit(w);
 	return 0;
 }
