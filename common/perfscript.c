@@ -1159,6 +1159,24 @@ static void head_remember(struct perf_parser *p, const char *s, size_t t, const 
 	m->comm.off -= off;
 	head_remember_right(p, m, r, rn);
 }
+/* The length of the run of digits at s, 16 bytes at a time (the line
+ * has 64 readable bytes past its end, and the byte at its end is not a
+ * digit: an LF or a CR): it does not go past the line. */
+static inline size_t digit_run(const char *s)
+{
+	size_t i = 0;
+
+	for (;;) {
+		__m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+					 _mm_set1_epi8('0'));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x));
+
+		if (m != 0xffff)
+			return i + (size_t)__builtin_ctz(~m);
+		i += 16;
+	}
+}
+
 /* The header s[0..n) from the memo (p->feeding: 64 bytes readable past
  * it): 0, or -1 if the memo does not know its left part. */
 static int head_from_memo(struct perf_parser *p, const char *s, size_t n, uint64_t lineno)
@@ -1176,12 +1194,10 @@ static int head_from_memo(struct perf_parser *p, const char *s, size_t n, uint64
 		return -1;
 	/* perf_find_time()'s time at t: digits '.' 6 or 9 digits ':' and a
 	 * blank or the end */
-	for (q = t; q < n && is_digit(s[q]); q++)
-		;
+	q = t + digit_run(s + t);
 	if (q == t || q >= n || s[q] != '.')
 		return -1;
-	for (c = q + 1; c < n && is_digit(s[c]); c++)
-		;
+	c = q + 1 + digit_run(s + q + 1);
 	if ((c - q - 1 != 6 && c - q - 1 != 9) || c >= n || s[c] != ':' ||
 	    (c + 1 != n && !is_space(s[c + 1])))
 		return -1;
