@@ -44,7 +44,7 @@ static int plain_field(const char *text, struct ptext t)
 /* a[0..n) == b[0..n), n <= 64, 16 bytes at a time: both have the bytes
  * up to the next multiple of 16 readable (the parser's text has 16 more
  * after a field, p2e_plain's texts are 64 bytes). */
-static int same16(const char *a, const char *b, size_t n)
+static inline __attribute__((always_inline)) int same16(const char *a, const char *b, size_t n)
 {
 #ifdef __SSE2__
 	size_t i = 0;
@@ -240,24 +240,10 @@ static char *put_escaped(char *w, const char *text, struct ptext t)
 static inline __attribute__((always_inline)) char *frame_as(char *w, const struct perf_frame *f,
 							    const char *text, int addrs, int dso, int esc)
 {
-	unsigned k = f->kind;
-	int unknown = (k & EVK_UNKNOWN) != 0;
+	int unknown = (f->kind & EVK_UNKNOWN) != 0;
 
-	/* the usual frames: their symbol (never empty when not unknown),
-	 * then `kernel, `jit or `inlined (8-byte stores: the record's bound
-	 * has 64 bytes a frame) */
-	if (!esc && !(addrs | dso) && !(k & (EVK_UNKNOWN | EVK_IDLE))) {
-		w = put(w, text, f->sym);
-		if (k) {
-			if (k & EVK_KERNEL)
-				w = put_lit(w, "`kernel", 8) - 1;
-			if (k & EVK_JIT)
-				w = put_lit(w, "`jit", 4);
-			if (k & EVK_INLINED)
-				w = put_lit(w, "`inlined", 8);
-		}
-		return w;
-	}
+	if (!esc && !(f->kind | addrs | dso))	/* the usual frame: its symbol (never empty then) */
+		return put(w, text, f->sym);
 	if (f->sym.len)
 		w = esc ? put_escaped(w, text, f->sym) : put(w, text, f->sym);
 	else
@@ -288,6 +274,33 @@ static inline __attribute__((always_inline)) char *frame_as(char *w, const struc
 static inline __attribute__((always_inline)) char *put_frame(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
 {
 	return frame_as(w, f, text, addrs, dso, 0);
+}
+
+/* The frames of a plain sample, root first, each followed by ';', with
+ * no addr= or dso= asked for (f: past the last, first: the first): a
+ * frame neither unknown nor idle is its symbol (never empty then) and
+ * `kernel, `jit or `inlined (8-byte stores: the record's bound has 64
+ * bytes a frame); the others as put_frame() writes them. */
+static char *put_frames_plain(char *w, const struct perf_frame *first, const struct perf_frame *f,
+			      const char *text)
+{
+	do {
+		unsigned k = (--f)->kind;
+
+		if (k & (EVK_UNKNOWN | EVK_IDLE)) {
+			w = put_frame(w, f, text, 0, 0);
+		} else {
+			w = put(w, text, f->sym);
+			if (k & EVK_KERNEL)
+				w = put_lit(w, "`kernel", 8) - 1;
+			if (k & EVK_JIT)
+				w = put_lit(w, "`jit", 4);
+			if (k & EVK_INLINED)
+				w = put_lit(w, "`inlined", 8);
+		}
+		*w++ = ';';
+	} while (f != first);
+	return w;
 }
 
 /* A frame whose fields need escaping */
@@ -338,12 +351,16 @@ int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const cha
 	} else {
 		/* root first, each frame followed by ';': the last one
 		 * becomes the LF */
-		const struct perf_frame *f = s->frames + s->nframes;
+		const struct perf_frame *f = s->frames + s->nframes, *first = s->frames;
 
-		do {
-			w = put_frame(w, --f, text, addrs, dso);
-			*w++ = ';';
-		} while (f != s->frames);
+		if (!(addrs | dso)) {
+			w = put_frames_plain(w, first, f, text);
+		} else {
+			do {
+				w = put_frame(w, --f, text, addrs, dso);
+				*w++ = ';';
+			} while (f != first);
+		}
 		w[-1] = '\n';
 	}
 	out_commit(w);
