@@ -953,7 +953,7 @@ static const char *frames_feed(struct perf_parser *p, const char *d, const char 
 	struct perf_line_memo *memo = p->memo;
 	struct perf_memo_set *st;
 	struct perf_memo_line *m;
-	struct perf_frame *f = p->s.frames + p->s.nframes, *fend = p->s.frames + p->frames_cap;
+	struct perf_frame *f, *fend;
 	size_t bytes = p->s.frame_bytes;
 	const char *pbase = p->base;
 	uint64_t lines = 0;
@@ -963,6 +963,11 @@ static const char *frames_feed(struct perf_parser *p, const char *d, const char 
 
 	if (!memo)
 		memo = p->memo = fp_calloc(1, sizeof *memo);
+	/* the pointers need an array (NULL + 0: UBSan, fuzz) */
+	if (!p->s.frames)
+		fp_grow(&p->s.frames, &p->frames_cap, 1, sizeof *p->s.frames);
+	f = p->s.frames + p->s.nframes;
+	fend = p->s.frames + p->frames_cap;
 	while (d < lim && *d == '\t') {
 		size_t room = (size_t)(lim - d);
 		long k;
