@@ -1164,6 +1164,7 @@ static void head_remember(struct perf_parser *p, const char *s, size_t t, const 
 	m->comm.off -= off;
 	head_remember_right(p, m, r, rn);
 }
+
 /* The length of the run of digits at s, 16 bytes at a time (the line
  * has 64 readable bytes past its end, and the byte at its end is not a
  * digit: an LF or a CR): it does not go past the line. */
