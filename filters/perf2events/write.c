@@ -101,6 +101,24 @@ static char *put(char *w, const char *text, struct ptext t)
 	return w + t.len;
 }
 
+/* A frame's symbol (at least one byte): its first 32 bytes in one go
+ * (most symbols are shorter), then 16 at a time. A frame line has 32
+ * readable bytes past its end (perfscript.c's LINE_PAD and BLOCK_MARGIN),
+ * the record's bound 64 a frame. */
+static inline char *put_sym(char *w, const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t k = 32;
+
+	memcpy(w, p, 16);
+	memcpy(w + 16, p + 16, 16);
+	while (k < t.len) {
+		memcpy(w + k, p + k, 16);
+		k += 16;
+	}
+	return w + t.len;
+}
+
 static char *put_field(char *w, const char *text, struct ptext t)
 {
 	if (t.len == 0) {
@@ -290,7 +308,7 @@ static char *put_frames_plain(char *w, const struct perf_frame *first, const str
 		if (k & (EVK_UNKNOWN | EVK_IDLE)) {
 			w = put_frame(w, f, text, 0, 0);
 		} else {
-			w = put(w, text, f->sym);
+			w = put_sym(w, text, f->sym);
 			if (k & EVK_KERNEL)
 				w = put_lit(w, "`kernel", 8) - 1;
 			if (k & EVK_JIT)
