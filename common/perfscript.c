@@ -807,14 +807,23 @@ static inline long frame_feed(struct perf_parser *p, const char *s, const char *
 #define MEMO_SET_TEXT 192	/* bytes of text a set */
 
 struct perf_memo_line {
+	/* from the line's start, in the order of struct perf_frame: one
+	 * load widened makes the frame's ip and sym (frames_feed) */
+	uint16_t ip, ip_len, sym, sym_len, dso, dso_len;
 	uint16_t len;		/* its bytes, LF included; 0: an empty slot */
-	uint16_t ip, ip_len, sym, sym_len, dso, dso_len;	/* from the line's start */
 	uint16_t bytes;		/* ip_len + sym_len + dso_len */
 	uint8_t at;		/* where its text starts in the set's */
 	uint8_t has_dso;	/* 0: dso.off is 0 (no dso, or inlined) */
 	uint8_t clean;
 	uint8_t kind;
 };
+
+/* frames_feed() stores a frame's ip and sym (4 size_t) in one go, and its
+ * file and line (zeros) in another */
+_Static_assert(sizeof(size_t) == 8 && offsetof(struct perf_frame, ip) == 0 &&
+	       offsetof(struct perf_frame, sym) == 16 &&
+	       offsetof(struct perf_frame, line) == offsetof(struct perf_frame, file) + 16,
+	       "struct perf_frame's layout (frames_feed)");
 
 struct perf_memo_set {
 	struct perf_memo_line line[2];	/* the newer first */
@@ -837,26 +846,28 @@ static inline struct perf_memo_set *memo_set(struct perf_line_memo *m, const cha
 }
 
 /* Is the line at s the line l of set st? 32 bytes past its end must be
- * readable, and so must s[0..lim - s). */
+ * readable, and so must s[0..room). */
 __attribute__((target("avx2"), always_inline))
-static inline int memo_eq(const char *s, const char *lim, const struct perf_memo_set *st,
+static inline int memo_eq(const char *s, size_t room, const struct perf_memo_set *st,
 			  const struct perf_memo_line *l)
 {
 	const char *t = st->text + l->at;
-	size_t i, len = l->len;
+	size_t len = l->len, i = 0;
 
-	if (!len || (size_t)(lim - s) < len)
+	if (len - 1 >= room)	/* an empty slot (len 0), or a line past room */
 		return 0;
-	for (i = 0; i + 32 <= len; i += 32)
-		if (~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-			    _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
-			    _mm256_loadu_si256((const __m256i *)(const void *)(t + i)))))
+	for (;;) {
+		unsigned ne = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+			_mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
+			_mm256_loadu_si256((const __m256i *)(const void *)(t + i))));
+		size_t left = len - i;
+
+		if (left <= 32)	/* only its first left bytes count */
+			return (ne << (32 - left)) == 0;
+		if (ne)
 			return 0;
-	return i == len ||
-	       !(~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-			 _mm256_loadu_si256((const __m256i *)(const void *)(s + i)),
-			 _mm256_loadu_si256((const __m256i *)(const void *)(t + i)))) &
-		 ((1u << (len - i)) - 1));
+		i += 32;
+	}
 }
 
 /* frame_feed()'s frame f of the line s[0..len) (LF included, len <=
@@ -912,58 +923,102 @@ static long frame_general(struct perf_parser *p, const char *d, const char *lim)
 	return nl - d;
 }
 
+/* A frame line of frames_feed() not in the memo: frame_feed() or, if it
+ * refuses, frame_general() (kept out of frames_feed()'s loop, which has
+ * its registers for the memo's lines); its frame goes to set st. Returns
+ * the line's length without the LF, or -1. */
+__attribute__((target("avx2"), noinline))
+static long frame_miss(struct perf_parser *p, struct perf_memo_set *st, const char *d,
+		       const char *lim)
+{
+	size_t before = p->s.nframes, base = (size_t)(d - p->base);
+	long k = frame_feed(p, d, lim);
+
+	if (k < 0)
+		k = frame_general(p, d, lim);
+	/* one frame (an inlined chain, "a->b", makes more) */
+	if (k >= 0 && (size_t)k < MEMO_SET_TEXT && p->s.nframes == before + 1)
+		memo_put(st, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
+	return k;
+}
+
 /* The frame lines from d on (d < lim): from the memo, else by
- * frame_feed() or, if it refuses, frame_general(); in one AVX2 function
- * (the scans inlined, their tables loaded once). Returns where it
- * stopped: a line perf_line() decides, or lim. */
+ * frame_miss(). A frame from the memo is stored with vector moves, and
+ * the sample's counts are kept in locals (the stores to a frame could
+ * alias them), written back around frame_miss() and at the end. Returns
+ * where it stopped: a line perf_line() decides, or lim. */
 __attribute__((target("avx2")))
 static const char *frames_feed(struct perf_parser *p, const char *d, const char *lim)
 {
 	struct perf_line_memo *memo = p->memo;
 	struct perf_memo_set *st;
 	struct perf_memo_line *m;
-	struct perf_frame *f;
-	size_t base;
+	struct perf_frame *f, *fend;
+	size_t bytes = p->s.frame_bytes;
+	const char *pbase = p->base;
+	uint64_t lines = 0;
+	unsigned clean = 1;
+	/* the offsets of ip and sym get base added, not their lengths */
+	const __m256i offs = _mm256_set_epi64x(0, -1, 0, -1);
 
 	if (!memo)
 		memo = p->memo = fp_calloc(1, sizeof *memo);
+	/* the pointers need an array (NULL + 0: UBSan, fuzz) */
+	if (!p->s.frames)
+		fp_grow(&p->s.frames, &p->frames_cap, 1, sizeof *p->s.frames);
+	f = p->s.frames + p->s.nframes;
+	fend = p->s.frames + p->frames_cap;
 	while (d < lim && *d == '\t') {
+		size_t room = (size_t)(lim - d);
 		long k;
 
+		if (f == fend) {
+			size_t n = (size_t)(f - p->s.frames);
+
+			fp_grow(&p->s.frames, &p->frames_cap, n + 1, sizeof *p->s.frames);
+			f = p->s.frames + n;
+			fend = p->s.frames + p->frames_cap;
+		}
 		st = memo_set(memo, d);
 		m = st->line;
-		base = (size_t)(d - p->base);
-		if (memo_eq(d, lim, st, m) || memo_eq(d, lim, st, ++m)) {
-			if (p->s.nframes == p->frames_cap)
-				fp_grow(&p->s.frames, &p->frames_cap, p->s.nframes + 1,
-					sizeof *p->s.frames);
-			f = &p->s.frames[p->s.nframes++];
-			f->ip.off = base + m->ip;
-			f->ip.len = m->ip_len;
-			f->sym.off = base + m->sym;
-			f->sym.len = m->sym_len;
+		if (memo_eq(d, room, st, m) || memo_eq(d, room, st, ++m)) {
+			size_t base = (size_t)(d - pbase);
+			__m256i ipsym = _mm256_cvtepu16_epi64(
+				_mm_loadl_epi64((const __m128i *)(const void *)&m->ip));
+
+			ipsym = _mm256_add_epi64(ipsym, _mm256_and_si256(
+				_mm256_set1_epi64x((long long)base), offs));
+			_mm256_storeu_si256((__m256i *)(void *)&f->ip, ipsym);
+			_mm256_storeu_si256((__m256i *)(void *)&f->file, _mm256_setzero_si256());
 			f->dso.off = m->has_dso ? base + m->dso : 0;
 			f->dso.len = m->dso_len;
-			f->file.off = f->file.len = f->line.off = f->line.len = 0;
 			f->kind = m->kind;
 			f->clean = m->clean;
-			if (!m->clean)
-				p->s.plain = 0;
-			p->s.frame_bytes += m->bytes;
-			k = (long)m->len - 1;
-		} else {
-			size_t before = p->s.nframes;
-
-			k = frame_feed(p, d, lim);
-			if (k < 0 && (k = frame_general(p, d, lim)) < 0)
-				break;
-			/* one frame (an inlined chain, "a->b", makes more) */
-			if ((size_t)k < MEMO_SET_TEXT && p->s.nframes == before + 1)
-				memo_put(st, d, (size_t)k + 1, &p->s.frames[p->s.nframes - 1], base);
+			f++;
+			clean &= m->clean;
+			bytes += m->bytes;
+			lines++;
+			d += m->len;
+			continue;
 		}
-		p->lineno++;
-		p->last_was_frame = 1;
+		p->s.nframes = (size_t)(f - p->s.frames);
+		p->s.frame_bytes = bytes;
+		k = frame_miss(p, st, d, lim);
+		f = p->s.frames + p->s.nframes;
+		fend = p->s.frames + p->frames_cap;
+		bytes = p->s.frame_bytes;
+		if (k < 0)
+			break;
+		lines++;
 		d += k + 1;
+	}
+	p->s.nframes = (size_t)(f - p->s.frames);
+	p->s.frame_bytes = bytes;
+	if (!clean)
+		p->s.plain = 0;
+	if (lines) {
+		p->lineno += lines;
+		p->last_was_frame = 1;
 	}
 	return d;
 }
@@ -1109,6 +1164,25 @@ static void head_remember(struct perf_parser *p, const char *s, size_t t, const 
 	m->comm.off -= off;
 	head_remember_right(p, m, r, rn);
 }
+
+/* The length of the run of digits at s, 16 bytes at a time (the line
+ * has 64 readable bytes past its end, and the byte at its end is not a
+ * digit: an LF or a CR): it does not go past the line. */
+static inline size_t digit_run(const char *s)
+{
+	size_t i = 0;
+
+	for (;;) {
+		__m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+					 _mm_set1_epi8('0'));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x));
+
+		if (m != 0xffff)
+			return i + (size_t)__builtin_ctz(~m);
+		i += 16;
+	}
+}
+
 /* The header s[0..n) from the memo (p->feeding: 64 bytes readable past
  * it): 0, or -1 if the memo does not know its left part. */
 static int head_from_memo(struct perf_parser *p, const char *s, size_t n, uint64_t lineno)
@@ -1126,12 +1200,10 @@ static int head_from_memo(struct perf_parser *p, const char *s, size_t n, uint64
 		return -1;
 	/* perf_find_time()'s time at t: digits '.' 6 or 9 digits ':' and a
 	 * blank or the end */
-	for (q = t; q < n && is_digit(s[q]); q++)
-		;
+	q = t + digit_run(s + t);
 	if (q == t || q >= n || s[q] != '.')
 		return -1;
-	for (c = q + 1; c < n && is_digit(s[c]); c++)
-		;
+	c = q + 1 + digit_run(s + q + 1);
 	if ((c - q - 1 != 6 && c - q - 1 != 9) || c >= n || s[c] != ':' ||
 	    (c + 1 != n && !is_space(s[c + 1])))
 		return -1;

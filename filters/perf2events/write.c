@@ -44,7 +44,7 @@ static int plain_field(const char *text, struct ptext t)
 /* a[0..n) == b[0..n), n <= 64, 16 bytes at a time: both have the bytes
  * up to the next multiple of 16 readable (the parser's text has 16 more
  * after a field, p2e_plain's texts are 64 bytes). */
-static int same16(const char *a, const char *b, size_t n)
+static inline __attribute__((always_inline)) int same16(const char *a, const char *b, size_t n)
 {
 #ifdef __SSE2__
 	size_t i = 0;
@@ -65,11 +65,10 @@ static int same16(const char *a, const char *b, size_t n)
 #endif
 }
 
-/* The last comm (k 0) and event (k 1) found plain: samples repeat them. */
-static int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+/* plain_cached() of a field that is not the one remembered */
+static __attribute__((noinline)) int plain_new(struct p2e_plain *c, int k, const char *text,
+					      struct ptext t)
 {
-	if (t.len == c->len[k] && (t.len == 0 || same16(text + t.off, c->text[k], t.len)))
-		return 1;
 	if (!plain_field(text, t))
 		return 0;
 	if (t.len <= sizeof c->text[k]) {
@@ -77,6 +76,15 @@ static int plain_cached(struct p2e_plain *c, int k, const char *text, struct pte
 		c->len[k] = t.len;
 	}
 	return 1;
+}
+
+/* The last comm (k 0) and event (k 1) found plain: samples repeat them
+ * (that check inlined, the rest in plain_new()). */
+static inline int plain_cached(struct p2e_plain *c, int k, const char *text, struct ptext t)
+{
+	if (t.len == c->len[k] && (t.len == 0 || same16(text + t.off, c->text[k], t.len)))
+		return 1;
+	return plain_new(c, k, text, t);
 }
 
 /* A field of at least one byte, 16 at a time: the parser's copy of a line
@@ -90,6 +98,24 @@ static char *put(char *w, const char *text, struct ptext t)
 		memcpy(w + k, p + k, 16);
 		k += 16;
 	} while (k < t.len);
+	return w + t.len;
+}
+
+/* A frame's symbol (at least one byte): its first 32 bytes in one go
+ * (most symbols are shorter), then 16 at a time. A frame line has 32
+ * readable bytes past its end (perfscript.c's LINE_PAD and BLOCK_MARGIN),
+ * the record's bound 64 a frame. */
+static inline char *put_sym(char *w, const char *text, struct ptext t)
+{
+	const char *p = text + t.off;
+	size_t k = 32;
+
+	memcpy(w, p, 16);
+	memcpy(w + 16, p + 16, 16);
+	while (k < t.len) {
+		memcpy(w + k, p + k, 16);
+		k += 16;
+	}
 	return w + t.len;
 }
 
@@ -268,6 +294,33 @@ static inline __attribute__((always_inline)) char *put_frame(char *w, const stru
 	return frame_as(w, f, text, addrs, dso, 0);
 }
 
+/* The frames of a plain sample, root first, each followed by ';', with
+ * no addr= or dso= asked for (f: past the last, first: the first): a
+ * frame neither unknown nor idle is its symbol (never empty then) and
+ * `kernel, `jit or `inlined (8-byte stores: the record's bound has 64
+ * bytes a frame); the others as put_frame() writes them. */
+static char *put_frames_plain(char *w, const struct perf_frame *first, const struct perf_frame *f,
+			      const char *text)
+{
+	do {
+		unsigned k = (--f)->kind;
+
+		if (k & (EVK_UNKNOWN | EVK_IDLE)) {
+			w = put_frame(w, f, text, 0, 0);
+		} else {
+			w = put_sym(w, text, f->sym);
+			if (k & EVK_KERNEL)
+				w = put_lit(w, "`kernel", 8) - 1;
+			if (k & EVK_JIT)
+				w = put_lit(w, "`jit", 4);
+			if (k & EVK_INLINED)
+				w = put_lit(w, "`inlined", 8);
+		}
+		*w++ = ';';
+	} while (f != first);
+	return w;
+}
+
 /* A frame whose fields need escaping */
 static char *put_frame_escaped(char *w, const struct perf_frame *f, const char *text, int addrs, int dso)
 {
@@ -295,7 +348,7 @@ static __attribute__((noinline)) char *put_frames_escaped(char *w, const struct 
 int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const char *text,
 		     int addrs, int dso)
 {
-	size_t i, bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
+	size_t bound = 112 + s->pid.len + s->tid.len + s->comm.len + s->event.len +
 			  (s->plain ? 1 : 4) * s->frame_bytes + 64 * s->nframes;
 	char *w;
 
@@ -310,14 +363,24 @@ int p2e_write_direct(struct p2e_plain *c, const struct perf_sample *s, const cha
 	w = put_head(w, s, text);
 	if (!s->plain) {
 		w = put_frames_escaped(w, s, text, addrs, dso);
+		*w++ = '\n';
+	} else if (s->nframes == 0) {
+		*w++ = '\n';
 	} else {
-		for (i = s->nframes; i-- > 0;) {
-			w = put_frame(w, &s->frames[i], text, addrs, dso);
-			if (i > 0)
+		/* root first, each frame followed by ';': the last one
+		 * becomes the LF */
+		const struct perf_frame *f = s->frames + s->nframes, *first = s->frames;
+
+		if (!(addrs | dso)) {
+			w = put_frames_plain(w, first, f, text);
+		} else {
+			do {
+				w = put_frame(w, --f, text, addrs, dso);
 				*w++ = ';';
+			} while (f != first);
 		}
+		w[-1] = '\n';
 	}
-	*w++ = '\n';
 	out_commit(w);
 	return 0;
 }
