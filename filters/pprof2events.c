@@ -35,6 +35,11 @@ typedef Perftools__Profiles__ValueType ValueType;
  * PPROF2EVENTS_BUDGET (bytes) sets it (tests). */
 #define BUDGET (16u << 20)
 
+/* Bytes readable past the end of any text put_head() and put_frames()
+ * copy (pp->ftext, pp->idtmp, pp->frames keep that much room spare):
+ * they copy 8 or 16 bytes at a time. */
+#define SLACK 16
+
 static const struct cli_info info = {
 	"pprof2events",
 	"pprof2events [-aLq] [-t KEY] [--strict] [FILE ...]",
@@ -59,11 +64,29 @@ static const struct cli_info info = {
 /* A sample decoded by the wire reader into arrays reused from one sample
  * to the next (protobuf-c would allocate each, its labels too). */
 struct sdec {
-	Sample s;
+	Sample s;		/* s.label: only once sdec_labels() decoded them */
 	size_t loc_cap, val_cap, lab_cap, labp_cap;
 	Label *lab, **labp;
 	const Label *labp_for;	/* the lab that labp points into */
+	struct slice *ls;	/* the Label messages, as stored (checked) */
+	size_t nls, ls_cap;
 };
+
+/* A Label message of at most 8 bytes, its role and head field resolved
+ * once (put_sample: most samples repeat a few labels, the thread's);
+ * a table per input, by the label's bytes. */
+struct lcache {
+	uint64_t k;		/* the bytes (lkey) */
+	uint64_t stamp;		/* the sample that used it last: not replaced then */
+	struct out_kept text;	/* a string's field, in ftext */
+	uint32_t n1;		/* the length + 1; 0: an empty slot */
+	signed char role;
+	unsigned char have;	/* the field has a value */
+	unsigned char num;	/* a number: its digits in txt */
+	unsigned char tlen;
+	char txt[24];
+};
+#define LCACHE_BITS 8
 
 /* A profile's tables as read (decoded element by element by the wire
  * reader into arrays; p's arrays of pointers to them are made when the
@@ -99,6 +122,8 @@ struct pp {
 	struct tables t;
 	struct store samples;
 	struct sdec sd;
+	struct lcache *lcache;			/* 1 << LCACHE_BITS */
+	uint64_t stamp;				/* samples put */
 	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
@@ -177,6 +202,7 @@ static void put_units(struct pp *pp)
 		pp->events[i] = ev;
 		pp->ef[i].off = pp->ftext.len;
 		ev_buf_field(&pp->ftext, ev, strlen(ev));
+		buf_reserve(&pp->ftext, SLACK);
 		pp->ef[i].len = pp->ftext.len - pp->ef[i].off;
 		ev_put_unit(ev_str(ev), unit);
 	}
@@ -356,11 +382,19 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
+/* A head field: text [p, p+n) as written, or (p NULL) the number num,
+ * whose digits are written in place. */
+struct idf {
+	const char *p;
+	size_t n;
+	int64_t num;
+};
+
 /* The field of the role label l (PID, TID or COMM) into *f, as
  * label_value() and ev_put_field() write it, or (*kept set) kept in
  * pp->ftext, which may move until the sample's fields are all rendered;
  * 0 when its value is empty (then a later label of the role is used). */
-static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
+static int id_field(struct pp *pp, const Label *l, int r, struct idf *f,
 		    const struct out_kept **kept)
 {
 	char b[128];
@@ -374,16 +408,12 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 			return 0;
 		pp->idtmp[r].len = 0;
 		ev_buf_field(&pp->idtmp[r], b, strlen(b));
-		*f = (struct slice){ pp->idtmp[r].p, pp->idtmp[r].len };
+		buf_reserve(&pp->idtmp[r], SLACK);
+		*f = (struct idf){ pp->idtmp[r].p, pp->idtmp[r].len, 0 };
 		return 1;
 	}
 	if (!l->str) {	/* a number: digits need no escape */
-		uint64_t m = l->num < 0 ? -(uint64_t)l->num : (uint64_t)l->num;
-		char *e = pp->num[r] + sizeof pp->num[r], *q = digits_u64(e, m);
-
-		if (l->num < 0)
-			*--q = '-';
-		*f = (struct slice){ q, (size_t)(e - q) };
+		*f = (struct idf){ NULL, 0, l->num };
 		return 1;
 	}
 	k = &pp->sf[l->str];
@@ -393,49 +423,57 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 		if (*b)
 			ev_buf_field(&pp->ftext, b, strlen(b));
 		k->len = pp->ftext.len - k->off;
+		buf_reserve(&pp->ftext, SLACK);
 	}
 	*kept = k;
 	return k->len != 0;
 }
 
-static inline char *put_bytes(char *o, struct slice s)
+/* f written at o (its text has SLACK bytes readable past it; o has room
+ * for 8 bytes past the end, which is returned). */
+static inline char *idf_at(char *o, const struct idf *f)
 {
-	if (s.n <= 8) {	/* most fields: byte by byte, not a memcpy call */
-		switch (s.n) {
-		case 8: o[7] = s.p[7]; /* fall through */
-		case 7: o[6] = s.p[6]; /* fall through */
-		case 6: o[5] = s.p[5]; /* fall through */
-		case 5: o[4] = s.p[4]; /* fall through */
-		case 4: o[3] = s.p[3]; /* fall through */
-		case 3: o[2] = s.p[2]; /* fall through */
-		case 2: o[1] = s.p[1]; /* fall through */
-		case 1: o[0] = s.p[0]; /* fall through */
-		default: break;
+	if (!f->p) {
+		if (f->num < 0) {
+			*o++ = '-';
+			return digits_put_wide(o, (uint64_t)0 - (uint64_t)f->num);
 		}
-		return o + s.n;
+		return digits_put_wide(o, (uint64_t)f->num);
 	}
-	memcpy(o, s.p, s.n);
-	return o + s.n;
+	if (f->n <= 8) {	/* most fields: one word, not a memcpy call */
+		memcpy(o, f->p, 8);
+		return o + f->n;
+	}
+	memcpy(o, f->p, f->n);
+	return o + f->n;
+}
+
+static void idf_put(const struct idf *f)
+{
+	if (f->p)
+		out_write(f->p, f->n);
+	else
+		out_i64(f->num);
 }
 
 /* S TIME PID TID - COMM EVENT WEIGHT and a tab, the fields rendered (as
  * ev_put_head() writes them), in one piece when it fits the buffer. */
-static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64_t w)
+static void put_head(int64_t t, const struct idf id[3], const struct idf *ev, int64_t w)
 {
-	char tmp[24], *o = out_reserve(id[0].n + id[1].n + id[2].n + ev.n + 64), *q;
-	uint64_t u;
+	/* numbers of at most 21 bytes, each with 8 more stored past it */
+	char *o = out_reserve(id[0].n + id[1].n + id[2].n + ev->n + 4 * 32);
 
 	if (!o) {
 		out_puts("S\t");
 		ev_put_time(t);
 		out_putc('\t');
-		out_write(id[L_PID].p, id[L_PID].n);
+		idf_put(&id[L_PID]);
 		out_putc('\t');
-		out_write(id[L_TID].p, id[L_TID].n);
+		idf_put(&id[L_TID]);
 		out_puts("\t-\t");
-		out_write(id[L_COMM].p, id[L_COMM].n);
+		idf_put(&id[L_COMM]);
 		out_putc('\t');
-		out_write(ev.p, ev.n);
+		idf_put(ev);
 		out_putc('\t');
 		if (w == EV_NONE)
 			out_putc('-');
@@ -448,103 +486,335 @@ static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64
 	*o++ = '\t';
 	if (t == EV_NONE) {
 		*o++ = '-';
-	} else {
-		q = digits_time(tmp + sizeof tmp, t);
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
-	}
-	*o++ = '\t';
-	o = put_bytes(o, id[L_PID]);
-	*o++ = '\t';
-	o = put_bytes(o, id[L_TID]);
-	memcpy(o, "\t-\t", 3);
-	o += 3;
-	o = put_bytes(o, id[L_COMM]);
-	*o++ = '\t';
-	o = put_bytes(o, ev);
-	*o++ = '\t';
-	if (w == EV_NONE) {
+	} else if (t < 0) {
 		*o++ = '-';
+		o = digits_put_time_wide(o, (uint64_t)0 - (uint64_t)t);
 	} else {
-		u = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
-		q = digits_u64(tmp + sizeof tmp, u);
-		if (w < 0)
-			*--q = '-';
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+		o = digits_put_time_wide(o, (uint64_t)t);
 	}
+	*o++ = '\t';
+	o = idf_at(o, &id[L_PID]);
+	*o++ = '\t';
+	o = idf_at(o, &id[L_TID]);
+	memcpy(o, "\t-\t", 4);	/* the NUL is overwritten */
+	o += 3;
+	o = idf_at(o, &id[L_COMM]);
+	*o++ = '\t';
+	o = idf_at(o, ev);
+	*o++ = '\t';
+	if (w == EV_NONE)
+		*o++ = '-';
+	else
+		o = idf_at(o, &(struct idf){ NULL, 0, w });
 	*o++ = '\t';
 	out_commit(o);
 }
 
-/* A sample's records, or 0 when it refers to a location that is not there. */
-static int put_sample(struct pp *pp, const Sample *s, int64_t t)
+/* The n bytes at p written at o, 16 at a time: p has SLACK bytes
+ * readable past them, o room for SLACK bytes past the end (returned). */
+static inline char *copy_wide(char *o, const char *p, size_t n)
 {
-	struct slice id[3] = { { "-", 1 }, { "-", 1 }, { "-", 1 } };
-	const struct out_kept *kept[3] = { NULL, NULL, NULL };
-	int have[3] = { 0 };
-	size_t i, v;
+	char *end = o + n;
 
-	GROW(&pp->li, &pp->li_cap, s->n_location_id + 1, sizeof *pp->li);
-	for (i = 0; i < s->n_location_id; i++) {
-		uint64_t lid = s->location_id[i];
-		const struct u64ent *e;
+	for (;;) {
+		memcpy(o, p, 16);
+		if (n <= 16)
+			return end;
+		o += 16;
+		p += 16;
+		n -= 16;
+	}
+}
 
-		if (pp->dense && lid - 1 < pp->p->n_location) {
-			pp->li[i] = (size_t)(lid - 1);
+/* The stack of the n locations pp->li, all kept (text bytes with their
+ * ';'), the last ';' left out, and the '\n'. */
+static void put_kept_frames(struct pp *pp, size_t n, size_t text)
+{
+	char *o = text < OUT_BUFSIZE / 2 ? out_reserve(text + SLACK + 1) : NULL;
+	size_t i;
+
+	if (!o) {
+		for (i = n; i-- > 0;) {
+			const struct out_kept *k = &pp->lc[pp->li[i]];
+
+			out_write(pp->frames.p + k->off, k->len - (i == 0));
+		}
+		out_putc('\n');
+		return;
+	}
+	for (i = n; i-- > 0;) {
+		const struct out_kept *k = &pp->lc[pp->li[i]];
+
+		o = copy_wide(o, pp->frames.p + k->off, k->len);
+	}
+	if (n)
+		o--;	/* the last ';' */
+	*o++ = '\n';
+	out_commit(o);
+}
+
+/* The stack of the n locations pp->li, rendering (and keeping) those not
+ * kept yet, and the '\n'. */
+static void put_frames(struct pp *pp, size_t n)
+{
+	size_t i;
+
+	/* location_id[0] is the leaf; a location is kept with its ';' */
+	for (i = n; i-- > 0;) {
+		struct out_kept *k = &pp->lc[pp->li[i]];
+		uint64_t pos;
+
+		if (k->len != OUT_NOT_KEPT) {
+			out_write(pp->frames.p + k->off, k->len - (i == 0));
 			continue;
 		}
-		if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
-			return 0;
-		pp->li[i] = (size_t)e->value;
+		pos = out_pos();
+		put_location(pp, pp->p->location[pp->li[i]]);
+		out_putc(';');
+		out_keep(&pp->frames, k, pos);
+		buf_reserve(&pp->frames, SLACK);
+		if (i == 0)
+			fp_out.len--;	/* that ';': out_putc left it last in the buffer */
 	}
-	for (i = 0; i < s->n_label; i++) {
-		int r = label_role(pp, s->label[i]);
+	out_putc('\n');
+}
 
-		if (r != L_OTHER && !have[r]) {
-			kept[r] = NULL;
-			have[r] = id_field(pp, s->label[i], r, &id[r], &kept[r]);
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end);
+static int sdec_labels(struct sdec *d);
+
+/* The Label message [p, p+n) (n <= 8) as a number: its two 4-byte ends,
+ * which cover it (with n, they tell the bytes). */
+static inline uint64_t lkey(const uint8_t *p, size_t n)
+{
+	uint32_t a, b;
+	uint64_t k = 0;
+	size_t i;
+
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << 32;
+	}
+	for (i = 0; i < n; i++)
+		k |= (uint64_t)p[i] << (8 * i);
+	return k;
+}
+
+/* Fill the slot c for the label [p, p+n) (key k): c, or NULL when the
+ * label is not cached (an index beyond the string table, counted each
+ * time it is read). */
+static const struct lcache *label_fill(struct pp *pp, struct lcache *c, const uint8_t *p,
+				       size_t n, uint64_t k)
+{
+	uint64_t ns = pp->p->n_string_table;
+	const struct out_kept *kept = NULL;
+	struct idf f;
+	Label l;
+	int r;
+
+	if (label_decode(&l, p, p + n) < 0 || (uint64_t)l.key >= ns ||
+	    (uint64_t)l.str >= ns || (uint64_t)l.num_unit >= ns)
+		return NULL;	/* (negative indexes are beyond it too) */
+	r = label_role(pp, &l);
+	c->k = k;
+	c->n1 = (uint32_t)n + 1;
+	c->stamp = pp->stamp;
+	c->role = (signed char)r;
+	c->have = c->num = 0;
+	if (r == L_OTHER)
+		return c;
+	c->have = (unsigned char)id_field(pp, &l, r, &f, &kept);
+	if (kept) {
+		c->text = *kept;
+	} else {	/* a number: its digits now */
+		char *e = f.num < 0 ? (c->txt[0] = '-', c->txt + 1) : c->txt;
+
+		e = digits_put(e, f.num < 0 ? (uint64_t)0 - (uint64_t)f.num : (uint64_t)f.num);
+		c->tlen = (unsigned char)(e - c->txt);
+		c->num = 1;
+	}
+	return c;
+}
+
+/* The cached role and field of the label [p, p+n), NULL when not cached. */
+static inline const struct lcache *label_cached(struct pp *pp, const uint8_t *p, size_t n)
+{
+	uint64_t k;
+	struct lcache *c;
+
+	if (n > 8)
+		return NULL;
+	k = lkey(p, n);
+	c = &pp->lcache[((k ^ n) * 0x9e3779b97f4a7c15ULL) >> (64 - LCACHE_BITS)];
+	if (c->k == k && c->n1 == n + 1) {
+		c->stamp = pp->stamp;
+		return c;
+	}
+	if (c->stamp == pp->stamp)	/* this sample's fields point into it */
+		return NULL;
+	return label_fill(pp, c, p, n, k);
+}
+
+/* A sample's records, or 0 when it refers to a location that is not there. */
+static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
+{
+	static const char dash[SLACK] = "-";
+	const Sample *s = &d->s;
+	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } };
+	struct out_kept kt[3];
+	int have[3] = { 0 }, is_kept[3] = { 0 }, whole = 1;
+	size_t i, v, n = s->n_location_id, text = 0, others = 0;
+
+	GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
+	for (i = 0; i < n; i++) {
+		uint64_t lid = s->location_id[i];
+		const struct u64ent *e;
+		size_t x;
+
+		if (pp->dense && lid - 1 < pp->p->n_location) {
+			x = (size_t)(lid - 1);
+		} else {
+			if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
+				return 0;
+			x = (size_t)e->value;
+		}
+		pp->li[i] = x;
+		if (pp->lc[x].len == OUT_NOT_KEPT)
+			whole = 0;
+		else
+			text += pp->lc[x].len;
+	}
+	pp->stamp++;
+	for (i = 0; i < d->nls; i++) {
+		const uint8_t *p = (const uint8_t *)d->ls[i].p;
+		const struct lcache *c = label_cached(pp, p, d->ls[i].n);
+		const struct out_kept *kept = NULL;
+		struct idf f;
+		Label l;
+		int r;
+
+		if (c) {
+			r = c->role;
+			if (r == L_OTHER) {
+				others++;
+			} else if (!have[r] && c->have) {
+				have[r] = 1;
+				if (c->num)
+					id[r] = (struct idf){ c->txt, c->tlen, 0 };
+				else
+					kt[r] = c->text, is_kept[r] = 1;
+			}
+			continue;
+		}
+		if (label_decode(&l, p, p + d->ls[i].n) < 0)
+			fp_die("internal error: stored label undecodable");
+		r = label_role(pp, &l);
+		if (r == L_OTHER) {
+			others++;
+		} else if (!have[r] && (have[r] = id_field(pp, &l, r, &f, &kept)) != 0) {
+			if (kept)
+				kt[r] = *kept, is_kept[r] = 1;
+			else
+				id[r] = f;
 		}
 	}
 	for (i = 0; i < 3; i++)
-		if (have[i] && kept[i])
-			id[i] = (struct slice){ pp->ftext.p + kept[i]->off, kept[i]->len };
+		if (is_kept[i])
+			id[i] = (struct idf){ pp->ftext.p + kt[i].off, kt[i].len, 0 };
+	if (others && !pp->no_labels && sdec_labels(d) < 0)
+		fp_die("internal error: stored label undecodable");
 	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
 		if (s->value[v] == 0 || !pp->events[v])
 			continue;
-		put_head(t, id, (struct slice){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len },
+		put_head(t, id, &(struct idf){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len, 0 },
 			 s->value[v]);
-		if (!pp->no_labels)
+		if (others && !pp->no_labels)
 			put_label_frames(pp, s);
-		/* location_id[0] is the leaf; a location is kept with its ';' */
-		for (i = s->n_location_id; i-- > 0;) {
-			struct out_kept *k = &pp->lc[pp->li[i]];
-			uint64_t pos;
-
-			if (k->len != OUT_NOT_KEPT) {
-				out_write(pp->frames.p + k->off, k->len - (i == 0));
-				continue;
-			}
-			pos = out_pos();
-			put_location(pp, pp->p->location[pp->li[i]]);
-			out_putc(';');
-			out_keep(&pp->frames, k, pos);
-			if (i == 0)
-				fp_out.len--;	/* that ';': out_putc left it last in the buffer */
-		}
-		out_putc('\n');
+		if (whole)
+			put_kept_frames(pp, n, text);
+		else
+			put_frames(pp, n);
 	}
 	return 1;
 }
 
+/* A field of a message being decoded (kept in registers, unlike a
+ * struct pbw_field passed to pbw_next). */
+struct fld {
+	unsigned num, wt;
+	const uint8_t *p;	/* PBW_LEN: the bytes */
+	size_t n;
+	uint64_t v;		/* the others: the value */
+};
+
+/* next_field() past its common case. */
+static const uint8_t *next_field_slow(const uint8_t *p, const uint8_t *end, struct fld *f)
+{
+	struct pbw r;
+	struct pbw_field g = { 0 };
+
+	pbw_init(&r, p, (size_t)(end - p));
+	if (pbw_next(&r, &g) <= 0)
+		return NULL;
+	*f = (struct fld){ g.num, (unsigned)g.wt, g.p, g.n, g.v };
+	return r.p;
+}
+
+/* The field at p (before end) into *f: its end, or NULL if malformed
+ * (pbw_next's reading). Inline: a one-byte tag of a varint field or a
+ * length-delimited one, the value or the length one byte. */
+static inline const uint8_t *next_field(const uint8_t *p, const uint8_t *end, struct fld *f)
+{
+	if (end - p >= 2 && (p[0] | p[1]) < 0x80 && p[0] >= 8) {
+		f->num = p[0] >> 3;
+		f->wt = p[0] & 7;
+		if (f->wt == PBW_LEN && p[1] <= end - p - 2) {
+			f->p = p + 2;
+			f->n = p[1];
+			return p + 2 + p[1];
+		}
+		if (f->wt == PBW_VARINT) {
+			f->v = p[1];
+			return p + 2;
+		}
+	}
+	return next_field_slow(p, end, f);
+}
+
+/* The Label message [p, end) into l: 0, or -1 if malformed. */
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
+{
+	struct fld g;
+	int64_t v[5] = { 0 };	/* fields 1 to 4: key, str, num, num_unit */
+
+	while (p < end) {
+		/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
+		if (end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0) {
+			v[p[0] >> 3] = p[1];
+			p += 2;
+			continue;
+		}
+		if (!(p = next_field(p, end, &g)))
+			return -1;
+		if (g.num >= 1 && g.num <= 4) {
+			if (g.wt != PBW_VARINT)
+				return -1;
+			v[g.num] = (int64_t)g.v;
+		}
+	}
+	l->key = v[1];
+	l->str = v[2];
+	l->num = v[3];
+	l->num_unit = v[4];
+	return 0;
+}
+
 /* A varint at *p (before end): 0 with *v set and *p advanced, -1 if
- * unterminated; one-byte varints inline. */
-static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+ * unterminated. */
+static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	struct pbw r;
 
-	if (*p < end && **p < 0x80) {
-		*v = *(*p)++;
-		return 0;
-	}
 	pbw_init(&r, *p, (size_t)(end - *p));
 	if (pbw_varint(&r, v) < 0)
 		return -1;
@@ -552,61 +822,20 @@ static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
-/* Whether p starts a one-byte tag of a varint field 1 to 4 (a Label's)
- * and a one-byte value. */
-static inline int label_pair(const uint8_t *p, const uint8_t *end)
+/* Values of a field 1 or 2 of a Sample (f: one, or packed) appended to
+ * *a (n of them, cap *cap): 0, or -1 if malformed. */
+static inline int values_decode(uint64_t **a, size_t *n, size_t *cap, const struct fld *f)
 {
-	return end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0;
-}
-
-/* The Label message [p, end) into l: 0, or -1 if malformed. */
-static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
-{
-	struct pbw r;
-	struct pbw_field g;
-	int k;
-
-	l->key = l->str = l->num = l->num_unit = 0;
-	/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
-	for (; end - p >= 2 && p[1] < 0x80; p += 2) {
-		switch (p[0]) {
-		case 0x08: l->key = p[1]; continue;
-		case 0x10: l->str = p[1]; continue;
-		case 0x18: l->num = p[1]; continue;
-		case 0x20: l->num_unit = p[1]; continue;
-		}
-		break;
-	}
-	if (p == end)
-		return 0;
-	pbw_init(&r, p, (size_t)(end - p));
-	while ((k = pbw_next(&r, &g)) > 0) {
-		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
-			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
-
-		if (to && g.wt != PBW_VARINT)
-			return -1;
-		if (to)
-			*to = (int64_t)g.v;
-	}
-	return k < 0 ? -1 : 0;
-}
-
-/* The number of the length-delimited field at p when its tag and its
- * length take a byte each and it ends by end (the common case), or 0. */
-static inline unsigned short_len(const uint8_t *p, const uint8_t *end)
-{
-	if (end - p < 2 || p[1] >= 0x80 || p[1] > end - p - 2 || (p[0] & 0x87) != PBW_LEN)
-		return 0;
-	return p[0] >> 3;
-}
-
-/* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
- * -1 if a varint is unterminated. */
-static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p, const uint8_t *end)
-{
+	const uint8_t *p = f->p, *end = f->p + f->n;
 	uint64_t *o;
 
+	if (f->wt == PBW_VARINT) {
+		GROW(a, cap, *n + 1, sizeof **a);
+		(*a)[(*n)++] = f->v;
+		return 0;
+	}
+	if (f->wt != PBW_LEN)
+		return -1;
 	if (p == end)	/* empty: *a may still be NULL */
 		return 0;
 	/* room for every element at once: a varint is 1 byte at least */
@@ -618,8 +847,9 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 		} else if (end - p >= 2 && p[1] < 0x80) {
 			*o++ = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
 			p += 2;
-		} else if (get_varint(&p, end, o++) < 0)
+		} else if (get_varint(&p, end, o++) < 0) {
 			return -1;
+		}
 	}
 	*n = (size_t)(o - *a);
 	return 0;
@@ -630,54 +860,56 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 {
 	const uint8_t *end = p + n;
-	struct pbw r;
-	struct pbw_field f;
-	size_t nlab = 0, i;
+	struct fld f;
+	size_t nls = 0;
 
-	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
+	d->s.n_location_id = d->s.n_value = 0;
+	d->s.label = NULL;
+	d->s.n_label = 0;
 	while (p < end) {
-		if ((f.num = short_len(p, end)) != 0) {
-			/* the common case: a one-byte tag and a one-byte length */
-			f.wt = PBW_LEN;
-			f.p = p + 2;
-			f.n = p[1];
-			p += 2 + p[1];
-		} else {
-			pbw_init(&r, p, (size_t)(end - p));
-			if (pbw_next(&r, &f) < 0)
-				return -1;
-			p = r.p;
-		}
-		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
-			uint64_t **a = f.num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
-			size_t *na = f.num == 1 ? &d->s.n_location_id : &d->s.n_value;
-			size_t *cap = f.num == 1 ? &d->loc_cap : &d->val_cap;
-
-			if (f.wt == PBW_VARINT) {
-				GROW(a, cap, *na + 1, sizeof **a);
-				(*a)[(*na)++] = f.v;
-			} else if (f.wt != PBW_LEN || packed_decode(a, na, cap, f.p, f.p + f.n) < 0) {
-				return -1;
-			}
-		} else if (f.num == 3) {	/* label */
+		if (!(p = next_field(p, end, &f)))
+			return -1;
+		if (f.num == 3) {	/* label: decoded when needed */
 			if (f.wt != PBW_LEN)
 				return -1;
-			GROW(&d->lab, &d->lab_cap, nlab + 1, sizeof *d->lab);
-			if (label_decode(&d->lab[nlab++], f.p, f.p + f.n) < 0)
+			GROW(&d->ls, &d->ls_cap, nls + 1, sizeof *d->ls);
+			d->ls[nls++] = (struct slice){ (const char *)f.p, f.n };
+		} else if (f.num == 1) {	/* location_id: plain or packed */
+			if (values_decode(&d->s.location_id, &d->s.n_location_id, &d->loc_cap, &f) < 0)
+				return -1;
+		} else if (f.num == 2) {	/* value */
+			if (values_decode((uint64_t **)&d->s.value, &d->s.n_value, &d->val_cap, &f) < 0)
 				return -1;
 		}
 	}
-	if (nlab) {
-		if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
-			d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
-			d->labp_cap = d->lab_cap;
-			d->labp_for = d->lab;
-			for (i = 0; i < d->lab_cap; i++)
-				d->labp[i] = &d->lab[i];
-		}
+	d->nls = nls;
+	return 0;
+}
+
+/* The sample's labels decoded into d->s.label (they were checked: 0, or
+ * -1 if one is malformed all the same). */
+static int sdec_labels(struct sdec *d)
+{
+	size_t i;
+
+	if (d->s.n_label == d->nls && d->s.label)
+		return 0;
+	GROW(&d->lab, &d->lab_cap, d->nls + 1, sizeof *d->lab);
+	for (i = 0; i < d->nls; i++) {
+		const uint8_t *p = (const uint8_t *)d->ls[i].p;
+
+		if (label_decode(&d->lab[i], p, p + d->ls[i].n) < 0)
+			return -1;
+	}
+	if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
+		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
+		d->labp_cap = d->lab_cap;
+		d->labp_for = d->lab;
+		for (i = 0; i < d->lab_cap; i++)
+			d->labp[i] = &d->lab[i];
 	}
 	d->s.label = d->labp;
-	d->s.n_label = nlab;
+	d->s.n_label = d->nls;
 	return 0;
 }
 
@@ -687,15 +919,18 @@ static void sdec_free(struct sdec *d)
 	free(d->s.value);
 	free(d->lab);
 	free(d->labp);
+	free(d->ls);
 	memset(d, 0, sizeof *d);
 }
 
 /* Whether the varints [p, end) of a packed field all end, each within 10
- * bytes: what packed_decode() accepts. */
+ * bytes: what values_decode() accepts. */
 static int packed_ok(const uint8_t *p, const uint8_t *end)
 {
 	unsigned run = 0;
 
+	if (end - p < 10)	/* no room for 10 bytes of one varint */
+		return p == end || end[-1] < 0x80;
 	for (; p < end; p++) {
 		if (*p < 0x80)
 			run = 0;
@@ -708,19 +943,17 @@ static int packed_ok(const uint8_t *p, const uint8_t *end)
 /* Whether the Label message [p, end) is one label_decode() accepts. */
 static int label_ok(const uint8_t *p, const uint8_t *end)
 {
-	struct pbw r;
-	struct pbw_field g;
-	int k;
+	struct fld g;
 
-	while (label_pair(p, end))
-		p += 2;
-	if (p == end)
-		return 1;
-	pbw_init(&r, p, (size_t)(end - p));
-	while ((k = pbw_next(&r, &g)) > 0)
-		if (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT)
+	while (p < end) {
+		if (end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0) {
+			p += 2;
+			continue;
+		}
+		if (!(p = next_field(p, end, &g)) || (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT))
 			return 0;
-	return k == 0;
+	}
+	return 1;
 }
 
 /* Whether the Sample message [p, p+n) is one sample_decode() accepts,
@@ -729,26 +962,16 @@ static int label_ok(const uint8_t *p, const uint8_t *end)
 static int sample_ok(const uint8_t *p, size_t n)
 {
 	const uint8_t *end = p + n;
-	struct pbw r;
-	struct pbw_field f;
+	struct fld f;
 
 	while (p < end) {
-		if ((f.num = short_len(p, end)) != 0) {
-			f.wt = PBW_LEN;
-			f.p = p + 2;
-			f.n = p[1];
-			p += 2 + p[1];
-		} else {
-			pbw_init(&r, p, (size_t)(end - p));
-			if (pbw_next(&r, &f) < 0)
-				return 0;
-			p = r.p;
-		}
-		if (f.num == 1 || f.num == 2) {
-			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
-				return 0;
-		} else if (f.num == 3) {
+		if (!(p = next_field(p, end, &f)))
+			return 0;
+		if (f.num == 3) {
 			if (f.wt != PBW_LEN || !label_ok(f.p, f.p + f.n))
+				return 0;
+		} else if (f.num == 1 || f.num == 2) {
+			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
 				return 0;
 		}
 	}
@@ -756,66 +979,72 @@ static int sample_ok(const uint8_t *p, size_t n)
 }
 
 /* A sample as stored: its message as read (checked by sample_ok, so
- * sample_decode takes it), after a 4-byte length (0xffffffff: an 8-byte
- * one follows). */
+ * sample_decode takes it), after its length as a varint. */
 static void store_sample(struct pp *pp, const uint8_t *p, size_t n)
 {
-	uint32_t n32 = n < 0xffffffffu ? (uint32_t)n : 0xffffffffu;
-	uint64_t n64 = n;
+	uint8_t h[10];
+	size_t k = 0;
+	uint64_t v = n;
 
-	store_add(&pp->samples, &n32, 4);
-	if (n32 == 0xffffffffu)
-		store_add(&pp->samples, &n64, 8);
+	for (; v >= 0x80; v >>= 7)
+		h[k++] = (uint8_t)(v | 0x80);
+	h[k++] = (uint8_t)v;
+	store_add(&pp->samples, h, k);
 	store_add(&pp->samples, p, n);
 }
 
-/* The stored sample at *off (advanced past it), decoded into pp->sd:
- * in place when the store is in memory, else read in order through rd
- * or (rd NULL) at *off. */
-static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
+/* The n stored bytes at off: in place when the store is in memory or the
+ * reader rd has them buffered, else copied into pp->raw through rd (in
+ * order) or (rd NULL) from off. */
+static const uint8_t *stored_bytes(struct pp *pp, struct store_rd *rd, uint64_t off, size_t n)
 {
-	const uint8_t *p = store_at(&pp->samples, *off, 4);
-	uint32_t n32;
-	uint64_t n, head = 4;
-	int ok = 1;
+	const uint8_t *p = store_at(&pp->samples, off, n);
+	int ok;
 
-	if (p) {	/* the store is in memory: no copy */
-		memcpy(&n32, p, 4);
-		n = n32;
-		if (n32 == 0xffffffffu && (p = store_at(&pp->samples, *off + 4, 8)) != NULL) {
-			memcpy(&n, p, 8);
-			head = 12;
-		}
-		if (!p || !(p = store_at(&pp->samples, *off + head, (size_t)n)))
-			fp_die("internal error: sample beyond the store");
-		if (sample_decode(&pp->sd, p, (size_t)n) < 0)
-			fp_die("internal error: stored sample undecodable");
-		*off += head + n;
-		return &pp->sd.s;
-	}
-	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
-	n = n32;
-	if (ok && n32 == 0xffffffffu) {
-		ok = rd ? store_get(rd, &n, 8) : store_pread(&pp->samples, *off + 4, &n, 8) == 0;
-		head = 12;
-	}
+	if (p || (rd && (p = store_peek(rd, n)) != NULL))
+		return p;
+	pp->raw.len = 0;
+	buf_reserve(&pp->raw, n + 1);
+	ok = rd ? store_get(rd, pp->raw.p, n) : store_pread(&pp->samples, off, pp->raw.p, n) == 0;
 	if (!ok)
 		fp_die("internal error: sample beyond the store");
-	pp->raw.len = 0;
-	buf_reserve(&pp->raw, (size_t)n + 1);
-	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
-		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
-	if (!ok)
-		fp_die("internal error: stored sample unreadable");
-	if (sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+	return (const uint8_t *)pp->raw.p;
+}
+
+/* The stored sample at *off (advanced past it), decoded into pp->sd:
+ * read in order through rd or (rd NULL) at *off. */
+static struct sdec *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
+{
+	const uint8_t *p;
+	uint64_t n = 0;
+	unsigned shift = 0;
+
+	do {	/* the length, as store_sample wrote it */
+		p = stored_bytes(pp, rd, (*off)++, 1);
+		n |= (uint64_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while ((*p & 0x80) && shift < 64);
+	if (n > SIZE_MAX - 1)
+		fp_die("internal error: sample beyond the store");
+	p = stored_bytes(pp, rd, *off, (size_t)n);
+	if (sample_decode(&pp->sd, p, (size_t)n) < 0)
 		fp_die("internal error: stored sample undecodable");
-	*off += head + n;
-	return &pp->sd.s;
+	*off += n;
+	return &pp->sd;
+}
+
+/* The stored sample's labels decoded too (sample_time). */
+static const Sample *with_labels(struct sdec *d)
+{
+	if (sdec_labels(d) < 0)
+		fp_die("internal error: stored label undecodable");
+	return &d->s;
 }
 
 /* The sample (position i in the file) at t, or skipped. */
-static void convert_sample(struct pp *pp, const Sample *s, size_t i, int64_t t)
+static void convert_sample(struct pp *pp, struct sdec *d, size_t i, int64_t t)
 {
+	const Sample *s = &d->s;
 	char why[96];
 	/* messages say FILE:N: with N the sample's position in the file */
 
@@ -823,7 +1052,7 @@ static void convert_sample(struct pp *pp, const Sample *s, size_t i, int64_t t)
 		snprintf(why, sizeof why, "sample has %zu values for %zu sample types",
 			 s->n_value, pp->p->n_sample_type);
 		skip_record(&pp->skips, pp->file, i + 1, why);
-	} else if (!put_sample(pp, s, t)) {
+	} else if (!put_sample(pp, d, t)) {
 		skip_record(&pp->skips, pp->file, i + 1,
 			    "sample refers to a location that is not in the profile");
 	}
@@ -864,7 +1093,7 @@ static void put_samples(struct pp *pp)
 	order = fp_malloc((n + 1) * sizeof *order);
 	for (i = 0; i < n; i++) {
 		order[i].off = off;
-		order[i].t = sample_time(pp, stored_sample(pp, rd, &off));
+		order[i].t = sample_time(pp, with_labels(stored_sample(pp, rd, &off)));
 		order[i].i = i;
 	}
 	free(rd);
@@ -1171,6 +1400,10 @@ static void convert_profile(struct pp *pp)
 		pp->sf[i].len = OUT_NOT_KEPT;
 	pp->ftext.len = 0;
 	pp->frames.len = 0;
+	if (!pp->lcache)
+		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
+	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
+	pp->stamp = 0;
 	put_headers(pp);
 	put_units(pp);
 	put_samples(pp);
@@ -1278,6 +1511,7 @@ int cmd_pprof2events(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		buf_free(&pp.idtmp[i]);
 	free(pp.li);
+	free(pp.lcache);
 	out_close();
 	return status;
 }
