@@ -123,6 +123,9 @@ struct pp {
 	struct store samples;
 	struct sdec sd;
 	struct lcache *lcache;			/* 1 << LCACHE_BITS */
+	int64_t wlast;				/* the last weight written, */
+	char wtxt[24];				/* its digits (wlen) */
+	size_t wlen;
 	uint64_t stamp;				/* samples put */
 	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
@@ -429,17 +432,22 @@ static int id_field(struct pp *pp, const Label *l, int r, struct idf *f,
 	return k->len != 0;
 }
 
+/* The digits of v at o (room for 8 bytes past them); their end. */
+static char *i64_at(char *o, int64_t v)
+{
+	if (v < 0) {
+		*o++ = '-';
+		return digits_put_wide(o, (uint64_t)0 - (uint64_t)v);
+	}
+	return digits_put_wide(o, (uint64_t)v);
+}
+
 /* f written at o (its text has SLACK bytes readable past it; o has room
  * for 8 bytes past the end, which is returned). */
 static inline char *idf_at(char *o, const struct idf *f)
 {
-	if (!f->p) {
-		if (f->num < 0) {
-			*o++ = '-';
-			return digits_put_wide(o, (uint64_t)0 - (uint64_t)f->num);
-		}
-		return digits_put_wide(o, (uint64_t)f->num);
-	}
+	if (!f->p)
+		return i64_at(o, f->num);
 	if (f->n <= 8) {	/* most fields: one word, not a memcpy call */
 		memcpy(o, f->p, 8);
 		return o + f->n;
@@ -458,14 +466,16 @@ static void idf_put(const struct idf *f)
 
 /* S TIME PID TID - COMM EVENT WEIGHT and a tab, the fields rendered (as
  * ev_put_head() writes them), in one piece when it fits the buffer. */
-static void put_head(int64_t t, const struct idf id[3], const struct idf *ev, int64_t w)
+static void put_head(struct pp *pp, const struct idf *t, const struct idf id[3],
+		     const struct idf *ev, int64_t w)
 {
-	/* numbers of at most 21 bytes, each with 8 more stored past it */
-	char *o = out_reserve(id[0].n + id[1].n + id[2].n + ev->n + 4 * 32);
+	/* numbers of at most 21 bytes, each with 8 more stored past it, the
+	 * weight copied in 24 */
+	char *o = out_reserve(id[0].n + id[1].n + id[2].n + ev->n + 5 * 32);
 
 	if (!o) {
 		out_puts("S\t");
-		ev_put_time(t);
+		out_write(t->p, t->n);
 		out_putc('\t');
 		idf_put(&id[L_PID]);
 		out_putc('\t');
@@ -484,14 +494,8 @@ static void put_head(int64_t t, const struct idf id[3], const struct idf *ev, in
 	}
 	*o++ = 'S';
 	*o++ = '\t';
-	if (t == EV_NONE) {
-		*o++ = '-';
-	} else if (t < 0) {
-		*o++ = '-';
-		o = digits_put_time_wide(o, (uint64_t)0 - (uint64_t)t);
-	} else {
-		o = digits_put_time_wide(o, (uint64_t)t);
-	}
+	memcpy(o, t->p, 24);	/* at most 21 bytes, 24 readable */
+	o += t->n;
 	*o++ = '\t';
 	o = idf_at(o, &id[L_PID]);
 	*o++ = '\t';
@@ -502,10 +506,16 @@ static void put_head(int64_t t, const struct idf id[3], const struct idf *ev, in
 	*o++ = '\t';
 	o = idf_at(o, ev);
 	*o++ = '\t';
-	if (w == EV_NONE)
+	if (w == EV_NONE) {
 		*o++ = '-';
-	else
-		o = idf_at(o, &(struct idf){ NULL, 0, w });
+	} else {	/* weights repeat (a period, a count): their digits kept */
+		if (w != pp->wlast || !pp->wlen) {
+			pp->wlen = (size_t)(i64_at(pp->wtxt, w) - pp->wtxt);
+			pp->wlast = w;
+		}
+		memcpy(o, pp->wtxt, sizeof pp->wtxt);
+		o += pp->wlen;
+	}
 	*o++ = '\t';
 	out_commit(o);
 }
@@ -658,31 +668,49 @@ static inline const struct lcache *label_cached(struct pp *pp, const uint8_t *p,
 /* A sample's records, or 0 when it refers to a location that is not there. */
 static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 {
-	static const char dash[SLACK] = "-";
+	static const char dash[32] = "-";
 	const Sample *s = &d->s;
-	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } };
+	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } }, tf = { dash, 1, 0 };
+	char tt[40];
 	struct out_kept kt[3];
 	int have[3] = { 0 }, is_kept[3] = { 0 }, whole = 1;
 	size_t i, v, n = s->n_location_id, text = 0, others = 0;
 
 	GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
-	for (i = 0; i < n; i++) {
-		uint64_t lid = s->location_id[i];
-		const struct u64ent *e;
-		size_t x;
+	{
+		/* dense: location i has id i + 1 (no lookup); locals: pp->li is
+		 * written in the loop */
+		uint64_t nd = pp->dense ? pp->p->n_location : 0;
+		const uint64_t *lids = s->location_id;
+		const struct out_kept *lc = pp->lc;
+		size_t *li = pp->li;
 
-		if (pp->dense && lid - 1 < pp->p->n_location) {
-			x = (size_t)(lid - 1);
-		} else {
-			if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
-				return 0;
-			x = (size_t)e->value;
+		for (i = 0; i < n; i++) {
+			uint64_t lid = lids[i];
+			const struct u64ent *e;
+			size_t x;
+
+			if (lid - 1 < nd) {
+				x = (size_t)(lid - 1);
+			} else {
+				if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
+					return 0;
+				x = (size_t)e->value;
+			}
+			li[i] = x;
+			if (lc[x].len == OUT_NOT_KEPT)
+				whole = 0;
+			else
+				text += lc[x].len;
 		}
-		pp->li[i] = x;
-		if (pp->lc[x].len == OUT_NOT_KEPT)
-			whole = 0;
-		else
-			text += pp->lc[x].len;
+	}
+	if (t != EV_NONE) {	/* the time's digits, once for the sample's records */
+		char *e = tt;
+
+		if (t < 0)
+			*e++ = '-';
+		e = digits_put_time_wide(e, t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t);
+		tf = (struct idf){ tt, (size_t)(e - tt), 0 };
 	}
 	pp->stamp++;
 	for (i = 0; i < d->nls; i++) {
@@ -726,7 +754,7 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
 		if (s->value[v] == 0 || !pp->events[v])
 			continue;
-		put_head(t, id, &(struct idf){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len, 0 },
+		put_head(pp, &tf, id, &(struct idf){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len, 0 },
 			 s->value[v]);
 		if (others && !pp->no_labels)
 			put_label_frames(pp, s);
