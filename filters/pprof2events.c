@@ -850,20 +850,13 @@ static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
-/* Values of a field 1 or 2 of a Sample (f: one, or packed) appended to
- * *a (n of them, cap *cap): 0, or -1 if malformed. */
-static inline int values_decode(uint64_t **a, size_t *n, size_t *cap, const struct fld *f)
+/* Packed values [p, end) of a field 1 or 2 of a Sample appended to *a
+ * (n of them, cap *cap): 0, or -1 if a varint is unterminated. */
+static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
+			 const uint8_t *end)
 {
-	const uint8_t *p = f->p, *end = f->p + f->n;
 	uint64_t *o;
 
-	if (f->wt == PBW_VARINT) {
-		GROW(a, cap, *n + 1, sizeof **a);
-		(*a)[(*n)++] = f->v;
-		return 0;
-	}
-	if (f->wt != PBW_LEN)
-		return -1;
 	if (p == end)	/* empty: *a may still be NULL */
 		return 0;
 	/* room for every element at once: a varint is 1 byte at least */
@@ -883,6 +876,15 @@ static inline int values_decode(uint64_t **a, size_t *n, size_t *cap, const stru
 	return 0;
 }
 
+/* Whether p starts a length-delimited field whose tag and length take a
+ * byte each, the bytes within end (the common case of every field of a
+ * Sample): its bytes are [p + 2, p + 2 + p[1]). */
+static inline int short_len(const uint8_t *p, const uint8_t *end)
+{
+	return end - p >= 2 && (p[0] | p[1]) < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 &&
+		p[1] <= end - p - 2;
+}
+
 /* Decode the Sample message [p, p+n) into d->s: 0, or -1 if malformed
  * (what protobuf-c refuses: wrong wire types for known fields). */
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
@@ -895,18 +897,41 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 	d->s.label = NULL;
 	d->s.n_label = 0;
 	while (p < end) {
-		if (!(p = next_field(p, end, &f)))
-			return -1;
-		if (f.num == 3) {	/* label: decoded when needed */
+		const uint8_t *q;
+		unsigned num;
+		size_t len;
+
+		if (short_len(p, end)) {
+			num = p[0] >> 3;
+			q = p + 2;
+			len = p[1];
+			p = q + len;
+		} else {
+			if (!(p = next_field_slow(p, end, &f)))
+				return -1;
+			num = f.num;
+			if (num == 0 || num > 3)
+				continue;
+			if (f.wt == PBW_VARINT && num != 3) {	/* a value not packed */
+				uint64_t **a = num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
+				size_t *na = num == 1 ? &d->s.n_location_id : &d->s.n_value;
+
+				GROW(a, num == 1 ? &d->loc_cap : &d->val_cap, *na + 1, sizeof **a);
+				(*a)[(*na)++] = f.v;
+				continue;
+			}
 			if (f.wt != PBW_LEN)
 				return -1;
+			q = f.p;
+			len = f.n;
+		}
+		if (num == 3) {	/* label: decoded when needed */
 			GROW(&d->ls, &d->ls_cap, nls + 1, sizeof *d->ls);
-			d->ls[nls++] = (struct slice){ (const char *)f.p, f.n };
-		} else if (f.num == 1) {	/* location_id: plain or packed */
-			if (values_decode(&d->s.location_id, &d->s.n_location_id, &d->loc_cap, &f) < 0)
-				return -1;
-		} else if (f.num == 2) {	/* value */
-			if (values_decode((uint64_t **)&d->s.value, &d->s.n_value, &d->val_cap, &f) < 0)
+			d->ls[nls++] = (struct slice){ (const char *)q, len };
+		} else if (num == 1 || num == 2) {	/* location_id, value: packed */
+			if (packed_decode(num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value,
+					  num == 1 ? &d->s.n_location_id : &d->s.n_value,
+					  num == 1 ? &d->loc_cap : &d->val_cap, q, q + len) < 0)
 				return -1;
 		}
 	}
@@ -993,13 +1018,31 @@ static int sample_ok(const uint8_t *p, size_t n)
 	struct fld f;
 
 	while (p < end) {
-		if (!(p = next_field(p, end, &f)))
-			return 0;
-		if (f.num == 3) {
-			if (f.wt != PBW_LEN || !label_ok(f.p, f.p + f.n))
+		const uint8_t *q;
+		unsigned num;
+		size_t len;
+
+		if (short_len(p, end)) {
+			num = p[0] >> 3;
+			q = p + 2;
+			len = p[1];
+			p = q + len;
+		} else {
+			if (!(p = next_field_slow(p, end, &f)))
 				return 0;
-		} else if (f.num == 1 || f.num == 2) {
-			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
+			num = f.num;
+			if (num == 0 || num > 3 || (f.wt == PBW_VARINT && num != 3))
+				continue;
+			if (f.wt != PBW_LEN)
+				return 0;
+			q = f.p;
+			len = f.n;
+		}
+		if (num == 3) {
+			if (!label_ok(q, q + len))
+				return 0;
+		} else if (num == 1 || num == 2) {
+			if (!packed_ok(q, q + len))
 				return 0;
 		}
 	}
