@@ -746,9 +746,12 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 				id[r] = f;
 		}
 	}
-	for (i = 0; i < 3; i++)
-		if (is_kept[i])
-			id[i] = (struct idf){ pp->ftext.p + kt[i].off, kt[i].len, 0 };
+	if (is_kept[L_PID])	/* now that ftext no longer moves */
+		id[L_PID] = (struct idf){ pp->ftext.p + kt[L_PID].off, kt[L_PID].len, 0 };
+	if (is_kept[L_TID])
+		id[L_TID] = (struct idf){ pp->ftext.p + kt[L_TID].off, kt[L_TID].len, 0 };
+	if (is_kept[L_COMM])
+		id[L_COMM] = (struct idf){ pp->ftext.p + kt[L_COMM].off, kt[L_COMM].len, 0 };
 	if (others && !pp->no_labels && sdec_labels(d) < 0)
 		fp_die("internal error: stored label undecodable");
 	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
@@ -881,7 +884,8 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
  * Sample): its bytes are [p + 2, p + 2 + p[1]). */
 static inline int short_len(const uint8_t *p, const uint8_t *end)
 {
-	return end - p >= 2 && (p[0] | p[1]) < 0x80 && (p[0] & 7) == PBW_LEN && p[0] >= 8 &&
+	/* p[0] < 0x80, p[1] < 0x80, p[0] & 7 == PBW_LEN at once; p[0] >= 8 */
+	return end - p >= 2 && ((p[0] | p[1] << 8) & 0x8087) == PBW_LEN && p[0] >= 8 &&
 		p[1] <= end - p - 2;
 }
 
@@ -1064,22 +1068,30 @@ static void store_sample(struct pp *pp, const uint8_t *p, size_t n)
 	store_add(&pp->samples, p, n);
 }
 
-/* The n stored bytes at off: in place when the store is in memory or the
- * reader rd has them buffered, else copied into pp->raw through rd (in
- * order) or (rd NULL) from off. */
-static const uint8_t *stored_bytes(struct pp *pp, struct store_rd *rd, uint64_t off, size_t n)
+/* stored_bytes() past the bytes in place: copied into pp->raw. */
+static const uint8_t *stored_copy(struct pp *pp, struct store_rd *rd, uint64_t off, size_t n)
 {
-	const uint8_t *p = store_at(&pp->samples, off, n);
 	int ok;
 
-	if (p || (rd && (p = store_peek(rd, n)) != NULL))
-		return p;
 	pp->raw.len = 0;
 	buf_reserve(&pp->raw, n + 1);
 	ok = rd ? store_get(rd, pp->raw.p, n) : store_pread(&pp->samples, off, pp->raw.p, n) == 0;
 	if (!ok)
 		fp_die("internal error: sample beyond the store");
 	return (const uint8_t *)pp->raw.p;
+}
+
+/* The n stored bytes at off: in place when the store is in memory or the
+ * reader rd has them buffered, else copied into pp->raw through rd (in
+ * order) or (rd NULL) from off. */
+static inline const uint8_t *stored_bytes(struct pp *pp, struct store_rd *rd, uint64_t off,
+					  size_t n)
+{
+	const uint8_t *p = store_at(&pp->samples, off, n);
+
+	if (p || (rd && (p = store_peek(rd, n)) != NULL))
+		return p;
+	return stored_copy(pp, rd, off, n);
 }
 
 /* The stored sample at *off (advanced past it), decoded into pp->sd:
