@@ -70,6 +70,7 @@ struct sdec {
 	const Label *labp_for;	/* the lab that labp points into */
 	struct slice *ls;	/* the Label messages, as stored (checked) */
 	size_t nls, ls_cap;
+	struct slice run;	/* the label fields when one run of bytes, else n 0 */
 };
 
 /* A Label message of at most 8 bytes, its role and head field resolved
@@ -87,6 +88,20 @@ struct lcache {
 	char txt[24];
 };
 #define LCACHE_BITS 8
+
+/* The label fields of a sample when they are one run of 8 to RUN_MAX
+ * bytes (sdec.run), with what they resolve to (put_sample): a thread's
+ * samples repeat their labels whole. A table per input, by the bytes. */
+#define RUN_MAX 64
+struct rcache {
+	size_t len;		/* 0: an empty slot */
+	uint8_t b[RUN_MAX];
+	size_t others;		/* labels of no head field */
+	unsigned char have[3], num[3], tlen[3];
+	struct out_kept kt[3];	/* !num: the field in ftext */
+	char txt[3][24];	/* num: the number's digits */
+};
+#define RCACHE_BITS 6
 
 /* A profile's tables as read (decoded element by element by the wire
  * reader into arrays; p's arrays of pointers to them are made when the
@@ -123,6 +138,7 @@ struct pp {
 	struct store samples;
 	struct sdec sd;
 	struct lcache *lcache;			/* 1 << LCACHE_BITS */
+	struct rcache *rcache;			/* 1 << RCACHE_BITS */
 	int64_t wlast;				/* the last weight written, */
 	char wtxt[24];				/* its digits (wlen) */
 	size_t wlen;
@@ -665,6 +681,41 @@ static inline const struct lcache *label_cached(struct pp *pp, const uint8_t *p,
 	return label_fill(pp, c, p, n, k);
 }
 
+/* The bytes [p, p+n) (8 <= n) as 8-byte words at 0, 8, ... and n - 8
+ * (together they cover them): what run_hash() and run_same() read. */
+static inline uint64_t run_word(const uint8_t *p, size_t n, size_t i)
+{
+	uint64_t w;
+
+	memcpy(&w, p + (i + 8 <= n ? i : n - 8), 8);
+	return w;
+}
+
+/* The run r's slot in the table: *slot, and it when it holds r (r.n 0,
+ * beyond RUN_MAX or under 8 bytes: NULL, *slot NULL). */
+static inline const struct rcache *run_cached(struct pp *pp, const struct slice *r,
+					      struct rcache **slot)
+{
+	const uint8_t *p = (const uint8_t *)r->p;
+	uint64_t h = r->n;
+	size_t i;
+	struct rcache *c;
+
+	*slot = NULL;
+	if (r->n < 8 || r->n > RUN_MAX)
+		return NULL;
+	for (i = 0; i < r->n; i += 8)
+		h = (h ^ run_word(p, r->n, i)) * 0x9e3779b97f4a7c15ULL;
+	c = &pp->rcache[h >> (64 - RCACHE_BITS)];
+	*slot = c;
+	if (c->len != r->n)
+		return NULL;
+	for (i = 0; i < r->n; i += 8)
+		if (run_word(p, r->n, i) != run_word(c->b, r->n, i))
+			return NULL;
+	return c;
+}
+
 /* A sample's records, or 0 when it refers to a location that is not there. */
 static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 {
@@ -675,6 +726,8 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 	struct out_kept kt[3];
 	int have[3] = { 0 }, is_kept[3] = { 0 }, whole = 1;
 	size_t i, v, n = s->n_location_id, text = 0, others = 0;
+	const struct rcache *rc;
+	struct rcache *slot;
 
 	GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
 	{
@@ -713,37 +766,66 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 		tf = (struct idf){ tt, (size_t)(e - tt), 0 };
 	}
 	pp->stamp++;
-	for (i = 0; i < d->nls; i++) {
-		const uint8_t *p = (const uint8_t *)d->ls[i].p;
-		const struct lcache *c = label_cached(pp, p, d->ls[i].n);
-		const struct out_kept *kept = NULL;
-		struct idf f;
-		Label l;
-		int r;
+	if ((rc = run_cached(pp, &d->run, &slot)) != NULL) {
+		others = rc->others;
+		for (i = 0; i < 3; i++) {
+			if (!rc->have[i])
+				continue;
+			have[i] = 1;
+			if (rc->num[i])
+				id[i] = (struct idf){ rc->txt[i], rc->tlen[i], 0 };
+			else
+				kt[i] = rc->kt[i], is_kept[i] = 1;
+		}
+	} else {
+		int cached = 1;
 
-		if (c) {
-			r = c->role;
+		for (i = 0; i < d->nls; i++) {
+			const uint8_t *p = (const uint8_t *)d->ls[i].p;
+			const struct lcache *c = label_cached(pp, p, d->ls[i].n);
+			const struct out_kept *kept = NULL;
+			struct idf f;
+			Label l;
+			int r;
+
+			if (c) {
+				r = c->role;
+				if (r == L_OTHER) {
+					others++;
+				} else if (!have[r] && c->have) {
+					have[r] = 1;
+					if (c->num)
+						id[r] = (struct idf){ c->txt, c->tlen, 0 };
+					else
+						kt[r] = c->text, is_kept[r] = 1;
+				}
+				continue;
+			}
+			cached = 0;
+			if (label_decode(&l, p, p + d->ls[i].n) < 0)
+				fp_die("internal error: stored label undecodable");
+			r = label_role(pp, &l);
 			if (r == L_OTHER) {
 				others++;
-			} else if (!have[r] && c->have) {
-				have[r] = 1;
-				if (c->num)
-					id[r] = (struct idf){ c->txt, c->tlen, 0 };
+			} else if (!have[r] && (have[r] = id_field(pp, &l, r, &f, &kept)) != 0) {
+				if (kept)
+					kt[r] = *kept, is_kept[r] = 1;
 				else
-					kt[r] = c->text, is_kept[r] = 1;
+					id[r] = f;
 			}
-			continue;
 		}
-		if (label_decode(&l, p, p + d->ls[i].n) < 0)
-			fp_die("internal error: stored label undecodable");
-		r = label_role(pp, &l);
-		if (r == L_OTHER) {
-			others++;
-		} else if (!have[r] && (have[r] = id_field(pp, &l, r, &f, &kept)) != 0) {
-			if (kept)
-				kt[r] = *kept, is_kept[r] = 1;
-			else
-				id[r] = f;
+		if (slot && cached) {	/* what the run resolves to, for its next samples */
+			slot->len = d->run.n;
+			memcpy(slot->b, d->run.p, d->run.n);
+			slot->others = others;
+			for (i = 0; i < 3; i++) {
+				slot->have[i] = (unsigned char)have[i];
+				slot->num[i] = have[i] && !is_kept[i];
+				if (is_kept[i])
+					slot->kt[i] = kt[i];
+				else if (have[i])	/* a number: its digits */
+					memcpy(slot->txt[i], id[i].p, slot->tlen[i] = (unsigned char)id[i].n);
+			}
 		}
 	}
 	if (is_kept[L_PID])	/* now that ftext no longer moves */
@@ -893,15 +975,16 @@ static inline int short_len(const uint8_t *p, const uint8_t *end)
  * (what protobuf-c refuses: wrong wire types for known fields). */
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 {
-	const uint8_t *end = p + n;
+	const uint8_t *end = p + n, *rs = NULL, *re = NULL;
 	struct fld f;
 	size_t nls = 0;
+	int run = 1;
 
 	d->s.n_location_id = d->s.n_value = 0;
 	d->s.label = NULL;
 	d->s.n_label = 0;
 	while (p < end) {
-		const uint8_t *q;
+		const uint8_t *q, *fs = p;
 		unsigned num;
 		size_t len;
 
@@ -932,6 +1015,11 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 		if (num == 3) {	/* label: decoded when needed */
 			GROW(&d->ls, &d->ls_cap, nls + 1, sizeof *d->ls);
 			d->ls[nls++] = (struct slice){ (const char *)q, len };
+			if (!rs)	/* the run: the bytes of the label fields */
+				rs = fs;
+			else if (fs != re)
+				run = 0;
+			re = p;
 		} else if (num == 1 || num == 2) {	/* location_id, value: packed */
 			if (packed_decode(num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value,
 					  num == 1 ? &d->s.n_location_id : &d->s.n_value,
@@ -940,6 +1028,7 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 		}
 	}
 	d->nls = nls;
+	d->run = (struct slice){ (const char *)rs, run && rs ? (size_t)(re - rs) : 0 };
 	return 0;
 }
 
@@ -998,7 +1087,7 @@ static int packed_ok(const uint8_t *p, const uint8_t *end)
 }
 
 /* Whether the Label message [p, end) is one label_decode() accepts. */
-static int label_ok(const uint8_t *p, const uint8_t *end)
+static int label_ok_slow(const uint8_t *p, const uint8_t *end)
 {
 	struct fld g;
 
@@ -1011,6 +1100,27 @@ static int label_ok(const uint8_t *p, const uint8_t *end)
 			return 0;
 	}
 	return 1;
+}
+
+/* Whether the two bytes at the low end of w are a one-byte tag of a
+ * varint field 1 to 4 and a one-byte value. */
+static inline int label_pair_ok(uint32_t w)
+{
+	return (w & 0x8000) == 0 && (((w & 0xff) - 8) & ~0x18u) == 0;
+}
+
+/* Whether the Label message [p, end) is one label_decode() accepts. The
+ * common case at once: two such fields (key and str, or key and num). */
+static inline int label_ok(const uint8_t *p, const uint8_t *end)
+{
+	uint32_t w;
+
+	if (end - p == 4) {
+		memcpy(&w, p, 4);
+		if (label_pair_ok(w) && label_pair_ok(w >> 16))
+			return 1;
+	}
+	return label_ok_slow(p, end);
 }
 
 /* Whether the Sample message [p, p+n) is one sample_decode() accepts,
@@ -1486,6 +1596,9 @@ static void convert_profile(struct pp *pp)
 	if (!pp->lcache)
 		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
 	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
+	if (!pp->rcache)
+		pp->rcache = fp_malloc(sizeof *pp->rcache << RCACHE_BITS);
+	memset(pp->rcache, 0, sizeof *pp->rcache << RCACHE_BITS);
 	pp->stamp = 0;
 	put_headers(pp);
 	put_units(pp);
@@ -1595,6 +1708,7 @@ int cmd_pprof2events(int argc, char **argv)
 		buf_free(&pp.idtmp[i]);
 	free(pp.li);
 	free(pp.lcache);
+	free(pp.rcache);
 	out_close();
 	return status;
 }
