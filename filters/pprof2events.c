@@ -143,6 +143,7 @@ struct pp {
 	char wtxt[24];				/* its digits (wlen) */
 	size_t wlen;
 	uint64_t stamp;				/* samples put */
+	size_t kept_max;			/* the longest frames kept in lc */
 	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
@@ -552,42 +553,34 @@ static inline char *copy_wide(char *o, const char *p, size_t n)
 	}
 }
 
-/* The stack of the n locations pp->li, all kept (text bytes with their
- * ';'), the last ';' left out, and the '\n'. */
-static void put_kept_frames(struct pp *pp, size_t n, size_t text)
+/* The stack of the sample's n locations, the table index of location i
+ * li[i], or (li NULL, dense ids) lids[i] - 1; the '\n' after it. */
+static void put_stack(struct pp *pp, const uint64_t *lids, const size_t *li, size_t n)
 {
-	char *o = text < OUT_BUFSIZE / 2 ? out_reserve(text + SLACK + 1) : NULL;
-	size_t i;
-
-	if (!o) {
-		for (i = n; i-- > 0;) {
-			const struct out_kept *k = &pp->lc[pp->li[i]];
-
-			out_write(pp->frames.p + k->off, k->len - (i == 0));
-		}
-		out_putc('\n');
-		return;
-	}
-	for (i = n; i-- > 0;) {
-		const struct out_kept *k = &pp->lc[pp->li[i]];
-
-		o = copy_wide(o, pp->frames.p + k->off, k->len);
-	}
-	if (n)
-		o--;	/* the last ';' */
-	*o++ = '\n';
-	out_commit(o);
-}
-
-/* The stack of the n locations pp->li, rendering (and keeping) those not
- * kept yet, and the '\n'. */
-static void put_frames(struct pp *pp, size_t n)
-{
-	size_t i;
+	size_t i = n, room = n * pp->kept_max + SLACK + 1;
+	char *o = room < OUT_BUFSIZE / 2 ? out_reserve(room) : NULL;
 
 	/* location_id[0] is the leaf; a location is kept with its ';' */
-	for (i = n; i-- > 0;) {
-		struct out_kept *k = &pp->lc[pp->li[i]];
+	if (o) {	/* those kept: copied in place, up to one that is not */
+		for (; i > 0; i--) {
+			const struct out_kept *k = &pp->lc[li ? li[i - 1] : lids[i - 1] - 1];
+
+			if (k->len == OUT_NOT_KEPT)
+				break;
+			o = copy_wide(o, pp->frames.p + k->off, k->len);
+		}
+		if (i == 0) {
+			if (n)
+				o--;	/* the last ';' */
+			*o++ = '\n';
+			out_commit(o);
+			return;
+		}
+		out_commit(o);
+	}
+	while (i-- > 0) {
+		size_t x = li ? li[i] : lids[i] - 1;
+		struct out_kept *k = &pp->lc[x];
 		uint64_t pos;
 
 		if (k->len != OUT_NOT_KEPT) {
@@ -595,10 +588,12 @@ static void put_frames(struct pp *pp, size_t n)
 			continue;
 		}
 		pos = out_pos();
-		put_location(pp, pp->p->location[pp->li[i]]);
+		put_location(pp, pp->p->location[x]);
 		out_putc(';');
 		out_keep(&pp->frames, k, pos);
 		buf_reserve(&pp->frames, SLACK);
+		if (k->len != OUT_NOT_KEPT && k->len > pp->kept_max)
+			pp->kept_max = k->len;
 		if (i == 0)
 			fp_out.len--;	/* that ';': out_putc left it last in the buffer */
 	}
@@ -724,38 +719,33 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } }, tf = { dash, 1, 0 };
 	char tt[40];
 	struct out_kept kt[3];
-	int have[3] = { 0 }, is_kept[3] = { 0 }, whole = 1;
-	size_t i, v, n = s->n_location_id, text = 0, others = 0;
+	int have[3] = { 0 }, is_kept[3] = { 0 };
+	size_t i, v, n = s->n_location_id, others = 0, *li = NULL;
 	const struct rcache *rc;
 	struct rcache *slot;
 
-	GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
-	{
-		/* dense: location i has id i + 1 (no lookup); locals: pp->li is
-		 * written in the loop */
-		uint64_t nd = pp->dense ? pp->p->n_location : 0;
-		const uint64_t *lids = s->location_id;
-		const struct out_kept *lc = pp->lc;
-		size_t *li = pp->li;
+	/* dense: location i has id i + 1, no lookup (the common case) */
+	if (pp->dense) {
+		uint64_t nd = pp->p->n_location;
 
+		for (i = 0; i < n && s->location_id[i] - 1 < nd; i++)
+			;
+	}
+	if (!pp->dense || i < n) {	/* their indexes in pp->li */
+		GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
 		for (i = 0; i < n; i++) {
-			uint64_t lid = lids[i];
+			uint64_t lid = s->location_id[i];
 			const struct u64ent *e;
-			size_t x;
 
-			if (lid - 1 < nd) {
-				x = (size_t)(lid - 1);
-			} else {
-				if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
-					return 0;
-				x = (size_t)e->value;
+			if (pp->dense && lid - 1 < pp->p->n_location) {
+				pp->li[i] = (size_t)(lid - 1);
+				continue;
 			}
-			li[i] = x;
-			if (lc[x].len == OUT_NOT_KEPT)
-				whole = 0;
-			else
-				text += lc[x].len;
+			if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
+				return 0;
+			pp->li[i] = (size_t)e->value;
 		}
+		li = pp->li;
 	}
 	if (t != EV_NONE) {	/* the time's digits, once for the sample's records */
 		char *e = tt;
@@ -836,17 +826,14 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 		id[L_COMM] = (struct idf){ pp->ftext.p + kt[L_COMM].off, kt[L_COMM].len, 0 };
 	if (others && !pp->no_labels && sdec_labels(d) < 0)
 		fp_die("internal error: stored label undecodable");
-	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
+	for (v = 0; v < s->n_value; v++) {	/* as many as sample types */
 		if (s->value[v] == 0 || !pp->events[v])
 			continue;
 		put_head(pp, &tf, id, &(struct idf){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len, 0 },
 			 s->value[v]);
 		if (others && !pp->no_labels)
 			put_label_frames(pp, s);
-		if (whole)
-			put_kept_frames(pp, n, text);
-		else
-			put_frames(pp, n);
+		put_stack(pp, s->location_id, li, n);
 	}
 	return 1;
 }
@@ -1593,6 +1580,7 @@ static void convert_profile(struct pp *pp)
 		pp->sf[i].len = OUT_NOT_KEPT;
 	pp->ftext.len = 0;
 	pp->frames.len = 0;
+	pp->kept_max = 0;
 	if (!pp->lcache)
 		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
 	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
