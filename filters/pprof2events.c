@@ -68,9 +68,13 @@ struct sdec {
 	size_t loc_cap, val_cap, lab_cap, labp_cap;
 	Label *lab, **labp;
 	const Label *labp_for;	/* the lab that labp points into */
-	struct slice *ls;	/* the Label messages, as stored (checked) */
-	size_t nls, ls_cap;
+	const uint8_t *msg;	/* the Sample message (checked) */
+	size_t msg_n;
+	size_t nls;		/* its labels */
 	struct slice run;	/* the label fields when one run of bytes, else n 0 */
+	struct slice *ls;	/* the Label messages, once sdec_slices() found them */
+	size_t ls_cap;
+	int sliced;
 };
 
 /* A Label message of at most 8 bytes, its role and head field resolved
@@ -92,7 +96,7 @@ struct lcache {
 /* The label fields of a sample when they are one run of 8 to RUN_MAX
  * bytes (sdec.run), with what they resolve to (put_sample): a thread's
  * samples repeat their labels whole. A table per input, by the bytes. */
-#define RUN_MAX 64
+#define RUN_MAX 128
 struct rcache {
 	size_t len;		/* 0: an empty slot */
 	uint8_t b[RUN_MAX];
@@ -602,6 +606,7 @@ static void put_stack(struct pp *pp, const uint64_t *lids, const size_t *li, siz
 
 static int label_decode(Label *l, const uint8_t *p, const uint8_t *end);
 static int sdec_labels(struct sdec *d);
+static void sdec_slices(struct sdec *d);
 
 /* The Label message [p, p+n) (n <= 8) as a number: its two 4-byte ends,
  * which cover it (with n, they tell the bytes). */
@@ -697,8 +702,15 @@ static inline const struct rcache *run_cached(struct pp *pp, const struct slice 
 	struct rcache *c;
 
 	*slot = NULL;
-	if (r->n < 8 || r->n > RUN_MAX)
+	if (r->n == 0 || r->n > RUN_MAX)
 		return NULL;
+	if (r->n <= 8) {	/* one label, or two short ones */
+		uint64_t k = lkey(p, r->n);
+
+		c = &pp->rcache[((h ^ k) * 0x9e3779b97f4a7c15ULL) >> (64 - RCACHE_BITS)];
+		*slot = c;
+		return c->len == r->n && lkey(c->b, r->n) == k ? c : NULL;
+	}
 	for (i = 0; i < r->n; i += 8)
 		h = (h ^ run_word(p, r->n, i)) * 0x9e3779b97f4a7c15ULL;
 	c = &pp->rcache[h >> (64 - RCACHE_BITS)];
@@ -767,9 +779,10 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 			else
 				kt[i] = rc->kt[i], is_kept[i] = 1;
 		}
-	} else {
+	} else if (d->nls) {
 		int cached = 1;
 
+		sdec_slices(d);
 		for (i = 0; i < d->nls; i++) {
 			const uint8_t *p = (const uint8_t *)d->ls[i].p;
 			const struct lcache *c = label_cached(pp, p, d->ls[i].n);
@@ -967,6 +980,9 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 	size_t nls = 0;
 	int run = 1;
 
+	d->msg = p;
+	d->msg_n = n;
+	d->sliced = 0;
 	d->s.n_location_id = d->s.n_value = 0;
 	d->s.label = NULL;
 	d->s.n_label = 0;
@@ -999,9 +1015,8 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 			q = f.p;
 			len = f.n;
 		}
-		if (num == 3) {	/* label: decoded when needed */
-			GROW(&d->ls, &d->ls_cap, nls + 1, sizeof *d->ls);
-			d->ls[nls++] = (struct slice){ (const char *)q, len };
+		if (num == 3) {	/* label: found again and decoded when needed */
+			nls++;
 			if (!rs)	/* the run: the bytes of the label fields */
 				rs = fs;
 			else if (fs != re)
@@ -1019,6 +1034,32 @@ static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* The sample's Label messages into d->ls (sample_decode() counted them). */
+static void sdec_slices(struct sdec *d)
+{
+	const uint8_t *p = d->msg, *end = d->msg + d->msg_n;
+	struct fld f;
+	size_t nls = 0;
+
+	if (d->sliced)
+		return;
+	GROW(&d->ls, &d->ls_cap, d->nls + 1, sizeof *d->ls);
+	while (p < end && nls < d->nls) {
+		if (short_len(p, end)) {
+			if (p[0] == (3 << 3 | PBW_LEN))
+				d->ls[nls++] = (struct slice){ (const char *)p + 2, p[1] };
+			p += 2 + p[1];
+		} else if ((p = next_field_slow(p, end, &f)) == NULL) {
+			break;	/* (decoded before: not reached) */
+		} else if (f.num == 3 && f.wt == PBW_LEN) {
+			d->ls[nls++] = (struct slice){ (const char *)f.p, f.n };
+		}
+	}
+	if (nls != d->nls)
+		fp_die("internal error: stored labels not found again");
+	d->sliced = 1;
+}
+
 /* The sample's labels decoded into d->s.label (they were checked: 0, or
  * -1 if one is malformed all the same). */
 static int sdec_labels(struct sdec *d)
@@ -1027,6 +1068,7 @@ static int sdec_labels(struct sdec *d)
 
 	if (d->s.n_label == d->nls && d->s.label)
 		return 0;
+	sdec_slices(d);
 	GROW(&d->lab, &d->lab_cap, d->nls + 1, sizeof *d->lab);
 	for (i = 0; i < d->nls; i++) {
 		const uint8_t *p = (const uint8_t *)d->ls[i].p;
