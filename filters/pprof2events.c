@@ -43,7 +43,7 @@ typedef Perftools__Profiles__ValueType ValueType;
 /* Bytes readable past the end of any text put_head() and put_frames()
  * copy (pp->ftext, pp->idtmp, pp->frames keep that much room spare):
  * they copy 8 or 16 bytes at a time. */
-#define SLACK 16
+#define SLACK 32
 
 static const struct cli_info info = {
 	"pprof2events",
@@ -546,19 +546,19 @@ static void put_head(struct pp *pp, const struct idf *t, const struct idf id[3],
 	out_commit(o);
 }
 
-/* The n bytes at p written at o, 16 at a time: p has SLACK bytes
+/* The n bytes at p written at o, 32 at a time: p has SLACK bytes
  * readable past them, o room for SLACK bytes past the end (returned). */
 static inline char *copy_wide(char *o, const char *p, size_t n)
 {
 	char *end = o + n;
 
 	for (;;) {
-		memcpy(o, p, 16);
-		if (n <= 16)
+		memcpy(o, p, 32);
+		if (n <= 32)
 			return end;
-		o += 16;
-		p += 16;
-		n -= 16;
+		o += 32;
+		p += 32;
+		n -= 32;
 	}
 }
 
@@ -571,12 +571,22 @@ static void put_stack(struct pp *pp, const uint64_t *lids, const size_t *li, siz
 
 	/* location_id[0] is the leaf; a location is kept with its ';' */
 	if (o) {	/* those kept: copied in place, up to one that is not */
-		for (; i > 0; i--) {
-			const struct out_kept *k = &pp->lc[li ? li[i - 1] : lids[i - 1] - 1];
+		const struct out_kept *lc = pp->lc;
+		const char *text = pp->frames.p;
+
+		for (; i > 0 && !li; i--) {
+			const struct out_kept *k = &lc[lids[i - 1] - 1];
 
 			if (k->len == OUT_NOT_KEPT)
 				break;
-			o = copy_wide(o, pp->frames.p + k->off, k->len);
+			o = copy_wide(o, text + k->off, k->len);
+		}
+		for (; i > 0 && li; i--) {
+			const struct out_kept *k = &lc[li[i - 1]];
+
+			if (k->len == OUT_NOT_KEPT)
+				break;
+			o = copy_wide(o, text + k->off, k->len);
 		}
 		if (i == 0) {
 			if (n)
