@@ -98,7 +98,15 @@ struct lcache {
 };
 #define LCACHE_BITS 8
 
-/* The label fields of a sample when they are one run of 8 to RUN_MAX
+/* A head field: text [p, p+n) as written, or (p NULL) the number num,
+ * whose digits are written in place. */
+struct idf {
+	const char *p;
+	size_t n;
+	int64_t num;
+};
+
+/* The label fields of a sample when they are one run of 1 to RUN_MAX
  * bytes (sdec.run), with what they resolve to (put_sample): a thread's
  * samples repeat their labels whole. A table per input, by the bytes. */
 #define RUN_MAX 128
@@ -106,9 +114,10 @@ struct rcache {
 	size_t len;		/* 0: an empty slot */
 	uint8_t b[RUN_MAX];
 	size_t others;		/* labels of no head field */
-	unsigned char have[3], num[3], tlen[3];
-	struct out_kept kt[3];	/* !num: the field in ftext */
-	char txt[3][24];	/* num: the number's digits */
+	struct idf id[3];	/* the fields ("-", a number's digits in txt) */
+	int is_kept[3];		/* or the field in ftext, kt */
+	struct out_kept kt[3];
+	char txt[3][24];
 };
 #define RCACHE_BITS 6
 
@@ -411,13 +420,6 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
-/* A head field: text [p, p+n) as written, or (p NULL) the number num,
- * whose digits are written in place. */
-struct idf {
-	const char *p;
-	size_t n;
-	int64_t num;
-};
 
 /* The field of the role label l (PID, TID or COMM) into *f, as
  * label_value() and ev_put_field() write it, or (*kept set) kept in
@@ -745,7 +747,7 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 	const Sample *s = &d->s;
 	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } }, tf = { dash, 1, 0 };
 	char tt[40];
-	struct out_kept kt[3];
+	struct out_kept kt[3] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
 	int have[3] = { 0 }, is_kept[3] = { 0 };
 	size_t i, v, n = s->n_location_id, others = 0, *li = NULL;
 	const struct rcache *rc;
@@ -785,15 +787,9 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 	pp->stamp++;
 	if ((rc = run_cached(pp, &d->run, &slot)) != NULL) {
 		others = rc->others;
-		for (i = 0; i < 3; i++) {
-			if (!rc->have[i])
-				continue;
-			have[i] = 1;
-			if (rc->num[i])
-				id[i] = (struct idf){ rc->txt[i], rc->tlen[i], 0 };
-			else
-				kt[i] = rc->kt[i], is_kept[i] = 1;
-		}
+		memcpy(id, rc->id, sizeof id);
+		memcpy(is_kept, rc->is_kept, sizeof is_kept);
+		memcpy(kt, rc->kt, sizeof kt);
 	} else if (d->nls) {
 		int cached = 1;
 
@@ -836,13 +832,14 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 			slot->len = d->run.n;
 			memcpy(slot->b, d->run.p, d->run.n);
 			slot->others = others;
+			memcpy(slot->is_kept, is_kept, sizeof is_kept);
+			memcpy(slot->kt, kt, sizeof kt);
 			for (i = 0; i < 3; i++) {
-				slot->have[i] = (unsigned char)have[i];
-				slot->num[i] = have[i] && !is_kept[i];
-				if (is_kept[i])
-					slot->kt[i] = kt[i];
-				else if (have[i])	/* a number: its digits */
-					memcpy(slot->txt[i], id[i].p, slot->tlen[i] = (unsigned char)id[i].n);
+				slot->id[i] = id[i];
+				if (have[i] && !is_kept[i]) {	/* a number: its digits */
+					memcpy(slot->txt[i], id[i].p, id[i].n);
+					slot->id[i].p = slot->txt[i];
+				}
 			}
 		}
 	}
