@@ -157,6 +157,7 @@ struct pp {
 	struct sdec sd;
 	struct lcache *lcache;			/* 1 << LCACHE_BITS */
 	struct rcache *rcache;			/* 1 << RCACHE_BITS */
+	int caches_on;				/* both emptied for this input */
 	int64_t wlast;				/* the last weight written, */
 	char wtxt[24];				/* its digits (wlen) */
 	size_t wlen;
@@ -698,6 +699,20 @@ static inline const struct lcache *label_cached(struct pp *pp, const uint8_t *p,
 	return label_fill(pp, c, p, n, k);
 }
 
+/* The label caches emptied for an input: when its first sample with
+ * labels is put (a profile without labels pays nothing for them). */
+static void caches_reset(struct pp *pp)
+{
+	if (!pp->lcache) {
+		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
+		pp->rcache = fp_malloc(sizeof *pp->rcache << RCACHE_BITS);
+	}
+	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
+	memset(pp->rcache, 0, sizeof *pp->rcache << RCACHE_BITS);
+	pp->stamp = 0;
+	pp->caches_on = 1;
+}
+
 /* The bytes [p, p+n) (8 <= n) as 8-byte words at 0, 8, ... and n - 8
  * (together they cover them): what run_hash() and run_same() read. */
 static inline uint64_t run_word(const uint8_t *p, size_t n, size_t i)
@@ -784,6 +799,8 @@ static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
 		e = digits_put_time_wide(e, t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t);
 		tf = (struct idf){ tt, (size_t)(e - tt), 0 };
 	}
+	if (d->nls && !pp->caches_on)
+		caches_reset(pp);
 	pp->stamp++;
 	if ((rc = run_cached(pp, &d->run, &slot)) != NULL) {
 		others = rc->others;
@@ -1635,13 +1652,7 @@ static void convert_profile(struct pp *pp)
 	pp->ftext.len = 0;
 	pp->frames.len = 0;
 	pp->kept_max = 0;
-	if (!pp->lcache)
-		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
-	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
-	if (!pp->rcache)
-		pp->rcache = fp_malloc(sizeof *pp->rcache << RCACHE_BITS);
-	memset(pp->rcache, 0, sizeof *pp->rcache << RCACHE_BITS);
-	pp->stamp = 0;
+	pp->caches_on = 0;
 	put_headers(pp);
 	put_units(pp);
 	put_samples(pp);
