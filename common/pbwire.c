@@ -129,24 +129,13 @@ static int fill(struct pbw_stream *s, size_t want)
 	return 0;
 }
 
-int pbw_stream_next(struct pbw_stream *s, struct pbw_field *f)
+/* pbw_stream_next() past its common case (pbwire.h). */
+int pbw_stream_next_slow(struct pbw_stream *s, struct pbw_field *f)
 {
-	size_t left = s->b.len - s->pos;
-	const uint8_t *q = left ? (const uint8_t *)s->b.p + s->pos : NULL;	/* b.p may be NULL */
 	struct pbw r;
 	uint64_t tag, n;
 	size_t head;
 
-	/* the common case, read already: a one-byte tag and a one-byte length */
-	if (left >= 2 && q[0] < 0x80 && (q[0] & 7) == PBW_LEN && q[0] >= 8 && q[1] < 0x80 &&
-	    q[1] <= left - 2) {
-		f->num = q[0] >> 3;
-		f->wt = PBW_LEN;
-		f->p = q + 2;
-		f->n = q[1];
-		s->pos += 2 + (size_t)q[1];
-		return 1;
-	}
 	/* the tag and a length (or a value) take at most 20 bytes */
 	if (fill(s, 20) < 0)
 		return -2;

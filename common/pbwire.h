@@ -95,10 +95,30 @@ struct pbw_stream {
 };
 
 void pbw_stream_init(struct pbw_stream *s, struct input *in);
+int pbw_stream_next_slow(struct pbw_stream *s, struct pbw_field *f);
 /* The next field: 1 with *f set (f->p valid until the next call), 0 at the
  * end of the input, -1 if malformed or truncated, -2 on a read or
- * decompression error (reported by input.h). */
-int pbw_stream_next(struct pbw_stream *s, struct pbw_field *f);
+ * decompression error (reported by input.h). Inline: the common case,
+ * read already, a one-byte tag and a one-byte length (a profile's
+ * samples, strings). */
+static inline int pbw_stream_next(struct pbw_stream *s, struct pbw_field *f)
+{
+	size_t left = s->b.len - s->pos;
+	const uint8_t *q;
+
+	if (left < 2)	/* (b.p may be NULL) */
+		return pbw_stream_next_slow(s, f);
+	q = (const uint8_t *)s->b.p + s->pos;
+	if (((q[0] | q[1] << 8) & 0x8087) == PBW_LEN && q[0] >= 8 && q[1] <= left - 2) {
+		f->num = q[0] >> 3;
+		f->wt = PBW_LEN;
+		f->p = q + 2;
+		f->n = q[1];
+		s->pos += 2 + (size_t)q[1];
+		return 1;
+	}
+	return pbw_stream_next_slow(s, f);
+}
 void pbw_stream_free(struct pbw_stream *s);
 
 #endif

@@ -11,8 +11,6 @@
 #include "store.h"
 #include "tmpfile.h"
 
-#define WRITE_CHUNK (64u << 10)
-
 void store_init(struct store *s, const char *prefix, const char *dir, size_t budget)
 {
 	memset(s, 0, sizeof *s);
@@ -29,13 +27,13 @@ static void flush(struct store *s)
 	s->mem.len = 0;
 }
 
-void store_add(struct store *s, const void *p, size_t n)
+void store_add_slow(struct store *s, const void *p, size_t n)
 {
 	if (s->fd < 0 && s->mem.len + n > s->budget)
 		s->fd = tmpfile_open_in(s->dir, s->prefix);
 	buf_add(&s->mem, p, n);
 	s->len += n;
-	if (s->fd >= 0 && s->mem.len >= WRITE_CHUNK)
+	if (s->fd >= 0 && s->mem.len >= STORE_WRITE_CHUNK)
 		flush(s);
 }
 

@@ -21,7 +21,26 @@ struct store {
  * file PREFIX.XXXXXX in DIR (NULL: $TMPDIR or /tmp), made when needed. */
 void store_init(struct store *s, const char *prefix, const char *dir, size_t budget);
 void store_reset(struct store *s);	/* empty, keeps the memory */
-void store_add(struct store *s, const void *p, size_t n);
+void store_add_slow(struct store *s, const void *p, size_t n);
+
+/* Once there is a file, the tail is written out when it reaches this. */
+#define STORE_WRITE_CHUNK (64u << 10)
+
+/* Append p[0..n); inline while it goes to memory already there (no file
+ * to open, no chunk to write, no growth): a writer of small records
+ * (pprof2events' samples) pays no call per record. */
+static inline void store_add(struct store *s, const void *p, size_t n)
+{
+	size_t room = s->fd < 0 ? s->budget : STORE_WRITE_CHUNK - 1;
+
+	if (n && s->mem.len <= room && n <= room - s->mem.len && n <= s->mem.cap - s->mem.len) {
+		memcpy(s->mem.p + s->mem.len, p, n);
+		s->mem.len += n;
+		s->len += n;
+		return;
+	}
+	store_add_slow(s, p, n);
+}
 void store_free(struct store *s);
 /* Copy the bytes [off, off+n) into p: 0, or -1 when they are not all
  * in the store. */
@@ -55,6 +74,19 @@ static inline int store_get(struct store_rd *r, void *p, size_t n)
 		return 1;
 	}
 	return store_get_slow(r, p, n);
+}
+
+/* The next n bytes in place, when the reader's buffer holds them all
+ * (valid until the next call on r), advanced past; NULL otherwise, r
+ * unchanged (store_get copies them). */
+static inline const void *store_peek(struct store_rd *r, size_t n)
+{
+	const char *p = r->buf + r->pos;
+
+	if (r->len - r->pos < n)
+		return NULL;
+	r->pos += n;
+	return p;
 }
 
 #endif

@@ -32,8 +32,18 @@ typedef Perftools__Profiles__ValueType ValueType;
 #define GROW(pp, capp, need, size) do { if ((need) > *(capp)) fp_grow(pp, capp, need, size); } while (0)
 
 /* Samples kept (store.h) in memory up to this, then in a temporary file;
- * PPROF2EVENTS_BUDGET (bytes) sets it (tests). */
+ * PPROF2EVENTS_BUDGET (bytes) sets it (tests). With -t the file is read
+ * at each sample's offset, one pread a sample: the budget is larger.
+ * Without, it is read back in order, which costs less than the memory:
+ * on the bench (1M samples, 32 MB) 16 MiB in memory took 0.16 s of CPU,
+ * 4 MiB 0.11 s (each page of it faulted in). */
 #define BUDGET (16u << 20)
+#define BUDGET_IN_ORDER (4u << 20)
+
+/* Bytes readable past the end of any text put_head() and put_frames()
+ * copy (pp->ftext, pp->idtmp, pp->frames keep that much room spare):
+ * they copy 8 or 16 bytes at a time. */
+#define SLACK 32
 
 static const struct cli_info info = {
 	"pprof2events",
@@ -59,11 +69,57 @@ static const struct cli_info info = {
 /* A sample decoded by the wire reader into arrays reused from one sample
  * to the next (protobuf-c would allocate each, its labels too). */
 struct sdec {
-	Sample s;
+	Sample s;		/* s.label: only once sdec_labels() decoded them */
 	size_t loc_cap, val_cap, lab_cap, labp_cap;
 	Label *lab, **labp;
 	const Label *labp_for;	/* the lab that labp points into */
+	const uint8_t *msg;	/* the Sample message (checked) */
+	size_t msg_n;
+	size_t nls;		/* its labels */
+	struct slice run;	/* the label fields when one run of bytes, else n 0 */
+	struct slice *ls;	/* the Label messages, once sdec_slices() found them */
+	size_t ls_cap;
+	int sliced;
 };
+
+/* A Label message of at most 8 bytes, its role and head field resolved
+ * once (put_sample: most samples repeat a few labels, the thread's);
+ * a table per input, by the label's bytes. */
+struct lcache {
+	uint64_t k;		/* the bytes (lkey) */
+	uint64_t stamp;		/* the sample that used it last: not replaced then */
+	struct out_kept text;	/* a string's field, in ftext */
+	uint32_t n1;		/* the length + 1; 0: an empty slot */
+	signed char role;
+	unsigned char have;	/* the field has a value */
+	unsigned char num;	/* a number: its digits in txt */
+	unsigned char tlen;
+	char txt[24];
+};
+#define LCACHE_BITS 8
+
+/* A head field: text [p, p+n) as written, or (p NULL) the number num,
+ * whose digits are written in place. */
+struct idf {
+	const char *p;
+	size_t n;
+	int64_t num;
+};
+
+/* The label fields of a sample when they are one run of 1 to RUN_MAX
+ * bytes (sdec.run), with what they resolve to (put_sample): a thread's
+ * samples repeat their labels whole. A table per input, by the bytes. */
+#define RUN_MAX 128
+struct rcache {
+	size_t len;		/* 0: an empty slot */
+	uint8_t b[RUN_MAX];
+	size_t others;		/* labels of no head field */
+	struct idf id[3];	/* the fields ("-", a number's digits in txt) */
+	int is_kept[3];		/* or the field in ftext, kt */
+	struct out_kept kt[3];
+	char txt[3][24];
+};
+#define RCACHE_BITS 6
 
 /* A profile's tables as read (decoded element by element by the wire
  * reader into arrays; p's arrays of pointers to them are made when the
@@ -99,6 +155,14 @@ struct pp {
 	struct tables t;
 	struct store samples;
 	struct sdec sd;
+	struct lcache *lcache;			/* 1 << LCACHE_BITS */
+	struct rcache *rcache;			/* 1 << RCACHE_BITS */
+	int caches_on;				/* both emptied for this input */
+	int64_t wlast;				/* the last weight written, */
+	char wtxt[24];				/* its digits (wlen) */
+	size_t wlen;
+	uint64_t stamp;				/* samples put */
+	size_t kept_max;			/* the longest frames kept in lc */
 	struct buf raw;				/* one sample as stored */
 	/* per location index: its frames as written, cached in frames */
 	struct out_kept *lc;
@@ -177,6 +241,7 @@ static void put_units(struct pp *pp)
 		pp->events[i] = ev;
 		pp->ef[i].off = pp->ftext.len;
 		ev_buf_field(&pp->ftext, ev, strlen(ev));
+		buf_reserve(&pp->ftext, SLACK);
 		pp->ef[i].len = pp->ftext.len - pp->ef[i].off;
 		ev_put_unit(ev_str(ev), unit);
 	}
@@ -356,11 +421,12 @@ static void put_location(struct pp *pp, const Location *loc)
 	}
 }
 
+
 /* The field of the role label l (PID, TID or COMM) into *f, as
  * label_value() and ev_put_field() write it, or (*kept set) kept in
  * pp->ftext, which may move until the sample's fields are all rendered;
  * 0 when its value is empty (then a later label of the role is used). */
-static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
+static int id_field(struct pp *pp, const Label *l, int r, struct idf *f,
 		    const struct out_kept **kept)
 {
 	char b[128];
@@ -374,16 +440,12 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 			return 0;
 		pp->idtmp[r].len = 0;
 		ev_buf_field(&pp->idtmp[r], b, strlen(b));
-		*f = (struct slice){ pp->idtmp[r].p, pp->idtmp[r].len };
+		buf_reserve(&pp->idtmp[r], SLACK);
+		*f = (struct idf){ pp->idtmp[r].p, pp->idtmp[r].len, 0 };
 		return 1;
 	}
 	if (!l->str) {	/* a number: digits need no escape */
-		uint64_t m = l->num < 0 ? -(uint64_t)l->num : (uint64_t)l->num;
-		char *e = pp->num[r] + sizeof pp->num[r], *q = digits_u64(e, m);
-
-		if (l->num < 0)
-			*--q = '-';
-		*f = (struct slice){ q, (size_t)(e - q) };
+		*f = (struct idf){ NULL, 0, l->num };
 		return 1;
 	}
 	k = &pp->sf[l->str];
@@ -393,49 +455,64 @@ static int id_field(struct pp *pp, const Label *l, int r, struct slice *f,
 		if (*b)
 			ev_buf_field(&pp->ftext, b, strlen(b));
 		k->len = pp->ftext.len - k->off;
+		buf_reserve(&pp->ftext, SLACK);
 	}
 	*kept = k;
 	return k->len != 0;
 }
 
-static inline char *put_bytes(char *o, struct slice s)
+/* The digits of v at o (room for 8 bytes past them); their end. */
+static char *i64_at(char *o, int64_t v)
 {
-	if (s.n <= 8) {	/* most fields: byte by byte, not a memcpy call */
-		switch (s.n) {
-		case 8: o[7] = s.p[7]; /* fall through */
-		case 7: o[6] = s.p[6]; /* fall through */
-		case 6: o[5] = s.p[5]; /* fall through */
-		case 5: o[4] = s.p[4]; /* fall through */
-		case 4: o[3] = s.p[3]; /* fall through */
-		case 3: o[2] = s.p[2]; /* fall through */
-		case 2: o[1] = s.p[1]; /* fall through */
-		case 1: o[0] = s.p[0]; /* fall through */
-		default: break;
-		}
-		return o + s.n;
+	if (v < 0) {
+		*o++ = '-';
+		return digits_put_wide(o, (uint64_t)0 - (uint64_t)v);
 	}
-	memcpy(o, s.p, s.n);
-	return o + s.n;
+	return digits_put_wide(o, (uint64_t)v);
+}
+
+/* f written at o (its text has SLACK bytes readable past it; o has room
+ * for 8 bytes past the end, which is returned). */
+static inline char *idf_at(char *o, const struct idf *f)
+{
+	if (!f->p)
+		return i64_at(o, f->num);
+	if (f->n <= 8) {	/* most fields: one word, not a memcpy call */
+		memcpy(o, f->p, 8);
+		return o + f->n;
+	}
+	memcpy(o, f->p, f->n);
+	return o + f->n;
+}
+
+static void idf_put(const struct idf *f)
+{
+	if (f->p)
+		out_write(f->p, f->n);
+	else
+		out_i64(f->num);
 }
 
 /* S TIME PID TID - COMM EVENT WEIGHT and a tab, the fields rendered (as
  * ev_put_head() writes them), in one piece when it fits the buffer. */
-static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64_t w)
+static void put_head(struct pp *pp, const struct idf *t, const struct idf id[3],
+		     const struct idf *ev, int64_t w)
 {
-	char tmp[24], *o = out_reserve(id[0].n + id[1].n + id[2].n + ev.n + 64), *q;
-	uint64_t u;
+	/* numbers of at most 21 bytes, each with 8 more stored past it, the
+	 * weight copied in 24 */
+	char *o = out_reserve(id[0].n + id[1].n + id[2].n + ev->n + 5 * 32);
 
 	if (!o) {
 		out_puts("S\t");
-		ev_put_time(t);
+		out_write(t->p, t->n);
 		out_putc('\t');
-		out_write(id[L_PID].p, id[L_PID].n);
+		idf_put(&id[L_PID]);
 		out_putc('\t');
-		out_write(id[L_TID].p, id[L_TID].n);
+		idf_put(&id[L_TID]);
 		out_puts("\t-\t");
-		out_write(id[L_COMM].p, id[L_COMM].n);
+		idf_put(&id[L_COMM]);
 		out_putc('\t');
-		out_write(ev.p, ev.n);
+		idf_put(ev);
 		out_putc('\t');
 		if (w == EV_NONE)
 			out_putc('-');
@@ -446,105 +523,440 @@ static void put_head(int64_t t, const struct slice id[3], struct slice ev, int64
 	}
 	*o++ = 'S';
 	*o++ = '\t';
-	if (t == EV_NONE) {
-		*o++ = '-';
-	} else {
-		q = digits_time(tmp + sizeof tmp, t);
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
-	}
+	memcpy(o, t->p, 24);	/* at most 21 bytes, 24 readable */
+	o += t->n;
 	*o++ = '\t';
-	o = put_bytes(o, id[L_PID]);
+	o = idf_at(o, &id[L_PID]);
 	*o++ = '\t';
-	o = put_bytes(o, id[L_TID]);
-	memcpy(o, "\t-\t", 3);
+	o = idf_at(o, &id[L_TID]);
+	memcpy(o, "\t-\t", 4);	/* the NUL is overwritten */
 	o += 3;
-	o = put_bytes(o, id[L_COMM]);
+	o = idf_at(o, &id[L_COMM]);
 	*o++ = '\t';
-	o = put_bytes(o, ev);
+	o = idf_at(o, ev);
 	*o++ = '\t';
 	if (w == EV_NONE) {
 		*o++ = '-';
-	} else {
-		u = w < 0 ? (uint64_t)0 - (uint64_t)w : (uint64_t)w;
-		q = digits_u64(tmp + sizeof tmp, u);
-		if (w < 0)
-			*--q = '-';
-		o = put_bytes(o, (struct slice){ q, (size_t)(tmp + sizeof tmp - q) });
+	} else {	/* weights repeat (a period, a count): their digits kept */
+		if (w != pp->wlast || !pp->wlen) {
+			pp->wlen = (size_t)(i64_at(pp->wtxt, w) - pp->wtxt);
+			pp->wlast = w;
+		}
+		memcpy(o, pp->wtxt, sizeof pp->wtxt);
+		o += pp->wlen;
 	}
 	*o++ = '\t';
 	out_commit(o);
 }
 
-/* A sample's records, or 0 when it refers to a location that is not there. */
-static int put_sample(struct pp *pp, const Sample *s, int64_t t)
+/* The n bytes at p written at o, 32 at a time: p has SLACK bytes
+ * readable past them, o room for SLACK bytes past the end (returned). */
+static inline char *copy_wide(char *o, const char *p, size_t n)
 {
-	struct slice id[3] = { { "-", 1 }, { "-", 1 }, { "-", 1 } };
-	const struct out_kept *kept[3] = { NULL, NULL, NULL };
-	int have[3] = { 0 };
-	size_t i, v;
+	char *end = o + n;
 
-	GROW(&pp->li, &pp->li_cap, s->n_location_id + 1, sizeof *pp->li);
-	for (i = 0; i < s->n_location_id; i++) {
-		uint64_t lid = s->location_id[i];
-		const struct u64ent *e;
+	for (;;) {
+		memcpy(o, p, 32);
+		if (n <= 32)
+			return end;
+		o += 32;
+		p += 32;
+		n -= 32;
+	}
+}
 
-		if (pp->dense && lid - 1 < pp->p->n_location) {
-			pp->li[i] = (size_t)(lid - 1);
+/* The stack of the sample's n locations, the table index of location i
+ * li[i], or (li NULL, dense ids) lids[i] - 1; the '\n' after it. */
+static void put_stack(struct pp *pp, const uint64_t *lids, const size_t *li, size_t n)
+{
+	size_t i = n, room = n * pp->kept_max + SLACK + 1;
+	char *o = room < OUT_BUFSIZE / 2 ? out_reserve(room) : NULL;
+
+	/* location_id[0] is the leaf; a location is kept with its ';' */
+	if (o) {	/* those kept: copied in place, up to one that is not */
+		const struct out_kept *lc = pp->lc;
+		const char *text = pp->frames.p;
+
+		for (; i > 0 && !li; i--) {
+			const struct out_kept *k = &lc[lids[i - 1] - 1];
+
+			if (k->len == OUT_NOT_KEPT)
+				break;
+			o = copy_wide(o, text + k->off, k->len);
+		}
+		for (; i > 0 && li; i--) {
+			const struct out_kept *k = &lc[li[i - 1]];
+
+			if (k->len == OUT_NOT_KEPT)
+				break;
+			o = copy_wide(o, text + k->off, k->len);
+		}
+		if (i == 0) {
+			if (n)
+				o--;	/* the last ';' */
+			*o++ = '\n';
+			out_commit(o);
+			return;
+		}
+		out_commit(o);
+	}
+	while (i-- > 0) {
+		size_t x = li ? li[i] : lids[i] - 1;
+		struct out_kept *k = &pp->lc[x];
+		uint64_t pos;
+
+		if (k->len != OUT_NOT_KEPT) {
+			out_write(pp->frames.p + k->off, k->len - (i == 0));
 			continue;
 		}
-		if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
-			return 0;
-		pp->li[i] = (size_t)e->value;
+		pos = out_pos();
+		put_location(pp, pp->p->location[x]);
+		out_putc(';');
+		out_keep(&pp->frames, k, pos);
+		buf_reserve(&pp->frames, SLACK);
+		if (k->len != OUT_NOT_KEPT && k->len > pp->kept_max)
+			pp->kept_max = k->len;
+		if (i == 0)
+			fp_out.len--;	/* that ';': out_putc left it last in the buffer */
 	}
-	for (i = 0; i < s->n_label; i++) {
-		int r = label_role(pp, s->label[i]);
+	out_putc('\n');
+}
 
-		if (r != L_OTHER && !have[r]) {
-			kept[r] = NULL;
-			have[r] = id_field(pp, s->label[i], r, &id[r], &kept[r]);
-		}
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end);
+static int sdec_labels(struct sdec *d);
+static void sdec_slices(struct sdec *d);
+
+/* The Label message [p, p+n) (n <= 8) as a number: its two 4-byte ends,
+ * which cover it (with n, they tell the bytes). */
+static inline uint64_t lkey(const uint8_t *p, size_t n)
+{
+	uint32_t a, b;
+	uint64_t k = 0;
+	size_t i;
+
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << 32;
 	}
-	for (i = 0; i < 3; i++)
-		if (have[i] && kept[i])
-			id[i] = (struct slice){ pp->ftext.p + kept[i]->off, kept[i]->len };
-	for (v = 0; v < s->n_value && v < pp->p->n_sample_type; v++) {
-		if (s->value[v] == 0 || !pp->events[v])
-			continue;
-		put_head(t, id, (struct slice){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len },
-			 s->value[v]);
-		if (!pp->no_labels)
-			put_label_frames(pp, s);
-		/* location_id[0] is the leaf; a location is kept with its ';' */
-		for (i = s->n_location_id; i-- > 0;) {
-			struct out_kept *k = &pp->lc[pp->li[i]];
-			uint64_t pos;
+	for (i = 0; i < n; i++)
+		k |= (uint64_t)p[i] << (8 * i);
+	return k;
+}
 
-			if (k->len != OUT_NOT_KEPT) {
-				out_write(pp->frames.p + k->off, k->len - (i == 0));
+/* Fill the slot c for the label [p, p+n) (key k): c, or NULL when the
+ * label is not cached (an index beyond the string table, counted each
+ * time it is read). */
+static const struct lcache *label_fill(struct pp *pp, struct lcache *c, const uint8_t *p,
+				       size_t n, uint64_t k)
+{
+	uint64_t ns = pp->p->n_string_table;
+	const struct out_kept *kept = NULL;
+	struct idf f;
+	Label l;
+	int r;
+
+	if (label_decode(&l, p, p + n) < 0 || (uint64_t)l.key >= ns ||
+	    (uint64_t)l.str >= ns || (uint64_t)l.num_unit >= ns)
+		return NULL;	/* (negative indexes are beyond it too) */
+	r = label_role(pp, &l);
+	c->k = k;
+	c->n1 = (uint32_t)n + 1;
+	c->stamp = pp->stamp;
+	c->role = (signed char)r;
+	c->have = c->num = 0;
+	if (r == L_OTHER)
+		return c;
+	c->have = (unsigned char)id_field(pp, &l, r, &f, &kept);
+	if (kept) {
+		c->text = *kept;
+	} else {	/* a number: its digits now */
+		char *e = f.num < 0 ? (c->txt[0] = '-', c->txt + 1) : c->txt;
+
+		e = digits_put(e, f.num < 0 ? (uint64_t)0 - (uint64_t)f.num : (uint64_t)f.num);
+		c->tlen = (unsigned char)(e - c->txt);
+		c->num = 1;
+	}
+	return c;
+}
+
+/* The cached role and field of the label [p, p+n), NULL when not cached. */
+static inline const struct lcache *label_cached(struct pp *pp, const uint8_t *p, size_t n)
+{
+	uint64_t k;
+	struct lcache *c;
+
+	if (n > 8)
+		return NULL;
+	k = lkey(p, n);
+	c = &pp->lcache[((k ^ n) * 0x9e3779b97f4a7c15ULL) >> (64 - LCACHE_BITS)];
+	if (c->k == k && c->n1 == n + 1) {
+		c->stamp = pp->stamp;
+		return c;
+	}
+	if (c->stamp == pp->stamp)	/* this sample's fields point into it */
+		return NULL;
+	return label_fill(pp, c, p, n, k);
+}
+
+/* The label caches emptied for an input: when its first sample with
+ * labels is put (a profile without labels pays nothing for them). */
+static void caches_reset(struct pp *pp)
+{
+	if (!pp->lcache) {
+		pp->lcache = fp_malloc(sizeof *pp->lcache << LCACHE_BITS);
+		pp->rcache = fp_malloc(sizeof *pp->rcache << RCACHE_BITS);
+	}
+	memset(pp->lcache, 0, sizeof *pp->lcache << LCACHE_BITS);
+	memset(pp->rcache, 0, sizeof *pp->rcache << RCACHE_BITS);
+	pp->stamp = 0;
+	pp->caches_on = 1;
+}
+
+/* The bytes [p, p+n) (8 <= n) as 8-byte words at 0, 8, ... and n - 8
+ * (together they cover them): what run_hash() and run_same() read. */
+static inline uint64_t run_word(const uint8_t *p, size_t n, size_t i)
+{
+	uint64_t w;
+
+	memcpy(&w, p + (i + 8 <= n ? i : n - 8), 8);
+	return w;
+}
+
+/* The run r's slot in the table: *slot, and it when it holds r (r.n 0,
+ * beyond RUN_MAX or under 8 bytes: NULL, *slot NULL). */
+static inline const struct rcache *run_cached(struct pp *pp, const struct slice *r,
+					      struct rcache **slot)
+{
+	const uint8_t *p = (const uint8_t *)r->p;
+	uint64_t h = r->n;
+	size_t i;
+	struct rcache *c;
+
+	*slot = NULL;
+	if (r->n == 0 || r->n > RUN_MAX)
+		return NULL;
+	if (r->n <= 8) {	/* one label, or two short ones */
+		uint64_t k = lkey(p, r->n);
+
+		c = &pp->rcache[((h ^ k) * 0x9e3779b97f4a7c15ULL) >> (64 - RCACHE_BITS)];
+		*slot = c;
+		return c->len == r->n && lkey(c->b, r->n) == k ? c : NULL;
+	}
+	for (i = 0; i < r->n; i += 8)
+		h = (h ^ run_word(p, r->n, i)) * 0x9e3779b97f4a7c15ULL;
+	c = &pp->rcache[h >> (64 - RCACHE_BITS)];
+	*slot = c;
+	if (c->len != r->n)
+		return NULL;
+	for (i = 0; i < r->n; i += 8)
+		if (run_word(p, r->n, i) != run_word(c->b, r->n, i))
+			return NULL;
+	return c;
+}
+
+/* A sample's records, or 0 when it refers to a location that is not there. */
+static int put_sample(struct pp *pp, struct sdec *d, int64_t t)
+{
+	static const char dash[32] = "-";
+	const Sample *s = &d->s;
+	struct idf id[3] = { { dash, 1, 0 }, { dash, 1, 0 }, { dash, 1, 0 } }, tf = { dash, 1, 0 };
+	char tt[40];
+	struct out_kept kt[3] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
+	int have[3] = { 0 }, is_kept[3] = { 0 };
+	size_t i, v, n = s->n_location_id, others = 0, *li = NULL;
+	const struct rcache *rc;
+	struct rcache *slot;
+
+	/* dense: location i has id i + 1, no lookup (the common case) */
+	if (pp->dense) {
+		uint64_t nd = pp->p->n_location;
+
+		for (i = 0; i < n && s->location_id[i] - 1 < nd; i++)
+			;
+	}
+	if (!pp->dense || i < n) {	/* their indexes in pp->li */
+		GROW(&pp->li, &pp->li_cap, n + 1, sizeof *pp->li);
+		for (i = 0; i < n; i++) {
+			uint64_t lid = s->location_id[i];
+			const struct u64ent *e;
+
+			if (pp->dense && lid - 1 < pp->p->n_location) {
+				pp->li[i] = (size_t)(lid - 1);
 				continue;
 			}
-			pos = out_pos();
-			put_location(pp, pp->p->location[pp->li[i]]);
-			out_putc(';');
-			out_keep(&pp->frames, k, pos);
-			if (i == 0)
-				fp_out.len--;	/* that ';': out_putc left it last in the buffer */
+			if (!(e = lid ? u64map_find(&pp->locs, lid) : NULL))
+				return 0;
+			pp->li[i] = (size_t)e->value;
 		}
-		out_putc('\n');
+		li = pp->li;
+	}
+	if (t != EV_NONE) {	/* the time's digits, once for the sample's records */
+		char *e = tt;
+
+		if (t < 0)
+			*e++ = '-';
+		e = digits_put_time_wide(e, t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t);
+		tf = (struct idf){ tt, (size_t)(e - tt), 0 };
+	}
+	if (d->nls && !pp->caches_on)
+		caches_reset(pp);
+	pp->stamp++;
+	if ((rc = run_cached(pp, &d->run, &slot)) != NULL) {
+		others = rc->others;
+		memcpy(id, rc->id, sizeof id);
+		memcpy(is_kept, rc->is_kept, sizeof is_kept);
+		memcpy(kt, rc->kt, sizeof kt);
+	} else if (d->nls) {
+		int cached = 1;
+
+		sdec_slices(d);
+		for (i = 0; i < d->nls; i++) {
+			const uint8_t *p = (const uint8_t *)d->ls[i].p;
+			const struct lcache *c = label_cached(pp, p, d->ls[i].n);
+			const struct out_kept *kept = NULL;
+			struct idf f;
+			Label l;
+			int r;
+
+			if (c) {
+				r = c->role;
+				if (r == L_OTHER) {
+					others++;
+				} else if (!have[r] && c->have) {
+					have[r] = 1;
+					if (c->num)
+						id[r] = (struct idf){ c->txt, c->tlen, 0 };
+					else
+						kt[r] = c->text, is_kept[r] = 1;
+				}
+				continue;
+			}
+			cached = 0;
+			if (label_decode(&l, p, p + d->ls[i].n) < 0)
+				fp_die("internal error: stored label undecodable");
+			r = label_role(pp, &l);
+			if (r == L_OTHER) {
+				others++;
+			} else if (!have[r] && (have[r] = id_field(pp, &l, r, &f, &kept)) != 0) {
+				if (kept)
+					kt[r] = *kept, is_kept[r] = 1;
+				else
+					id[r] = f;
+			}
+		}
+		if (slot && cached) {	/* what the run resolves to, for its next samples */
+			slot->len = d->run.n;
+			memcpy(slot->b, d->run.p, d->run.n);
+			slot->others = others;
+			memcpy(slot->is_kept, is_kept, sizeof is_kept);
+			memcpy(slot->kt, kt, sizeof kt);
+			for (i = 0; i < 3; i++) {
+				slot->id[i] = id[i];
+				if (have[i] && !is_kept[i]) {	/* a number: its digits */
+					memcpy(slot->txt[i], id[i].p, id[i].n);
+					slot->id[i].p = slot->txt[i];
+				}
+			}
+		}
+	}
+	if (is_kept[L_PID])	/* now that ftext no longer moves */
+		id[L_PID] = (struct idf){ pp->ftext.p + kt[L_PID].off, kt[L_PID].len, 0 };
+	if (is_kept[L_TID])
+		id[L_TID] = (struct idf){ pp->ftext.p + kt[L_TID].off, kt[L_TID].len, 0 };
+	if (is_kept[L_COMM])
+		id[L_COMM] = (struct idf){ pp->ftext.p + kt[L_COMM].off, kt[L_COMM].len, 0 };
+	if (others && !pp->no_labels && sdec_labels(d) < 0)
+		fp_die("internal error: stored label undecodable");
+	for (v = 0; v < s->n_value; v++) {	/* as many as sample types */
+		if (s->value[v] == 0 || !pp->events[v])
+			continue;
+		put_head(pp, &tf, id, &(struct idf){ pp->ftext.p + pp->ef[v].off, pp->ef[v].len, 0 },
+			 s->value[v]);
+		if (others && !pp->no_labels)
+			put_label_frames(pp, s);
+		put_stack(pp, s->location_id, li, n);
 	}
 	return 1;
 }
 
+/* A field of a message being decoded (kept in registers, unlike a
+ * struct pbw_field passed to pbw_next). */
+struct fld {
+	unsigned num, wt;
+	const uint8_t *p;	/* PBW_LEN: the bytes */
+	size_t n;
+	uint64_t v;		/* the others: the value */
+};
+
+/* next_field() past its common case. */
+static const uint8_t *next_field_slow(const uint8_t *p, const uint8_t *end, struct fld *f)
+{
+	struct pbw r;
+	struct pbw_field g = { 0 };
+
+	pbw_init(&r, p, (size_t)(end - p));
+	if (pbw_next(&r, &g) <= 0)
+		return NULL;
+	*f = (struct fld){ g.num, (unsigned)g.wt, g.p, g.n, g.v };
+	return r.p;
+}
+
+/* The field at p (before end) into *f: its end, or NULL if malformed
+ * (pbw_next's reading). Inline: a one-byte tag of a varint field or a
+ * length-delimited one, the value or the length one byte. */
+static inline const uint8_t *next_field(const uint8_t *p, const uint8_t *end, struct fld *f)
+{
+	if (end - p >= 2 && (p[0] | p[1]) < 0x80 && p[0] >= 8) {
+		f->num = p[0] >> 3;
+		f->wt = p[0] & 7;
+		if (f->wt == PBW_LEN && p[1] <= end - p - 2) {
+			f->p = p + 2;
+			f->n = p[1];
+			return p + 2 + p[1];
+		}
+		if (f->wt == PBW_VARINT) {
+			f->v = p[1];
+			return p + 2;
+		}
+	}
+	return next_field_slow(p, end, f);
+}
+
+/* The Label message [p, end) into l: 0, or -1 if malformed. */
+static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
+{
+	struct fld g;
+	int64_t v[5] = { 0 };	/* fields 1 to 4: key, str, num, num_unit */
+
+	while (p < end) {
+		/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
+		if (end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0) {
+			v[p[0] >> 3] = p[1];
+			p += 2;
+			continue;
+		}
+		if (!(p = next_field(p, end, &g)))
+			return -1;
+		if (g.num >= 1 && g.num <= 4) {
+			if (g.wt != PBW_VARINT)
+				return -1;
+			v[g.num] = (int64_t)g.v;
+		}
+	}
+	l->key = v[1];
+	l->str = v[2];
+	l->num = v[3];
+	l->num_unit = v[4];
+	return 0;
+}
+
 /* A varint at *p (before end): 0 with *v set and *p advanced, -1 if
- * unterminated; one-byte varints inline. */
-static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+ * unterminated. */
+static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
 	struct pbw r;
 
-	if (*p < end && **p < 0x80) {
-		*v = *(*p)++;
-		return 0;
-	}
 	pbw_init(&r, *p, (size_t)(end - *p));
 	if (pbw_varint(&r, v) < 0)
 		return -1;
@@ -552,58 +964,10 @@ static inline int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return 0;
 }
 
-/* Whether p starts a one-byte tag of a varint field 1 to 4 (a Label's)
- * and a one-byte value. */
-static inline int label_pair(const uint8_t *p, const uint8_t *end)
-{
-	return end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0;
-}
-
-/* The Label message [p, end) into l: 0, or -1 if malformed. */
-static int label_decode(Label *l, const uint8_t *p, const uint8_t *end)
-{
-	struct pbw r;
-	struct pbw_field g;
-	int k;
-
-	l->key = l->str = l->num = l->num_unit = 0;
-	/* the common case: one-byte tags of varint fields 1 to 4, one-byte values */
-	for (; end - p >= 2 && p[1] < 0x80; p += 2) {
-		switch (p[0]) {
-		case 0x08: l->key = p[1]; continue;
-		case 0x10: l->str = p[1]; continue;
-		case 0x18: l->num = p[1]; continue;
-		case 0x20: l->num_unit = p[1]; continue;
-		}
-		break;
-	}
-	if (p == end)
-		return 0;
-	pbw_init(&r, p, (size_t)(end - p));
-	while ((k = pbw_next(&r, &g)) > 0) {
-		int64_t *to = g.num == 1 ? &l->key : g.num == 2 ? &l->str :
-			g.num == 3 ? &l->num : g.num == 4 ? &l->num_unit : NULL;
-
-		if (to && g.wt != PBW_VARINT)
-			return -1;
-		if (to)
-			*to = (int64_t)g.v;
-	}
-	return k < 0 ? -1 : 0;
-}
-
-/* The number of the length-delimited field at p when its tag and its
- * length take a byte each and it ends by end (the common case), or 0. */
-static inline unsigned short_len(const uint8_t *p, const uint8_t *end)
-{
-	if (end - p < 2 || p[1] >= 0x80 || p[1] > end - p - 2 || (p[0] & 0x87) != PBW_LEN)
-		return 0;
-	return p[0] >> 3;
-}
-
-/* Values [p, end) of a packed field into *a (n of them, cap *cap): 0, or
- * -1 if a varint is unterminated. */
-static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p, const uint8_t *end)
+/* Packed values [p, end) of a field 1 or 2 of a Sample appended to *a
+ * (n of them, cap *cap): 0, or -1 if a varint is unterminated. */
+static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
+			 const uint8_t *end)
 {
 	uint64_t *o;
 
@@ -618,66 +982,138 @@ static int packed_decode(uint64_t **a, size_t *n, size_t *cap, const uint8_t *p,
 		} else if (end - p >= 2 && p[1] < 0x80) {
 			*o++ = (uint64_t)(p[0] & 0x7f) | (uint64_t)p[1] << 7;
 			p += 2;
-		} else if (get_varint(&p, end, o++) < 0)
+		} else if (get_varint(&p, end, o++) < 0) {
 			return -1;
+		}
 	}
 	*n = (size_t)(o - *a);
 	return 0;
+}
+
+/* Whether p starts a length-delimited field whose tag and length take a
+ * byte each, the bytes within end (the common case of every field of a
+ * Sample): its bytes are [p + 2, p + 2 + p[1]). */
+static inline int short_len(const uint8_t *p, const uint8_t *end)
+{
+	/* p[0] < 0x80, p[1] < 0x80, p[0] & 7 == PBW_LEN at once; p[0] >= 8 */
+	return end - p >= 2 && ((p[0] | p[1] << 8) & 0x8087) == PBW_LEN && p[0] >= 8 &&
+		p[1] <= end - p - 2;
 }
 
 /* Decode the Sample message [p, p+n) into d->s: 0, or -1 if malformed
  * (what protobuf-c refuses: wrong wire types for known fields). */
 static int sample_decode(struct sdec *d, const uint8_t *p, size_t n)
 {
-	const uint8_t *end = p + n;
-	struct pbw r;
-	struct pbw_field f;
-	size_t nlab = 0, i;
+	const uint8_t *end = p + n, *rs = NULL, *re = NULL;
+	struct fld f;
+	size_t nls = 0;
+	int run = 1;
 
-	d->s.n_location_id = d->s.n_value = d->s.n_label = 0;
+	d->msg = p;
+	d->msg_n = n;
+	d->sliced = 0;
+	d->s.n_location_id = d->s.n_value = 0;
+	d->s.label = NULL;
+	d->s.n_label = 0;
 	while (p < end) {
-		if ((f.num = short_len(p, end)) != 0) {
-			/* the common case: a one-byte tag and a one-byte length */
-			f.wt = PBW_LEN;
-			f.p = p + 2;
-			f.n = p[1];
-			p += 2 + p[1];
-		} else {
-			pbw_init(&r, p, (size_t)(end - p));
-			if (pbw_next(&r, &f) < 0)
-				return -1;
-			p = r.p;
-		}
-		if (f.num == 1 || f.num == 2) {	/* location_id, value: plain or packed */
-			uint64_t **a = f.num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
-			size_t *na = f.num == 1 ? &d->s.n_location_id : &d->s.n_value;
-			size_t *cap = f.num == 1 ? &d->loc_cap : &d->val_cap;
+		const uint8_t *q, *fs = p;
+		unsigned num;
+		size_t len;
 
-			if (f.wt == PBW_VARINT) {
-				GROW(a, cap, *na + 1, sizeof **a);
-				(*a)[(*na)++] = f.v;
-			} else if (f.wt != PBW_LEN || packed_decode(a, na, cap, f.p, f.p + f.n) < 0) {
+		if (short_len(p, end)) {
+			num = p[0] >> 3;
+			q = p + 2;
+			len = p[1];
+			p = q + len;
+		} else {
+			if (!(p = next_field_slow(p, end, &f)))
 				return -1;
+			num = f.num;
+			if (num == 0 || num > 3)
+				continue;
+			if (f.wt == PBW_VARINT && num != 3) {	/* a value not packed */
+				uint64_t **a = num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value;
+				size_t *na = num == 1 ? &d->s.n_location_id : &d->s.n_value;
+
+				GROW(a, num == 1 ? &d->loc_cap : &d->val_cap, *na + 1, sizeof **a);
+				(*a)[(*na)++] = f.v;
+				continue;
 			}
-		} else if (f.num == 3) {	/* label */
 			if (f.wt != PBW_LEN)
 				return -1;
-			GROW(&d->lab, &d->lab_cap, nlab + 1, sizeof *d->lab);
-			if (label_decode(&d->lab[nlab++], f.p, f.p + f.n) < 0)
+			q = f.p;
+			len = f.n;
+		}
+		if (num == 3) {	/* label: found again and decoded when needed */
+			nls++;
+			if (!rs)	/* the run: the bytes of the label fields */
+				rs = fs;
+			else if (fs != re)
+				run = 0;
+			re = p;
+		} else if (num == 1 || num == 2) {	/* location_id, value: packed */
+			if (packed_decode(num == 1 ? &d->s.location_id : (uint64_t **)&d->s.value,
+					  num == 1 ? &d->s.n_location_id : &d->s.n_value,
+					  num == 1 ? &d->loc_cap : &d->val_cap, q, q + len) < 0)
 				return -1;
 		}
 	}
-	if (nlab) {
-		if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
-			d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
-			d->labp_cap = d->lab_cap;
-			d->labp_for = d->lab;
-			for (i = 0; i < d->lab_cap; i++)
-				d->labp[i] = &d->lab[i];
+	d->nls = nls;
+	d->run = (struct slice){ (const char *)rs, run && rs ? (size_t)(re - rs) : 0 };
+	return 0;
+}
+
+/* The sample's Label messages into d->ls (sample_decode() counted them). */
+static void sdec_slices(struct sdec *d)
+{
+	const uint8_t *p = d->msg, *end = d->msg + d->msg_n;
+	struct fld f;
+	size_t nls = 0;
+
+	if (d->sliced)
+		return;
+	GROW(&d->ls, &d->ls_cap, d->nls + 1, sizeof *d->ls);
+	while (p < end && nls < d->nls) {
+		if (short_len(p, end)) {
+			if (p[0] == (3 << 3 | PBW_LEN))
+				d->ls[nls++] = (struct slice){ (const char *)p + 2, p[1] };
+			p += 2 + p[1];
+		} else if ((p = next_field_slow(p, end, &f)) == NULL) {
+			break;	/* (decoded before: not reached) */
+		} else if (f.num == 3 && f.wt == PBW_LEN) {
+			d->ls[nls++] = (struct slice){ (const char *)f.p, f.n };
 		}
 	}
+	if (nls != d->nls)
+		fp_die("internal error: stored labels not found again");
+	d->sliced = 1;
+}
+
+/* The sample's labels decoded into d->s.label (they were checked: 0, or
+ * -1 if one is malformed all the same). */
+static int sdec_labels(struct sdec *d)
+{
+	size_t i;
+
+	if (d->s.n_label == d->nls && d->s.label)
+		return 0;
+	sdec_slices(d);
+	GROW(&d->lab, &d->lab_cap, d->nls + 1, sizeof *d->lab);
+	for (i = 0; i < d->nls; i++) {
+		const uint8_t *p = (const uint8_t *)d->ls[i].p;
+
+		if (label_decode(&d->lab[i], p, p + d->ls[i].n) < 0)
+			return -1;
+	}
+	if (d->labp_cap < d->lab_cap || d->labp_for != d->lab) {
+		d->labp = fp_realloc(d->labp, d->lab_cap * sizeof *d->labp);
+		d->labp_cap = d->lab_cap;
+		d->labp_for = d->lab;
+		for (i = 0; i < d->lab_cap; i++)
+			d->labp[i] = &d->lab[i];
+	}
 	d->s.label = d->labp;
-	d->s.n_label = nlab;
+	d->s.n_label = d->nls;
 	return 0;
 }
 
@@ -687,15 +1123,18 @@ static void sdec_free(struct sdec *d)
 	free(d->s.value);
 	free(d->lab);
 	free(d->labp);
+	free(d->ls);
 	memset(d, 0, sizeof *d);
 }
 
 /* Whether the varints [p, end) of a packed field all end, each within 10
- * bytes: what packed_decode() accepts. */
+ * bytes: what values_decode() accepts. */
 static int packed_ok(const uint8_t *p, const uint8_t *end)
 {
 	unsigned run = 0;
 
+	if (end - p < 10)	/* no room for 10 bytes of one varint */
+		return p == end || end[-1] < 0x80;
 	for (; p < end; p++) {
 		if (*p < 0x80)
 			run = 0;
@@ -706,21 +1145,40 @@ static int packed_ok(const uint8_t *p, const uint8_t *end)
 }
 
 /* Whether the Label message [p, end) is one label_decode() accepts. */
-static int label_ok(const uint8_t *p, const uint8_t *end)
+static int label_ok_slow(const uint8_t *p, const uint8_t *end)
 {
-	struct pbw r;
-	struct pbw_field g;
-	int k;
+	struct fld g;
 
-	while (label_pair(p, end))
-		p += 2;
-	if (p == end)
-		return 1;
-	pbw_init(&r, p, (size_t)(end - p));
-	while ((k = pbw_next(&r, &g)) > 0)
-		if (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT)
+	while (p < end) {
+		if (end - p >= 2 && p[1] < 0x80 && ((unsigned)(p[0] - 8) & ~0x18u) == 0) {
+			p += 2;
+			continue;
+		}
+		if (!(p = next_field(p, end, &g)) || (g.num >= 1 && g.num <= 4 && g.wt != PBW_VARINT))
 			return 0;
-	return k == 0;
+	}
+	return 1;
+}
+
+/* Whether the two bytes at the low end of w are a one-byte tag of a
+ * varint field 1 to 4 and a one-byte value. */
+static inline int label_pair_ok(uint32_t w)
+{
+	return (w & 0x8000) == 0 && (((w & 0xff) - 8) & ~0x18u) == 0;
+}
+
+/* Whether the Label message [p, end) is one label_decode() accepts. The
+ * common case at once: two such fields (key and str, or key and num). */
+static inline int label_ok(const uint8_t *p, const uint8_t *end)
+{
+	uint32_t w;
+
+	if (end - p == 4) {
+		memcpy(&w, p, 4);
+		if (label_pair_ok(w) && label_pair_ok(w >> 16))
+			return 1;
+	}
+	return label_ok_slow(p, end);
 }
 
 /* Whether the Sample message [p, p+n) is one sample_decode() accepts,
@@ -729,26 +1187,34 @@ static int label_ok(const uint8_t *p, const uint8_t *end)
 static int sample_ok(const uint8_t *p, size_t n)
 {
 	const uint8_t *end = p + n;
-	struct pbw r;
-	struct pbw_field f;
+	struct fld f;
 
 	while (p < end) {
-		if ((f.num = short_len(p, end)) != 0) {
-			f.wt = PBW_LEN;
-			f.p = p + 2;
-			f.n = p[1];
-			p += 2 + p[1];
+		const uint8_t *q;
+		unsigned num;
+		size_t len;
+
+		if (short_len(p, end)) {
+			num = p[0] >> 3;
+			q = p + 2;
+			len = p[1];
+			p = q + len;
 		} else {
-			pbw_init(&r, p, (size_t)(end - p));
-			if (pbw_next(&r, &f) < 0)
+			if (!(p = next_field_slow(p, end, &f)))
 				return 0;
-			p = r.p;
+			num = f.num;
+			if (num == 0 || num > 3 || (f.wt == PBW_VARINT && num != 3))
+				continue;
+			if (f.wt != PBW_LEN)
+				return 0;
+			q = f.p;
+			len = f.n;
 		}
-		if (f.num == 1 || f.num == 2) {
-			if (f.wt != PBW_VARINT && (f.wt != PBW_LEN || !packed_ok(f.p, f.p + f.n)))
+		if (num == 3) {
+			if (!label_ok(q, q + len))
 				return 0;
-		} else if (f.num == 3) {
-			if (f.wt != PBW_LEN || !label_ok(f.p, f.p + f.n))
+		} else if (num == 1 || num == 2) {
+			if (!packed_ok(q, q + len))
 				return 0;
 		}
 	}
@@ -756,66 +1222,80 @@ static int sample_ok(const uint8_t *p, size_t n)
 }
 
 /* A sample as stored: its message as read (checked by sample_ok, so
- * sample_decode takes it), after a 4-byte length (0xffffffff: an 8-byte
- * one follows). */
+ * sample_decode takes it), after its length as a varint. */
 static void store_sample(struct pp *pp, const uint8_t *p, size_t n)
 {
-	uint32_t n32 = n < 0xffffffffu ? (uint32_t)n : 0xffffffffu;
-	uint64_t n64 = n;
+	uint8_t h[10];
+	size_t k = 0;
+	uint64_t v = n;
 
-	store_add(&pp->samples, &n32, 4);
-	if (n32 == 0xffffffffu)
-		store_add(&pp->samples, &n64, 8);
+	for (; v >= 0x80; v >>= 7)
+		h[k++] = (uint8_t)(v | 0x80);
+	h[k++] = (uint8_t)v;
+	store_add(&pp->samples, h, k);
 	store_add(&pp->samples, p, n);
 }
 
-/* The stored sample at *off (advanced past it), decoded into pp->sd:
- * in place when the store is in memory, else read in order through rd
- * or (rd NULL) at *off. */
-static const Sample *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
+/* stored_bytes() past the bytes in place: copied into pp->raw. */
+static const uint8_t *stored_copy(struct pp *pp, struct store_rd *rd, uint64_t off, size_t n)
 {
-	const uint8_t *p = store_at(&pp->samples, *off, 4);
-	uint32_t n32;
-	uint64_t n, head = 4;
-	int ok = 1;
+	int ok;
 
-	if (p) {	/* the store is in memory: no copy */
-		memcpy(&n32, p, 4);
-		n = n32;
-		if (n32 == 0xffffffffu && (p = store_at(&pp->samples, *off + 4, 8)) != NULL) {
-			memcpy(&n, p, 8);
-			head = 12;
-		}
-		if (!p || !(p = store_at(&pp->samples, *off + head, (size_t)n)))
-			fp_die("internal error: sample beyond the store");
-		if (sample_decode(&pp->sd, p, (size_t)n) < 0)
-			fp_die("internal error: stored sample undecodable");
-		*off += head + n;
-		return &pp->sd.s;
-	}
-	ok = rd ? store_get(rd, &n32, 4) : store_pread(&pp->samples, *off, &n32, 4) == 0;
-	n = n32;
-	if (ok && n32 == 0xffffffffu) {
-		ok = rd ? store_get(rd, &n, 8) : store_pread(&pp->samples, *off + 4, &n, 8) == 0;
-		head = 12;
-	}
+	pp->raw.len = 0;
+	buf_reserve(&pp->raw, n + 1);
+	ok = rd ? store_get(rd, pp->raw.p, n) : store_pread(&pp->samples, off, pp->raw.p, n) == 0;
 	if (!ok)
 		fp_die("internal error: sample beyond the store");
-	pp->raw.len = 0;
-	buf_reserve(&pp->raw, (size_t)n + 1);
-	ok = rd ? store_get(rd, pp->raw.p, (size_t)n)
-		: store_pread(&pp->samples, *off + head, pp->raw.p, (size_t)n) == 0;
-	if (!ok)
-		fp_die("internal error: stored sample unreadable");
-	if (sample_decode(&pp->sd, (const uint8_t *)pp->raw.p, (size_t)n) < 0)
+	return (const uint8_t *)pp->raw.p;
+}
+
+/* The n stored bytes at off: in place when the store is in memory or the
+ * reader rd has them buffered, else copied into pp->raw through rd (in
+ * order) or (rd NULL) from off. */
+static inline const uint8_t *stored_bytes(struct pp *pp, struct store_rd *rd, uint64_t off,
+					  size_t n)
+{
+	const uint8_t *p = store_at(&pp->samples, off, n);
+
+	if (p || (rd && (p = store_peek(rd, n)) != NULL))
+		return p;
+	return stored_copy(pp, rd, off, n);
+}
+
+/* The stored sample at *off (advanced past it), decoded into pp->sd:
+ * read in order through rd or (rd NULL) at *off. */
+static struct sdec *stored_sample(struct pp *pp, struct store_rd *rd, uint64_t *off)
+{
+	const uint8_t *p;
+	uint64_t n = 0;
+	unsigned shift = 0;
+
+	do {	/* the length, as store_sample wrote it */
+		p = stored_bytes(pp, rd, (*off)++, 1);
+		n |= (uint64_t)(*p & 0x7f) << shift;
+		shift += 7;
+	} while ((*p & 0x80) && shift < 64);
+	if (n > SIZE_MAX - 1)
+		fp_die("internal error: sample beyond the store");
+	p = stored_bytes(pp, rd, *off, (size_t)n);
+	if (sample_decode(&pp->sd, p, (size_t)n) < 0)
 		fp_die("internal error: stored sample undecodable");
-	*off += head + n;
-	return &pp->sd.s;
+	*off += n;
+	return &pp->sd;
+}
+
+/* The stored sample's labels decoded too (sample_time). */
+static const Sample *with_labels(struct sdec *d)
+{
+	if (sdec_labels(d) < 0)
+		fp_die("internal error: stored label undecodable");
+	return &d->s;
 }
 
 /* The sample (position i in the file) at t, or skipped. */
-static void convert_sample(struct pp *pp, const Sample *s, size_t i, int64_t t)
+static void convert_sample(struct pp *pp, struct sdec *d, size_t i, int64_t t)
 {
+	const Sample *s = &d->s;
 	char why[96];
 	/* messages say FILE:N: with N the sample's position in the file */
 
@@ -823,7 +1303,7 @@ static void convert_sample(struct pp *pp, const Sample *s, size_t i, int64_t t)
 		snprintf(why, sizeof why, "sample has %zu values for %zu sample types",
 			 s->n_value, pp->p->n_sample_type);
 		skip_record(&pp->skips, pp->file, i + 1, why);
-	} else if (!put_sample(pp, s, t)) {
+	} else if (!put_sample(pp, d, t)) {
 		skip_record(&pp->skips, pp->file, i + 1,
 			    "sample refers to a location that is not in the profile");
 	}
@@ -864,7 +1344,7 @@ static void put_samples(struct pp *pp)
 	order = fp_malloc((n + 1) * sizeof *order);
 	for (i = 0; i < n; i++) {
 		order[i].off = off;
-		order[i].t = sample_time(pp, stored_sample(pp, rd, &off));
+		order[i].t = sample_time(pp, with_labels(stored_sample(pp, rd, &off)));
 		order[i].i = i;
 	}
 	free(rd);
@@ -1171,6 +1651,8 @@ static void convert_profile(struct pp *pp)
 		pp->sf[i].len = OUT_NOT_KEPT;
 	pp->ftext.len = 0;
 	pp->frames.len = 0;
+	pp->kept_max = 0;
+	pp->caches_on = 0;
 	put_headers(pp);
 	put_units(pp);
 	put_samples(pp);
@@ -1259,7 +1741,8 @@ int cmd_pprof2events(int argc, char **argv)
 		const char *e = getenv("PPROF2EVENTS_BUDGET");
 
 		store_init(&pp.samples, "pprof2events", NULL,
-			   e && *e ? (size_t)strtoull(e, NULL, 10) : BUDGET);
+			   e && *e ? (size_t)strtoull(e, NULL, 10) :
+			   pp.time_label ? BUDGET : BUDGET_IN_ORDER);
 	}
 	ev_put_magic();
 	ev_put_header("source", ev_str("pprof"));
@@ -1278,6 +1761,8 @@ int cmd_pprof2events(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		buf_free(&pp.idtmp[i]);
 	free(pp.li);
+	free(pp.lcache);
+	free(pp.rcache);
 	out_close();
 	return status;
 }
