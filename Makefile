@@ -29,7 +29,7 @@ DEB_LIBS = libyajl-dev libzstd-dev zlib1g-dev libsqlite3-dev libyaml-dev libpcre
 DEB_TEST = zstd gzip time man-db groff-base bc sqlite3 \
 	librsvg2-bin libxml2-utils nodejs chromium clang libclang-rt-dev valgrind \
 	golang-go golang-github-google-pprof-dev parallel openssh-server \
-	protobuf-compiler python3-protobuf
+	protobuf-compiler python3-protobuf bpftrace linux-perf
 
 # One filter = filters/NAME.c + man/NAME.1; shared code = common/*.c.
 FILTERS = $(sort $(basename $(notdir $(wildcard filters/*.c))))
