@@ -799,11 +799,12 @@ static inline long frame_feed(struct perf_parser *p, const char *s, const char *
  * after), 32 bytes at a time, and its frame made from the offsets
  * remembered. A set's two lines share MEMO_SET_TEXT bytes: a new line
  * keeps the set's newer line if both fit, else it is alone (a line is at
- * most MEMO_SET_TEXT bytes; 81 on average in the bench). 84% to 98% of
- * the frame lines of the captures in tests/data (95% of the bench's,
- * tests/bench/gen-perf.sh) are found here. Its memory is fixed: 240 KiB
- * (two slots of 192 bytes a set was 442 KiB). */
-#define MEMO_BITS 10		/* sets of two lines */
+ * most MEMO_SET_TEXT bytes; 81 on average in the bench). Its memory is
+ * fixed: 256 sets of 232 bytes, 58 KiB, which keeps perf2events' peak
+ * RSS at what it was before the memo (issue 16). Instructions on the
+ * bench's 20 MiB (tests/bench/gen-perf.sh, 1454 distinct frame lines):
+ * 1024 sets 79.7M, 512 sets 84.6M, 256 sets 87.7M. */
+#define MEMO_BITS 8		/* sets of two lines */
 #define MEMO_SET_TEXT 192	/* bytes of text a set */
 
 struct perf_memo_line {
