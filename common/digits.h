@@ -144,22 +144,32 @@ static inline char *digits_put_wide(char *w, uint64_t v)
 	return digits_put(w, v);
 }
 
+/* "." and the 9 digits of f < 10^9, storing up to 8 bytes past the end. */
+static inline char *digits_put_frac9(char *w, uint32_t f)
+{
+	uint64_t x = digits_word8(f % 100000000);
+
+	w[0] = '.';
+	w[1] = (char)('0' + f / 100000000);
+	memcpy(w + 2, &x, 8);
+	return w + 10;
+}
+
 /* digits_put_time(), storing up to 8 bytes past its end. */
 static inline char *digits_put_time_wide(char *w, uint64_t ns)
 {
-	uint32_t f = (uint32_t)(ns % 1000000000);
-	uint64_t x;
-
 	w = digits_put_wide(w, ns / 1000000000);
-	*w++ = '.';
-	*w++ = (char)('0' + f / 100000000);
-	x = digits_word8(f % 100000000);
-	memcpy(w, &x, 8);
-	return w + 8;
+	return digits_put_frac9(w, (uint32_t)(ns % 1000000000));
 }
 #else
 #define digits_put_wide digits_put
 #define digits_put_time_wide digits_put_time
+static inline char *digits_put_frac9(char *w, uint32_t f)
+{
+	*w = '.';
+	digits_fixed(w + 10, f, 9);
+	return w + 10;
+}
 #endif
 
 #endif

@@ -26,6 +26,8 @@ struct input {
 	struct buf *keep;	/* input_open_keep(): every raw byte read is added */
 	char *replay;		/* input_handover(): raw bytes read before, given first */
 	size_t replay_n, replay_pos;
+	void *map;		/* input_slurp() of a plain regular file: it mapped */
+	size_t map_len;
 };
 
 /* Open PATH ("-" is stdin). On failure print "PROG: PATH: REASON" and return -1.
@@ -42,7 +44,9 @@ int input_getline(struct input *in, char **line, size_t *len);
  * -1 on a read or decompression error (reported). */
 int input_peek(struct input *in, const char **p, size_t *n);
 /* All the rest of the decoded input at once, for formats that cannot be
- * read in pieces (protobuf messages): memory is the decoded size. *p and
+ * read in pieces (protobuf messages): memory is the decoded size, but for
+ * a plain regular file read from its start, which is mapped (a file that
+ * shrinks under the map ends the program with a message, exit 1). *p and
  * *n are valid until input_close(). 0, or -1 on a read or decompression
  * error (reported). */
 int input_slurp(struct input *in, const char **p, size_t *n);

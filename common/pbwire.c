@@ -93,6 +93,128 @@ int pbw_next_pbc(struct pbw *r, struct pbw_field *f)
 	return 1;
 }
 
+/* One element of a packed run [*p, end) of wire type wt into *v: 0, or
+ * -1 when the run ends inside it (protobuf-c: "invalid packed data"). */
+static int packed_elem(const uint8_t **p, const uint8_t *end, int wt, uint64_t *v)
+{
+	struct pbw r;
+
+	if (wt == PBW_I64) {
+		if (end - *p < 8)
+			return -1;
+		memcpy(v, *p, 8);
+		*p += 8;
+		return 0;
+	}
+	pbw_init(&r, *p, (size_t)(end - *p));
+	if (pbw_varint(&r, v) < 0)
+		return -1;
+	*p = r.p;
+	return 0;
+}
+
+/* The number of varints of the packed run [p, p + n), or -1 if one is
+ * cut by its end or longer than 10 bytes: a count of the bytes that end
+ * one (high bit clear), 8 at a time, checking the runs of bytes that do
+ * not (at most 9 in a row). */
+static int64_t packed_varints(const uint8_t *p, size_t n)
+{
+	const uint8_t *end = p + n;
+	int64_t count = 0;
+	unsigned run = 0;	/* bytes without an end before p */
+	uint64_t v;
+
+	if (n > 0 && end[-1] & 0x80)
+		return -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, t;
+
+		memcpy(&w, p, 8);
+		t = ~w & 0x8080808080808080ULL;
+		if (!t)
+			break;	/* 8 bytes without an end: the exact loop below */
+		if (run + ((unsigned)__builtin_ctzll(t) >> 3) > 9)
+			return -1;
+		run = (unsigned)__builtin_clzll(t) >> 3;
+		count += (int64_t)(((t >> 7) * 0x0101010101010101ULL) >> 56);
+	}
+#endif
+	for (; p < end; count++) {	/* the rest: one varint at a time */
+		if (run) {	/* the end of the varint begun before p */
+			while (p < end && (*p & 0x80) && ++run <= 9)
+				p++;
+			if (p == end || run > 9)
+				return -1;
+			p++;
+			run = 0;
+			continue;
+		}
+		if (packed_elem(&p, end, PBW_VARINT, &v) < 0)
+			return -1;
+	}
+	return count;
+}
+
+int64_t pbw_rep_check(const void *p, size_t n, uint32_t num, int wt)
+{
+	struct pbw r;
+	struct pbw_field f;
+	int64_t count = 0, c;
+	int k;
+
+	pbw_init(&r, p, n);
+	while ((k = pbw_next_pbc(&r, &f)) > 0) {
+		if (f.num != num)
+			continue;
+		if (f.wt == wt) {
+			count++;
+			continue;
+		}
+		if (f.wt != PBW_LEN)
+			return -1;
+		if (wt == PBW_I64) {
+			if (f.n % 8)
+				return -1;
+			count += (int64_t)(f.n / 8);
+			continue;
+		}
+		if ((c = packed_varints(f.p, f.n)) < 0)
+			return -1;
+		count += c;
+	}
+	return k < 0 ? -1 : count;
+}
+
+void pbw_rep_init(struct pbw_rep *c, const void *p, size_t n, uint32_t num, int wt)
+{
+	pbw_init(&c->top, p, n);
+	c->p = c->end = NULL;
+	c->num = num;
+	c->wt = wt;
+}
+
+int pbw_rep_next_slow(struct pbw_rep *c, uint64_t *v)
+{
+	struct pbw_field f;
+
+	for (;;) {
+		if (c->p < c->end)
+			return packed_elem(&c->p, c->end, c->wt, v) < 0 ? 0 : 1;
+		if (pbw_next_pbc(&c->top, &f) <= 0)
+			return 0;
+		if (f.num != c->num)
+			continue;
+		if (f.wt == PBW_LEN) {
+			c->p = f.p;
+			c->end = f.p + f.n;
+		} else if (f.wt == c->wt) {
+			*v = f.v;
+			return 1;
+		}
+	}
+}
+
 void pbw_stream_init(struct pbw_stream *s, struct input *in)
 {
 	memset(s, 0, sizeof *s);

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -83,6 +84,79 @@ static inline int pbw_next(struct pbw *r, struct pbw_field *f)
  * length of at most 5 bytes. 1 with *f set, 0 at the end, -1 where
  * protobuf-c refuses the message. */
 int pbw_next_pbc(struct pbw *r, struct pbw_field *f);
+
+/* The elements of a repeated scalar field of a message in memory, read in
+ * place (no array is made): in the order protobuf-c would store them,
+ * from every occurrence of the field, packed (PBW_LEN) or not. wt is the
+ * element's wire type: PBW_VARINT (an int or enum field; the value is the
+ * varint's 64 bits, a uint32 field takes the low 32 as protobuf-c does)
+ * or PBW_I64 (double, fixed64; the value's bits). pbw_rep_check() is the
+ * pass that must come first: it counts the elements and refuses what
+ * protobuf-c's unpack refuses in such a field. */
+struct pbw_rep {
+	struct pbw top;		/* the message's fields not yet looked at */
+	const uint8_t *p, *end;	/* the rest of the packed run being read */
+	uint32_t num;
+	int wt;
+};
+
+/* The number of elements of field num in the message [p, p + n); -1 if
+ * an occurrence is malformed: a packed run cut in a varint or of a length
+ * that is not a multiple of 8, a wire type that is neither PBW_LEN nor wt,
+ * or a malformed message (pbw_next_pbc). */
+int64_t pbw_rep_check(const void *p, size_t n, uint32_t num, int wt);
+void pbw_rep_init(struct pbw_rep *c, const void *p, size_t n, uint32_t num, int wt);
+int pbw_rep_next_slow(struct pbw_rep *c, uint64_t *v);
+
+/* The next element: 1 with *v set, 0 after the last. The message passed
+ * pbw_rep_check(): a packed run ends with a whole element. The _varint and
+ * _i64 forms are pbw_rep_next() for a cursor of that wire type. */
+static inline int pbw_rep_next_varint(struct pbw_rep *c, uint64_t *v)
+{
+	const uint8_t *q = c->p;
+
+	if (c->end - q >= 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+		uint64_t w, t, x;
+		unsigned len;
+
+		if (q[0] < 0x80) {
+			*v = q[0];
+			c->p = q + 1;
+			return 1;
+		}
+		memcpy(&w, q, 8);
+		t = ~w & 0x8080808080808080ULL;	/* the bytes that end a varint */
+		if (t) {
+			len = (unsigned)__builtin_ctzll(t) + 1;	/* bits, to its end */
+			x = len == 64 ? w : w & ((UINT64_C(1) << len) - 1);
+			/* the 7-bit groups together: pairs, quads, then the two halves */
+			x = (x & 0x007f007f007f007fULL) | (x & 0x7f007f007f007f00ULL) >> 1;
+			x = (x & 0x00003fff00003fffULL) | (x & 0x3fff00003fff0000ULL) >> 2;
+			x = (x & 0x000000000fffffffULL) | (x & 0x0fffffff00000000ULL) >> 4;
+			*v = x;
+			c->p = q + len / 8;
+			return 1;
+		}
+#endif
+	}
+	return pbw_rep_next_slow(c, v);
+}
+
+static inline int pbw_rep_next_i64(struct pbw_rep *c, uint64_t *v)
+{
+	if (c->p < c->end) {
+		memcpy(v, c->p, 8);	/* little-endian hosts */
+		c->p += 8;
+		return 1;
+	}
+	return pbw_rep_next_slow(c, v);
+}
+
+static inline int pbw_rep_next(struct pbw_rep *c, uint64_t *v)
+{
+	return c->wt == PBW_I64 ? pbw_rep_next_i64(c, v) : pbw_rep_next_varint(c, v);
+}
 
 /* The top-level fields of a message read from an input: a field is
  * gathered whole (a length-delimited one too) before it is returned, so

@@ -14,6 +14,7 @@
 #include "../common/err.h"
 #include "../common/events.h"
 #include "../common/pbinput.h"
+#include "../common/pbwire.h"
 #include "../common/out.h"
 #include "../common/skip.h"
 #include "../common/u64map.h"
@@ -44,12 +45,58 @@ enum {
 	P_NODE_STACK = 1, P_PARENT = 2, P_CPU = 4, P_PID = 8, P_TID = 16, P_VALUES = 32
 };
 
-/* The digits of v, rendered again only when v differs from the last. */
-struct digits_memo {
-	uint64_t v;
-	unsigned char n;	/* 0: none yet */
-	char d[23];
+/* The per-sample arrays, read in place (pbinput.h): their field numbers
+ * and wire types, in the order of nflx_arrays[]. */
+enum { A_SAMPLES, A_DELTAS, A_CPU, A_PID, A_TID, A_VALUE, A_N };
+static const struct pb_array nflx_arrays[A_N + 1] = {
+	[A_SAMPLES] = { 3, PBW_VARINT }, [A_DELTAS] = { 4, PBW_I64 },
+	[A_CPU] = { 9, PBW_VARINT }, [A_PID] = { 10, PBW_VARINT },
+	[A_TID] = { 11, PBW_VARINT }, [A_VALUE] = { 12, PBW_VARINT },
 };
+
+/* The arrays of a sample's ids, which the node's texts do not hold. */
+#define USED_IDS (1u << A_CPU | 1u << A_PID | 1u << A_TID)
+
+/* Sample i's entries of the arrays: bit a of has when array a has one. */
+struct sample {
+	uint64_t v[A_N];
+	unsigned has;
+};
+
+/* A node's texts, rendered once and copied into every sample of it (a
+ * node is the same text in every sample): its frames (its whole stack
+ * with has_node_stack); with has_node_stack, for samples whose ids are
+ * the node's, its fields from PID to EVENT ("\tPID\tTID\tCPU\tCOMM\tEVENT\t")
+ * for samples of event mid_ev (1 samples, 2 value; 0 none yet), and the
+ * whole record after the time for samples of event tail_ev weighing
+ * tail_w (the weight of its first such sample: most weigh the same). Kept
+ * in struct nx's text, which has COPY_SLACK bytes after its end. */
+struct node_text {
+	struct out_kept frames, mid, comm, tail;
+	int64_t tail_w;
+	unsigned char mid_ev, tail_ev;
+};
+
+/* The digits of the last v written, stored whole (24 bytes) past what
+ * they need. */
+struct memo {
+	uint64_t v;
+	size_t n;		/* 0: none yet */
+	char d[24];
+};
+
+static inline char *memo_put(char *o, struct memo *m, uint64_t v)
+{
+	if (m->v != v || !m->n) {
+		m->v = v;
+		m->n = (size_t)(digits_put(m->d, v) - m->d);
+	}
+	memcpy(o, m->d, sizeof m->d);
+	return o + m->n;
+}
+
+/* Cached texts are copied COPY_SLACK bytes at a time, past their end. */
+#define COPY_SLACK 64
 
 struct nx {
 	struct skips skips;
@@ -57,22 +104,20 @@ struct nx {
 	/* per input */
 	const char *file;
 	const Profile *p;
+	const struct pb_raw *raw;
+	struct pbw_rep arr[A_N];
+	unsigned active;	/* bit a: array a has elements */
+	unsigned used;		/* bit a: the params say to use array a */
 	unsigned flags;
 	struct u64map ids;	/* node key -> index in p->nodes */
+	size_t *dense, ndense;	/* or, for keys below ndense, this array */
 	size_t *parent;		/* per node index, NONE at the root */
 	size_t *chain, chain_cap;
 	uint64_t clamped;
-	/* per node index: its frame (its whole stack with has_node_stack) as
-	 * written, cached in frames */
-	struct out_kept *fc;
-	struct buf frames;
-	/* per node index (has_node_stack): its comm field, cached in comms */
-	struct out_kept *cc;
-	struct buf comms;
-	struct buf head;	/* a sample's CPU, COMM and EVENT fields */
-	/* the digits of the last sample's whole seconds and weight (samples
-	 * come in time order, most weigh the same) */
-	struct digits_memo secs, weight;
+	struct node_text *nt;	/* per node index */
+	struct buf text, comms;
+	struct buf head;	/* a sample's fields from PID to EVENT */
+	struct memo secs, weight;
 };
 
 static unsigned param_flags(const Profile *p)
@@ -104,9 +149,41 @@ static const Node *node_at(const struct nx *nx, size_t i)
 
 static size_t node_index(const struct nx *nx, uint32_t key)
 {
-	const struct u64ent *e = u64map_find(&nx->ids, key);
+	const struct u64ent *e;
 
+	if (key < nx->ndense)
+		return nx->dense[key];
+	if (nx->dense)
+		return NONE;
+	e = u64map_find(&nx->ids, key);
 	return e && node_at(nx, (size_t)e->value) ? (size_t)e->value : NONE;
+}
+
+/* Node keys to indexes: an array when the keys are small (writers number
+ * nodes from 0 or 1), else the map; a key given twice is its last node,
+ * as in protobuf-c's map. */
+static void index_nodes(struct nx *nx)
+{
+	size_t n = nx->p->n_nodes, i, max = 0;
+
+	for (i = 0; i < n; i++)
+		if (nx->p->nodes[i]->key > max)
+			max = nx->p->nodes[i]->key;
+	if (n > 0 && max < 2 * n + 1024) {
+		nx->ndense = max + 1;
+		nx->dense = fp_malloc(nx->ndense * sizeof *nx->dense);
+		for (i = 0; i < nx->ndense; i++)
+			nx->dense[i] = NONE;
+	}
+	for (i = 0; i < n; i++)
+		u64map_add(&nx->ids, nx->p->nodes[i]->key)->value = (int64_t)i;
+	if (nx->dense)
+		for (i = 0; i < n; i++) {
+			const struct u64ent *e = u64map_find(&nx->ids, nx->p->nodes[i]->key);
+
+			if (e && (size_t)e->value == i && node_at(nx, i))
+				nx->dense[nx->p->nodes[i]->key] = i;
+		}
 }
 
 /* Parents: from the parent fields, or (old files) breadth-first from node
@@ -201,17 +278,24 @@ static void put_node(struct nx *nx, size_t k)
 	put_frame(nd->function_name, nd->libtype, nd->file);
 }
 
-/* put_node once, then copied from the cache (a node is the same text in
- * every sample): memory is the nodes' text. */
+/* Keep what was written since pos as piece k of nx->text, which keeps
+ * COPY_SLACK bytes after its end for copy_text(). */
+static void keep_text(struct nx *nx, struct out_kept *k, uint64_t pos)
+{
+	out_keep(&nx->text, k, pos);
+	buf_reserve(&nx->text, COPY_SLACK);
+}
+
+/* put_node once, then copied from the cache: memory is the nodes' text. */
 static void put_node_cached(struct nx *nx, size_t k)
 {
 	uint64_t pos;
 
-	if (out_kept_put(&nx->frames, &nx->fc[k]))
+	if (out_kept_put(&nx->text, &nx->nt[k].frames))
 		return;
 	pos = out_pos();
 	put_node(nx, k);
-	out_keep(&nx->frames, &nx->fc[k], pos);
+	keep_text(nx, &nx->nt[k].frames, pos);
 }
 
 /* The frames of node k, root first: its stack (has_node_stack), or the
@@ -241,21 +325,28 @@ static int secs_to_ns(double s, int64_t *ns)
 	uint64_t bits, m;
 	int e, shift;
 
-	if (!isfinite(s) || fabs(s) > 9.2e9)
-		return -1;
 	/* m and e from the double's bits (frexp and ldexp were calls): a
 	 * normal |s| is m 2^(e-53), m with its implicit bit 52; a subnormal
-	 * one is below 2^-1022: 0 ns, as zero */
+	 * one is below 2^-1022: 0 ns, as zero; exponent 0x7ff is not finite */
 	memcpy(&bits, &s, sizeof bits);
-	if ((bits >> 52 & 0x7ff) == 0) {
+	e = (int)(bits >> 52 & 0x7ff);
+	if (e == 0) {
 		*ns = 0;
 		return 0;
 	}
+	if (e == 0x7ff || fabs(s) > 9.2e9)
+		return -1;
 	m = (bits & ((UINT64_C(1) << 52) - 1)) | UINT64_C(1) << 52;
-	e = (int)(bits >> 52 & 0x7ff) - 1022;
+	e -= 1022;
 	p = (unsigned __int128)m * 1000000000u;
 	shift = 53 - e;
-	if (shift <= 0) {
+	if (shift > 0 && shift < 64) {	/* |s| in [2^-10, 2^52): the low word holds r */
+		uint64_t lo = (uint64_t)p, h = UINT64_C(1) << (shift - 1), rr = lo & ((h << 1) - 1);
+
+		q = p >> shift;
+		if (rr > h || (rr == h && (q & 1)))
+			q++;
+	} else if (shift <= 0) {
 		q = p << -shift;
 	} else if (shift >= 120) {
 		q = 0;		/* below 2^-30 ns */
@@ -270,136 +361,226 @@ static int secs_to_ns(double s, int64_t *ns)
 	return 0;
 }
 
-static void put_id(char *b, size_t size, int has, uint64_t v, struct slice *s)
+/* n bytes of kept text to o, COPY_SLACK at a time: o has room for n +
+ * COPY_SLACK bytes, p is followed by COPY_SLACK readable bytes. */
+static inline char *copy_text(char *o, const char *p, size_t n)
 {
-	char *e = b + size, *q;
+	size_t i;
 
-	if (!has)
-		return;
-	q = digits_u64(e, v);	/* size is 24: room for 20 digits */
-	s->p = q;
-	s->n = (size_t)(e - q);
+	for (i = 0; i < n; i += COPY_SLACK)
+		memcpy(o + i, p + i, COPY_SLACK);
+	return o + n;
 }
 
-static inline char *put_memo(char *o, struct digits_memo *m, uint64_t v)
+/* The fields from PID to EVENT between tabs, to b. */
+static void put_mid(struct buf *b, uint64_t pid, int has_pid, uint64_t tid, int has_tid, int cpu,
+		    struct slice comm, int values)
 {
-	if (!m->n || m->v != v) {
-		char *q = digits_u64(m->d + sizeof m->d, v);
+	char tmp[24], *q;
 
-		m->v = v;
-		m->n = (unsigned char)(m->d + sizeof m->d - q);
-		memmove(m->d, q, m->n);
-	}
-	memcpy(o, m->d, m->n);
-	return o + m->n;
+	buf_addc(b, '\t');
+	q = has_pid ? digits_u64(tmp + sizeof tmp, pid) : tmp + sizeof tmp - 1;
+	if (!has_pid)
+		*q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	buf_addc(b, '\t');
+	q = has_tid ? digits_u64(tmp + sizeof tmp, tid) : tmp + sizeof tmp - 1;
+	if (!has_tid)
+		*q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	buf_addc(b, '\t');
+	q = cpu >= 0 ? digits_u64(tmp + sizeof tmp, (unsigned)cpu) : tmp + sizeof tmp - 1;
+	if (cpu < 0)
+		*q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	buf_addc(b, '\t');
+	buf_add(b, comm.p, comm.n);
+	buf_add(b, values ? "\tvalue\t" : "\tsamples\t", values ? 7 : 9);
 }
 
-/* S TIME PID TID CPU COMM EVENT WEIGHT and a tab, as ev_put_head() writes
- * them (comm rendered: ev_buf_field), in one piece when it fits the
- * buffer; the seconds of the time and the weight from their digit memos
- * (they repeat from one sample to the next). */
-static void put_head(struct nx *nx, int64_t t, struct slice pid, struct slice tid, int cpu,
-		     struct slice comm, int values, int64_t w)
+/* "S\tTIME" to o (room for 40 bytes): the digits of the whole seconds
+ * from nx->secs (samples come in time order). */
+static inline char *put_s_time(struct nx *nx, char *o, int64_t t)
 {
-	char *o = out_reserve(pid.n + tid.n + comm.n + 96);
-
-	if (!o) {
-		char tmp[24], *q = tmp + sizeof tmp;
-
-		nx->head.len = 0;
-		if (cpu >= 0)
-			q = digits_u64(q, (unsigned)cpu);
-		else
-			*--q = '-';
-		buf_add(&nx->head, q, (size_t)(tmp + sizeof tmp - q));
-		buf_addc(&nx->head, '\t');
-		buf_add(&nx->head, comm.p, comm.n);
-		buf_add(&nx->head, values ? "\tvalue" : "\tsamples", values ? 6 : 8);
-		ev_put_head_escaped('S', t, pid, tid, (struct slice){ nx->head.p, nx->head.len }, w);
-		return;
-	}
 	*o++ = 'S';
 	*o++ = '\t';
-	if (t >= 0) {
-		o = put_memo(o, &nx->secs, (uint64_t)t / 1000000000);
-		*o++ = '.';
-		digits_fixed(o + 9, (uint64_t)t % 1000000000, 9);
-		o += 9;
-	} else {
-		o = ev_time_at(o, t);
+	if (t < 0)
+		return ev_time_at(o, t);
+	o = memo_put(o, &nx->secs, (uint64_t)t / 1000000000);
+	return digits_put_frac9(o, (uint32_t)((uint64_t)t % 1000000000));
+}
+
+/* WEIGHT to o (room for 24 bytes), from nx->weight (most weigh the same). */
+static inline char *put_weight(struct nx *nx, char *o, int64_t w)
+{
+	return w >= 0 ? memo_put(o, &nx->weight, (uint64_t)w) : ev_i64_at(o, w);
+}
+
+/* S TIME, the fields from PID to EVENT (mid, between tabs), WEIGHT and a
+ * tab, as ev_put_head() writes them; in one piece when it fits the
+ * buffer. */
+static void put_head(struct nx *nx, int64_t t, struct slice mid, int64_t w)
+{
+	char *o = out_reserve(mid.n + 72), tmp[72];
+
+	if (!o) {
+		o = put_s_time(nx, tmp, t);
+		out_write(tmp, (size_t)(o - tmp));
+		out_write(mid.p, mid.n);
+		o = put_weight(nx, tmp, w);
+		*o++ = '\t';
+		out_write(tmp, (size_t)(o - tmp));
+		return;
 	}
-	*o++ = '\t';
-	o = bytes_put(o, pid.p, pid.n);
-	*o++ = '\t';
-	o = bytes_put(o, tid.p, tid.n);
-	*o++ = '\t';
-	o = ev_i64_at(o, cpu >= 0 ? cpu : EV_NONE);
-	*o++ = '\t';
-	o = bytes_put(o, comm.p, comm.n);
-	if (values) {
-		memcpy(o, "\tvalue\t", 7);
-		o += 7;
-	} else {
-		memcpy(o, "\tsamples\t", 9);
-		o += 9;
-	}
-	o = w >= 0 ? put_memo(o, &nx->weight, (uint64_t)w) : ev_i64_at(o, w);
+	o = put_s_time(nx, o, t);
+	memcpy(o, mid.p, mid.n);
+	o = put_weight(nx, o + mid.n, w);
 	*o++ = '\t';
 	out_commit(o);
 }
 
-/* Sample i of node k at time t. */
-static void put_sample(struct nx *nx, size_t i, size_t k, int64_t t)
+/* Keep node x's whole record after the time for samples of event ev
+ * weighing w, once: from its kept fields and frames. */
+static void keep_tail(struct nx *nx, struct node_text *x, int ev, int64_t w)
 {
-	const Profile *p = nx->p;
+	char tmp[32], *o;
+
+	if (x->tail.len != OUT_NOT_KEPT || x->mid_ev != ev || x->frames.len == OUT_NOT_KEPT)
+		return;
+	o = ev_i64_at(tmp, w);
+	*o++ = '\t';
+	x->tail.off = nx->text.len;
+	buf_reserve(&nx->text, x->mid.len + (size_t)(o - tmp) + x->frames.len + 1 + COPY_SLACK);
+	buf_add(&nx->text, nx->text.p + x->mid.off, x->mid.len);
+	buf_add(&nx->text, tmp, (size_t)(o - tmp));
+	buf_add(&nx->text, nx->text.p + x->frames.off, x->frames.len);
+	buf_addc(&nx->text, '\n');
+	x->tail.len = nx->text.len - x->tail.off;
+	x->tail_ev = (unsigned char)ev;
+	x->tail_w = w;
+}
+
+/* A whole S record from node k's kept texts, when they are kept and fit
+ * the buffer: 1, else 0. */
+static inline int put_kept_sample(struct nx *nx, size_t k, int64_t t, int ev, int64_t w)
+{
+	struct node_text *x = &nx->nt[k];
+	char *o;
+
+	if (x->mid_ev != ev || x->frames.len == OUT_NOT_KEPT ||
+	    !(o = out_reserve(x->mid.len + x->frames.len + 72 + 2 * COPY_SLACK)))
+		return 0;
+	o = put_s_time(nx, o, t);
+	o = copy_text(o, nx->text.p + x->mid.off, x->mid.len);
+	o = put_weight(nx, o, w);
+	*o++ = '\t';
+	o = copy_text(o, nx->text.p + x->frames.off, x->frames.len);
+	*o++ = '\n';
+	out_commit(o);
+	keep_tail(nx, x, ev, w);
+	return 1;
+}
+
+/* A whole S record from node k's kept tail, when it is the one for event
+ * ev and weight w and fits the buffer: 1, else 0. */
+static inline int put_tail_sample(struct nx *nx, size_t k, int64_t t, int ev, int64_t w)
+{
+	const struct node_text *x = &nx->nt[k];
+	char *o;
+
+	if (x->tail_ev != ev || x->tail_w != w || !(o = out_reserve(x->tail.len + 40 + COPY_SLACK)))
+		return 0;
+	o = put_s_time(nx, o, t);
+	o = copy_text(o, nx->text.p + x->tail.off, x->tail.len);
+	out_commit(o);
+	return 1;
+}
+
+/* Node k's comm field (has_node_stack: its function_name, the outermost
+ * element), rendered as a field once. */
+static struct slice node_comm(struct nx *nx, size_t k)
+{
+	struct out_kept *c = &nx->nt[k].comm;
+
+	if (c->len == OUT_NOT_KEPT) {
+		struct slice comm = ev_str(node_at(nx, k)->function_name);
+
+		c->off = nx->comms.len;
+		ev_buf_field(&nx->comms, comm.p, comm.n);
+		c->len = nx->comms.len - c->off;
+	}
+	return (struct slice){ nx->comms.p + c->off, c->len };
+}
+
+/* Sample i (its array entries in *sm) of node k at time t. */
+static void put_sample(struct nx *nx, size_t i, const struct sample *sm, size_t k, int64_t t)
+{
 	const Node *nd = node_at(nx, k);
-	struct slice pid = { 0 }, tid = { 0 }, comm = { 0 };
-	char bp[24], bt[24];
-	int cpu = -1, values = (nx->flags & P_VALUES) && i < p->n_samples_value;
+	struct slice comm;
+	unsigned used = sm->has & nx->used;	/* the arrays it takes from */
+	int cpu = -1, values = !!(used & 1u << A_VALUE), ev = values ? 2 : 1;
+	int own_ids = !(used & USED_IDS);
+	int own_pid = !(used & 1u << A_PID), own_tid = !(used & 1u << A_TID);
+	int own_cpu = !(used & 1u << A_CPU);
+	int64_t w = 1;
 	size_t n = 0;
 
 	if (!(nx->flags & P_NODE_STACK) && (n = chain(nx, k)) == NONE) {
 		skip_record(&nx->skips, nx->file, i + 1, "sample of a node in a parent cycle");
 		return;
 	}
+	if (!(nx->units & ev)) {
+		ev_put_unit(ev_str(values ? "value" : "samples"), values ? "count" : "samples");
+		nx->units |= ev;
+	}
+	if (values) {
+		if (sm->v[A_VALUE] > INT64_MAX) {
+			skip_record(&nx->skips, nx->file, i + 1, "sample value beyond the int64 range");
+			return;
+		}
+		w = (int64_t)sm->v[A_VALUE];
+	}
+	if ((nx->flags & P_NODE_STACK) && own_ids && put_kept_sample(nx, k, t, ev, w))
+		return;
 
-	if ((nx->flags & P_PID) && i < p->n_samples_pid)
-		put_id(bp, sizeof bp, 1, p->samples_pid[i], &pid);
-	else
-		put_id(bp, sizeof bp, nd->has_pid, nd->pid, &pid);
-	if ((nx->flags & P_TID) && i < p->n_samples_tid)
-		put_id(bt, sizeof bt, 1, p->samples_tid[i], &tid);
-	else
-		put_id(bt, sizeof bt, nd->has_tid, nd->tid, &tid);
-	if ((nx->flags & P_CPU) && i < p->n_samples_cpu)
-		cpu = p->samples_cpu[i] > INT32_MAX ? -1 : (int)p->samples_cpu[i];
+	if (!own_cpu)
+		cpu = sm->v[A_CPU] > INT32_MAX ? -1 : (int)sm->v[A_CPU];
 	else if (nd->has_cpu && nd->cpu <= INT32_MAX)
 		cpu = (int)nd->cpu;
-	if (nx->flags & P_NODE_STACK) {	/* the outermost element: the comm */
-		struct out_kept *c = &nx->cc[k];
-
-		if (c->len == OUT_NOT_KEPT) {
-			comm = ev_str(nd->function_name);
-			c->off = nx->comms.len;
-			ev_buf_field(&nx->comms, comm.p, comm.n);
-			c->len = nx->comms.len - c->off;
-		}
-		comm = (struct slice){ nx->comms.p + c->off, c->len };
-	} else {
-		comm = ev_str("-");
-	}
-	if (!(nx->units & (values ? 2 : 1))) {
-		ev_put_unit(ev_str(values ? "value" : "samples"), values ? "count" : "samples");
-		nx->units |= values ? 2 : 1;
-	}
-	if (values && p->samples_value[i] > INT64_MAX) {
-		skip_record(&nx->skips, nx->file, i + 1, "sample value beyond the int64 range");
-		return;
-	}
-	put_head(nx, t, pid.n ? pid : ev_str("-"), tid.n ? tid : ev_str("-"), cpu, comm,
-		 values, values ? (int64_t)p->samples_value[i] : 1);
+	comm = nx->flags & P_NODE_STACK ? node_comm(nx, k) : ev_str("-");
+	nx->head.len = 0;
+	put_mid(&nx->head, own_pid ? nd->pid : (uint32_t)sm->v[A_PID], own_pid ? nd->has_pid : 1,
+		own_tid ? nd->tid : (uint32_t)sm->v[A_TID], own_tid ? nd->has_tid : 1, cpu, comm,
+		values);
+	put_head(nx, t, (struct slice){ nx->head.p, nx->head.len }, w);
 	put_stack(nx, k, n);
 	out_putc('\n');
+	if ((nx->flags & P_NODE_STACK) && own_ids) {
+		struct node_text *x = &nx->nt[k];
+
+		x->mid.off = nx->text.len;
+		x->mid.len = nx->head.len;
+		buf_add(&nx->text, nx->head.p, nx->head.len);
+		buf_reserve(&nx->text, COPY_SLACK);
+		x->mid_ev = (unsigned char)ev;
+		keep_tail(nx, x, ev, w);
+	}
+}
+
+/* Sample i's entries of the arrays it has (the first when i is 0). */
+static inline void next_sample(struct nx *nx, struct sample *sm)
+{
+	int a;
+
+	sm->has = (unsigned)pbw_rep_next_varint(&nx->arr[A_SAMPLES], &sm->v[A_SAMPLES]) << A_SAMPLES;
+	if (nx->active & 1u << A_DELTAS)
+		sm->has |= (unsigned)pbw_rep_next_i64(&nx->arr[A_DELTAS], &sm->v[A_DELTAS]) << A_DELTAS;
+	if (nx->active & 1u << A_VALUE)
+		sm->has |= (unsigned)pbw_rep_next_varint(&nx->arr[A_VALUE], &sm->v[A_VALUE]) << A_VALUE;
+	if (nx->active & USED_IDS)
+		for (a = A_CPU; a <= A_TID; a++)
+			if (nx->active & 1u << a)
+				sm->has |= (unsigned)pbw_rep_next_varint(&nx->arr[a], &sm->v[a]) << a;
 }
 
 /* The samples: times from start_time and the deltas (seconds); a time
@@ -409,18 +590,34 @@ static void put_samples(struct nx *nx)
 	const Profile *p = nx->p;
 	double now = p->has_start_time ? p->start_time : 0;
 	int64_t t, last = EV_NONE;
-	size_t i;
+	struct sample sm = { 0 };
+	size_t i, n = (size_t)nx->raw->count[A_SAMPLES];
+	int a;
 
-	for (i = 0; i < p->n_samples; i++) {
-		size_t k = node_index(nx, p->samples[i]);
+	nx->active = 0;
+	nx->used = (nx->flags & P_VALUES ? 1u << A_VALUE : 0) | (nx->flags & P_PID ? 1u << A_PID : 0) |
+		   (nx->flags & P_TID ? 1u << A_TID : 0) | (nx->flags & P_CPU ? 1u << A_CPU : 0);
+	for (a = 0; a < A_N; a++) {
+		pbw_rep_init(&nx->arr[a], nx->raw->p, nx->raw->n, nflx_arrays[a].num,
+			     nflx_arrays[a].wt);
+		if (nx->raw->count[a] > 0)
+			nx->active |= 1u << a;
+	}
+	for (i = 0; i < n; i++) {
+		size_t k;
 
+		next_sample(nx, &sm);
+		k = node_index(nx, (uint32_t)sm.v[A_SAMPLES]);
 		t = EV_NONE;
-		if (p->n_time_deltas) {
-			if (i >= p->n_time_deltas) {
+		if (nx->raw->count[A_DELTAS]) {
+			double d;
+
+			if (!(sm.has & 1u << A_DELTAS)) {
 				skip_record(&nx->skips, nx->file, i + 1, "sample has no time delta");
 				continue;
 			}
-			now += p->time_deltas[i];
+			memcpy(&d, &sm.v[A_DELTAS], sizeof d);
+			now += d;
 			if (secs_to_ns(now, &t) < 0) {
 				skip_record(&nx->skips, nx->file, i + 1, "sample time beyond the nanosecond range");
 				continue;
@@ -431,10 +628,19 @@ static void put_samples(struct nx *nx)
 			}
 			last = t;
 		}
-		if (k == NONE)
+		if (k == NONE) {
 			skip_record(&nx->skips, nx->file, i + 1, "sample of a node id not in nodes");
-		else
-			put_sample(nx, i, k, t);
+			continue;
+		}
+		/* the common case first: a sample like the node's first */
+		if ((nx->flags & P_NODE_STACK) && !(sm.has & nx->used & USED_IDS)) {
+			int values = !!(sm.has & nx->used & 1u << A_VALUE);
+
+			/* (a value beyond INT64_MAX is negative here: no tail's) */
+			if (put_tail_sample(nx, k, t, values ? 2 : 1, values ? (int64_t)sm.v[A_VALUE] : 1))
+				continue;
+		}
+		put_sample(nx, i, &sm, k, t);
 	}
 }
 
@@ -452,33 +658,33 @@ static void put_headers(struct nx *nx)
 		ev_put_header("", ev_str(p->title));	/* "# TITLE" */
 }
 
-static const char *empty(const ProtobufCMessage *msg)
+static const char *empty(const ProtobufCMessage *msg, const struct pb_raw *raw)
 {
 	const Profile *p = (const Profile *)msg;
 
-	return p->n_nodes == 0 && p->n_samples == 0 ? "no nodes and no samples" : NULL;
+	return p->n_nodes == 0 && raw->count[A_SAMPLES] == 0 ? "no nodes and no samples" : NULL;
 }
 
-static int convert_profile(const ProtobufCMessage *msg, const char *file, void *ctx)
+static int convert_profile(const ProtobufCMessage *msg, const struct pb_raw *raw, const char *file,
+			   void *ctx)
 {
 	struct nx *nx = ctx;
 	const Profile *p = (const Profile *)msg;
 	size_t i;
 
 	nx->p = p;
+	nx->raw = raw;
 	nx->file = file;
 	nx->flags = param_flags(p);
 	nx->clamped = 0;
-	for (i = 0; i < p->n_nodes; i++)
-		u64map_add(&nx->ids, p->nodes[i]->key)->value = (int64_t)i;
+	index_nodes(nx);
 	link_parents(nx);
-	nx->fc = fp_malloc((p->n_nodes + 1) * sizeof *nx->fc);
-	for (i = 0; i < p->n_nodes; i++)
-		nx->fc[i].len = OUT_NOT_KEPT;
-	nx->frames.len = 0;
-	nx->cc = fp_malloc((p->n_nodes + 1) * sizeof *nx->cc);
-	for (i = 0; i < p->n_nodes; i++)
-		nx->cc[i].len = OUT_NOT_KEPT;
+	nx->nt = fp_malloc((p->n_nodes + 1) * sizeof *nx->nt);
+	for (i = 0; i < p->n_nodes; i++) {
+		nx->nt[i].frames.len = nx->nt[i].comm.len = nx->nt[i].tail.len = OUT_NOT_KEPT;
+		nx->nt[i].mid_ev = nx->nt[i].tail_ev = 0;
+	}
+	nx->text.len = 0;
 	nx->comms.len = 0;
 	put_headers(nx);
 	put_samples(nx);
@@ -489,17 +695,19 @@ static int convert_profile(const ProtobufCMessage *msg, const char *file, void *
 		fp_warn("%s: the file counts %" PRIu32 " idle samples it does not hold", nx->file,
 			p->idle_sample_count);
 	u64map_free(&nx->ids);
+	free(nx->dense);
+	nx->dense = NULL;
+	nx->ndense = 0;
 	free(nx->parent);
 	nx->parent = NULL;
-	free(nx->fc);
-	nx->fc = NULL;
-	free(nx->cc);
-	nx->cc = NULL;
+	free(nx->nt);
+	nx->nt = NULL;
 	return 0;
 }
 
 static const struct pb_input nflx_input = {
 	&nflxprofile__profile__descriptor, "an nflxprofile", NULL, empty, convert_profile,
+	nflx_arrays,
 };
 
 static int convert(const char *path, void *ctx)
@@ -532,7 +740,7 @@ int cmd_nflxprofile2events(int argc, char **argv)
 	ev_put_header("clock", ev_str("trace"));	/* the producer's (perf's, or 0-based) */
 	status = cli_each_input(argc - optind, argv + optind, convert, &nx);
 	free(nx.chain);
-	buf_free(&nx.frames);
+	buf_free(&nx.text);
 	buf_free(&nx.comms);
 	buf_free(&nx.head);
 	out_close();
