@@ -1,8 +1,10 @@
 /* Unit tests of common/pbwire: varints (10 bytes at most), every wire
  * type, what is refused (groups, wire types 6 and 7, field 0, lengths
- * beyond the message, truncation anywhere), and the stream reader over
- * an input whose fields straddle its blocks (a length-delimited field
- * larger than a block is gathered whole). */
+ * beyond the message, truncation anywhere), the stream reader over an
+ * input whose fields straddle its blocks (a length-delimited field
+ * larger than a block is gathered whole), and the repeated-field cursor
+ * (pbw_rep: packed and unpacked occurrences in order, what protobuf-c
+ * refuses in them, random packed runs against what was written). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,11 +150,155 @@ static void streams(void)
 	unlink(path);
 }
 
+/* The varint of v to p: its length. */
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (unsigned char)(v | 0x80);
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/* pbw_rep_check's count of field num in the n bytes s, and the elements
+ * pbw_rep_next gives (up to 64) in got[]: their number. */
+static size_t rep(const void *s, size_t n, uint32_t num, int wt, int64_t *count, uint64_t *got)
+{
+	struct pbw_rep c;
+	size_t k = 0;
+	uint64_t v;
+
+	*count = pbw_rep_check(s, n, num, wt);
+	if (*count < 0)
+		return 0;
+	pbw_rep_init(&c, s, n, num, wt);
+	while (k < 64 && pbw_rep_next(&c, &v))
+		got[k++] = v;
+	return k;
+}
+
+static void reps(void)
+{
+	unsigned char m[4096], *q;
+	uint64_t got[64], want[64];
+	int64_t count;
+	size_t n, k, i, run;
+	double d[3] = { 1.5, -2.25, 1e300 };
+	unsigned seed = 1;
+	int r;
+
+	/* field 3: packed [1, 300, 2^35], field 7, unpacked 5, packed [], packed [7] */
+	q = m + 2;
+	q += put_varint(q, 1);
+	q += put_varint(q, 300);
+	q += put_varint(q, UINT64_C(1) << 35);
+	m[0] = 3 << 3 | 2;
+	m[1] = (unsigned char)(q - (m + 2));
+	*q++ = 7 << 3 | 0;
+	*q++ = 9;
+	*q++ = 3 << 3 | 0;
+	*q++ = 5;
+	*q++ = 3 << 3 | 2;
+	*q++ = 0;
+	*q++ = 3 << 3 | 2;
+	*q++ = 1;
+	*q++ = 7;
+	n = rep(m, (size_t)(q - m), 3, PBW_VARINT, &count, got);
+	CHECK(count == 5 && n == 5 && got[0] == 1 && got[1] == 300 && got[2] == UINT64_C(1) << 35 &&
+	      got[3] == 5 && got[4] == 7, "varints: count %lld, %zu elements", (long long)count, n);
+	n = rep(m, (size_t)(q - m), 7, PBW_VARINT, &count, got);
+	CHECK(count == 1 && n == 1 && got[0] == 9, "field 7: count %lld", (long long)count);
+	n = rep(m, (size_t)(q - m), 4, PBW_VARINT, &count, got);
+	CHECK(count == 0 && n == 0, "absent field: count %lld", (long long)count);
+
+	/* doubles: packed two, then one unpacked */
+	q = m;
+	*q++ = 4 << 3 | 2;
+	*q++ = 16;
+	memcpy(q, d, 16);
+	q += 16;
+	*q++ = 4 << 3 | 1;
+	memcpy(q, d + 2, 8);
+	q += 8;
+	n = rep(m, (size_t)(q - m), 4, PBW_I64, &count, got);
+	CHECK(count == 3 && n == 3 && memcmp(got, d, 24) == 0, "doubles: count %lld", (long long)count);
+	m[1] = 12;	/* a packed run of 12 bytes: not doubles */
+	CHECK(pbw_rep_check(m, (size_t)(q - m), 4, PBW_I64) < 0, "packed doubles of 12 bytes");
+	m[1] = 16;
+	m[0] = 4 << 3 | 5;	/* fixed32 in a double field */
+	CHECK(pbw_rep_check(m, (size_t)(q - m), 4, PBW_I64) < 0, "a double as fixed32");
+
+	/* varints of 10 bytes are whole, of 11 not; a run cut in a varint */
+	for (k = 9; k <= 10; k++) {
+		q = m;
+		*q++ = 3 << 3 | 2;
+		*q++ = (unsigned char)(k + 1 + 3);
+		*q++ = 1;
+		memset(q, 0xff, k);
+		q += k;
+		*q++ = 1;
+		*q++ = 2;
+		*q++ = 3;
+		count = pbw_rep_check(m, (size_t)(q - m), 3, PBW_VARINT);
+		CHECK(k == 9 ? count == 4 : count < 0, "%zu continuation bytes: %lld", k,
+		      (long long)count);
+	}
+	q = m;
+	*q++ = 3 << 3 | 2;
+	*q++ = 2;
+	*q++ = 1;
+	*q++ = 0x80;
+	CHECK(pbw_rep_check(m, (size_t)(q - m), 3, PBW_VARINT) < 0, "a run cut in a varint");
+	m[0] = 3 << 3 | 5;
+	CHECK(pbw_rep_check(m, (size_t)(q - m), 3, PBW_VARINT) < 0, "a varint field as fixed32");
+
+	/* random runs: varints of 1 to 11 bytes, 10 continuation bytes
+	 * across the check's 8-byte words; the count and the elements are
+	 * those written, or the run is refused when one is over 10 bytes */
+	for (r = 0; r < 2000; r++) {
+		int bad = 0;
+
+		q = m + 3;
+		k = 1 + (size_t)(rand_r(&seed) % 40);
+		for (i = 0; i < k; i++) {
+			run = (size_t)(rand_r(&seed) % 11);	/* continuation bytes */
+			if (run >= 10)
+				bad = 1;
+			if (run <= 9 && rand_r(&seed) % 2) {
+				uint64_t v = (uint64_t)rand_r(&seed) << 40 ^ (uint64_t)rand_r(&seed);
+
+				v &= run == 9 ? ~UINT64_C(0) : (UINT64_C(1) << (7 * (run + 1))) - 1;
+				v |= run ? UINT64_C(1) << (7 * run) : 0;	/* exactly that long */
+				want[i] = v;
+				q += put_varint(q, v);
+			} else {
+				memset(q, 0x80, run);
+				q += run;
+				*q++ = 0;
+				want[i] = 0;
+			}
+		}
+		n = (size_t)(q - (m + 3));
+		m[0] = 3 << 3 | 2;
+		m[1] = (unsigned char)(n | 0x80);
+		m[2] = (unsigned char)(n >> 7);
+		n = rep(m, (size_t)(q - m), 3, PBW_VARINT, &count, got);
+		if (bad) {
+			CHECK(count < 0, "run %d: an 11-byte varint taken (%lld)", r, (long long)count);
+			continue;
+		}
+		CHECK(count == (int64_t)k && n == k && memcmp(got, want, k * sizeof *got) == 0,
+		      "run %d: count %lld, %zu elements, %zu written", r, (long long)count, n, k);
+	}
+}
+
 int main(void)
 {
 	varints();
 	types();
 	streams();
+	reps();
 	printf("pbwire: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
