@@ -372,27 +372,26 @@ static inline char *copy_text(char *o, const char *p, size_t n)
 	return o + n;
 }
 
+/* A tab and the digits of v, or "-" when there is none, to b. */
+static void put_id(struct buf *b, int has, uint64_t v)
+{
+	char tmp[24], *q = tmp + sizeof tmp;
+
+	buf_addc(b, '\t');
+	if (has)
+		q = digits_u64(q, v);
+	else
+		*--q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+}
+
 /* The fields from PID to EVENT between tabs, to b. */
 static void put_mid(struct buf *b, uint64_t pid, int has_pid, uint64_t tid, int has_tid, int cpu,
 		    struct slice comm, int values)
 {
-	char tmp[24], *q;
-
-	buf_addc(b, '\t');
-	q = has_pid ? digits_u64(tmp + sizeof tmp, pid) : tmp + sizeof tmp - 1;
-	if (!has_pid)
-		*q = '-';
-	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
-	buf_addc(b, '\t');
-	q = has_tid ? digits_u64(tmp + sizeof tmp, tid) : tmp + sizeof tmp - 1;
-	if (!has_tid)
-		*q = '-';
-	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
-	buf_addc(b, '\t');
-	q = cpu >= 0 ? digits_u64(tmp + sizeof tmp, (unsigned)cpu) : tmp + sizeof tmp - 1;
-	if (cpu < 0)
-		*q = '-';
-	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+	put_id(b, has_pid, pid);
+	put_id(b, has_tid, tid);
+	put_id(b, cpu >= 0, (uint64_t)(cpu >= 0 ? cpu : 0));
 	buf_addc(b, '\t');
 	buf_add(b, comm.p, comm.n);
 	buf_add(b, values ? "\tvalue\t" : "\tsamples\t", values ? 7 : 9);
@@ -607,6 +606,8 @@ static void put_samples(struct nx *nx)
 		size_t k;
 
 		next_sample(nx, &sm);
+		if (!(sm.has & 1u << A_SAMPLES))
+			break;	/* (only if the file changed under its map) */
 		k = node_index(nx, (uint32_t)sm.v[A_SAMPLES]);
 		t = EV_NONE;
 		if (nx->raw->count[A_DELTAS]) {

@@ -38,3 +38,23 @@ bench_out=/dev/null
 run "  events2speedscope (reference)" "$ev" "$bin/events2speedscope" -e "$event"
 run "  events2folded (reference)" "$ev" "$bin/events2folded" -e "$event"
 run "nflxprofile2events (MiB of protobuf)" "$tmp/nflx" "$bin/nflxprofile2events"
+
+# The profile of a 200 MB perf stream is a megabyte or two: one run takes
+# a few milliseconds, below time(1)'s 10 ms, and a process's start (exec,
+# the dynamic loader: 2 ms of CPU here, as much as /bin/true's) is a large
+# part of it. So also: one run's CPU as the mean of 20 runs, and the
+# reader's own speed, on the profile given as enough inputs of one run to
+# make 64 MiB (each converted in turn, as any list of files).
+nb=$(wc -c <"$tmp/nflx")
+bench_runs=1 bench_best3 "runs" sh -c 'for i in $(seq 20); do "$0" "$1" >/dev/null || exit 1; done' \
+	"$bin/nflxprofile2events" "$tmp/nflx"
+bcpu=$(echo "scale=4; $bcpu / 20" | bc) best=$(echo "scale=4; $best / 20" | bc)
+bench_line "  one run, mean of 20" "$nb"
+bench_runs=1 bench_best3 "true" sh -c 'for i in $(seq 20); do /bin/true; done'
+printf '  (a process that does nothing: %s ms of CPU)\n' "$(echo "scale=2; $bcpu * 1000 / 20" | bc)"
+k=$(( (64 << 20) / nb + 1 ))
+set --
+i=0
+while [ $i -lt $k ]; do set -- "$@" "$tmp/nflx"; i=$((i + 1)); done
+bench_best3 "many" "$bin/nflxprofile2events" "$@"
+bench_line "  $k inputs in one run" $((nb * k))
