@@ -37,19 +37,22 @@ printf '  output: %.1f MiB\n' "$(echo "$(wc -c <"$tmp/nflx") / 1048576" | bc -l)
 bench_out=/dev/null
 run "  events2speedscope (reference)" "$ev" "$bin/events2speedscope" -e "$event"
 run "  events2folded (reference)" "$ev" "$bin/events2folded" -e "$event"
-run "nflxprofile2events (MiB of protobuf)" "$tmp/nflx" "$bin/nflxprofile2events"
-
-# The profile of a 200 MB perf stream is a megabyte or two: one run takes
-# a few milliseconds, below time(1)'s 10 ms, and a process's start (exec,
-# the dynamic loader: 2 ms of CPU here, as much as /bin/true's) is a large
-# part of it. So also: one run's CPU as the mean of 20 runs, and the
-# reader's own speed, on the profile given as enough inputs of one run to
-# make 64 MiB (each converted in turn, as any list of files).
+# nflxprofile2events per MiB of protobuf (its output is about 11 times
+# its input). The profile of a 200 MB perf stream is a megabyte or two:
+# one run takes a few milliseconds, below time(1)'s 10 ms, and a
+# process's start (exec, the dynamic loader: 2 ms of CPU here, as much as
+# /bin/true's) is a large part of it. So: one run's CPU as the mean of 20
+# runs (its peak RSS from one), and the reader's own speed, on the profile
+# given as enough inputs of one run to make 64 MiB (each converted in
+# turn, as any list of files). No cat|cat ratio: the output is the bound.
 nb=$(wc -c <"$tmp/nflx")
+floor_bytes=0
+bench_best3 "nflxprofile2events" "$bin/nflxprofile2events" "$tmp/nflx"
+rss1=$brss
 bench_runs=1 bench_best3 "runs" sh -c 'for i in $(seq 20); do "$0" "$1" >/dev/null || exit 1; done' \
 	"$bin/nflxprofile2events" "$tmp/nflx"
-bcpu=$(echo "scale=4; $bcpu / 20" | bc) best=$(echo "scale=4; $best / 20" | bc)
-bench_line "  one run, mean of 20" "$nb"
+bcpu=$(echo "scale=4; $bcpu / 20" | bc) best=$(echo "scale=4; $best / 20" | bc) brss=$rss1
+bench_line "nflxprofile2events, one run (mean of 20)" "$nb" "($(printf "%.1f" "$(echo "$bcpu * 1000" | bc)") ms of CPU)"
 bench_runs=1 bench_best3 "true" sh -c 'for i in $(seq 20); do /bin/true; done'
 printf '  (a process that does nothing: %s ms of CPU)\n' "$(echo "scale=2; $bcpu * 1000 / 20" | bc)"
 k=$(( (64 << 20) / nb + 1 ))
@@ -57,4 +60,4 @@ set --
 i=0
 while [ $i -lt $k ]; do set -- "$@" "$tmp/nflx"; i=$((i + 1)); done
 bench_best3 "many" "$bin/nflxprofile2events" "$@"
-bench_line "  $k inputs in one run" $((nb * k))
+bench_line "  the same as $k inputs of one run" $((nb * k))
