@@ -35,6 +35,9 @@ struct input {
  * program does not read is refused ("PROG: PATH: this looks like ...: use
  * FILTER"), and out_abort() keeps stdout empty of what was buffered. */
 int input_open(struct input *in, const char *path);
+/* input_open() for a reader that takes the input whole (input_slurp()):
+ * the first read is small, as a plain file will be mapped. */
+int input_open_whole(struct input *in, const char *path);
 /* Next line without its LF (a final line without LF is returned too).
  * Returns 1 with *line and *len set (valid until the next call), 0 at end of
  * input, -1 on a read or decompression error (already reported). */

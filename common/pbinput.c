@@ -55,7 +55,7 @@ int pb_convert(const char *path, const struct pb_input *pb, struct skips *skips,
 	ProtobufCMessage *m = NULL;
 	int bad = 1;
 
-	if (input_open(&in, path) < 0)
+	if (input_open_whole(&in, path) < 0)
 		return 1;
 	if (input_slurp(&in, &d, &n) < 0)
 		goto done;	/* reported */
