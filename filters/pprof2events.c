@@ -1401,6 +1401,19 @@ static int table_msg(const uint8_t *p, size_t n, uint64_t *v, unsigned nf, unsig
 	return k;
 }
 
+/* A new element, zeroed, at the end of the table *items of *n elements
+ * (room for *cap): *n grows by one. */
+static void *table_append(void *items, size_t *cap, size_t *n, size_t size)
+{
+	char *e;
+
+	GROW(items, cap, *n + 1, size);
+	e = *(char **)items + *n * size;
+	memset(e, 0, size);
+	++*n;
+	return e;
+}
+
 static int add_value_type(struct tables *t, const struct pbw_field *f, int keep)
 {
 	uint64_t v[3];
@@ -1410,9 +1423,7 @@ static int add_value_type(struct tables *t, const struct pbw_field *f, int keep)
 		return -1;
 	if (!keep)
 		return 0;
-	GROW(&t->st, &t->st_cap, t->p.n_sample_type + 1, sizeof *t->st);
-	o = &t->st[t->p.n_sample_type++];
-	memset(o, 0, sizeof *o);
+	o = table_append(&t->st, &t->st_cap, &t->p.n_sample_type, sizeof *o);
 	o->type = (int64_t)v[1];
 	o->unit = (int64_t)v[2];
 	return 0;
@@ -1425,9 +1436,7 @@ static int add_mapping(struct tables *t, const struct pbw_field *f)
 
 	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 10, 0, 0x780, NULL, t) < 0)
 		return -1;
-	GROW(&t->map, &t->map_cap, t->p.n_mapping + 1, sizeof *t->map);
-	o = &t->map[t->p.n_mapping++];
-	memset(o, 0, sizeof *o);
+	o = table_append(&t->map, &t->map_cap, &t->p.n_mapping, sizeof *o);
 	o->id = v[1];
 	o->memory_start = v[2];
 	o->memory_limit = v[3];
@@ -1448,9 +1457,7 @@ static int add_line(struct tables *t, const uint8_t *p, size_t n)
 
 	if (table_msg(p, n, v, 3, 0, 0, NULL, t) < 0)
 		return -1;
-	GROW(&t->line, &t->line_cap, t->n_line + 1, sizeof *t->line);
-	o = &t->line[t->n_line++];
-	memset(o, 0, sizeof *o);
+	o = table_append(&t->line, &t->line_cap, &t->n_line, sizeof *o);
 	o->function_id = v[1];
 	o->line = (int64_t)v[2];
 	o->column = (int64_t)v[3];
@@ -1465,11 +1472,9 @@ static int add_location(struct tables *t, const struct pbw_field *f)
 
 	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 4, 0x20, add_line, t) < 0)
 		return -1;
-	GROW(&t->loc, &t->loc_cap, t->p.n_location + 1, sizeof *t->loc);
 	GROW(&t->loc_line, &t->loc_line_cap, t->p.n_location + 1, sizeof *t->loc_line);
 	t->loc_line[t->p.n_location] = first;
-	o = &t->loc[t->p.n_location++];
-	memset(o, 0, sizeof *o);
+	o = table_append(&t->loc, &t->loc_cap, &t->p.n_location, sizeof *o);
 	o->id = v[1];
 	o->mapping_id = v[2];
 	o->address = v[3];
@@ -1485,9 +1490,7 @@ static int add_function(struct tables *t, const struct pbw_field *f)
 
 	if (f->wt != PBW_LEN || table_msg(f->p, f->n, v, 5, 0, 0, NULL, t) < 0)
 		return -1;
-	GROW(&t->fn, &t->fn_cap, t->p.n_function + 1, sizeof *t->fn);
-	o = &t->fn[t->p.n_function++];
-	memset(o, 0, sizeof *o);
+	o = table_append(&t->fn, &t->fn_cap, &t->p.n_function, sizeof *o);
 	o->id = v[1];
 	o->name = (int64_t)v[2];
 	o->system_name = (int64_t)v[3];
