@@ -125,6 +125,19 @@ static inline uint64_t digits_word8(uint32_t v)
 	return ((h - t * 10) << 8) + t + 0x3030303030303030ULL;
 }
 
+/* The digits of 0 < v < 10^8 at w, without leading zeros, in one word
+ * stored whole (8 bytes). */
+static inline char *digits_put_word8(char *w, uint32_t v)
+{
+	/* the leading zeros are the low bytes of x that hold 0 */
+	uint64_t x = digits_word8(v);
+	unsigned z = (unsigned)__builtin_ctzll(x - 0x3030303030303030ULL) & ~7u;
+
+	x >>= z;
+	memcpy(w, &x, 8);
+	return w + 8 - z / 8;
+}
+
 /* digits_put(), storing up to 8 bytes past its end. */
 static inline char *digits_put_wide(char *w, uint64_t v)
 {
@@ -132,14 +145,14 @@ static inline char *digits_put_wide(char *w, uint64_t v)
 		*w = (char)('0' + v);
 		return w + 1;
 	}
-	if (v < 100000000) {
-		/* the leading zeros are the low bytes of x that hold 0 */
-		uint64_t x = digits_word8((uint32_t)v);
-		unsigned z = (unsigned)__builtin_ctzll(x - 0x3030303030303030ULL) & ~7u;
+	if (v < 100000000)
+		return digits_put_word8(w, (uint32_t)v);
+	if (v < 10000000000000000ULL) {	/* 9 to 16 digits: two words */
+		uint64_t lo = digits_word8((uint32_t)(v % 100000000));
 
-		x >>= z;
-		memcpy(w, &x, 8);
-		return w + 8 - z / 8;
+		w = digits_put_word8(w, (uint32_t)(v / 100000000));
+		memcpy(w, &lo, 8);
+		return w + 8;
 	}
 	return digits_put(w, v);
 }

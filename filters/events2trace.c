@@ -78,22 +78,37 @@ static void put_u64(struct buf *b, uint64_t v)
 	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-/* ns as exact decimal microseconds: 417502694.001, -0.5, 12 */
-static void put_us(struct buf *b, int64_t ns)
+/* Room for n more bytes in b. */
+static inline char *room(struct buf *b, size_t n)
+{
+	if (b->cap - b->len < n)
+		buf_reserve(b, n);
+	return b->p + b->len;
+}
+
+/* ns as exact decimal microseconds at w: 417502694.001, -0.5, 12 (room
+ * for 32 bytes: the digits writer stores past its end). */
+static char *us_at(char *w, int64_t ns)
 {
 	uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
 	unsigned frac = (unsigned)(u % 1000);
 
 	if (ns < 0)
-		buf_addc(b, '-');
-	put_u64(b, u / 1000);
+		*w++ = '-';
+	w = digits_put_wide(w, u / 1000);
 	if (frac) {
-		char d[4] = { '.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
-			      (char)('0' + frac % 10) };
-		size_t n = frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
-
-		buf_add(b, d, n);
+		w[0] = '.';
+		w[1] = (char)('0' + frac / 100);
+		w[2] = (char)('0' + frac / 10 % 10);
+		w[3] = (char)('0' + frac % 10);
+		w += frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
 	}
+	return w;
+}
+
+static void put_us(struct buf *b, int64_t ns)
+{
+	b->len = (size_t)(us_at(room(b, 32), ns) - b->p);
 }
 
 /* An escaped events field as a JSON string. */
@@ -285,35 +300,47 @@ static void sample(void *ctx, const struct md_sample *s)
 	struct buf *b = &x->sbuf;
 	struct slice ids = thread_ids(x, s->thread);
 
+	char *w = room(b, 64 + ids.n);
+
 	if (b->len)
-		buf_addc(b, ',');
-	buf_adds(b, "\n{\"ts\":");
-	if (s->time == EV_NONE)
-		buf_adds(b, "0,\"untimed\":true");
-	else
-		put_us(b, s->time);
-	if (ids.n) {
-		buf_addc(b, ',');
-		buf_add(b, ids.p, ids.n);
+		*w++ = ',';
+	memcpy(w, "\n{\"ts\":", 7);
+	w += 7;
+	if (s->time == EV_NONE) {
+		memcpy(w, "0,\"untimed\":true", 16);
+		w += 16;
+	} else {
+		w = us_at(w, s->time);
 	}
+	if (ids.n) {
+		*w++ = ',';
+		memcpy(w, ids.p, ids.n);
+		w += ids.n;
+	}
+	b->len = (size_t)(w - b->p);
 	if (!ev_absent(s->rec->cpu)) {
 		buf_adds(b, ",\"cpu\":");
 		put_id(x, b, s->rec->cpu);
 	}
 	put_event(x, b, s->rec->event);
-	buf_adds(b, ",\"weight\":");
+	w = room(b, 80);
+	memcpy(w, ",\"weight\":", 10);
+	w += 10;
 	if (s->weight < 0) {
-		buf_addc(b, '-');
-		put_u64(b, (uint64_t)0 - (uint64_t)s->weight);
+		*w++ = '-';
+		w = digits_put_wide(w, (uint64_t)0 - (uint64_t)s->weight);
 	} else {
-		put_u64(b, (uint64_t)s->weight);
+		w = digits_put_wide(w, (uint64_t)s->weight);
 	}
 	if (s->stack == STK_ROOT) {
-		buf_adds(b, ",\"stack\":[]}");
+		memcpy(w, ",\"stack\":[]}", 12);
+		w += 12;
+		b->len = (size_t)(w - b->p);
 	} else {
-		buf_adds(b, ",\"sf\":");
-		put_u64(b, s->stack);
-		buf_addc(b, '}');
+		memcpy(w, ",\"sf\":", 6);
+		w = digits_put_wide(w + 6, s->stack);
+		*w++ = '}';
+		b->len = (size_t)(w - b->p);
 		if (s->stack >= x->used_cap || !x->used[s->stack])
 			mark_used(x, s->stack);
 	}

@@ -1,6 +1,7 @@
-/* Unit tests of common/digits.h against printf: every writer on every
- * power of ten and its neighbours, the extremes, and a million values from
- * a fixed pseudo-random sequence spread over all magnitudes. */
+/* Unit tests of common/digits.h against printf: every writer (the _wide
+ * ones too) on every power of ten and its neighbours, the extremes, and a
+ * million values from a fixed pseudo-random sequence spread over all
+ * magnitudes. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,9 @@ static void check_u64(uint64_t v)
 	p = digits_put(fw, v);
 	CHECK(p - fw == n && memcmp(fw, want, (size_t)n) == 0 && *p == '#',
 	      "digits_put(%" PRIu64 ")", v);
+	memset(fw, '#', sizeof fw);
+	p = digits_put_wide(fw, v);	/* may store up to 8 bytes past its end */
+	CHECK(p - fw == n && memcmp(fw, want, (size_t)n) == 0, "digits_put_wide(%" PRIu64 ")", v);
 	if (n <= 19) {
 		char fixed[20], *q = digits_fixed(fixed + 19, v, 19);
 
@@ -53,6 +57,14 @@ static void check_time(int64_t ns)
 		p = digits_put_time(fw, (uint64_t)ns);
 		CHECK(p - fw == n && memcmp(fw, want, (size_t)n) == 0 && *p == '#',
 		      "digits_put_time(%" PRId64 ")", ns);
+		memset(fw, '#', sizeof fw);
+		p = digits_put_time_wide(fw, (uint64_t)ns);
+		CHECK(p - fw == n && memcmp(fw, want, (size_t)n) == 0,
+		      "digits_put_time_wide(%" PRId64 ")", ns);
+		memset(fw, '#', sizeof fw);
+		p = digits_put_frac9(fw, (uint32_t)(u % 1000000000));
+		CHECK(p - fw == 10 && memcmp(fw, strchr(want, '.'), 10) == 0,
+		      "digits_put_frac9(%" PRIu64 ")", u % 1000000000);
 	}
 }
 
