@@ -263,7 +263,7 @@ static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 #define STK_CACHE_MIN 16u
 static struct stk_cached *cache_entry(struct stacks *s, struct slice stack, uint64_t *h)
 {
-	if (s->cache_off && ++s->cache_skip % STK_CACHE_MIN != 0)
+	if (s->cache_never || (s->cache_off && ++s->cache_skip % STK_CACHE_MIN != 0))
 		return NULL;
 	if (++s->cache_tries == STK_CACHE_ROUND / (s->cache_off ? STK_CACHE_MIN : 1)) {
 		s->cache_off = s->cache_hits * STK_CACHE_MIN < s->cache_tries;

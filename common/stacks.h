@@ -73,6 +73,11 @@ struct stacks {
 	struct stk_fcached *fcache;	/* frame text -> id (stacks_frames_at) */
 	uint32_t cache_tries, cache_hits, cache_skip;	/* how well it does (stacks.c) */
 	int cache_off;
+	/* never use the whole-stack cache: for a filter that asks for every
+	 * record's node of streams where the thread's cursor shares most of
+	 * each stack (events2trace on perf samples: the cache's hash and
+	 * check cost 15% of its time there, the cursor alone less) */
+	int cache_never;
 };
 
 void stacks_init(struct stacks *s);
