@@ -554,7 +554,9 @@ static void put_sample(struct nx *nx, size_t i, const struct sample *sm, size_t 
 	put_head(nx, t, (struct slice){ nx->head.p, nx->head.len }, w);
 	put_stack(nx, k, n);
 	out_putc('\n');
-	if ((nx->flags & P_NODE_STACK) && own_ids) {
+	/* keep the fields once per node and event: a node whose frames are
+	 * not kept (longer than the output buffer) comes here every time */
+	if ((nx->flags & P_NODE_STACK) && own_ids && nx->nt[k].mid_ev != ev) {
 		struct node_text *x = &nx->nt[k];
 
 		x->mid.off = nx->text.len;

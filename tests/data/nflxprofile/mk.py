@@ -9,6 +9,11 @@ written by hand, no protobuf library): run in this directory.
                       node 0; per-sample values (hasValues) and per-sample
                       pid/tid; a node reached twice (kept once)
   cycle.nflxprofile   has_parent with a parent cycle (2 -> 3 -> 2)
+  stack.nflxprofile   has_node_stack (the current writers' encoding):
+                      values that repeat, change and go beyond INT64_MAX;
+                      per-sample CPUs for the first samples only; the
+                      sample arrays each in several occurrences, packed
+                      and not (protobuf's merge of repeated fields)
 """
 import struct
 
@@ -59,7 +64,8 @@ def file_msg(name, line=None, col=None):
     return m
 
 
-def node(name, libtype=None, parent=None, children=(), pid=None, tid=None, cpu=None, file=None):
+def node(name, libtype=None, parent=None, children=(), pid=None, tid=None, cpu=None, file=None,
+         stack=()):
     m = ld(1, name) + vint(2, 0)
     for c in children:
         m += vint(3, c)
@@ -73,8 +79,19 @@ def node(name, libtype=None, parent=None, children=(), pid=None, tid=None, cpu=N
         m += vint(7, tid)
     if cpu is not None:
         m += vint(8, cpu)
+    for frame in stack:
+        m += ld(10, frame)
     if file is not None:
         m += ld(11, file)
+    return m
+
+
+def frame(name, libtype=None, file=None):
+    m = ld(1, name)
+    if libtype is not None:
+        m += ld(2, libtype)
+    if file is not None:
+        m += ld(3, file)
     return m
 
 
@@ -129,3 +146,19 @@ write("cycle.nflxprofile",
           3: node("y", parent=2),
       })
       + params({"has_parent": "true"}))
+
+write("stack.nflxprofile",
+      dbl(1, 10.0) + dbl(2, 12.0)
+      + packed_varints(3, [1, 2, 1]) + vint(3, 2) + packed_varints(3, [1, 1, 2, 1])
+      + packed_doubles(4, [0.125, 0.25]) + dbl(4, 0.125) + packed_doubles(4, [0.5, 0.25, 0.125, 0.125, 0.25])
+      + nodes({
+          0: node("root"),
+          1: node("app", pid=7, tid=8, stack=[frame("main", "user", file_msg("app.c", 3)),
+                                              frame("work", "jit")]),
+          2: node("app", pid=7, tid=9, cpu=3, stack=[frame("main", "user"),
+                                                      frame("sys_read", "kernel")]),
+      })
+      + params({"has_node_stack": "true", "has_node_pid": "true", "has_node_tid": "true",
+                "hasValues": "true", "has_samples_cpu": "true"})
+      + packed_varints(9, [0, 1]) + vint(9, 1)
+      + packed_varints(12, [5, 5, 5, 9]) + vint(12, 2**63 + 1) + packed_varints(12, [5, 9, 2**64 - 1]))
