@@ -511,17 +511,31 @@ static struct slice node_comm(struct nx *nx, size_t k)
 	return (struct slice){ nx->comms.p + c->off, c->len };
 }
 
-/* Sample i (its array entries in *sm) of node k at time t. */
-static void put_sample(struct nx *nx, size_t i, const struct sample *sm, size_t k, int64_t t)
+/* The event of a sample that takes from the arrays in used: 2 (value)
+ * with its value as *w (-1 beyond INT64_MAX: put_sample skips it), or 1
+ * (samples) weighing 1. */
+static inline int sample_event(const struct sample *sm, unsigned used, int64_t *w)
+{
+	if (!(used & 1u << A_VALUE)) {
+		*w = 1;
+		return 1;
+	}
+	*w = sm->v[A_VALUE] > INT64_MAX ? -1 : (int64_t)sm->v[A_VALUE];
+	return 2;
+}
+
+/* Sample i (its array entries in *sm, of which it takes those in used)
+ * of node k at time t. */
+static void put_sample(struct nx *nx, size_t i, const struct sample *sm, unsigned used, size_t k,
+		       int64_t t)
 {
 	const Node *nd = node_at(nx, k);
 	struct slice comm;
-	unsigned used = sm->has & nx->used;	/* the arrays it takes from */
-	int cpu = -1, values = !!(used & 1u << A_VALUE), ev = values ? 2 : 1;
+	int64_t w;
+	int cpu = -1, ev = sample_event(sm, used, &w), values = ev == 2;
 	int own_ids = !(used & USED_IDS);
 	int own_pid = !(used & 1u << A_PID), own_tid = !(used & 1u << A_TID);
 	int own_cpu = !(used & 1u << A_CPU);
-	int64_t w = 1;
 	size_t n = 0;
 
 	if (!(nx->flags & P_NODE_STACK) && (n = chain(nx, k)) == NONE) {
@@ -532,12 +546,9 @@ static void put_sample(struct nx *nx, size_t i, const struct sample *sm, size_t 
 		ev_put_unit(ev_str(values ? "value" : "samples"), values ? "count" : "samples");
 		nx->units |= ev;
 	}
-	if (values) {
-		if (sm->v[A_VALUE] > INT64_MAX) {
-			skip_record(&nx->skips, nx->file, i + 1, "sample value beyond the int64 range");
-			return;
-		}
-		w = (int64_t)sm->v[A_VALUE];
+	if (w < 0) {
+		skip_record(&nx->skips, nx->file, i + 1, "sample value beyond the int64 range");
+		return;
 	}
 	if ((nx->flags & P_NODE_STACK) && own_ids && put_kept_sample(nx, k, t, ev, w))
 		return;
@@ -593,6 +604,7 @@ static void put_samples(struct nx *nx)
 	int64_t t, last = EV_NONE;
 	struct sample sm = { 0 };
 	size_t i, n = (size_t)nx->raw->count[A_SAMPLES];
+	unsigned used;		/* the arrays sample i takes from */
 	int a;
 
 	nx->active = 0;
@@ -636,14 +648,15 @@ static void put_samples(struct nx *nx)
 			continue;
 		}
 		/* the common case first: a sample like the node's first */
-		if ((nx->flags & P_NODE_STACK) && !(sm.has & nx->used & USED_IDS)) {
-			int values = !!(sm.has & nx->used & 1u << A_VALUE);
+		used = sm.has & nx->used;
+		if ((nx->flags & P_NODE_STACK) && !(used & USED_IDS)) {
+			int64_t w;
+			int ev = sample_event(&sm, used, &w);
 
-			/* (a value beyond INT64_MAX is negative here: no tail's) */
-			if (put_tail_sample(nx, k, t, values ? 2 : 1, values ? (int64_t)sm.v[A_VALUE] : 1))
+			if (w >= 0 && put_tail_sample(nx, k, t, ev, w))
 				continue;
 		}
-		put_sample(nx, i, &sm, k, t);
+		put_sample(nx, i, &sm, used, k, t);
 	}
 }
 
