@@ -32,7 +32,7 @@ struct nx_spill {
 	uint64_t len;		/* all bytes: spilled and in b */
 };
 
-#define NX_SPILL_AT (1u << 20)	/* b spills when it holds this much */
+#define NX_SPILL_AT (1u << 16)	/* b spills when it holds this much */
 
 void nx_spill_slow(struct nx_spill *s);
 static inline char *nx_spill_room(struct nx_spill *s, size_t max)

@@ -17,7 +17,7 @@
 #    _, ';' in a name as ':'), on the stream without dso= and addr=, which
 #    the format has no place for (an unknown frame stays [unknown]);
 #  - times far from 0 (epoch seconds) come back within half a double's ulp;
-#  - inputs over the 1 MiB in-memory part spill and come back whole;
+#  - inputs over the 64 KiB in-memory part spill and come back whole;
 #  - a terminal on stdout is refused: exit 2, a message.
 set -u
 . "$(dirname "$0")/../lib/check.sh"
