@@ -178,27 +178,6 @@ static uint32_t child_text(struct stacks *s, uint32_t parent, const char *p, siz
 	return add_node(s, j, h, parent, frame_id(s, p, n, th));
 }
 
-/* Is node's text the STACK text p[0..n)? Walks from the leaf up. */
-static int node_is(const struct stacks *s, uint32_t node, const char *p, size_t n)
-{
-	size_t end = n;
-
-	while (node != STK_ROOT) {
-		const struct ient *f = &s->frames.ents[s->nodes[node].frame];
-
-		if (f->len > end || !bytes_eq(p + end - f->len, f->key, f->len))
-			return 0;
-		end -= f->len;
-		node = s->nodes[node].parent;
-		if (node != STK_ROOT) {
-			if (end == 0 || p[end - 1] != ';')
-				return 0;
-			end--;
-		}
-	}
-	return end == 0;
-}
-
 /* How many frames of the cursor's last stack this one starts with, when
  * their texts share their first p bytes: those that end before the first
  * differing byte, or at it when both texts have a frame boundary there. */
@@ -210,15 +189,6 @@ static size_t shared_frames(const struct stk_cursor *c, struct slice stack, size
 	       (c->end[k] == p && (p == stack.n || stack.p[p] == ';'))))
 		k++;
 	return k;
-}
-
-/* shared_frames() of the two texts; the cursor keeps those frames. */
-static size_t cursor_shared(struct stk_cursor *c, struct slice stack)
-{
-	size_t n = stack.n < c->text.len ? stack.n : c->text.len;
-
-	c->depth = shared_frames(c, stack, bytes_prefix(stack.p, c->text.p, n));
-	return c->depth;
 }
 
 /* Room for n frames in the cursor. */
@@ -253,6 +223,40 @@ static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 	c->nodes[c->depth++] = id;
 }
 
+/* The cursor becomes node's stack, when node's text is the STACK text
+ * p[0..n): 1. Walks from the leaf up, checking each frame's text and
+ * filling in its end and node. 0 when they differ (a hash collision in
+ * the whole-stack cache), and the cursor is then empty. */
+static int cursor_take(struct stacks *s, struct stk_cursor *c, uint32_t node, const char *p,
+		       size_t n)
+{
+	size_t end = n, depth = s->nodes[node].depth, d = depth;
+
+	cursor_reserve(c, depth);
+	c->depth = 0;
+	c->text.len = 0;
+	while (node != STK_ROOT) {
+		const struct ient *f = &s->frames.ents[s->nodes[node].frame];
+
+		if (f->len > end || !bytes_eq(p + end - f->len, f->key, f->len))
+			return 0;
+		c->end[--d] = end;
+		c->nodes[d] = node;
+		end -= f->len;
+		node = s->nodes[node].parent;
+		if (node != STK_ROOT) {
+			if (end == 0 || p[end - 1] != ';')
+				return 0;
+			end--;
+		}
+	}
+	if (end != 0)
+		return 0;
+	c->depth = depth;
+	cursor_text(c, p, n);
+	return 1;
+}
+
 /* The cache entry for a STACK text (and its hash in *h), or NULL when the
  * cache is off. A stream whose stacks seldom come back (each one new, or
  * only ever the same as its thread's last) would pay a hash of the text
@@ -263,7 +267,7 @@ static void cursor_push(struct stk_cursor *c, size_t end, uint32_t id)
 #define STK_CACHE_MIN 16u
 static struct stk_cached *cache_entry(struct stacks *s, struct slice stack, uint64_t *h)
 {
-	if (s->cache_never || (s->cache_off && ++s->cache_skip % STK_CACHE_MIN != 0))
+	if (s->cache_off && ++s->cache_skip % STK_CACHE_MIN != 0)
 		return NULL;
 	if (++s->cache_tries == STK_CACHE_ROUND / (s->cache_off ? STK_CACHE_MIN : 1)) {
 		s->cache_off = s->cache_hits * STK_CACHE_MIN < s->cache_tries;
@@ -286,16 +290,29 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 		return STK_ROOT;
 	if (stack.n == c->text.len && bytes_eq(stack.p, c->text.p, stack.n))
 		return c->nodes[c->depth - 1];
-	e = cache_entry(s, stack, &h);
-	if (e && e->hash == h && e->node != STK_ROOT && node_is(s, e->node, stack.p, stack.n)) {
-		s->cache_hits++;
-		return e->node;
-	}
-	k = cursor_shared(c, stack);
-	if (k > 0) {
-		node = c->nodes[k - 1];
+	k = shared_frames(c, stack, bytes_prefix(stack.p, c->text.p,
+						 stack.n < c->text.len ? stack.n : c->text.len));
+	if (k > 0)
 		at = c->end[k - 1] + 1;
+	/* The whole-stack cache only when the cursor shares less than half
+	 * the text: a hash and check of the whole text costs more than the
+	 * cursor's work on the smaller rest (perf streams: 4% fewer
+	 * instructions than the cache for every record, 11% fewer than none) */
+	if (at < stack.n && (stack.n - at) * 2 > stack.n) {
+		e = cache_entry(s, stack, &h);
+		if (e && e->hash == h && e->node != STK_ROOT) {
+			if (cursor_take(s, c, e->node, stack.p, stack.n)) {
+				s->cache_hits++;
+				return e->node;
+			}
+			k = at = 0;	/* not that stack: the cursor is empty */
+		}
+	} else {
+		e = NULL;
 	}
+	c->depth = k;
+	if (k > 0)
+		node = c->nodes[k - 1];
 	while (at <= stack.n) {
 		const char *semi = bytes_find(stack.p + at, stack.p + stack.n, ';');
 		size_t end = semi ? (size_t)(semi - stack.p) : stack.n;

@@ -42,8 +42,10 @@ struct stk_cursor {
 	size_t depth, cap, ncap;
 };
 
-/* A direct-mapped cache of whole stacks (STK_CACHE entries): a repeated
- * STACK text costs one hash and a walk up its nodes to check it. */
+/* A direct-mapped cache of whole stacks (STK_CACHE entries), for a STACK
+ * text that shares less than half with its cursor's last: a repeated one
+ * costs one hash and a walk up its nodes that checks it and makes it the
+ * cursor's, so the thread's next record finds it there. */
 #define STK_CACHE (1u << 16)
 struct stk_cached {
 	uint64_t hash;
@@ -73,11 +75,6 @@ struct stacks {
 	struct stk_fcached *fcache;	/* frame text -> id (stacks_frames_at) */
 	uint32_t cache_tries, cache_hits, cache_skip;	/* how well it does (stacks.c) */
 	int cache_off;
-	/* never use the whole-stack cache: for a filter that asks for every
-	 * record's node of streams where the thread's cursor shares most of
-	 * each stack (events2trace on perf samples: the cache's hash and
-	 * check cost 15% of its time there, the cursor alone less) */
-	int cache_never;
 };
 
 void stacks_init(struct stacks *s);

@@ -548,7 +548,6 @@ int cmd_events2trace(int argc, char **argv)
 	x->fd = -1;
 	sink.ctx = x;
 	model_init(&x->m, &sink, &mo);
-	x->m.stacks.cache_never = 1;	/* the cursors do better here (stacks.h) */
 	while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
 		if (c == OPT_STRICT)
 			x->m.skips.strict = 1;

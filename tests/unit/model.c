@@ -147,6 +147,50 @@ static void test_stacks(void)
 		CHECK(stacks_frame_kind(&s, s.nodes[stacks_intern(&s, (struct slice){ "k`kernel", 8 })].frame)
 			      == EVK_KERNEL, "kind");
 	}
+	{
+		/* a whole-stack cache entry whose hash matches but whose node is
+		 * another stack's (what a hash collision gives): the text's own
+		 * node, and the cursor it leaves serves the next stacks */
+		static const char t[] = "x;y;z;w", u[] = "x;y;z;w;v";
+		struct stk_cursor fresh = { { 0 } };
+		uint32_t xyzw = stacks_intern(&s, (struct slice){ t, 7 });
+		uint32_t ab = stacks_intern(&s, (struct slice){ "a;b", 3 });
+		uint64_t h = fp_hash(t, 7);
+		uint32_t got;
+
+		s.cache_off = 0;
+		if (!s.cache)	/* the cache is made on its first use */
+			stacks_intern_at(&s, &fresh, (struct slice){ "q;r;s", 5 }), stk_cursor_free(&fresh);
+		CHECK(s.cache != NULL, "the cache is in use");
+		if (s.cache) {
+			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ h, ab };
+			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
+			CHECK(got == xyzw, "collision: node %u, want %u (not a;b's %u)", got, xyzw, ab);
+			/* the same with a node whose check fails only at its root
+			 * frame, after a cursor sharing the first frame */
+			s.cache[h & (STK_CACHE - 1)] =
+				(struct stk_cached){ h, stacks_intern(&s, (struct slice){ "y;z;w", 5 }) };
+			stacks_intern_at(&s, &fresh, (struct slice){ "x;q", 3 });
+			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
+			CHECK(got == xyzw, "collision after x;q: node %u, want %u", got, xyzw);
+			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
+			CHECK(got == xyzw, "after a collision, the same text: node %u, want %u", got, xyzw);
+			got = stacks_intern_at(&s, &fresh, (struct slice){ u, 9 });
+			CHECK(s.nodes[got].parent == xyzw, "after a collision, a longer text: not under it");
+			/* a cache hit makes that stack the cursor's */
+			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ h, xyzw };
+			stacks_intern_at(&s, &fresh, (struct slice){ "a;b", 3 });
+			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
+			CHECK(got == xyzw && fresh.depth == 4 && fresh.text.len == 7 &&
+			      memcmp(fresh.text.p, t, 7) == 0 && fresh.nodes[3] == xyzw &&
+			      fresh.end[0] == 1 && fresh.end[3] == 7,
+			      "a cache hit: the cursor holds depth %zu, '%.*s'", fresh.depth,
+			      (int)fresh.text.len, fresh.text.p);
+			got = stacks_intern_at(&s, &fresh, (struct slice){ u, 9 });
+			CHECK(s.nodes[got].parent == xyzw, "after a hit, a longer text: not under it");
+		}
+		stk_cursor_free(&fresh);
+	}
 	for (i = 0; i < CURSORS; i++)
 		stk_cursor_free(&cur[i]);
 	intern_free(&ref);
