@@ -300,7 +300,7 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	 * instructions than the cache for every record, 11% fewer than none) */
 	if (at < stack.n && (stack.n - at) * 2 > stack.n) {
 		e = cache_entry(s, stack, &h);
-		if (e && e->hash == h && e->node != STK_ROOT) {
+		if (e && e->tag == (uint32_t)(h >> 32) && e->node != STK_ROOT) {
 			if (cursor_take(s, c, e->node, stack.p, stack.n)) {
 				s->cache_hits++;
 				return e->node;
@@ -323,7 +323,7 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 	}
 	cursor_text(c, stack.p, stack.n);
 	if (e) {
-		e->hash = h;
+		e->tag = (uint32_t)(h >> 32);
 		e->node = node;
 	}
 	return node;

@@ -163,13 +163,13 @@ static void test_stacks(void)
 			stacks_intern_at(&s, &fresh, (struct slice){ "q;r;s", 5 }), stk_cursor_free(&fresh);
 		CHECK(s.cache != NULL, "the cache is in use");
 		if (s.cache) {
-			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ h, ab };
+			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ (uint32_t)(h >> 32), ab };
 			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
 			CHECK(got == xyzw, "collision: node %u, want %u (not a;b's %u)", got, xyzw, ab);
 			/* the same with a node whose check fails only at its root
 			 * frame, after a cursor sharing the first frame */
 			s.cache[h & (STK_CACHE - 1)] =
-				(struct stk_cached){ h, stacks_intern(&s, (struct slice){ "y;z;w", 5 }) };
+				(struct stk_cached){ (uint32_t)(h >> 32), stacks_intern(&s, (struct slice){ "y;z;w", 5 }) };
 			stacks_intern_at(&s, &fresh, (struct slice){ "x;q", 3 });
 			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
 			CHECK(got == xyzw, "collision after x;q: node %u, want %u", got, xyzw);
@@ -178,7 +178,7 @@ static void test_stacks(void)
 			got = stacks_intern_at(&s, &fresh, (struct slice){ u, 9 });
 			CHECK(s.nodes[got].parent == xyzw, "after a collision, a longer text: not under it");
 			/* a cache hit makes that stack the cursor's */
-			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ h, xyzw };
+			s.cache[h & (STK_CACHE - 1)] = (struct stk_cached){ (uint32_t)(h >> 32), xyzw };
 			stacks_intern_at(&s, &fresh, (struct slice){ "a;b", 3 });
 			got = stacks_intern_at(&s, &fresh, (struct slice){ t, 7 });
 			CHECK(got == xyzw && fresh.depth == 4 && fresh.text.len == 7 &&
