@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -185,6 +186,45 @@ void out_write_slow(const void *p, size_t n)
 		if (fp_out.len == OUT_BUFSIZE)
 			out_flush();
 	}
+}
+
+/* The kernel copies n bytes of fd from off to stdout (sendfile(2)), after
+ * everything buffered. -1, with nothing written, when it cannot: output
+ * compressed or aborted, or stdout refusing sendfile at the first try. */
+int out_copy_file(int fd, off_t off, size_t n)
+{
+	int first = 1;
+
+	if (fp_out.aborted || zc || gz_on)
+		return -1;
+	if (fp_out.len > 0) {
+		size_t k = fp_out.len;
+
+		fp_out.len = 0;	/* re-entry from fp_die writes nothing */
+		write_all(fp_out.buf, k);
+		fp_out.flushed += k;
+	}
+	while (n > 0) {
+		ssize_t w = sendfile(STDOUT_FILENO, fd, &off, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (first && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+				return -1;
+			if (errno == EPIPE) {
+				progress_clear();
+				exit(FP_EXIT_OK);
+			}
+			fp_die("stdout:");
+		}
+		if (w == 0)
+			fp_die("temporary file: shorter than written");
+		first = 0;
+		n -= (size_t)w;
+		fp_out.flushed += (uint64_t)w;
+	}
+	return 0;
 }
 
 void out_abort(void)

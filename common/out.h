@@ -11,6 +11,7 @@
 #define FP_OUT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -42,6 +43,12 @@ void out_close(void);
  * same before exiting. */
 void out_abort(void);
 void out_write_slow(const void *p, size_t n);
+/* Write what is buffered, then n bytes of file fd from offset off, copied
+ * by the kernel (sendfile(2): no pass through user memory). 0; -1 with
+ * nothing of the file written when that cannot be done (compressed output,
+ * or a stdout that refuses it), for the caller to copy by out_write().
+ * Errors as out_flush(); a file shorter than n is fatal. */
+int out_copy_file(int fd, off_t off, size_t n);
 /* write(2) all of p[0..n) to fd, retrying on EINTR and short writes: 0, or
  * -1 with errno (for files and pipes other than stdout). */
 int fd_write_all(int fd, const void *p, size_t n);

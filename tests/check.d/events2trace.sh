@@ -19,7 +19,9 @@
 #     (weights are times between samples, which is how speedscope weighs
 #     trace samples) and nested spans;
 #  4. memory: a stream of 200 000 samples over 50 distinct stacks runs in
-#     the same peak RSS (within 2 MiB) as one of 20 000.
+#     the same peak RSS (within 2 MiB) as one of 20 000;
+#  5. that stream's spilled samples come back whole, and the same, to a
+#     pipe, a file and a file opened for appending.
 # usage: events2trace.sh BINDIR
 set -u
 . "$(dirname "$0")/../lib/check.sh"
@@ -155,6 +157,23 @@ if [ -x /usr/bin/time ]; then
 	if [ "$big" -le $((small + 2048)) ]; then ok; else
 		no "peak RSS grows with samples: $small KiB for 20000, $big KiB for 200000"
 	fi
+fi
+
+# 5. the spilled samples (14 MB here) come back whole whatever stdout is:
+#    a pipe and a file (the kernel copies them, sendfile), a file opened
+#    for appending (which refuses sendfile: copied through memory)
+[ -e "$tmp/big.events" ] || gen 200000 >"$tmp/big.events"
+"$bin/events2trace" "$tmp/big.events" 2>"$tmp/big.err" | cat >"$tmp/big.pipe.json"
+"$bin/events2trace" "$tmp/big.events" >"$tmp/big.file.json" 2>>"$tmp/big.err"
+: >"$tmp/big.append.json"
+"$bin/events2trace" "$tmp/big.events" >>"$tmp/big.append.json" 2>>"$tmp/big.err"
+n=$(grep -c '^{"ts":' "$tmp/big.pipe.json")
+want=$(awk -F'\t' '$1 == "S" { s += $8 } END { print s + 0 }' "$tmp/big.events")
+w=$(tr ',' '\n' <"$tmp/big.pipe.json" | awk -F: '$1 == "\"weight\"" { s += $2 } END { print s + 0 }')
+if [ "$n" = 200000 ] && [ "$w" = "$want" ] && [ ! -s "$tmp/big.err" ] &&
+	cmp -s "$tmp/big.pipe.json" "$tmp/big.file.json" && cmp -s "$tmp/big.pipe.json" "$tmp/big.append.json" &&
+	tail -c 3 "$tmp/big.pipe.json" | od -c | grep -q ']   }  \\n'; then ok; else
+	no "spilled samples: $n samples of weight $w (want 200000 and $want), or pipe, file and append differ"
 fi
 
 check_done
