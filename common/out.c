@@ -1,5 +1,6 @@
 /* out.c - buffered stdout that writes whole records */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
@@ -190,13 +191,20 @@ void out_write_slow(const void *p, size_t n)
 
 /* The kernel copies n bytes of fd from off to stdout (sendfile(2)), after
  * everything buffered. -1, with nothing written, when it cannot: output
- * compressed or aborted, or stdout refusing sendfile at the first try. */
+ * compressed or aborted, or stdout refusing sendfile at the first try.
+ * A pipe is grown to 256 KiB first: its reader then wakes a quarter as
+ * often (events2trace's 68 MiB into cat: 0.189 -> 0.175 s). */
 int out_copy_file(int fd, off_t off, size_t n)
 {
+	static int pipe_grown;
 	int first = 1;
 
 	if (fp_out.aborted || zc || gz_on)
 		return -1;
+	if (!pipe_grown) {	/* a pipe: 256 KiB, a quarter of the wakeups (fails for others) */
+		pipe_grown = 1;
+		(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 18);
+	}
 	if (fp_out.len > 0) {
 		size_t k = fp_out.len;
 
