@@ -39,6 +39,18 @@ int fd_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* A write to stdout failed (errno): a closed pipe ends quietly, anything
+ * else is fatal. */
+static void stdout_failed(void)
+{
+	if (errno == EPIPE) {
+		progress_clear();
+		exit(FP_EXIT_OK);
+	}
+	fp_out.len = 0;	/* fp_die drops the rest */
+	fp_die("stdout:");
+}
+
 static void write_all(const char *p, size_t n)
 {
 	while (n > 0) {
@@ -47,12 +59,7 @@ static void write_all(const char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE) {
-				progress_clear();
-				exit(FP_EXIT_OK);
-			}
-			fp_out.len = 0;	/* fp_die drops the rest */
-			fp_die("stdout:");
+			stdout_failed();
 		}
 		p += w;
 		n -= (size_t)w;
@@ -201,7 +208,7 @@ int out_copy_file(int fd, off_t off, size_t n)
 
 	if (fp_out.aborted || zc || gz_on)
 		return -1;
-	if (!pipe_grown) {	/* a pipe: 256 KiB, a quarter of the wakeups (fails for others) */
+	if (!pipe_grown) {	/* fails harmlessly for what is not a pipe */
 		pipe_grown = 1;
 		(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 18);
 	}
@@ -220,11 +227,7 @@ int out_copy_file(int fd, off_t off, size_t n)
 				continue;
 			if (first && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
 				return -1;
-			if (errno == EPIPE) {
-				progress_clear();
-				exit(FP_EXIT_OK);
-			}
-			fp_die("stdout:");
+			stdout_failed();
 		}
 		if (w == 0)
 			fp_die("temporary file: shorter than written");
@@ -264,13 +267,8 @@ void out_close(void)
 	}
 	free(zbuf);
 	zbuf = NULL;
-	if (close(STDOUT_FILENO) < 0 && errno != EBADF) {
-		if (errno == EPIPE) {
-			progress_clear();
-			exit(FP_EXIT_OK);
-		}
-		fp_die("stdout:");
-	}
+	if (close(STDOUT_FILENO) < 0 && errno != EBADF)
+		stdout_failed();
 }
 
 void out_u64(uint64_t v)

@@ -11,9 +11,9 @@
 #define FP_OUT_H
 
 #include <stddef.h>
-#include <sys/types.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 /* 64 KiB: a pipe's capacity on Linux, so a full buffer is one write to
  * a reader keeping up; more only adds to every filter's memory. */
