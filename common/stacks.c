@@ -283,7 +283,7 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 {
 	size_t k, at = 0;
 	uint32_t node = STK_ROOT;
-	struct stk_cached *e;
+	struct stk_cached *e = NULL;	/* the cache entry to fill, if consulted */
 	uint64_t h = 0;
 
 	if (stack.n == 0)
@@ -296,8 +296,9 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 		at = c->end[k - 1] + 1;
 	/* The whole-stack cache only when the cursor shares less than half
 	 * the text: a hash and check of the whole text costs more than the
-	 * cursor's work on the smaller rest (perf streams: 4% fewer
-	 * instructions than the cache for every record, 11% fewer than none) */
+	 * cursor's work on the smaller rest (perf streams: events2pprof 4%
+	 * fewer instructions than with the cache for every record,
+	 * events2trace 11% fewer than without it) */
 	if (at < stack.n && (stack.n - at) * 2 > stack.n) {
 		e = cache_entry(s, stack, &h);
 		if (e && e->tag == (uint32_t)(h >> 32) && e->node != STK_ROOT) {
@@ -307,8 +308,6 @@ uint32_t stacks_intern_at(struct stacks *s, struct stk_cursor *c, struct slice s
 			}
 			k = at = 0;	/* not that stack: the cursor is empty */
 		}
-	} else {
-		e = NULL;
 	}
 	c->depth = k;
 	if (k > 0)
